@@ -1,0 +1,10 @@
+noinst_LTLIBRARIES += libocispec/libocispec.la
+libocispec_libocispec_la_SOURCES = \
+	libocispec/oci.h \
+	libocispec/oci-types.h \
+	libocispec/oci-engine.c \
+	libocispec/oci-config.c \
+	libocispec/oci-state.c \
+	libocispec/oci-features.c
+libocispec_libocispec_la_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+libocispec_libocispec_la_LIBADD = $(YAJL_LIBS)

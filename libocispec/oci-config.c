@@ -1,0 +1,1 @@
+/* oci-config.c: being written. */

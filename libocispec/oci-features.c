@@ -1,0 +1,1 @@
+/* oci-features.c: being written. */

@@ -1,0 +1,1 @@
+/* oci-state.c: being written. */

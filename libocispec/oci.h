@@ -1,0 +1,167 @@
+/* oci.h: the descriptor engine of libocispec, berth's own typed model of the
+ * OCI runtime-spec.
+ *
+ * Every JSON object of the spec is a C struct plus one descriptor table
+ * (struct oci_desc) listing its fields: JSON name, kind, shape, offsets,
+ * flags, allowed string values and an optional per-value check. The same
+ * table drives parsing (yajl tree), emitting (yajl gen), freeing, equality
+ * and the features document, so there is no hand-written per-field code.
+ *
+ * Representation rules (the contract every user relies on):
+ *  - string:            char *name;                 NULL when absent
+ *  - other scalars:     T name; bool name_present;  present flag always exists
+ *  - nested object:     struct X *name;             NULL when absent
+ *  - array:             T *name; size_t name_len;   name != NULL when present,
+ *                                                   even if empty; objects are
+ *                                                   stored contiguously
+ *  - map (string keys): OCI_MAP(T) name;            keys/values arrays of len;
+ *                                                   keys != NULL when present;
+ *                                                   values of a string map are
+ *                                                   char*, of an object map T*
+ * JSON null is accepted wherever a value is optional and means "absent",
+ * as Go's encoding/json (which writes the configs engines send) treats it.
+ */
+#ifndef LIBOCISPEC_OCI_H
+#define LIBOCISPEC_OCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* gcc predefines `linux` as 1 in GNU mode; the spec has a "linux" object and
+ * we want cfg->linux to read like the JSON. Nothing in berth uses the macro. */
+#undef linux
+
+enum oci_kind {
+    OCI_STRING,
+    OCI_BOOL,
+    OCI_INT32,
+    OCI_UINT32,
+    OCI_INT64,
+    OCI_UINT64,
+    OCI_UINT16,
+    OCI_INT, /* C int, JSON integer in int32 range (oomScoreAdj, timeout) */
+    OCI_OBJECT,
+};
+
+enum oci_shape {
+    OCI_SCALAR,
+    OCI_ARRAY,
+    OCI_MAP,
+};
+
+enum oci_field_flags {
+    OCI_REQUIRED = 1 << 0,  /* must be present */
+    OCI_NONEMPTY = 1 << 1,  /* array: at least one element; string: not "" */
+    OCI_ABS_PATH = 1 << 2,  /* string (or each string): absolute path */
+};
+
+struct oci_diags;
+
+/* Extra per-value check: returns NULL when fine, else a static message such
+ * as "must be between 0 and 7". `value` points at the C value. */
+typedef const char *(*oci_check_fn)(const void *value);
+
+struct oci_desc;
+
+struct oci_field {
+    const char *name;              /* JSON member name */
+    enum oci_kind kind;            /* kind of the value or of each element */
+    enum oci_shape shape;
+    size_t offset;                 /* offset of the value / pointer / map */
+    size_t aux_offset;             /* bool _present (scalars) or size_t _len (arrays) */
+    const struct oci_desc *nested; /* OCI_OBJECT: element descriptor */
+    unsigned flags;                /* enum oci_field_flags */
+    const char *const *enum_values; /* OCI_STRING: allowed values, NULL-terminated */
+    oci_check_fn check;
+};
+
+struct oci_desc {
+    const char *name; /* C type name, for messages */
+    size_t size;      /* sizeof the struct */
+    const struct oci_field *fields;
+    size_t nfields;
+};
+
+/* Generic map storage; values point at char* (string maps) or at T*. */
+#define OCI_MAP(T)                                                                                 \
+    struct {                                                                                       \
+        char **keys;                                                                               \
+        T *values;                                                                                 \
+        size_t len;                                                                                \
+    }
+typedef OCI_MAP(char *) oci_string_map;
+
+/* Table row helpers. T is the struct type, f the member (= JSON name). */
+#define OCI_FIELD_(n, T, f, k, s, aux, nest, fl, en, ck)                                           \
+    {                                                                                              \
+        n, k, s, offsetof(T, f), aux, nest, fl, en, ck                                             \
+    }
+#define OCI_STR(T, f, fl) OCI_FIELD_(#f, T, f, OCI_STRING, OCI_SCALAR, 0, NULL, fl, NULL, NULL)
+#define OCI_ENUM(T, f, fl, values)                                                                 \
+    OCI_FIELD_(#f, T, f, OCI_STRING, OCI_SCALAR, 0, NULL, fl, values, NULL)
+#define OCI_SCAL(T, f, k, fl, ck)                                                                  \
+    OCI_FIELD_(#f, T, f, k, OCI_SCALAR, offsetof(T, f##_present), NULL, fl, NULL, ck)
+#define OCI_OBJ(T, f, desc, fl)                                                                    \
+    OCI_FIELD_(#f, T, f, OCI_OBJECT, OCI_SCALAR, 0, &(desc), fl, NULL, NULL)
+#define OCI_ARR(T, f, k, fl)                                                                       \
+    OCI_FIELD_(#f, T, f, k, OCI_ARRAY, offsetof(T, f##_len), NULL, fl, NULL, NULL)
+#define OCI_ARR_ENUM(T, f, fl, values)                                                             \
+    OCI_FIELD_(#f, T, f, OCI_STRING, OCI_ARRAY, offsetof(T, f##_len), NULL, fl, values, NULL)
+#define OCI_ARR_OBJ(T, f, desc, fl)                                                                \
+    OCI_FIELD_(#f, T, f, OCI_OBJECT, OCI_ARRAY, offsetof(T, f##_len), &(desc), fl, NULL, NULL)
+#define OCI_MAP_STR(T, f, fl) OCI_FIELD_(#f, T, f, OCI_STRING, OCI_MAP, 0, NULL, fl, NULL, NULL)
+#define OCI_MAP_OBJ(T, f, desc, fl)                                                                \
+    OCI_FIELD_(#f, T, f, OCI_OBJECT, OCI_MAP, 0, &(desc), fl, NULL, NULL)
+#define OCI_DESC(ctype, fields)                                                                    \
+    {                                                                                              \
+        #ctype, sizeof(ctype), fields, sizeof(fields) / sizeof((fields)[0])                        \
+    }
+
+/* Diagnostics: each carries a JSON pointer ("/linux/resources/memory/limit")
+ * and a message ("expected a 64-bit integer, got string"). */
+enum oci_diag_level { OCI_DIAG_ERROR, OCI_DIAG_WARNING };
+
+struct oci_diag {
+    enum oci_diag_level level;
+    char *pointer;
+    char *message;
+};
+
+struct oci_diags {
+    struct oci_diag *items;
+    size_t len;
+    size_t nerrors;
+};
+
+void oci_diags_add(struct oci_diags *d, enum oci_diag_level level, const char *pointer,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void oci_diags_clear(struct oci_diags *d);
+/* "pointer: message" of the first error, or NULL. */
+const char *oci_diags_first_error(const struct oci_diags *d, char *buf, size_t size);
+
+/* Parses `len` bytes of JSON into a new object described by `desc`.
+ * Returns NULL when there is at least one error (all errors and unknown-field
+ * warnings are appended to `diags`, which may be NULL). */
+void *oci_parse(const struct oci_desc *desc, const char *json, size_t len, struct oci_diags *diags);
+
+/* Reads and parses a file; a read failure becomes a diag with pointer "". */
+void *oci_parse_file(const struct oci_desc *desc, const char *path, struct oci_diags *diags);
+
+/* Emits obj as JSON; returns a malloc'd NUL-terminated string or NULL on
+ * allocation failure. */
+char *oci_emit(const struct oci_desc *desc, const void *obj, bool pretty, size_t *ret_len);
+
+/* Runs the table checks (required, enums, ranges, abs paths, checks) on an
+ * object built in C rather than parsed; returns the number of errors. */
+size_t oci_check(const struct oci_desc *desc, const void *obj, struct oci_diags *diags);
+
+void oci_free(const struct oci_desc *desc, void *obj);
+bool oci_equal(const struct oci_desc *desc, const void *a, const void *b);
+/* Deep copy; NULL on allocation failure. */
+void *oci_dup(const struct oci_desc *desc, const void *obj);
+
+/* Looks up a field by JSON name in a descriptor (NULL when unknown). */
+const struct oci_field *oci_desc_field(const struct oci_desc *desc, const char *name);
+
+#endif

@@ -1,0 +1,71 @@
+/* cli.h: the frame shared by the command files in src/cmd-*.c.
+ *
+ * Each command is `int cmd_NAME(struct berth_cli *cli, int argc, char **argv)`
+ * with argv[0] the command name. It parses its own flags with cli_parse(),
+ * calls exactly one library entry point and returns the process exit status:
+ * 0 success, 1 runtime error (reported with cli_fail), 2 usage error.
+ */
+#ifndef BERTH_CLI_H
+#define BERTH_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "context.h"
+#include "error.h"
+
+struct berth_cli {
+    struct berth_context ctx;
+    const char *log_path;   /* --log FILE, NULL = stderr */
+    bool log_json;          /* --log-format json */
+    const char *rootless;   /* --rootless value as given, NULL when absent */
+};
+
+enum cli_opt_kind {
+    CLI_OPT_BOOL,   /* bool *; also accepts --flag=true|false */
+    CLI_OPT_STRING, /* const char **; --flag VALUE or --flag=VALUE */
+    CLI_OPT_INT,    /* int *, decimal, >= 0 */
+};
+
+struct cli_opt {
+    const char *name; /* long name without dashes, e.g. "pid-file" */
+    char short_name;  /* 0 when none */
+    enum cli_opt_kind kind;
+    void *target;
+    const char *metavar; /* for help, NULL for bool */
+    const char *help;
+};
+
+struct cli_command {
+    const char *name;
+    int (*fn)(struct berth_cli *cli, int argc, char **argv);
+    const char *summary; /* one line for `berth --help` */
+    const char *usage;   /* "[command options] <container-id>" */
+};
+
+/* Parses flags of one command. Accepts --long, -long (Go style, as engines
+ * send: `-no-subreaper`), -s, --long=value, and "--" ending flags; flags and
+ * positional arguments may interleave. On success stores the positional
+ * arguments in *ret_args/*ret_nargs (pointing into argv) and returns 0;
+ * `--help`/`-h` prints the command help and returns 1 with *ret_nargs = -1;
+ * on a usage error prints "berth CMD: ..." to stderr and returns 2. */
+int cli_parse(const struct cli_command *cmd, const struct cli_opt *opts, size_t nopts, int argc,
+              char **argv, char ***ret_args, int *ret_nargs);
+
+/* Checks the positional count; prints a usage error and returns 2 when
+ * nargs is outside [min, max] (max < 0: unbounded), else 0. */
+int cli_nargs(const struct cli_command *cmd, int nargs, int min, int max);
+
+/* Logs err (text or JSON per --log-format, to --log or stderr), releases
+ * it and returns 1. On a failing command exactly one error record is written. */
+int cli_fail(struct berth_cli *cli, berth_error_t *err);
+
+/* Logs a warning record (and is the ctx.warn callback). */
+void cli_warn(void *cli, const char *msg);
+
+/* Looks up a command by name (NULL when unknown). */
+const struct cli_command *cli_command_find(const char *name);
+
+#define CLI_NOPTS(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

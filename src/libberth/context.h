@@ -1,0 +1,39 @@
+/* context.h: what the CLI hands to every library entry point.
+ *
+ * Global options and per-command options live here; runtime state (fds,
+ * pids) never does. The library reports non-fatal problems through `warn`
+ * (e.g. an unknown capability name, which config.md says to warn about) and
+ * never prints on its own.
+ */
+#ifndef BERTH_CONTEXT_H
+#define BERTH_CONTEXT_H
+
+#include <stdbool.h>
+
+typedef void (*berth_warn_fn)(void *data, const char *msg);
+
+struct berth_context {
+    const char *root; /* state root, e.g. /run/berth */
+    bool debug;
+    bool systemd_cgroup;
+    berth_warn_fn warn; /* may be NULL */
+    void *warn_data;
+};
+
+/* Options of create/run (and restore later). */
+struct berth_create_opts {
+    const char *id;
+    const char *bundle;         /* as given; NULL = cwd */
+    const char *pid_file;       /* NULL = none; relative to cwd */
+    const char *console_socket; /* NULL = none */
+    bool no_pivot;
+    bool no_new_keyring;
+    bool detach;      /* run only */
+    bool keep;        /* run only: do not delete after exit */
+    int preserve_fds; /* extra fds 3..3+N-1 passed through */
+};
+
+void berth_warn(const struct berth_context *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,80 @@
+/* state.h: the on-disk container store under --root.
+ *
+ * Layout: <root>/<id>/ (0700) holding
+ *   state.json  written atomically (temp file + rename), see struct below
+ *   exec.fifo   the create->start handshake (exists only while "created")
+ *   lock        flock()ed by every command touching the container, so that
+ *               concurrent berth invocations on one id serialise
+ *   config.json a copy of the bundle config taken at create time (the spec:
+ *               later edits to the bundle have no effect)
+ */
+#ifndef BERTH_STATE_H
+#define BERTH_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+enum berth_status {
+    BERTH_STATUS_CREATING,
+    BERTH_STATUS_CREATED,
+    BERTH_STATUS_RUNNING,
+    BERTH_STATUS_PAUSED,
+    BERTH_STATUS_STOPPED,
+};
+
+const char *berth_status_name(enum berth_status s);
+
+struct berth_annotation {
+    char *key;
+    char *value;
+};
+
+/* Everything berth remembers about a container. */
+struct berth_container_state {
+    char *id;
+    char *bundle; /* absolute */
+    char *rootfs; /* absolute */
+    pid_t pid;    /* init pid in the host pid ns; 0 while creating */
+    uint64_t start_time; /* field 22 of /proc/<pid>/stat, guards pid reuse */
+    char *created;       /* RFC3339 with nanoseconds, UTC */
+    char *owner;         /* user name (or uid) of the creator */
+    char *cgroup_path;   /* as resolved at create, may be NULL */
+    bool created_status; /* init is still waiting on exec.fifo */
+    struct berth_annotation *annotations;
+    size_t annotations_len;
+};
+
+void berth_container_state_free(struct berth_container_state *s);
+
+/* Valid ids match ^[A-Za-z0-9][A-Za-z0-9_.+-]*$ (and are not too long). */
+int berth_id_validate(const char *id, berth_error_t *err);
+
+/* Creates <root>/<id> exclusively ("container with id %s already exists"),
+ * creating <root> with 0700 if needed. Returns an O_DIRECTORY fd. */
+int berth_state_dir_create(const char *root, const char *id, berth_error_t *err);
+
+/* Opens <root>/<id>; -ENOENT error "container %s does not exist". */
+int berth_state_dir_open(const char *root, const char *id, berth_error_t *err);
+
+/* flock(LOCK_EX) on <dir>/lock; returns the lock fd (close to release). */
+int berth_state_lock(int dirfd, berth_error_t *err);
+
+int berth_state_write(int dirfd, const struct berth_container_state *s, berth_error_t *err);
+int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err);
+
+/* Removes <root>/<id> and everything in it. */
+int berth_state_dir_remove(const char *root, const char *id, berth_error_t *err);
+
+/* Live status: stopped when pid is gone or its start time changed. */
+enum berth_status berth_state_status(int dirfd, const struct berth_container_state *s);
+
+/* Lists ids under root (sorted); ret is a NULL-terminated strv. */
+int berth_state_list(const char *root, char ***ret, berth_error_t *err);
+
+/* Reads /proc/<pid>/stat field 22; 0 on failure. */
+uint64_t berth_proc_start_time(pid_t pid);
+
+#endif
