@@ -1,0 +1,45 @@
+#!/bin/bash
+# install-deps.sh: installs everything berth needs to build and test on a
+# fresh Debian 12 machine. Idempotent: when every package is already
+# installed it only checks (dpkg-query) and never touches apt, so repeated
+# runs (CI, quickstart) take well under a second. Needs root for apt.
+set -euo pipefail
+
+PACKAGES=(
+    build-essential autoconf automake libtool pkg-config git
+    libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
+    check                     # unit test framework (tests/unit)
+    busybox-static            # rootfs for test bundles (contrib/make-bundle.sh)
+    clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
+    clang-format              # make check-format
+    python3                   # tests edit and check JSON with it
+    runc                      # reference runtime for comparisons
+    iproute2 procps util-linux
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    # "install ok installed" is the only state that means usable; half-
+    # installed or removed-with-config packages count as missing.
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    if [ "$status" != "install ok installed" ]; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    echo "install-deps: run this script as root to install them" >&2
+    exit 1
+fi
+
+echo "install-deps: installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update </dev/null
+apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
+echo "install-deps: done"
