@@ -16,9 +16,10 @@
 
 struct berth_cli {
     struct berth_context ctx;
-    const char *log_path;   /* --log FILE, NULL = stderr */
-    bool log_json;          /* --log-format json */
-    const char *rootless;   /* --rootless value as given, NULL when absent */
+    const char *log_path; /* --log FILE, NULL = stderr */
+    bool log_json;        /* --log-format json */
+    const char *rootless; /* --rootless value as given, NULL when absent */
+    const char *criu;     /* --criu PATH, NULL = "criu" from $PATH */
 };
 
 enum cli_opt_kind {
@@ -41,12 +42,16 @@ struct cli_command {
     int (*fn)(struct berth_cli *cli, int argc, char **argv);
     const char *summary; /* one line for `berth --help` */
     const char *usage;   /* "[command options] <container-id>" */
+    /* exec, ps: every argument after the first positional one belongs to the
+     * command run in the container, so flag parsing stops there (runc's
+     * SkipArgReorder). Also used for the global options. */
+    bool stop_at_first_arg;
 };
 
 /* Parses flags of one command. Accepts --long, -long (Go style, as engines
  * send: `-no-subreaper`), -s, --long=value, and "--" ending flags; flags and
  * positional arguments may interleave. On success stores the positional
- * arguments in *ret_args/*ret_nargs (pointing into argv) and returns 0;
+ * arguments in *ret_args and *ret_nargs (pointing into argv) and returns 0;
  * `--help`/`-h` prints the command help and returns 1 with *ret_nargs = -1;
  * on a usage error prints "berth CMD: ..." to stderr and returns 2. */
 int cli_parse(const struct cli_command *cmd, const struct cli_opt *opts, size_t nopts, int argc,

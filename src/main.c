@@ -1,5 +1,185 @@
-/* main.c: being written. */
-int main(void)
+/* main.c: global options, the choice of command, and the exit status.
+ *
+ * Exit status: 0 success, 1 runtime error (logged via cli_fail), 2 usage
+ * error (unknown command or flag, bad argument count or value).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cli-help.h"
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "version.h"
+
+struct globals {
+    const char *root;
+    const char *log_format;
+    bool help;
+    bool version;
+};
+
+/* The global command: flags end at the command name. */
+static const struct cli_command global_cmd = {"", NULL, "", "", true};
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage(const char *fmt, ...)
 {
+    _cleanup_free_ char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    fprintf(stderr, "berth: %s\nRun 'berth --help' for usage.\n", msg ? msg : fmt);
+    if (msg)
+        log_usage_error(msg);
+    return 2;
+}
+
+/* runc's default: /run/NAME for root, $XDG_RUNTIME_DIR/NAME otherwise (podman
+ * passes XDG_RUNTIME_DIR but no --root to a rootless runtime). A relative
+ * --root is made absolute, since state paths are stored and compared. */
+static char *state_root(const char *given)
+{
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    char *root = NULL, cwd[4096];
+
+    if (!given && geteuid() != 0 && xdg && xdg[0] == '/') {
+        if (asprintf(&root, "%s/berth", xdg) < 0)
+            return NULL;
+        return root;
+    }
+    if (!given)
+        return strdup("/run/berth");
+    if (given[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+        return strdup(given);
+    if (asprintf(&root, "%s/%s", cwd, given) < 0)
+        return NULL;
+    return root;
+}
+
+static int check_values(struct berth_cli *cli, const struct globals *g)
+{
+    if (strcmp(g->log_format, "text") != 0 && strcmp(g->log_format, "json") != 0)
+        return usage("invalid --log-format \"%s\": expected text or json", g->log_format);
+    cli->log_json = strcmp(g->log_format, "json") == 0;
+    if (cli->rootless && strcmp(cli->rootless, "true") != 0 &&
+        strcmp(cli->rootless, "false") != 0 && strcmp(cli->rootless, "auto") != 0)
+        return usage("invalid --rootless \"%s\": expected true, false or auto", cli->rootless);
     return 0;
+}
+
+/* Global options that ask for something berth does not implement yet are
+ * accepted everywhere (containerd passes --systemd-cgroup to kill and delete
+ * too) but refused by the commands that would act on them: the ones that
+ * create a container's cgroup. */
+static int check_unsupported(const struct berth_cli *cli, const char *cmd, berth_error_t *err)
+{
+    static const char *const creating[] = {"create", "run", "restore"};
+    bool creates = false;
+
+    for (size_t i = 0; i < CLI_NOPTS(creating); i++)
+        creates = creates || strcmp(cmd, creating[i]) == 0;
+    if (!creates)
+        return 0;
+    if (cli->ctx.systemd_cgroup)
+        return berth_error_make(err, EOPNOTSUPP,
+                                "--systemd-cgroup: the systemd cgroup driver is not implemented "
+                                "in berth yet; use the cgroupfs driver");
+    if (cli->rootless && strcmp(cli->rootless, "true") == 0)
+        return berth_error_make(err, EOPNOTSUPP,
+                                "--rootless=true: rootless containers are not implemented in "
+                                "berth yet");
+    return 0;
+}
+
+/* `berth help [CMD]`. */
+static int run_help(struct berth_cli *cli, int nargs, char **args, const struct cli_opt *opts,
+                    size_t nopts)
+{
+    const struct cli_command *cmd;
+    char *argv[3] = {NULL, "--help", NULL};
+
+    if (nargs < 2) {
+        cli_help_global(opts, nopts, stdout);
+        return 0;
+    }
+    cmd = cli_command_find(args[1]);
+    if (!cmd)
+        return usage("no help topic for \"%s\"", args[1]);
+    argv[0] = (char *)cmd->name;
+    return cmd->fn(cli, 2, argv);
+}
+
+static int dispatch(struct berth_cli *cli, int nargs, char **args, const struct cli_opt *opts,
+                    size_t nopts)
+{
+    const struct cli_command *cmd;
+    berth_error_t err = NULL;
+
+    if (strcmp(args[0], "help") == 0)
+        return run_help(cli, nargs, args, opts, nopts);
+    cmd = cli_command_find(args[0]);
+    if (!cmd)
+        return usage("unknown command \"%s\"", args[0]);
+    if (check_unsupported(cli, cmd->name, &err) < 0)
+        return cli_fail(cli, &err);
+    cli_debug("berth %s: %s, root %s", PACKAGE_VERSION, cmd->name, cli->ctx.root);
+    return cmd->fn(cli, nargs, args);
+}
+
+int main(int argc, char **argv)
+{
+    struct berth_cli cli = {0};
+    struct globals g = {.log_format = "text"};
+    const struct cli_opt opts[] = {
+        {"debug", 0, CLI_OPT_BOOL, &cli.ctx.debug, NULL, "enable debug logging"},
+        {"log", 0, CLI_OPT_STRING, &cli.log_path, "FILE",
+         "append log records to FILE (default: stderr)"},
+        {"log-format", 0, CLI_OPT_STRING, &g.log_format, "FORMAT",
+         "log record format: 'text' (default) or 'json'"},
+        {"root", 0, CLI_OPT_STRING, &g.root, "DIR",
+         "state directory, on a tmpfs (default: /run/berth; $XDG_RUNTIME_DIR/berth for non-root)"},
+        {"criu", 0, CLI_OPT_STRING, &cli.criu, "PATH", "criu binary for checkpoint and restore"},
+        {"systemd-cgroup", 0, CLI_OPT_BOOL, &cli.ctx.systemd_cgroup, NULL,
+         "use the systemd cgroup driver (not implemented yet)"},
+        {"rootless", 0, CLI_OPT_STRING, &cli.rootless, "true|false|auto",
+         "rootless mode; only false and auto are supported (default: auto)"},
+        {"help", 'h', CLI_OPT_BOOL, &g.help, NULL, "show help"},
+        {"version", 'v', CLI_OPT_BOOL, &g.version, NULL, "print the version"},
+    };
+    _cleanup_free_ char *root = NULL;
+    berth_error_t err = NULL;
+    char **args;
+    int nargs, r;
+
+    r = cli_parse(&global_cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
+    if (r != 0)
+        return r;
+    if (g.version) {
+        berth_print_version(stdout);
+        return 0;
+    }
+    if (g.help || nargs == 0) {
+        cli_help_global(opts, CLI_NOPTS(opts), stdout);
+        return 0;
+    }
+    r = check_values(&cli, &g);
+    if (r != 0)
+        return r;
+    root = state_root(g.root);
+    if (!root)
+        return berth_error_make(&err, ENOMEM, "state root"), cli_fail(&cli, &err);
+    cli.ctx.root = root;
+    if (log_init(&cli, &err) < 0)
+        return cli_fail(&cli, &err);
+    return dispatch(&cli, nargs, args, opts, CLI_NOPTS(opts));
 }
