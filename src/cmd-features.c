@@ -1,6 +1,10 @@
-/* cmd-features.c: `berth features` (stub: the command is not implemented yet). */
+/* cmd-features.c: `berth features`: prints the runtime-spec Features
+ * structure (features.md) that engines read to learn what berth supports. */
+#include <stdio.h>
+
 #include "cli.h"
 #include "commands.h"
+#include "berth-features.h"
 
 int cmd_features(struct berth_cli *cli, int argc, char **argv)
 {
@@ -13,6 +17,10 @@ int cmd_features(struct berth_cli *cli, int argc, char **argv)
     r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
     if (r != 0)
         return r == 1 ? 0 : r;
-    berth_error_make(&err, 0, "features: not implemented yet");
-    return cli_fail(cli, &err);
+    r = cli_nargs(cmd, nargs, 0, 0);
+    if (r != 0)
+        return r;
+    if (berth_features_write(stdout, &err) < 0)
+        return cli_fail(cli, &err);
+    return 0;
 }

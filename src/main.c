@@ -91,11 +91,11 @@ static int check_unsupported(const struct berth_cli *cli, const char *cmd, berth
     if (!creates)
         return 0;
     if (cli->ctx.systemd_cgroup)
-        return berth_error_make(err, EOPNOTSUPP,
+        return berth_error_make(err, 0,
                                 "--systemd-cgroup: the systemd cgroup driver is not implemented "
                                 "in berth yet; use the cgroupfs driver");
     if (cli->rootless && strcmp(cli->rootless, "true") == 0)
-        return berth_error_make(err, EOPNOTSUPP,
+        return berth_error_make(err, 0,
                                 "--rootless=true: rootless containers are not implemented in "
                                 "berth yet");
     return 0;

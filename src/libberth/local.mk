@@ -17,3 +17,4 @@ include src/libberth/state.mk
 include src/libberth/launch.mk
 include src/libberth/rootfs.mk
 include src/libberth/validate.mk
+include src/libberth/cli-support.mk
