@@ -35,9 +35,9 @@ struct berth_annotation {
 /* Everything berth remembers about a container. */
 struct berth_container_state {
     char *id;
-    char *bundle; /* absolute */
-    char *rootfs; /* absolute */
-    pid_t pid;    /* init pid in the host pid ns; 0 while creating */
+    char *bundle;        /* absolute */
+    char *rootfs;        /* absolute */
+    pid_t pid;           /* init pid in the host pid ns; 0 while creating */
     uint64_t start_time; /* field 22 of /proc/<pid>/stat, guards pid reuse */
     char *created;       /* RFC3339 with nanoseconds, UTC */
     char *owner;         /* user name (or uid) of the creator */
@@ -50,22 +50,37 @@ struct berth_container_state {
 void berth_container_state_free(struct berth_container_state *s);
 
 /* Valid ids match ^[A-Za-z0-9][A-Za-z0-9_.+-]*$ (and are not too long). */
+#define BERTH_ID_MAX 1024
 int berth_id_validate(const char *id, berth_error_t *err);
 
 /* Creates <root>/<id> exclusively ("container with id %s already exists"),
- * creating <root> with 0700 if needed. Returns an O_DIRECTORY fd. */
+ * creating <root> with 0700 if needed, and the lock file in it. Returns an
+ * O_DIRECTORY fd. */
 int berth_state_dir_create(const char *root, const char *id, berth_error_t *err);
 
 /* Opens <root>/<id>; -ENOENT error "container %s does not exist". */
 int berth_state_dir_open(const char *root, const char *id, berth_error_t *err);
 
-/* flock(LOCK_EX) on <dir>/lock; returns the lock fd (close to release). */
+/* flock(LOCK_EX) on <dir>/lock; returns the lock fd (close to release).
+ * Never creates the lock file (berth_state_dir_create does): -ENOENT when
+ * the container was deleted. After it returns, a state.json that is gone
+ * means the container was deleted while we waited. */
 int berth_state_lock(int dirfd, berth_error_t *err);
+
+/* True when the directory of dirfd has been removed (link count 0). */
+bool berth_state_dir_is_removed(int dirfd);
 
 int berth_state_write(int dirfd, const struct berth_container_state *s, berth_error_t *err);
 int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err);
 
-/* Removes <root>/<id> and everything in it. */
+/* Reads a small file of the state dir (e.g. the config.json copy) into a
+ * NUL-terminated buffer; refuses symlinks and files over 16 MiB. */
+int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t *err);
+
+/* Removes <root>/<id> and everything in it: renames the dir out of the way
+ * (the id is free again at once), unlinks state.json (the container is gone
+ * for everyone from then on) and deletes the rest. Call it with the lock
+ * held. */
 int berth_state_dir_remove(const char *root, const char *id, berth_error_t *err);
 
 /* Live status: stopped when pid is gone or its start time changed. */

@@ -1,0 +1,310 @@
+/* state-json.c: yajl-based encoding of container state documents.
+ *
+ * The libocispec oci_state type only knows the spec fields (no rootfs,
+ * created, owner, and nothing private), so the state concern keeps its own
+ * small encoder here; see state-json.h for the two documents.
+ */
+#include "state-json.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "cleanup.h"
+
+static inline void yajl_gen_freep(yajl_gen *g)
+{
+    if (*g)
+        yajl_gen_free(*g);
+}
+
+static inline void yajl_tree_freep(yajl_val *v)
+{
+    if (*v)
+        yajl_tree_free(*v);
+}
+
+/* Emit helpers: each does nothing once *st reports an error, so a sequence
+ * of calls needs a single check at the end (no hidden control flow). */
+static void gen_key(yajl_gen g, yajl_gen_status *st, const char *key)
+{
+    if (*st == yajl_gen_status_ok)
+        *st = yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+}
+
+static void gen_str(yajl_gen g, yajl_gen_status *st, const char *key, const char *val)
+{
+    gen_key(g, st, key);
+    if (*st == yajl_gen_status_ok)
+        *st = yajl_gen_string(g, (const unsigned char *)(val ? val : ""), val ? strlen(val) : 0);
+}
+
+static void gen_int(yajl_gen g, yajl_gen_status *st, const char *key, long long val)
+{
+    gen_key(g, st, key);
+    if (*st == yajl_gen_status_ok)
+        *st = yajl_gen_integer(g, val);
+}
+
+static void gen_bool(yajl_gen g, yajl_gen_status *st, const char *key, bool val)
+{
+    gen_key(g, st, key);
+    if (*st == yajl_gen_status_ok)
+        *st = yajl_gen_bool(g, val);
+}
+
+static void gen_map_open(yajl_gen g, yajl_gen_status *st)
+{
+    if (*st == yajl_gen_status_ok)
+        *st = yajl_gen_map_open(g);
+}
+
+static void gen_map_close(yajl_gen g, yajl_gen_status *st)
+{
+    if (*st == yajl_gen_status_ok)
+        *st = yajl_gen_map_close(g);
+}
+
+static void gen_annotations(yajl_gen g, yajl_gen_status *st, const struct berth_container_state *s)
+{
+    gen_key(g, st, "annotations");
+    gen_map_open(g, st);
+    for (size_t i = 0; i < s->annotations_len; i++)
+        gen_str(g, st, s->annotations[i].key, s->annotations[i].value);
+    gen_map_close(g, st);
+}
+
+/* The fields shared by both documents, in runc's order. status is NULL for
+ * the private file: there it is derived on every read, never stored. */
+static void gen_fields(yajl_gen g, yajl_gen_status *st, const struct berth_container_state *s,
+                       const enum berth_status *status)
+{
+    /* runtime.md "State": pid is REQUIRED when created or running; like
+     * runc we print 0 once the process is gone rather than a stale pid. */
+    bool live = !status || *status == BERTH_STATUS_CREATED || *status == BERTH_STATUS_RUNNING ||
+                *status == BERTH_STATUS_PAUSED;
+
+    gen_str(g, st, "ociVersion", OCI_SPEC_VERSION);
+    gen_str(g, st, "id", s->id);
+    gen_int(g, st, "pid", live ? s->pid : 0);
+    if (status)
+        gen_str(g, st, "status", berth_status_name(*status));
+    gen_str(g, st, "bundle", s->bundle);
+    gen_str(g, st, "rootfs", s->rootfs);
+    gen_str(g, st, "created", s->created);
+    gen_str(g, st, "owner", s->owner);
+    if (s->annotations_len > 0)
+        gen_annotations(g, st, s);
+}
+
+/* Copies the generator buffer out as a NUL-terminated string. */
+static int gen_finish(yajl_gen g, yajl_gen_status st, char **ret, size_t *ret_len,
+                      berth_error_t *err)
+{
+    const unsigned char *buf;
+    size_t len;
+    char *out;
+
+    if (st == yajl_gen_status_ok)
+        st = yajl_gen_get_buf(g, &buf, &len);
+    if (st != yajl_gen_status_ok)
+        return berth_error_make(err, EINVAL, "generate state JSON (yajl status %d)", (int)st);
+    out = strndup((const char *)buf, len);
+    if (!out)
+        return berth_error_make(err, ENOMEM, "generate state JSON");
+    *ret = out;
+    if (ret_len)
+        *ret_len = len;
+    return 0;
+}
+
+static yajl_gen gen_new(bool pretty)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+
+    if (!g)
+        return NULL;
+    if (pretty) {
+        yajl_gen_config(g, yajl_gen_beautify, 1);
+        yajl_gen_config(g, yajl_gen_indent_string, "  ");
+    }
+    /* Ids and paths are validated elsewhere; annotations come from the
+     * config and must round-trip, so do not reject odd but valid UTF-8. */
+    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+    return g;
+}
+
+int berth_state_json_encode(const struct berth_container_state *s, char **ret, size_t *ret_len,
+                            berth_error_t *err)
+{
+    __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = gen_new(true);
+    yajl_gen_status st = yajl_gen_status_ok;
+
+    if (!g)
+        return berth_error_make(err, ENOMEM, "allocate JSON generator");
+    gen_map_open(g, &st);
+    gen_fields(g, &st, s, NULL);
+    gen_int(g, &st, "startTime", (long long)s->start_time);
+    if (s->cgroup_path)
+        gen_str(g, &st, "cgroupPath", s->cgroup_path);
+    gen_bool(g, &st, "createdStatus", s->created_status);
+    gen_map_close(g, &st);
+    return gen_finish(g, st, ret, ret_len, err);
+}
+
+int berth_state_json_public(const struct berth_state_view *v, size_t n, bool as_list, char **ret,
+                            berth_error_t *err)
+{
+    __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = gen_new(!as_list);
+    yajl_gen_status st = yajl_gen_status_ok;
+
+    if (!g)
+        return berth_error_make(err, ENOMEM, "allocate JSON generator");
+    if (as_list && n == 0) {
+        /* Go marshals a nil slice as null and engines accept it. */
+        st = yajl_gen_null(g);
+        return gen_finish(g, st, ret, NULL, err);
+    }
+    if (as_list)
+        st = yajl_gen_array_open(g);
+    for (size_t i = 0; i < n; i++) {
+        gen_map_open(g, &st);
+        gen_fields(g, &st, v[i].s, &v[i].status);
+        gen_map_close(g, &st);
+    }
+    if (as_list && st == yajl_gen_status_ok)
+        st = yajl_gen_array_close(g);
+    return gen_finish(g, st, ret, NULL, err);
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+static int dup_string(yajl_val root, const char *key, char **ret, berth_error_t *err)
+{
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+
+    if (!v || YAJL_IS_NULL(v))
+        return 0;
+    if (!YAJL_IS_STRING(v))
+        return berth_error_make(err, EINVAL, "state.json: `%s` is not a string", key);
+    *ret = strdup(v->u.string);
+    if (!*ret)
+        return berth_error_make(err, ENOMEM, "state.json: `%s`", key);
+    return 0;
+}
+
+static int get_int(yajl_val root, const char *key, long long *ret, berth_error_t *err)
+{
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+
+    if (!v || YAJL_IS_NULL(v))
+        return 0;
+    if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
+        return berth_error_make(err, EINVAL, "state.json: `%s` is not a non-negative integer", key);
+    *ret = YAJL_GET_INTEGER(v);
+    return 0;
+}
+
+static int decode_annotations(yajl_val root, struct berth_container_state *s, berth_error_t *err)
+{
+    const char *path[] = {"annotations", NULL};
+    yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+    size_t n;
+
+    if (!v || YAJL_IS_NULL(v))
+        return 0;
+    if (!YAJL_IS_OBJECT(v))
+        return berth_error_make(err, EINVAL, "state.json: `annotations` is not an object");
+    n = v->u.object.len;
+    if (n == 0)
+        return 0;
+    s->annotations = calloc(n, sizeof(*s->annotations));
+    if (!s->annotations)
+        return berth_error_make(err, ENOMEM, "state.json: annotations");
+    for (size_t i = 0; i < n; i++) {
+        yajl_val val = v->u.object.values[i];
+        if (!YAJL_IS_STRING(val))
+            return berth_error_make(err, EINVAL, "state.json: annotation `%s` is not a string",
+                                    v->u.object.keys[i]);
+        s->annotations[i].key = strdup(v->u.object.keys[i]);
+        s->annotations[i].value = strdup(val->u.string);
+        s->annotations_len = i + 1;
+        if (!s->annotations[i].key || !s->annotations[i].value)
+            return berth_error_make(err, ENOMEM, "state.json: annotations");
+    }
+    return 0;
+}
+
+static int decode_fields(yajl_val root, struct berth_container_state *s, berth_error_t *err)
+{
+    const char *created_path[] = {"createdStatus", NULL};
+    yajl_val created = yajl_tree_get(root, created_path, yajl_t_any);
+    long long pid = 0, start_time = 0;
+    int r;
+
+    if ((r = dup_string(root, "id", &s->id, err)) < 0 ||
+        (r = dup_string(root, "bundle", &s->bundle, err)) < 0 ||
+        (r = dup_string(root, "rootfs", &s->rootfs, err)) < 0 ||
+        (r = dup_string(root, "created", &s->created, err)) < 0 ||
+        (r = dup_string(root, "owner", &s->owner, err)) < 0 ||
+        (r = dup_string(root, "cgroupPath", &s->cgroup_path, err)) < 0 ||
+        (r = get_int(root, "pid", &pid, err)) < 0 ||
+        (r = get_int(root, "startTime", &start_time, err)) < 0 ||
+        (r = decode_annotations(root, s, err)) < 0)
+        return r;
+    if (!s->id)
+        return berth_error_make(err, EINVAL, "state.json: `id` is missing");
+    if (pid > INT32_MAX)
+        return berth_error_make(err, EINVAL, "state.json: `pid` %lld is out of range", pid);
+    s->pid = (pid_t)pid;
+    s->start_time = (uint64_t)start_time;
+    s->created_status = created && YAJL_IS_TRUE(created);
+    return 0;
+}
+
+int berth_state_json_decode(const char *buf, struct berth_container_state **ret, berth_error_t *err)
+{
+    __attribute__((cleanup(yajl_tree_freep))) yajl_val root = NULL;
+    struct berth_container_state *s;
+    char errbuf[256] = "";
+    int r;
+
+    root = yajl_tree_parse(buf, errbuf, sizeof(errbuf));
+    if (!root)
+        return berth_error_make(err, EINVAL, "parse state.json: %s", errbuf);
+    if (!YAJL_IS_OBJECT(root))
+        return berth_error_make(err, EINVAL, "parse state.json: not a JSON object");
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return berth_error_make(err, ENOMEM, "parse state.json");
+    r = decode_fields(root, s, err);
+    if (r < 0) {
+        berth_container_state_free(s);
+        return r;
+    }
+    *ret = s;
+    return 0;
+}
+
+/* ---- the config copy ---------------------------------------------------- */
+
+int berth_config_json_has_process(const char *buf, bool *ret, berth_error_t *err)
+{
+    __attribute__((cleanup(yajl_tree_freep))) yajl_val root = NULL;
+    const char *path[] = {"process", NULL};
+    char errbuf[256] = "";
+    yajl_val v;
+
+    root = yajl_tree_parse(buf, errbuf, sizeof(errbuf));
+    if (!root || !YAJL_IS_OBJECT(root))
+        return berth_error_make(err, EINVAL, "parse config.json: %s",
+                                root ? "not a JSON object" : errbuf);
+    v = yajl_tree_get(root, path, yajl_t_any);
+    *ret = v && YAJL_IS_OBJECT(v);
+    return 0;
+}
