@@ -1,1 +1,7 @@
-# man pages
+# man pages: hand-written roff, installed in man8 (section from the
+# suffix) and shipped in the tarball. One page per command: add
+# man/berth-<command>.8 to this list.
+dist_man_MANS += \
+	man/berth.8 \
+	man/berth-spec.8 \
+	man/berth-features.8
