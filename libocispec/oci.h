@@ -51,9 +51,9 @@ enum oci_shape {
 };
 
 enum oci_field_flags {
-    OCI_REQUIRED = 1 << 0,  /* must be present */
-    OCI_NONEMPTY = 1 << 1,  /* array: at least one element; string: not "" */
-    OCI_ABS_PATH = 1 << 2,  /* string (or each string): absolute path */
+    OCI_REQUIRED = 1 << 0, /* must be present */
+    OCI_NONEMPTY = 1 << 1, /* array: at least one element; string: not "" */
+    OCI_ABS_PATH = 1 << 2, /* string (or each string): absolute path */
 };
 
 struct oci_diags;
@@ -64,14 +64,19 @@ typedef const char *(*oci_check_fn)(const void *value);
 
 struct oci_desc;
 
+/* Whole-object check for rules that involve several members (e.g. device
+ * major/minor required unless type is "p"). Returns NULL when fine, else a
+ * message, which may be written into buf. */
+typedef const char *(*oci_obj_check_fn)(const void *obj, char *buf, size_t size);
+
 struct oci_field {
-    const char *name;              /* JSON member name */
-    enum oci_kind kind;            /* kind of the value or of each element */
+    const char *name;   /* JSON member name */
+    enum oci_kind kind; /* kind of the value or of each element */
     enum oci_shape shape;
-    size_t offset;                 /* offset of the value / pointer / map */
-    size_t aux_offset;             /* bool _present (scalars) or size_t _len (arrays) */
-    const struct oci_desc *nested; /* OCI_OBJECT: element descriptor */
-    unsigned flags;                /* enum oci_field_flags */
+    size_t offset;                  /* offset of the value / pointer / map */
+    size_t aux_offset;              /* bool _present (scalars) or size_t _len (arrays) */
+    const struct oci_desc *nested;  /* OCI_OBJECT: element descriptor */
+    unsigned flags;                 /* enum oci_field_flags */
     const char *const *enum_values; /* OCI_STRING: allowed values, NULL-terminated */
     oci_check_fn check;
 };
@@ -81,6 +86,7 @@ struct oci_desc {
     size_t size;      /* sizeof the struct */
     const struct oci_field *fields;
     size_t nfields;
+    oci_obj_check_fn check; /* optional, run after the field checks */
 };
 
 /* Generic map storage; values point at char* (string maps) or at T*. */
@@ -98,6 +104,8 @@ typedef OCI_MAP(char *) oci_string_map;
         n, k, s, offsetof(T, f), aux, nest, fl, en, ck                                             \
     }
 #define OCI_STR(T, f, fl) OCI_FIELD_(#f, T, f, OCI_STRING, OCI_SCALAR, 0, NULL, fl, NULL, NULL)
+#define OCI_STR_CHECK(T, f, fl, ck)                                                                \
+    OCI_FIELD_(#f, T, f, OCI_STRING, OCI_SCALAR, 0, NULL, fl, NULL, ck)
 #define OCI_ENUM(T, f, fl, values)                                                                 \
     OCI_FIELD_(#f, T, f, OCI_STRING, OCI_SCALAR, 0, NULL, fl, values, NULL)
 #define OCI_SCAL(T, f, k, fl, ck)                                                                  \
@@ -106,6 +114,8 @@ typedef OCI_MAP(char *) oci_string_map;
     OCI_FIELD_(#f, T, f, OCI_OBJECT, OCI_SCALAR, 0, &(desc), fl, NULL, NULL)
 #define OCI_ARR(T, f, k, fl)                                                                       \
     OCI_FIELD_(#f, T, f, k, OCI_ARRAY, offsetof(T, f##_len), NULL, fl, NULL, NULL)
+#define OCI_ARR_CHECK(T, f, k, fl, ck) /* ck runs on each element */                               \
+    OCI_FIELD_(#f, T, f, k, OCI_ARRAY, offsetof(T, f##_len), NULL, fl, NULL, ck)
 #define OCI_ARR_ENUM(T, f, fl, values)                                                             \
     OCI_FIELD_(#f, T, f, OCI_STRING, OCI_ARRAY, offsetof(T, f##_len), NULL, fl, values, NULL)
 #define OCI_ARR_OBJ(T, f, desc, fl)                                                                \
@@ -115,7 +125,11 @@ typedef OCI_MAP(char *) oci_string_map;
     OCI_FIELD_(#f, T, f, OCI_OBJECT, OCI_MAP, 0, &(desc), fl, NULL, NULL)
 #define OCI_DESC(ctype, fields)                                                                    \
     {                                                                                              \
-        #ctype, sizeof(ctype), fields, sizeof(fields) / sizeof((fields)[0])                        \
+#ctype, sizeof(ctype), fields, sizeof(fields) / sizeof((fields)[0]), NULL                  \
+    }
+#define OCI_DESC_CHECK(ctype, fields, fn)                                                          \
+    {                                                                                              \
+#ctype, sizeof(ctype), fields, sizeof(fields) / sizeof((fields)[0]), fn                    \
     }
 
 /* Diagnostics: each carries a JSON pointer ("/linux/resources/memory/limit")
@@ -148,8 +162,9 @@ void *oci_parse(const struct oci_desc *desc, const char *json, size_t len, struc
 /* Reads and parses a file; a read failure becomes a diag with pointer "". */
 void *oci_parse_file(const struct oci_desc *desc, const char *path, struct oci_diags *diags);
 
-/* Emits obj as JSON; returns a malloc'd NUL-terminated string or NULL on
- * allocation failure. */
+/* Emits obj as JSON (members in table order, absent ones omitted); returns a
+ * malloc'd NUL-terminated string, or NULL on allocation failure or when a
+ * string is not valid UTF-8. */
 char *oci_emit(const struct oci_desc *desc, const void *obj, bool pretty, size_t *ret_len);
 
 /* Runs the table checks (required, enums, ranges, abs paths, checks) on an
