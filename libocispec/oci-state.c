@@ -1,1 +1,24 @@
-/* oci-state.c: being written. */
+/* oci-state.c: descriptor table for the container state (runtime.md "State",
+ * state-schema.json) that `berth state` prints and hooks read on stdin.
+ * berth adds rootfs, created and owner at the end, as runc does; they are
+ * optional so state written by other runtimes still parses.
+ */
+#include "oci-checks.h"
+
+/* runtime.md "State": status values */
+const char *const oci_state_statuses[] = {
+    "creating", "created", "running", "stopped", NULL,
+};
+
+static const struct oci_field state_fields[] = {
+    OCI_STR_CHECK(oci_state, ociVersion, OCI_REQUIRED, oci_check_semver),
+    OCI_STR(oci_state, id, OCI_REQUIRED | OCI_NONEMPTY),
+    OCI_ENUM(oci_state, status, OCI_REQUIRED, oci_state_statuses),
+    OCI_SCAL(oci_state, pid, OCI_INT64, 0, oci_check_pid),
+    OCI_STR(oci_state, bundle, OCI_REQUIRED),
+    OCI_MAP_STR(oci_state, annotations, 0),
+    OCI_STR(oci_state, rootfs, 0),
+    OCI_STR(oci_state, created, 0),
+    OCI_STR(oci_state, owner, 0),
+};
+const struct oci_desc oci_state_desc = OCI_DESC(oci_state, state_fields);

@@ -438,6 +438,11 @@ typedef struct oci_state {
     bool pid_present;
     char *bundle; /* required */
     oci_string_map annotations;
+    /* Not in the spec; written by berth (as runc does) so `state` and
+     * `list` can show them. Readers of other runtimes' state ignore them. */
+    char *rootfs;  /* absolute rootfs path */
+    char *created; /* RFC 3339 creation time, UTC */
+    char *owner;   /* user name (or uid) that created the container */
 } oci_state;
 
 /* ---- features-schema.json, features-linux.json ------------------------ */
