@@ -1,18 +1,30 @@
-/* cmd-delete.c: `berth delete` (stub: the command is not implemented yet). */
+/* cmd-delete.c: `berth delete [--force] ID`: removes a stopped container
+ * (runtime.md "Delete"); --force kills a live one first and ignores an
+ * unknown id. */
 #include "cli.h"
 #include "commands.h"
+#include "container.h"
 
 int cmd_delete(struct berth_cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command_find("delete");
+    bool force = false;
+    const struct cli_opt opts[] = {
+        {"force", 'f', CLI_OPT_BOOL, &force, NULL,
+         "forcibly delete the container if it is still running (uses SIGKILL)"},
+    };
     berth_error_t err = NULL;
     char **args;
     int nargs;
     int r;
 
-    r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
+    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
     if (r != 0)
         return r == 1 ? 0 : r;
-    berth_error_make(&err, 0, "delete: not implemented yet");
-    return cli_fail(cli, &err);
+    r = cli_nargs(cmd, nargs, 1, 1);
+    if (r != 0)
+        return r;
+    if (berth_container_delete(&cli->ctx, args[0], force, &err) < 0)
+        return cli_fail(cli, &err);
+    return 0;
 }

@@ -1,18 +1,35 @@
-/* cmd-kill.c: `berth kill` (stub: the command is not implemented yet). */
+/* cmd-kill.c: `berth kill [--all] ID [SIGNAL]`: signals the container's
+ * init (runtime.md "Kill"); SIGNAL is a name (TERM, SIGTERM, RTMIN+3) or a
+ * number, SIGTERM by default. */
+#include <signal.h>
+
 #include "cli.h"
 #include "commands.h"
+#include "container.h"
+#include "signals.h"
 
 int cmd_kill(struct berth_cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command_find("kill");
+    bool all = false;
+    const struct cli_opt opts[] = {
+        {"all", 'a', CLI_OPT_BOOL, &all, NULL, "send the signal to all processes in the container"},
+    };
     berth_error_t err = NULL;
+    int signo = SIGTERM;
     char **args;
     int nargs;
     int r;
 
-    r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
+    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
     if (r != 0)
         return r == 1 ? 0 : r;
-    berth_error_make(&err, 0, "kill: not implemented yet");
-    return cli_fail(cli, &err);
+    r = cli_nargs(cmd, nargs, 1, 2);
+    if (r != 0)
+        return r;
+    if (nargs == 2 && berth_signal_parse(args[1], &signo, &err) < 0)
+        return cli_fail(cli, &err);
+    if (berth_container_kill(&cli->ctx, args[0], signo, all, &err) < 0)
+        return cli_fail(cli, &err);
+    return 0;
 }

@@ -1,6 +1,8 @@
-/* cmd-start.c: `berth start` (stub: the command is not implemented yet). */
+/* cmd-start.c: `berth start ID`: runs the user process of a created
+ * container (runtime.md "Start"). */
 #include "cli.h"
 #include "commands.h"
+#include "container.h"
 
 int cmd_start(struct berth_cli *cli, int argc, char **argv)
 {
@@ -13,6 +15,10 @@ int cmd_start(struct berth_cli *cli, int argc, char **argv)
     r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
     if (r != 0)
         return r == 1 ? 0 : r;
-    berth_error_make(&err, 0, "start: not implemented yet");
-    return cli_fail(cli, &err);
+    r = cli_nargs(cmd, nargs, 1, 1);
+    if (r != 0)
+        return r;
+    if (berth_container_start(&cli->ctx, args[0], &err) < 0)
+        return cli_fail(cli, &err);
+    return 0;
 }

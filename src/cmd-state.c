@@ -1,6 +1,10 @@
-/* cmd-state.c: `berth state` (stub: the command is not implemented yet). */
+/* cmd-state.c: `berth state ID`: prints the state JSON (runtime.md "Query
+ * State", plus runc's rootfs, created and owner). */
+#include <stdio.h>
+
 #include "cli.h"
 #include "commands.h"
+#include "container.h"
 
 int cmd_state(struct berth_cli *cli, int argc, char **argv)
 {
@@ -13,6 +17,10 @@ int cmd_state(struct berth_cli *cli, int argc, char **argv)
     r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
     if (r != 0)
         return r == 1 ? 0 : r;
-    berth_error_make(&err, 0, "state: not implemented yet");
-    return cli_fail(cli, &err);
+    r = cli_nargs(cmd, nargs, 1, 1);
+    if (r != 0)
+        return r;
+    if (berth_container_state(&cli->ctx, args[0], stdout, &err) < 0)
+        return cli_fail(cli, &err);
+    return 0;
 }

@@ -88,7 +88,7 @@ static int load(const struct berth_context *ctx, const char *id, bool lock, stru
         l->lockfd = berth_state_lock(l->dirfd, err);
         if (l->lockfd == -ENOENT) {
             berth_error_release(err);
-            return berth_error_make(err, ENOENT, "container %s does not exist", id);
+            return berth_state_error_not_exist(err, id);
         }
         if (l->lockfd < 0)
             return l->lockfd;
@@ -98,7 +98,7 @@ static int load(const struct berth_context *ctx, const char *id, bool lock, stru
         berth_error_release(err);
         /* Deleted while we opened or waited for the lock. */
         if (!dir_still_named(ctx->root, id, l->dirfd))
-            return berth_error_make(err, ENOENT, "container %s does not exist", id);
+            return berth_state_error_not_exist(err, id);
         r = synthesize_creating(id, &l->state, err);
     }
     if (r < 0)

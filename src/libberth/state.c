@@ -51,6 +51,22 @@ void berth_container_state_free(struct berth_container_state *s)
     free(s);
 }
 
+/* For errors with a fixed message (engines match them verbatim, so no
+ * strerror suffix) that still carry errnum for callers to branch on. */
+static int with_status(berth_error_t *err, int errnum)
+{
+    if (*err)
+        (*err)->status = errnum;
+    return -errnum;
+}
+
+int berth_state_error_not_exist(berth_error_t *err, const char *id)
+{
+    /* containerd and podman match "does not exist" (FEATURES.md §2a). */
+    berth_error_make(err, 0, "container %s does not exist", id);
+    return with_status(err, ENOENT);
+}
+
 static bool id_char_ok(char c, bool first)
 {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
@@ -117,8 +133,10 @@ int berth_state_dir_create(const char *root, const char *id, berth_error_t *err)
     /* runtime.md "Create": the id MUST be unique; mkdir is the atomic
      * claim of it. */
     if (mkdirat(rootfd, id, 0700) < 0) {
-        if (errno == EEXIST)
-            return berth_error_make(err, EEXIST, "container with id %s already exists", id);
+        if (errno == EEXIST) {
+            berth_error_make(err, 0, "container with id %s already exists", id);
+            return with_status(err, EEXIST);
+        }
         return berth_error_errno(err, "mkdir `%s/%s`", root, id);
     }
     dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -144,12 +162,12 @@ int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
         return r;
     rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0 && errno == ENOENT)
-        return berth_error_make(err, ENOENT, "container %s does not exist", id);
+        return berth_state_error_not_exist(err, id);
     if (rootfd < 0)
         return berth_error_errno(err, "open state root `%s`", root);
     fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
-        return berth_error_make(err, ENOENT, "container %s does not exist", id);
+        return berth_state_error_not_exist(err, id);
     if (fd < 0)
         return berth_error_errno(err, "open `%s/%s`", root, id);
     return fd;

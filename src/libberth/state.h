@@ -61,6 +61,10 @@ int berth_state_dir_create(const char *root, const char *id, berth_error_t *err)
 /* Opens <root>/<id>; -ENOENT error "container %s does not exist". */
 int berth_state_dir_open(const char *root, const char *id, berth_error_t *err);
 
+/* Sets *err to exactly "container %s does not exist" with status ENOENT
+ * and returns -ENOENT. */
+int berth_state_error_not_exist(berth_error_t *err, const char *id);
+
 /* flock(LOCK_EX) on <dir>/lock; returns the lock fd (close to release).
  * Never creates the lock file (berth_state_dir_create does): -ENOENT when
  * the container was deleted. After it returns, a state.json that is gone
