@@ -7,8 +7,19 @@
  *      /dev symlinks, /dev/ptmx -> pts/ptmx.
  *   2. berth_rootfs_pivot: pivot_root (or MS_MOVE + chroot with no_pivot)
  *      and detach the old root.
- *   3. berth_rootfs_finalize: root.readonly remount, set the final
- *      propagation. (maskedPaths/readonlyPaths come with the rootfs issue.)
+ *   3. berth_rootfs_finalize: readonlyPaths, maskedPaths, root.readonly
+ *      remount, set the final propagation.
+ *
+ * What init does between the steps:
+ *   - after prepare, before pivot: berth_rootfs_console() when
+ *     process.terminal, and open anything that lives outside the rootfs
+ *     (the exec fifo as O_PATH, ...): after pivot the host paths are gone.
+ *   - after pivot, before finalize: sysctl writes (they need /proc/sys
+ *     writable: readonlyPaths usually contains it), hostname.
+ * Preconditions: running in a NEW mount namespace (prepare changes the
+ * propagation of /), as root of the current user namespace, with the host
+ * /proc still mounted at /proc (prepare mounts via /proc/self/fd/N), and
+ * already in the container's cgroup (the cgroup mount binds it).
  */
 #ifndef BERTH_ROOTFS_H
 #define BERTH_ROOTFS_H
@@ -20,13 +31,23 @@
 
 struct berth_rootfs {
     const oci_config *config;
-    const char *rootfs;  /* absolute host path of root.path */
-    const char *bundle;  /* absolute bundle dir, for relative mount sources */
+    const char *rootfs; /* absolute host path of root.path */
+    const char *bundle; /* absolute bundle dir, for relative mount sources */
     bool no_pivot;
-    bool userns;         /* inside a new user namespace: devices are bind mounts */
+    bool userns; /* inside a new user namespace: devices are bind mounts */
 };
 
+/* Resolves root.path against the bundle (config.md "Root"), canonicalised;
+ * fails when it is not an existing directory. Fills berth_rootfs.rootfs. */
+int berth_rootfs_resolve_path(const oci_config *cfg, const char *bundle, char **ret,
+                              berth_error_t *err);
+
 int berth_rootfs_prepare(const struct berth_rootfs *r, berth_error_t *err);
+/* Bind-mounts the pty slave at host path `pty_path` (as seen in the init's
+ * mount namespace, e.g. /dev/pts/3) to /dev/console. Between prepare and
+ * pivot. */
+int berth_rootfs_console(const struct berth_rootfs *r, const char *pty_path, berth_error_t *err);
+
 int berth_rootfs_pivot(const struct berth_rootfs *r, berth_error_t *err);
 int berth_rootfs_finalize(const struct berth_rootfs *r, berth_error_t *err);
 

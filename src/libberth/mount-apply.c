@@ -1,0 +1,192 @@
+/* mount-apply.c: performs mount plan steps inside the rootfs.
+ *
+ * Destinations are always O_PATH fds resolved with RESOLVE_IN_ROOT
+ * (path-util.h). Bind mounts use the new mount API: open_tree(OPEN_TREE_CLONE)
+ * gives a detached copy whose attributes are set with mount_setattr(2) before
+ * move_mount() attaches it to the destination fd. mount_setattr only touches
+ * the attributes the config names, so flags the kernel locks in a user
+ * namespace (nosuid, nodev, ro of a host mount) are kept without a
+ * statvfs() dance. New filesystems use mount(2) onto /proc/self/fd/N, which
+ * the kernel resolves to exactly the fd's dentry.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "mount-cgroup.h"
+#include "mount-flags.h"
+#include "mount.h"
+#include "path-util.h"
+
+int berth_mount_setattr_fd(int fd, bool recursive, uint64_t set, uint64_t clr,
+                           unsigned long propagation, berth_error_t *err)
+{
+    struct mount_attr attr = {
+        .attr_set = set,
+        .attr_clr = clr,
+        .propagation = propagation & ~(unsigned long)MS_REC,
+    };
+    unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+
+    if (mount_setattr(fd, "", flags, &attr, sizeof(attr)) < 0)
+        return berth_error_errno(err, "mount_setattr");
+    return 0;
+}
+
+int berth_mount_bind_fd(int source_fd, const char *source, int destfd, bool recursive,
+                        uint64_t attr_set, uint64_t attr_clr, berth_error_t *err)
+{
+    unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+    _cleanup_close_ int tree = -1;
+    int r;
+
+    tree = source ? open_tree(AT_FDCWD, source, flags)
+                  : open_tree(source_fd, "", flags | AT_EMPTY_PATH);
+    if (tree < 0)
+        return berth_error_errno(err, "open_tree `%s`", source ? source : "fd");
+    if (attr_set || attr_clr) {
+        r = berth_mount_setattr_fd(tree, recursive, attr_set, attr_clr, 0, err);
+        if (r < 0)
+            return r;
+    }
+    if (move_mount(tree, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return berth_error_errno(err, "move_mount");
+    return 0;
+}
+
+int berth_mount_fs_fd(const char *source, int destfd, const char *type, unsigned long flags,
+                      const char *data, berth_error_t *err)
+{
+    char target[BERTH_PROC_FD_PATH_MAX];
+
+    if (mount(source, berth_proc_fd_path(destfd, target), type, flags, data) < 0)
+        return berth_error_errno(err, "mount(2)");
+    return 0;
+}
+
+int berth_mount_ro_tmpfs_fd(int destfd, berth_error_t *err)
+{
+    _cleanup_close_ int fs = -1, mnt = -1;
+
+    fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return berth_error_errno(err, "fsopen tmpfs");
+    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return berth_error_errno(err, "create tmpfs");
+    mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    if (mnt < 0)
+        return berth_error_errno(err, "fsmount tmpfs");
+    if (move_mount(mnt, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return berth_error_errno(err, "move_mount tmpfs");
+    return 0;
+}
+
+/* Mount point for a bind of `tree`: a directory for a directory, an empty
+ * file for anything else (file binds, device binds). */
+static int bind_dest(int rootfd, int tree, const char *dest, berth_error_t *err)
+{
+    struct stat st;
+
+    if (fstat(tree, &st) < 0)
+        return berth_error_errno(err, "stat source");
+    if (S_ISDIR(st.st_mode))
+        return berth_path_mkdir_in_root(rootfd, dest, 0755, err);
+    return berth_path_touch_in_root(rootfd, dest, 0644, err);
+}
+
+static int apply_bind(int rootfd, const struct berth_mount_step *s, berth_error_t *err)
+{
+    unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (s->recursive ? AT_RECURSIVE : 0);
+    _cleanup_close_ int tree = -1, dest = -1;
+    uint64_t set, clr;
+    int r;
+
+    tree = open_tree(AT_FDCWD, s->source, flags);
+    if (tree < 0)
+        return berth_error_errno(err, "open_tree");
+    dest = bind_dest(rootfd, tree, s->destination, err);
+    if (dest < 0)
+        return dest;
+    /* Per-mount flags (ro, nosuid, ...) apply to the top mount only, as
+     * with mount(8); the r* options apply to the whole tree. */
+    berth_mount_flags_to_attr(s->flags, s->clear, &set, &clr);
+    if ((set || clr) && (r = berth_mount_setattr_fd(tree, false, set, clr, 0, err)) < 0)
+        return r;
+    if ((s->rattr_set || s->rattr_clr) &&
+        (r = berth_mount_setattr_fd(tree, true, s->rattr_set, s->rattr_clr, 0, err)) < 0)
+        return r;
+    if (move_mount(tree, "", dest, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return berth_error_errno(err, "move_mount");
+    /* Propagation can only be changed on an attached mount; `tree` now is
+     * the root of the new mount. */
+    if (s->propagation)
+        return berth_mount_setattr_fd(tree, s->propagation & MS_REC, 0, 0, s->propagation, err);
+    return 0;
+}
+
+/* After mount(2) the fd of the mount point still names the covered
+ * directory; re-resolve the destination to reach the new mount's root. */
+static int fs_post_attrs(int rootfd, const struct berth_mount_step *s, berth_error_t *err)
+{
+    _cleanup_close_ int fd = -1;
+    int r = 0;
+
+    if (!s->propagation && !s->rattr_set && !s->rattr_clr)
+        return 0;
+    fd = berth_path_open_in_root(rootfd, s->destination, O_PATH, err);
+    if (fd < 0)
+        return fd;
+    if (s->rattr_set || s->rattr_clr)
+        r = berth_mount_setattr_fd(fd, true, s->rattr_set, s->rattr_clr, 0, err);
+    if (r == 0 && s->propagation)
+        r = berth_mount_setattr_fd(fd, s->propagation & MS_REC, 0, 0, s->propagation, err);
+    return r;
+}
+
+static int apply_fs(int rootfd, const struct berth_mount_step *s, berth_error_t *err)
+{
+    _cleanup_close_ int dest = -1;
+    const char *source = s->source ? s->source : s->type;
+    int r;
+
+    if (s->flags & MS_REMOUNT)
+        dest = berth_path_open_in_root(rootfd, s->destination, O_PATH, err);
+    else
+        dest = berth_path_mkdir_in_root(rootfd, s->destination, 0755, err);
+    if (dest < 0)
+        return dest;
+    r = berth_mount_fs_fd(source, dest, s->type, s->flags, s->data, err);
+    if (r < 0)
+        return r;
+    return fs_post_attrs(rootfd, s, err);
+}
+
+int berth_mount_apply(int rootfd, const struct berth_mount_step *s,
+                      const struct berth_mount_env *env, berth_error_t *err)
+{
+    int r;
+
+    switch (s->kind) {
+    case BERTH_MOUNT_BIND:
+        r = apply_bind(rootfd, s, err);
+        break;
+    case BERTH_MOUNT_CGROUP:
+        r = berth_mount_cgroup(rootfd, s, env, err);
+        break;
+    default:
+        r = apply_fs(rootfd, s, err);
+        break;
+    }
+    if (r >= 0)
+        return 0;
+    if (s->type)
+        return berth_error_wrap(err, "mounts[%zu]: mount %s to %s (type %s)", s->index,
+                                s->source ? s->source : s->type, s->destination, s->type);
+    return berth_error_wrap(err, "mounts[%zu]: mount %s to %s", s->index,
+                            s->source ? s->source : "none", s->destination);
+}

@@ -1,0 +1,253 @@
+/* mount-cgroup.c: the cgroup filesystem inside the container; see
+ * mount-cgroup.h for the layout. Host hierarchies are read from
+ * /proc/self/mountinfo (entries under /sys/fs/cgroup) and the container's own
+ * cgroup from /proc/self/cgroup: init is already in its cgroup when the
+ * rootfs is prepared. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "mount-cgroup.h"
+#include "mount-flags.h"
+#include "path-util.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+#define HOST_CGROUP "/sys/fs/cgroup"
+
+struct hierarchy {
+    char *mountpoint; /* /sys/fs/cgroup/cpu,cpuacct */
+    char *root;       /* mountinfo root field, "/" on the host */
+    char *fstype;     /* cgroup or cgroup2 */
+    char *options;    /* super options: rw,cpu,cpuacct */
+};
+
+static void hierarchy_free(struct hierarchy *h)
+{
+    free(h->mountpoint);
+    free(h->root);
+    free(h->fstype);
+    free(h->options);
+}
+
+/* True when every comma-separated item of `items` is in `set`. */
+static bool items_in(const char *items, const char *set)
+{
+    _cleanup_free_ char *copy = strdup(items);
+    char *save = NULL;
+
+    if (!copy)
+        return false;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        size_t n = strlen(t);
+        const char *p = set;
+        bool found = false;
+
+        while (!found && (p = strstr(p, t))) {
+            found = (p == set || p[-1] == ',') && (p[n] == ',' || p[n] == '\0');
+            p += n;
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Path of this process's cgroup in hierarchy h (from /proc/self/cgroup). */
+static int own_cgroup(const struct hierarchy *h, char **ret, berth_error_t *err)
+{
+    _cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+    _cleanup_free_ char *line = NULL;
+    size_t cap = 0;
+    bool v2 = strcmp(h->fstype, "cgroup2") == 0;
+
+    if (!f)
+        return berth_error_errno(err, "open /proc/self/cgroup");
+    while (getline(&line, &cap, f) > 0) {
+        char *ctrls = strchr(line, ':'), *path;
+
+        if (!ctrls || !(path = strchr(++ctrls, ':')))
+            continue;
+        *path++ = '\0';
+        path[strcspn(path, "\n")] = '\0';
+        if (v2 ? *ctrls != '\0' : (*ctrls == '\0' || !items_in(ctrls, h->options)))
+            continue;
+        /* In a nested cgroup namespace the mount root is not "/". */
+        size_t rl = strlen(h->root);
+        if (strcmp(h->root, "/") != 0 && strncmp(path, h->root, rl) == 0)
+            path += rl;
+        *ret = strdup(path);
+        return *ret ? 0 : berth_error_make(err, ENOMEM, "cgroup path");
+    }
+    return berth_error_make(err, ENOENT, "no cgroup of this process in `%s`", h->mountpoint);
+}
+
+static int parse_mountinfo_line(char *line, struct hierarchy *h)
+{
+    char *sep = strstr(line, " - ");
+
+    if (!sep)
+        return -1;
+    if (sscanf(line, "%*s %*s %*s %ms %ms", &h->root, &h->mountpoint) != 2)
+        return -1;
+    if (sscanf(sep + 3, "%ms %*s %ms", &h->fstype, &h->options) != 2)
+        return -1;
+    return 0;
+}
+
+/* The host's cgroup hierarchies mounted below /sys/fs/cgroup/. */
+static int host_hierarchies(struct hierarchy **ret, size_t *ret_len, berth_error_t *err)
+{
+    _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+    _cleanup_free_ char *line = NULL;
+    struct hierarchy *v = NULL;
+    size_t n = 0, cap = 0;
+
+    if (!f)
+        return berth_error_errno(err, "open /proc/self/mountinfo");
+    while (getline(&line, &cap, f) > 0) {
+        struct hierarchy h = {0};
+
+        if (parse_mountinfo_line(line, &h) == 0 &&
+            strncmp(h.mountpoint, HOST_CGROUP "/", sizeof(HOST_CGROUP)) == 0 &&
+            !strchr(h.mountpoint + sizeof(HOST_CGROUP), '/') &&
+            (strcmp(h.fstype, "cgroup") == 0 || strcmp(h.fstype, "cgroup2") == 0)) {
+            struct hierarchy *nv = realloc(v, (n + 1) * sizeof(*v));
+            if (nv) {
+                v = nv;
+                v[n++] = h;
+                continue;
+            }
+        }
+        hierarchy_free(&h);
+    }
+    *ret = v;
+    *ret_len = n;
+    return 0;
+}
+
+/* Options of a fresh v1 mount: the super options without rw/ro. */
+static char *fresh_options(const char *options)
+{
+    const char *o = options;
+
+    if (strncmp(o, "rw", 2) == 0 || strncmp(o, "ro", 2) == 0)
+        o += 2;
+    if (*o == ',')
+        o++;
+    return strdup(o);
+}
+
+static int mount_hierarchy(int dirfd, const struct hierarchy *h, const struct berth_mount_step *s,
+                           const struct berth_mount_env *env, berth_error_t *err)
+{
+    _cleanup_free_ char *own = NULL, *src = NULL, *data = NULL;
+    bool v2 = strcmp(h->fstype, "cgroup2") == 0;
+    uint64_t set, clr;
+    int r;
+
+    if (env->cgroupns) {
+        data = v2 ? NULL : fresh_options(h->options);
+        return berth_mount_fs_fd(h->fstype, dirfd, h->fstype, s->flags & ~MS_REMOUNT, data, err);
+    }
+    r = own_cgroup(h, &own, err);
+    if (r < 0)
+        return r;
+    if (asprintf(&src, "%s%s", h->mountpoint, own) < 0)
+        return berth_error_make(err, ENOMEM, "cgroup source");
+    berth_mount_flags_to_attr(s->flags, s->clear, &set, &clr);
+    return berth_mount_bind_fd(-1, src, dirfd, false, set, clr, err);
+}
+
+/* cpu,cpuacct -> links cpu and cpuacct, as every cgroup v1 host has. */
+static void comount_links(int tmpfd, const char *name)
+{
+    _cleanup_free_ char *copy = strdup(name);
+    char *save = NULL;
+
+    if (!copy || !strchr(name, ','))
+        return;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        (void)symlinkat(name, tmpfd, t);
+}
+
+static int mount_v1_tree(int destfd, const struct berth_mount_step *s,
+                         const struct berth_mount_env *env, berth_error_t *err)
+{
+    struct hierarchy *hs = NULL;
+    size_t n = 0;
+    int r = host_hierarchies(&hs, &n, err);
+
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        const char *name = hs[i].mountpoint + sizeof(HOST_CGROUP);
+        _cleanup_close_ int sub = -1;
+
+        sub = berth_path_mkdir_in_root(destfd, name, 0755, err);
+        r = sub < 0 ? sub : mount_hierarchy(sub, &hs[i], s, env, err);
+        if (r < 0)
+            berth_error_wrap(err, "cgroup hierarchy %s", name);
+        else
+            comount_links(destfd, name);
+    }
+    for (size_t i = 0; i < n; i++)
+        hierarchy_free(&hs[i]);
+    free(hs);
+    return r;
+}
+
+static int mount_hybrid(int rootfd, const struct berth_mount_step *s,
+                        const struct berth_mount_env *env, berth_error_t *err)
+{
+    unsigned long tflags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    _cleanup_close_ int dest = -1, top = -1;
+    int r;
+
+    dest = berth_path_mkdir_in_root(rootfd, s->destination, 0755, err);
+    if (dest < 0)
+        return dest;
+    r = berth_mount_fs_fd("tmpfs", dest, "tmpfs", tflags, "mode=755", err);
+    if (r < 0)
+        return r;
+    top = berth_path_open_in_root(rootfd, s->destination, O_PATH | O_DIRECTORY, err);
+    if (top < 0)
+        return top;
+    r = mount_v1_tree(top, s, env, err);
+    if (r < 0)
+        return r;
+    if (s->flags & MS_RDONLY)
+        return berth_mount_setattr_fd(top, false, MOUNT_ATTR_RDONLY, 0, 0, err);
+    return 0;
+}
+
+static int mount_unified(int rootfd, const struct berth_mount_step *s,
+                         const struct berth_mount_env *env, berth_error_t *err)
+{
+    struct hierarchy h = {
+        .mountpoint = HOST_CGROUP, .root = "/", .fstype = "cgroup2", .options = ""};
+    _cleanup_close_ int dest = -1;
+
+    dest = berth_path_mkdir_in_root(rootfd, s->destination, 0755, err);
+    if (dest < 0)
+        return dest;
+    return mount_hierarchy(dest, &h, s, env, err);
+}
+
+int berth_mount_cgroup(int rootfd, const struct berth_mount_step *s,
+                       const struct berth_mount_env *env, berth_error_t *err)
+{
+    struct statfs sfs;
+
+    if (statfs(HOST_CGROUP, &sfs) < 0)
+        return berth_error_errno(err, "statfs %s", HOST_CGROUP);
+    if (sfs.f_type == CGROUP2_SUPER_MAGIC)
+        return mount_unified(rootfd, s, env, err);
+    return mount_hybrid(rootfd, s, env, err);
+}

@@ -1,0 +1,96 @@
+/* mount.h: the mount plan of a container and its application.
+ *
+ * Building the plan is pure (config -> array of steps, no syscalls), so every
+ * option-parsing and classification rule is unit tested without root
+ * (tests/unit/test-mount.c). Applying the plan is the only part that mounts,
+ * always onto fds resolved inside the rootfs (path-util.h).
+ */
+#ifndef BERTH_MOUNT_H
+#define BERTH_MOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "oci-types.h"
+
+enum berth_mount_kind {
+    BERTH_MOUNT_FS,     /* a new filesystem instance: mount(2) with type + data */
+    BERTH_MOUNT_BIND,   /* bind/rbind: open_tree(OPEN_TREE_CLONE) + move_mount */
+    BERTH_MOUNT_CGROUP, /* type "cgroup"/"cgroup2": expanded by mount-cgroup.c */
+};
+
+struct berth_mount_step {
+    enum berth_mount_kind kind;
+    size_t index;              /* position in mounts[], for error messages */
+    char *source;              /* bind: absolute host path (bundle-relative resolved) */
+    char *destination;         /* as written in the config, for messages */
+    char *type;                /* NULL for binds without a type */
+    unsigned long flags;       /* MS_* to pass to mount(2) (FS) */
+    unsigned long clear;       /* MS_* explicitly cleared (rw, suid, ...) */
+    unsigned long propagation; /* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE [|MS_REC], 0 = none */
+    bool recursive;            /* rbind */
+    uint64_t rattr_set;        /* mount_setattr(AT_RECURSIVE) attributes (rro, rnosuid, ...) */
+    uint64_t rattr_clr;
+    char *data; /* filesystem-specific options joined by ',', NULL if none */
+};
+
+struct berth_mount_plan {
+    struct berth_mount_step *steps;
+    size_t len;
+};
+
+/* Facts about the container that change how a mount is done. */
+struct berth_mount_env {
+    const char *bundle; /* absolute; base of relative bind sources */
+    bool netns;         /* the config asks for a network namespace */
+    bool cgroupns;      /* the config asks for a cgroup namespace */
+    bool userns;        /* running inside a new user namespace */
+};
+
+/* Fills env from the config's namespaces. */
+void berth_mount_env_init(struct berth_mount_env *env, const oci_config *cfg, const char *bundle,
+                          bool userns);
+
+/* Parses one mount's options into step (flags, clear, propagation, bind,
+ * recursive attrs, data). `what` names the mount in errors ("mounts[2]"). */
+int berth_mount_parse_options(char *const *options, size_t n, const char *what,
+                              struct berth_mount_step *step, berth_error_t *err);
+
+/* Builds the plan of cfg->mounts in order. */
+int berth_mount_plan_build(const oci_config *cfg, const struct berth_mount_env *env,
+                           struct berth_mount_plan *ret, berth_error_t *err);
+void berth_mount_plan_free(struct berth_mount_plan *plan);
+
+/* Returns the step whose destination is `path` (e.g. "/dev"), the last one
+ * when several, or NULL. */
+const struct berth_mount_step *berth_mount_plan_find(const struct berth_mount_plan *plan,
+                                                     const char *path);
+
+/* Applies one step under rootfd (the rootfs, before pivot_root). */
+int berth_mount_apply(int rootfd, const struct berth_mount_step *step,
+                      const struct berth_mount_env *env, berth_error_t *err);
+
+/* Low-level helpers shared with dev.c, mount-cgroup.c and rootfs.c. */
+
+/* Bind-mounts host path `source` (or fd `source_fd` with source NULL) onto
+ * the O_PATH fd `destfd`, with `attr_set`/`attr_clr` (MOUNT_ATTR_*) on the
+ * new mount (recursively applied when `recursive`). */
+int berth_mount_bind_fd(int source_fd, const char *source, int destfd, bool recursive,
+                        uint64_t attr_set, uint64_t attr_clr, berth_error_t *err);
+
+/* Mounts a fresh filesystem onto the O_PATH fd `destfd` via mount(2) on
+ * /proc/self/fd/N (the host /proc, before pivot_root). */
+int berth_mount_fs_fd(const char *source, int destfd, const char *type, unsigned long flags,
+                      const char *data, berth_error_t *err);
+
+/* Mounts a new read-only, empty tmpfs onto destfd with the new mount API
+ * (no /proc needed: usable after pivot_root). */
+int berth_mount_ro_tmpfs_fd(int destfd, berth_error_t *err);
+
+/* Sets MOUNT_ATTR_* on the mount at the root of O_PATH fd `fd`. */
+int berth_mount_setattr_fd(int fd, bool recursive, uint64_t set, uint64_t clr,
+                           unsigned long propagation, berth_error_t *err);
+
+#endif

@@ -1,0 +1,275 @@
+/* rootfs.c: orchestration of the container's filesystem view (rootfs.h):
+ * propagation of /, the rootfs bind, mounts[], /dev, pivot_root, and the
+ * finishing steps (readonlyPaths, maskedPaths, root.readonly, final
+ * propagation). Mount mechanics live in mount*.c, devices in dev.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "dev.h"
+#include "mount.h"
+#include "path-util.h"
+#include "rootfs.h"
+
+int berth_rootfs_resolve_path(const oci_config *cfg, const char *bundle, char **ret,
+                              berth_error_t *err)
+{
+    _cleanup_free_ char *joined = NULL;
+    const char *p;
+    struct stat st;
+
+    if (!cfg->root || !cfg->root->path)
+        return berth_error_make(err, EINVAL, "root.path: missing");
+    p = cfg->root->path;
+    /* config.md "Root": path is absolute or relative to the bundle. */
+    if (p[0] != '/') {
+        if (asprintf(&joined, "%s/%s", bundle ? bundle : ".", p) < 0)
+            return berth_error_make(err, ENOMEM, "root.path");
+        p = joined;
+    }
+    /* pivot_root and the self-bind need the canonical path. */
+    *ret = realpath(p, NULL);
+    if (!*ret)
+        return berth_error_errno(err, "root.path `%s`", p);
+    /* config.md "Root": a directory MUST exist at the path. */
+    if (stat(*ret, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        free(*ret);
+        *ret = NULL;
+        return berth_error_make(err, ENOTDIR, "root.path `%s`", p);
+    }
+    return 0;
+}
+
+static const char *propagation_of(const struct berth_rootfs *r)
+{
+    const oci_linux *l = r->config->linux;
+    const char *p = l && l->rootfsPropagation ? l->rootfsPropagation : "private";
+
+    return p[0] == 'r' ? p + 1 : p; /* accept runc's rshared, rslave, ... */
+}
+
+/* The first step, before anything is mounted: every mount of the new
+ * namespace becomes private (or a slave for "slave" and "shared"), so no
+ * mount we make below the rootfs can propagate back to the host. "shared"
+ * gets its new peer group only after pivot_root (finalize), as in runc:
+ * making the host-copied / shared here would leak our mounts to the host. */
+static int isolate_root(const struct berth_rootfs *r, berth_error_t *err)
+{
+    const char *p = propagation_of(r);
+    unsigned long flags = MS_REC | MS_PRIVATE;
+
+    if (strcmp(p, "slave") == 0 || strcmp(p, "shared") == 0)
+        flags = MS_REC | MS_SLAVE;
+    else if (strcmp(p, "private") != 0 && strcmp(p, "unbindable") != 0)
+        return berth_error_make(err, EINVAL, "linux.rootfsPropagation: unknown value `%s`",
+                                r->config->linux->rootfsPropagation);
+    if (mount(NULL, "/", NULL, flags, NULL) < 0)
+        return berth_error_errno(err, "make / %s", flags & MS_SLAVE ? "rslave" : "rprivate");
+    return 0;
+}
+
+static int apply_mounts(int rootfd, const struct berth_rootfs *r, bool *ret_dev_bind,
+                        berth_error_t *err)
+{
+    struct berth_mount_plan plan = {0};
+    struct berth_mount_env env;
+    const struct berth_mount_step *dev;
+    int ret = 0;
+
+    berth_mount_env_init(&env, r->config, r->bundle, r->userns);
+    ret = berth_mount_plan_build(r->config, &env, &plan, err);
+    if (ret < 0)
+        return ret;
+    for (size_t i = 0; ret >= 0 && i < plan.len; i++)
+        ret = berth_mount_apply(rootfd, &plan.steps[i], &env, err);
+    /* A /dev bound from the host already has its nodes and links (runc
+     * skips device setup in that case too). */
+    dev = berth_mount_plan_find(&plan, "/dev");
+    *ret_dev_bind = dev && dev->kind == BERTH_MOUNT_BIND;
+    berth_mount_plan_free(&plan);
+    return ret;
+}
+
+static int open_rootfs(const struct berth_rootfs *r, berth_error_t *err)
+{
+    int fd = open(r->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+    return fd >= 0 ? fd : berth_error_errno(err, "open rootfs `%s`", r->rootfs);
+}
+
+int berth_rootfs_prepare(const struct berth_rootfs *r, berth_error_t *err)
+{
+    _cleanup_close_ int rootfd = -1;
+    bool dev_bind = false;
+    int ret;
+
+    ret = isolate_root(r, err);
+    if (ret < 0)
+        return ret;
+    /* pivot_root needs the new root to be a mount point; MS_REC keeps
+     * mounts that already exist below the rootfs (e.g. a bundle on
+     * overlay with submounts). */
+    if (mount(r->rootfs, r->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return berth_error_errno(err, "bind rootfs `%s`", r->rootfs);
+    rootfd = open_rootfs(r, err);
+    if (rootfd < 0)
+        return rootfd;
+    ret = apply_mounts(rootfd, r, &dev_bind, err);
+    if (ret < 0 || dev_bind)
+        return ret;
+    ret = berth_dev_create_all(rootfd, r->config, r->userns, err);
+    if (ret < 0)
+        return ret;
+    return berth_dev_symlinks(rootfd, err);
+}
+
+int berth_rootfs_console(const struct berth_rootfs *r, const char *pty_path, berth_error_t *err)
+{
+    _cleanup_close_ int rootfd = open_rootfs(r, err);
+
+    if (rootfd < 0)
+        return rootfd;
+    return berth_dev_console(rootfd, pty_path, err);
+}
+
+/* pivot_root(".", ".") stacks the old root on top of the new one at "/";
+ * unmounting "." then removes exactly the old root without needing a
+ * put_old directory inside the rootfs. */
+static int do_pivot(berth_error_t *err)
+{
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return berth_error_errno(err, "pivot_root");
+    /* Make the old root a slave before detaching it, so that the unmount
+     * can never propagate to the host even if something below it was
+     * made shared again. */
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return berth_error_errno(err, "make old root rslave");
+    if (umount2(".", MNT_DETACH) < 0)
+        return berth_error_errno(err, "detach old root");
+    return 0;
+}
+
+/* --no-pivot (e.g. a ramfs root where pivot_root is impossible): move the
+ * rootfs over / and chroot into it. Security caveat: unlike pivot_root, the
+ * old root stays reachable in this mount namespace, and chroot can be
+ * escaped by a process holding CAP_SYS_CHROOT; only use it when pivot_root
+ * cannot work. */
+static int do_move_root(berth_error_t *err)
+{
+    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+        return berth_error_errno(err, "move rootfs to /");
+    if (chroot(".") < 0)
+        return berth_error_errno(err, "chroot");
+    return 0;
+}
+
+int berth_rootfs_pivot(const struct berth_rootfs *r, berth_error_t *err)
+{
+    int ret;
+
+    if (chdir(r->rootfs) < 0)
+        return berth_error_errno(err, "chdir `%s`", r->rootfs);
+    ret = r->no_pivot ? do_move_root(err) : do_pivot(err);
+    if (ret < 0)
+        return ret;
+    if (chdir("/") < 0)
+        return berth_error_errno(err, "chdir /");
+    return 0;
+}
+
+/* config-linux.md "Readonly Paths": bind the path onto itself and make the
+ * copy read-only recursively. Missing paths are skipped, as in runc. */
+static int readonly_path(int rootfd, const char *path, berth_error_t *err)
+{
+    _cleanup_error_ berth_error_t ign = NULL;
+    _cleanup_close_ int fd = berth_path_open_in_root(rootfd, path, O_PATH, &ign);
+    int r;
+
+    if (fd < 0)
+        return fd == -ENOENT ? 0 : berth_error_make(err, -fd, "readonlyPaths: open `%s`", path);
+    r = berth_mount_bind_fd(fd, NULL, fd, true, MOUNT_ATTR_RDONLY, 0, err);
+    return r < 0 ? berth_error_wrap(err, "readonlyPaths: `%s`", path) : 0;
+}
+
+/* config-linux.md "Masked Paths": an empty read-only tmpfs over a
+ * directory, /dev/null over anything else. */
+static int masked_path(int rootfd, const char *path, berth_error_t *err)
+{
+    _cleanup_error_ berth_error_t ign = NULL;
+    _cleanup_close_ int fd = berth_path_open_in_root(rootfd, path, O_PATH, &ign);
+    struct stat st;
+    int r;
+
+    if (fd < 0)
+        return fd == -ENOENT ? 0 : berth_error_make(err, -fd, "maskedPaths: open `%s`", path);
+    if (fstat(fd, &st) < 0)
+        return berth_error_errno(err, "maskedPaths: stat `%s`", path);
+    if (S_ISDIR(st.st_mode))
+        r = berth_mount_ro_tmpfs_fd(fd, err);
+    else
+        r = berth_mount_bind_fd(-1, "/dev/null", fd, false, 0, 0, err);
+    return r < 0 ? berth_error_wrap(err, "maskedPaths: `%s`", path) : 0;
+}
+
+static int protect_paths(int rootfd, const oci_linux *l, berth_error_t *err)
+{
+    int r;
+
+    for (size_t i = 0; l && i < l->readonlyPaths_len; i++)
+        if ((r = readonly_path(rootfd, l->readonlyPaths[i], err)) < 0)
+            return r;
+    for (size_t i = 0; l && i < l->maskedPaths_len; i++)
+        if ((r = masked_path(rootfd, l->maskedPaths[i], err)) < 0)
+            return r;
+    return 0;
+}
+
+/* After pivot_root, / is the container's own mount: now "shared" can get a
+ * peer group of its own and "unbindable" be set without touching the
+ * host. "private" and "slave" were set in isolate_root already. */
+static int final_propagation(int rootfd, const struct berth_rootfs *r, berth_error_t *err)
+{
+    const char *p = propagation_of(r);
+    unsigned long flag = 0;
+    int ret;
+
+    if (strcmp(p, "shared") == 0)
+        flag = MS_SHARED;
+    else if (strcmp(p, "unbindable") == 0)
+        flag = MS_UNBINDABLE;
+    if (!flag)
+        return 0;
+    ret = berth_mount_setattr_fd(rootfd, false, 0, 0, flag, err);
+    return ret < 0 ? berth_error_wrap(err, "linux.rootfsPropagation %s", p) : 0;
+}
+
+int berth_rootfs_finalize(const struct berth_rootfs *r, berth_error_t *err)
+{
+    _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int ret;
+
+    if (rootfd < 0)
+        return berth_error_errno(err, "open /");
+    ret = protect_paths(rootfd, r->config->linux, err);
+    if (ret < 0)
+        return ret;
+    /* config.md "Root": readonly. mount_setattr changes only MOUNT_ATTR_RDONLY
+     * and keeps every other flag of the mount, which a
+     * MS_BIND|MS_REMOUNT|MS_RDONLY remount would reset (and fail with EPERM
+     * on flags locked in a user namespace). Non-recursive, as runc: /proc,
+     * /dev, ... keep their own flags. */
+    if (r->config->root && r->config->root->readonly) {
+        ret = berth_mount_setattr_fd(rootfd, false, MOUNT_ATTR_RDONLY, 0, 0, err);
+        if (ret < 0)
+            return berth_error_wrap(err, "root.readonly: remount / read-only");
+    }
+    return final_propagation(rootfd, r, err);
+}
