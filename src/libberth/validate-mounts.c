@@ -1,0 +1,101 @@
+/* validate-mounts.c: rules on mounts[] (config.md "Mounts", "POSIX-platform
+ * Mounts", "Linux mount options"), including id-mapped mounts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "validate-internal.h"
+
+static bool has_opt(const oci_mount *m, const char *opt)
+{
+    return v_strv_contains(m->options, m->options_len, opt);
+}
+
+static bool is_bind(const oci_mount *m)
+{
+    /* "A mount is a bind mount if it has either bind or rbind in the options." */
+    return has_opt(m, "bind") || has_opt(m, "rbind");
+}
+
+static void check_destination(struct vctx *v, const oci_mount *m, size_t i)
+{
+    if (!m->destination || !*m->destination) {
+        verr(v, vp(v, "/mounts/%zu/destination", i), S_MOUNTS,
+             "destination is REQUIRED and must not be empty");
+        return;
+    }
+    /* Linux: "it MAY be a relative path, in which case it MUST be
+     * interpreted as relative to "/". Relative paths are deprecated." */
+    if (!v_abs(m->destination))
+        vwarn(v, vp(v, "/mounts/%zu/destination", i), S_MOUNTS,
+              "relative destination \"%s\" is deprecated; it is taken relative to \"/\"",
+              m->destination);
+}
+
+static void check_bind_source(struct vctx *v, const oci_mount *m, size_t i)
+{
+    char buf[4096];
+    struct stat st;
+
+    if (!is_bind(m))
+        return;
+    if (!m->source || !*m->source) {
+        verr(v, vp(v, "/mounts/%zu/source", i), S_MOUNTS,
+             "a bind mount needs a source (absolute or relative to the bundle)");
+        return;
+    }
+    /* Sources may be created between validation and mounting (engines,
+     * createRuntime hooks), so a missing one is only worth a warning. */
+    if (v->o->check_host && stat(v_bundle_path(v, m->source, buf, sizeof(buf)), &st) < 0)
+        vwarn(v, vp(v, "/mounts/%zu/source", i), S_MOUNTS, "bind source \"%s\": %s", buf,
+              strerror(errno));
+}
+
+static void check_idmap(struct vctx *v, const oci_mount *m, size_t i)
+{
+    bool idmap = has_opt(m, "idmap") || has_opt(m, "ridmap");
+    bool maps = m->uidMappings || m->gidMappings;
+
+    /* uidMappings: "If specified, it MUST be specified along with
+     * gidMappings" (and the other way round). */
+    if ((m->uidMappings != NULL) != (m->gidMappings != NULL))
+        verr(v, vp(v, "/mounts/%zu/%s", i, m->uidMappings ? "uidMappings" : "gidMappings"),
+             S_MOUNTS_POSIX, "uidMappings and gidMappings MUST be specified together");
+    if (m->uidMappings)
+        v_check_id_mappings(v, vp(v, "/mounts/%zu/uidMappings", i), m->uidMappings,
+                            m->uidMappings_len, S_MOUNTS_POSIX);
+    if (m->gidMappings)
+        v_check_id_mappings(v, vp(v, "/mounts/%zu/gidMappings", i), m->gidMappings,
+                            m->gidMappings_len, S_MOUNTS_POSIX);
+    if (!idmap && !maps)
+        return;
+    /* The options SHOULD contain idmap or ridmap when mappings are given. */
+    if (maps && !idmap)
+        vwarn(v, vp(v, "/mounts/%zu/options", i), S_MOUNTS_POSIX,
+              "uidMappings/gidMappings without an \"idmap\" or \"ridmap\" option; berth applies "
+              "them as \"idmap\"");
+    /* MOUNT_ATTR_IDMAP works on a detached copy of an existing mount; like
+     * runc, berth supports it for bind mounts only. */
+    if (!is_bind(m))
+        verr(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
+             "id-mapped mounts are supported for bind mounts only (add \"bind\" or \"rbind\")");
+    /* idmap without mount mappings uses the container's user namespace;
+     * "If there are no uidMappings and gidMappings specified and the
+     * container isn't using user namespaces, an error MUST be returned." */
+    if (idmap && !maps && !v_ns(v->cfg, "user"))
+        verr(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
+             "\"%s\" without uidMappings/gidMappings needs a user namespace",
+             has_opt(m, "ridmap") ? "ridmap" : "idmap");
+}
+
+void check_mounts(struct vctx *v)
+{
+    for (size_t i = 0; v->cfg->mounts && i < v->cfg->mounts_len; i++) {
+        const oci_mount *m = &v->cfg->mounts[i];
+        check_destination(v, m, i);
+        check_bind_source(v, m, i);
+        check_idmap(v, m, i);
+    }
+}
