@@ -325,6 +325,7 @@ static int rm_rf_at(int dirfd, int depth)
         safe_close(fd);
         return -errno;
     }
+    rewinddir(d); /* the dup shares dirfd's position */
     while ((errno = 0, de = readdir(d))) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
