@@ -1,6 +1,8 @@
 /* commands.c: the command table. Adding a command means one row here, one
  * prototype in commands.h and one src/cmd-NAME.c file. The summaries and
- * usage lines follow runc's wording so `berth CMD --help` reads alike. */
+ * usage lines follow runc's wording so `berth CMD --help` reads alike.
+ * exec and ps stop parsing flags at the container id: what follows is the
+ * command line of the process (runc does the same). */
 #include "commands.h"
 
 #include <string.h>
@@ -17,7 +19,8 @@ const struct cli_command cli_commands[] = {
      "[command options] <container-id>"},
     {"exec", cmd_exec, "execute new process inside the container",
      "[command options] <container-id> <command> [command options]  || -p process.json "
-     "<container-id>"},
+     "<container-id>",
+     true},
     {"features", cmd_features, "show the enabled features", ""},
     {"kill", cmd_kill,
      "kill sends the specified signal (default: SIGTERM) to the container's init process",
@@ -26,7 +29,7 @@ const struct cli_command cli_commands[] = {
      "[command options]"},
     {"pause", cmd_pause, "pause suspends all processes inside the container", "<container-id>"},
     {"ps", cmd_ps, "ps displays the processes running inside a container",
-     "[command options] <container-id> [ps options]"},
+     "[command options] <container-id> [ps options]", true},
     {"restore", cmd_restore, "restore a container from a previous checkpoint",
      "[command options] <container-id>"},
     {"resume", cmd_resume, "resumes all processes that have been previously paused",

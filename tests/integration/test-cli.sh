@@ -147,6 +147,15 @@ run "$BERTH" --root "$T/state" --rootless=true run -b "$T/go" cid
 check "--rootless=true: run fails with a clear error" 1 \
     'grep -qi "rootless.*not implemented" "$T/err"'
 
+run "$BERTH" --root "$T/state" exec no-such-ctr sh -c "ls -l"
+check "exec: flags after the container id belong to the process (not parsed)" 1 \
+    '! grep -q "flag provided" "$T/err" && [ -s "$T/err" ]'
+
+mkdir -p "$T/dd"
+run "$BERTH" spec -b "$T/dd" -- --rootless
+check "-- ends the flags: what follows is an argument" 2 \
+    'grep -q "argument" "$T/err" && [ ! -e "$T/dd/config.json" ]'
+
 # ---- logging -------------------------------------------------------------
 
 # is_one_error_record FILE: the whole file is one JSON object (podman's
@@ -182,6 +191,15 @@ if have_python; then
         'is_one_error_record "$T/log.json" &&
          python3 -c "import sys; m=open(sys.argv[1],encoding=\"utf-8\").read();
 assert \"dir \\\"q\\\" \\\\b\\tt\\x01\\ufffd\" in m, repr(m)" "$T/msg"'
+
+    rm -f "$T/log.json"
+    run "$BERTH" --debug --log "$T/log.json" --log-format json spec --bundle "$T/no/such/dir"
+    check "--debug adds debug records; still exactly one error record, the last" 1 \
+        'python3 -c "import json,sys
+recs=[json.loads(l) for l in open(sys.argv[1])]
+levels=[r[\"level\"] for r in recs]
+assert levels.count(\"error\")==1 and levels[-1]==\"error\" and \"debug\" in levels, levels" \
+         "$T/log.json"'
 
     run "$BERTH" --log-format json spec --bundle "$T/no/such/dir"
     check "--log-format json without --log writes the record to stderr" 1 \
