@@ -204,9 +204,12 @@ void check_net_devices(struct vctx *v)
     if (!l || !l->netDevices.keys || l->netDevices.len == 0)
         return;
     /* Devices move "from the host network namespace into the container
-     * network namespace"; without a network namespace they are the same. */
+     * network namespace"; without a network namespace the two are the same
+     * and there is nothing to move (the spec's own good example does this,
+     * so it is not an error). */
     if (!v_ns(v->cfg, "network"))
-        verr(v, "/linux/netDevices", S_NETDEV, "netDevices need a network namespace");
+        vwarn(v, "/linux/netDevices", S_NETDEV,
+              "netDevices without a network namespace: the devices stay where they are");
     for (size_t i = 0; i < l->netDevices.len; i++) {
         const char *key = l->netDevices.keys[i];
         const oci_net_device *d = l->netDevices.values[i];

@@ -512,10 +512,10 @@ int berth_validate_bundle_opts(const struct berth_validate_opts *o, struct oci_d
     } else if (!cfg) {
         r = berth_error_make(err, 0, "%s: cannot parse the configuration", path);
     }
-    if (cfg && (r < 0 || !ret_cfg))
-        oci_config_free(cfg);
-    else
+    if (r == 0 && ret_cfg)
         *ret_cfg = cfg;
+    else if (cfg)
+        oci_config_free(cfg);
     oci_diags_clear(&local);
     return r;
 }
