@@ -1,6 +1,22 @@
-# unit tests (check)
+# Unit tests (check). Each area appends its own program:
+#   check_PROGRAMS += tests/unit/test-foo
+#   TESTS += tests/unit/test-foo
+#   tests_unit_test_foo_SOURCES = tests/unit/test-foo.c
+#   tests_unit_test_foo_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+#   tests_unit_test_foo_LDADD = <libs> $(CHECK_LIBS)
+# inside the `if HAVE_CHECK` block below.
+EXTRA_DIST += tests/unit/data
 
 if HAVE_CHECK
+UNIT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_SRCDIR='"$(abs_top_srcdir)"'
+
+check_PROGRAMS += tests/unit/test-libocispec
+TESTS += tests/unit/test-libocispec
+tests_unit_test_libocispec_SOURCES = tests/unit/test-libocispec.c
+tests_unit_test_libocispec_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_libocispec_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_libocispec_LDADD = libocispec/libocispec.la $(CHECK_LIBS)
+
 # state concern: signals, ids, state store, status derivation
 check_PROGRAMS += tests/unit/test-state
 TESTS += tests/unit/test-state
