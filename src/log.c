@@ -122,11 +122,13 @@ void log_write(enum log_level level, const char *msg)
 {
     if (level == LOG_DEBUG && !(log_cli && log_cli->ctx.debug))
         return;
-    if (level == LOG_ERROR) {
-        if (error_written)
-            return;
-        error_written = true;
+    if (level == LOG_ERROR && error_written) {
+        /* keep the log at one error record, but do not lose the message */
+        write_plain(level, msg);
+        return;
     }
+    if (level == LOG_ERROR)
+        error_written = true;
     write_record(level, msg, true);
 }
 
