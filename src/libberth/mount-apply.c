@@ -184,7 +184,7 @@ int berth_mount_apply(int rootfd, const struct berth_mount_step *s,
     }
     if (r >= 0)
         return 0;
-    if (s->type)
+    if (s->kind != BERTH_MOUNT_BIND && s->type)
         return berth_error_wrap(err, "mounts[%zu]: mount %s to %s (type %s)", s->index,
                                 s->source ? s->source : s->type, s->destination, s->type);
     return berth_error_wrap(err, "mounts[%zu]: mount %s to %s", s->index,

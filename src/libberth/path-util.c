@@ -2,7 +2,9 @@
  * path-util.h for why everything goes through openat2(RESOLVE_IN_ROOT). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,23 +60,58 @@ int berth_path_open_in_root(int rootfd, const char *path, int flags, berth_error
     return fd;
 }
 
+/* Longest chain of dangling symlinks followed while creating directories,
+ * as the kernel's own limit (ELOOP). */
+#define MAX_SYMLINKS 40
+
+static int mkdir_in_root(int rootfd, const char *path, mode_t mode, int depth, berth_error_t *err);
+
+/* `prefix` ends in `name`, a dangling symlink. Creates its target instead
+ * (as mkdir -p through a symlink does), resolved inside the root like
+ * everything else, then the `rest` of the path below it. */
+static int mkdir_via_link(int rootfd, int parentfd, const char *prefix, const char *name,
+                          const char *rest, mode_t mode, int depth, berth_error_t *err)
+{
+    _cleanup_free_ char *path = NULL;
+    char target[PATH_MAX];
+    ssize_t n;
+    int len = (int)(name - prefix);
+
+    if (depth >= MAX_SYMLINKS)
+        return berth_error_make(err, ELOOP, "mkdir `/%s` in rootfs", prefix);
+    n = readlinkat(parentfd, name, target, sizeof(target) - 1);
+    if (n < 0)
+        return berth_error_errno(err, "mkdir `/%s` in rootfs", prefix);
+    target[n] = '\0';
+    /* A relative target is relative to the link's directory. */
+    if (asprintf(&path, "%.*s%s/%s", target[0] == '/' ? 0 : len, prefix, target, rest) < 0)
+        return berth_error_make(err, ENOMEM, "mkdir `/%s`", prefix);
+    return mkdir_in_root(rootfd, path, mode, depth + 1, err);
+}
+
 /* Creates `name` under the directory `parentfd` (already resolved in the
  * root), then reopens `prefix` from the root so that a name that turned out
- * to be a symlink is still followed inside the root only. */
+ * to be a symlink is still followed inside the root only. `rest` is the
+ * part of the path below `name`: a dangling symlink creates it all. */
 static int mkdir_component(int rootfd, int parentfd, const char *prefix, const char *name,
-                           mode_t mode, berth_error_t *err)
+                           const char *rest, mode_t mode, int depth, bool *ret_done,
+                           berth_error_t *err)
 {
     int fd;
 
     if (mkdirat(parentfd, name, mode) < 0 && errno != EEXIST)
         return berth_error_errno(err, "mkdir `/%s` in rootfs", prefix);
     fd = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY);
+    if (fd == -ENOENT) {
+        *ret_done = true;
+        return mkdir_via_link(rootfd, parentfd, prefix, name, rest, mode, depth, err);
+    }
     if (fd < 0)
         return berth_error_make(err, -fd, "open `/%s` in rootfs", prefix);
     return fd;
 }
 
-int berth_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, berth_error_t *err)
+static int mkdir_in_root(int rootfd, const char *path, mode_t mode, int depth, berth_error_t *err)
 {
     _cleanup_free_ char *prefix = strdup(berth_path_rel(path));
     _cleanup_close_ int fd = -1;
@@ -95,10 +132,16 @@ int berth_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, berth_er
         *p = '\0';
         if (*name != '\0') {
             next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY);
-            if (next == -ENOENT)
-                next = mkdir_component(rootfd, fd, prefix, name, mode, err);
-            else if (next < 0)
+            if (next == -ENOENT) {
+                const char *rest = berth_path_rel(path) + (p - prefix);
+                bool done = false;
+
+                next = mkdir_component(rootfd, fd, prefix, name, rest, mode, depth, &done, err);
+                if (next >= 0 && done)
+                    return next;
+            } else if (next < 0) {
                 next = berth_error_make(err, -next, "open `/%s` in rootfs", prefix);
+            }
             if (next < 0)
                 return next;
             safe_close(fd);
@@ -109,6 +152,11 @@ int berth_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, berth_er
             p++;
     }
     return TAKE_FD(fd);
+}
+
+int berth_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, berth_error_t *err)
+{
+    return mkdir_in_root(rootfd, path, mode, 0, err);
 }
 
 int berth_path_open_parent_in_root(int rootfd, const char *path, char **ret_name,
