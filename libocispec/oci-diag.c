@@ -168,6 +168,9 @@ static bool already_reported(const struct oci_ctx *ctx, const char *pointer)
 
 /* Returns false when the report was dropped as a follow-up of an earlier one. */
 static bool ctx_report(struct oci_ctx *ctx, enum oci_diag_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static bool ctx_report(struct oci_ctx *ctx, enum oci_diag_level level, const char *fmt, va_list ap)
 {
     char *pointer, *message;
 
