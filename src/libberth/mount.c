@@ -112,7 +112,7 @@ static int bind_source(const char *source, const struct berth_mount_env *env, co
                        char **ret, berth_error_t *err)
 {
     if (!source || !*source)
-        return berth_error_make(err, EINVAL, "%s: bind mount without a source", what);
+        return berth_error_make(err, 0, "%s: bind mount without a source", what);
     if (source[0] == '/' || !env->bundle)
         *ret = strdup(source);
     else if (asprintf(ret, "%s/%s", env->bundle, source) < 0)
@@ -143,7 +143,7 @@ static int plan_step(const oci_mount *m, size_t index, const struct berth_mount_
     snprintf(what, sizeof(what), "mounts[%zu]", index);
     *step = (struct berth_mount_step){.kind = BERTH_MOUNT_FS, .index = index};
     if (!m->destination || !*m->destination)
-        return berth_error_make(err, EINVAL, "%s: missing destination", what);
+        return berth_error_make(err, 0, "%s: missing destination", what);
     step->destination = strdup(m->destination);
     step->type = m->type ? strdup(m->type) : NULL;
     if (!step->destination || (m->type && !step->type))

@@ -27,7 +27,7 @@ int berth_rootfs_resolve_path(const oci_config *cfg, const char *bundle, char **
     struct stat st;
 
     if (!cfg->root || !cfg->root->path)
-        return berth_error_make(err, EINVAL, "root.path: missing");
+        return berth_error_make(err, 0, "root.path: missing");
     p = cfg->root->path;
     /* config.md "Root": path is absolute or relative to the bundle. */
     if (p[0] != '/') {
@@ -69,7 +69,7 @@ static int isolate_root(const struct berth_rootfs *r, berth_error_t *err)
     if (strcmp(p, "slave") == 0 || strcmp(p, "shared") == 0)
         flags = MS_REC | MS_SLAVE;
     else if (strcmp(p, "private") != 0 && strcmp(p, "unbindable") != 0)
-        return berth_error_make(err, EINVAL, "linux.rootfsPropagation: unknown value `%s`",
+        return berth_error_make(err, 0, "linux.rootfsPropagation: unknown value `%s`",
                                 r->config->linux->rootfsPropagation);
     if (mount(NULL, "/", NULL, flags, NULL) < 0)
         return berth_error_errno(err, "make / %s", flags & MS_SLAVE ? "rslave" : "rprivate");

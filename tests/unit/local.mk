@@ -23,4 +23,24 @@ TESTS += tests/unit/test-state
 tests_unit_test_state_SOURCES = tests/unit/test-state.c
 tests_unit_test_state_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_state_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
+
+# rootfs concern: mount option table, mount plan, safe in-root paths. Built
+# from the sources (not libberth.la) so it needs none of the other concerns.
+check_PROGRAMS += tests/unit/test-mount
+TESTS += tests/unit/test-mount
+tests_unit_test_mount_SOURCES = tests/unit/test-mount.c src/libberth/mount.c \
+	src/libberth/mount-flags.c src/libberth/path-util.c src/libberth/error.c
+tests_unit_test_mount_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_mount_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_mount_LDADD = $(CHECK_LIBS)
+endif
+
+# validate (semantic rules over config.json): src/libberth/validate*.c
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test-validate
+TESTS += tests/unit/test-validate
+tests_unit_test_validate_SOURCES = tests/unit/test-validate.c
+tests_unit_test_validate_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_validate_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_validate_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
 endif
