@@ -35,6 +35,8 @@ void oci_diags_add(struct oci_diags *d, enum oci_diag_level level, const char *p
     char *message;
     int r;
 
+    if (d == NULL)
+        return;
     /* Count even when out of memory: callers decide on nerrors. */
     if (level == OCI_DIAG_ERROR)
         d->nerrors++;
@@ -192,6 +194,25 @@ static bool ctx_report(struct oci_ctx *ctx, enum oci_diag_level level, const cha
     free(message);
     free(pointer);
     return true;
+}
+
+bool oci_ctx_has_error_within(const struct oci_ctx *ctx)
+{
+    char *pointer;
+    bool found = false;
+
+    if (ctx->diags == NULL)
+        return ctx->nerrors > 0;
+    pointer = ctx_pointer(ctx);
+    if (pointer == NULL)
+        return ctx->nerrors > 0;
+    for (size_t i = 0; i < ctx->diags->len && !found; i++) {
+        const struct oci_diag *it = &ctx->diags->items[i];
+
+        found = it->level == OCI_DIAG_ERROR && pointer_within(it->pointer, pointer);
+    }
+    free(pointer);
+    return found;
 }
 
 void oci_ctx_error(struct oci_ctx *ctx, const char *fmt, ...)

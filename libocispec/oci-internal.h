@@ -59,6 +59,8 @@ void oci_ctx_push_index(struct oci_ctx *ctx, size_t index);
 void oci_ctx_pop(struct oci_ctx *ctx);
 /* True once OCI_MAX_ERRORS were reported: walkers stop early. */
 bool oci_ctx_full(const struct oci_ctx *ctx);
+/* True when an error was reported at or below the current position. */
+bool oci_ctx_has_error_within(const struct oci_ctx *ctx);
 void oci_ctx_error(struct oci_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void oci_ctx_warn(struct oci_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

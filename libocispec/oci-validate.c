@@ -143,6 +143,10 @@ void oci_validate_object(struct oci_ctx *ctx, const struct oci_desc *desc, const
         check_field(ctx, &desc->fields[i], obj);
     if (desc->check == NULL || oci_ctx_full(ctx))
         return;
+    /* A whole-object rule over members that are already wrong only repeats
+     * those errors. */
+    if (ctx->skip_reported && oci_ctx_has_error_within(ctx))
+        return;
     msg = desc->check(obj, buf, sizeof(buf));
     if (msg != NULL)
         oci_ctx_error(ctx, "%s", msg);

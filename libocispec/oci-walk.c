@@ -122,8 +122,10 @@ static void free_field(const struct oci_field *f, void *obj)
         for (size_t i = 0; i < m->len; i++) {
             if (m->keys != NULL)
                 free(m->keys[i]);
-            if (m->values != NULL)
-                oci_free(f->kind == OCI_OBJECT ? f->nested : NULL, m->values[i]);
+            if (m->values != NULL && f->kind == OCI_OBJECT)
+                oci_free(f->nested, m->values[i]);
+            else if (m->values != NULL)
+                free(m->values[i]);
         }
         free(m->keys);
         free(m->values);
@@ -147,13 +149,11 @@ void oci_free_members(const struct oci_desc *desc, void *obj)
         free_field(&desc->fields[i], obj);
 }
 
-/* desc NULL frees a plain allocation (a string map value). */
 void oci_free(const struct oci_desc *desc, void *obj)
 {
     if (obj == NULL)
         return;
-    if (desc != NULL)
-        oci_free_members(desc, obj);
+    oci_free_members(desc, obj);
     free(obj);
 }
 

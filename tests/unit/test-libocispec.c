@@ -243,6 +243,46 @@ START_TEST(examples_spec_checkout)
 }
 END_TEST
 
+static void check_doc_example(const struct oci_desc *desc, const char *name)
+{
+    struct oci_diags d = {0};
+    char path[4096];
+    size_t len;
+    char *json;
+    void *obj;
+
+    snprintf(path, sizeof(path), "%s/tests/unit/data/spec-doc-examples/%s", TEST_SRCDIR, name);
+    json = read_file(path, &len);
+    obj = oci_parse(desc, json, len, &d);
+    if (d.len != 0)
+        dump_diags(&d);
+    ck_assert_msg(obj != NULL && d.len == 0, "%s: not clean", path);
+    check_roundtrip(desc, obj);
+    oci_free(desc, obj);
+    free(json);
+}
+
+START_TEST(examples_spec_documents)
+{
+    oci_config *c;
+
+    check_doc_example(&oci_config_desc, "config.md-example.json");
+    check_doc_example(&oci_features_desc, "features.md-example.json");
+    check_doc_example(&oci_state_desc, "runtime.md-state-example.json");
+    /* spot checks that the values land in the right members */
+    c = oci_config_parse_file(
+        TEST_SRCDIR "/tests/unit/data/spec-doc-examples/config.md-example.json", NULL);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->process->rlimits[0].type, "RLIMIT_CORE");
+    ck_assert_uint_eq(c->process->rlimits[0].hard, 1024);
+    ck_assert_str_eq(c->linux->seccomp->syscalls[0].names[1], "chmod");
+    ck_assert_int_eq(c->linux->resources->memory->limit, 536870912);
+    ck_assert(c->linux->resources->memory->disableOOMKiller_present);
+    ck_assert_str_eq(c->annotations.keys[0], "com.example.key1");
+    oci_config_free(c);
+}
+END_TEST
+
 /* ---- JSON level -------------------------------------------------------------- */
 
 START_TEST(json_invalid)
@@ -599,6 +639,34 @@ START_TEST(checks_patterns)
 }
 END_TEST
 
+/* One problem, one error: no "required" or whole-object follow-ups. */
+static void expect_nerrors(const struct oci_desc *desc, const char *json, size_t n)
+{
+    struct oci_diags d = {0};
+
+    ck_assert_ptr_null(oci_parse(desc, json, strlen(json), &d));
+    if (d.nerrors != n)
+        dump_diags(&d);
+    ck_assert_uint_eq(d.nerrors, n);
+    oci_diags_clear(&d);
+}
+
+START_TEST(checks_no_followups)
+{
+    expect_nerrors(&oci_config_desc,
+                   CFG("\"linux\":{\"devices\":[{\"type\":\"c\",\"path\":\"/d\",\"major\":\"1\","
+                       "\"minor\":1}]}"),
+                   1);
+    expect_nerrors(&oci_process_desc, "{\"cwd\":null}", 1);
+    expect_nerrors(&oci_process_desc, "{\"cwd\":5}", 1);
+    expect_nerrors(&oci_config_desc, CFG("\"hooks\":{\"prestart\":[\"/bin/true\"]}"), 1);
+    expect_nerrors(&oci_config_desc,
+                   CFG("\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
+                       "{\"type\":\"pid\",\"path\":1}]}"),
+                   1);
+}
+END_TEST
+
 START_TEST(checks_c_built)
 {
     oci_process proc = {0};
@@ -786,13 +854,13 @@ int main(void)
     SRunner *sr = srunner_create(NULL);
     int failed;
 
-    SUITE("examples", examples_bundled, examples_spec_checkout);
+    SUITE("examples", examples_bundled, examples_spec_checkout, examples_spec_documents);
     SUITE("json", json_invalid, json_nul_bytes, json_deep_nesting, json_unknown_fields,
           json_null_handling, json_duplicates);
     SUITE("types", types_mismatch, types_all_errors_reported, types_error_bound);
     SUITE("ranges", ranges_uint32, ranges_int64, ranges_uint64, ranges_small);
     SUITE("checks", checks_required, checks_enums, checks_paths_and_nonempty, checks_patterns,
-          checks_c_built);
+          checks_no_followups, checks_c_built);
     SUITE("roundtrip", roundtrip_absent_vs_empty, roundtrip_maps_keep_order,
           roundtrip_equal_detects_changes, roundtrip_emit_format);
     SUITE("tables", tables_consistent, tables_parse_file);
