@@ -4,4 +4,5 @@
 dist_man_MANS += \
 	man/berth.8 \
 	man/berth-spec.8 \
-	man/berth-features.8
+	man/berth-features.8 \
+	man/berth-validate.8
