@@ -6,3 +6,11 @@ dist_man_MANS += \
 	man/berth-spec.8 \
 	man/berth-features.8 \
 	man/berth-validate.8
+
+# state concern: the verbs on existing containers
+dist_man_MANS += \
+	man/berth-start.8 \
+	man/berth-state.8 \
+	man/berth-kill.8 \
+	man/berth-delete.8 \
+	man/berth-list.8
