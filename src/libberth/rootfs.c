@@ -105,12 +105,45 @@ static int open_rootfs(const struct berth_rootfs *r, berth_error_t *err)
     return fd >= 0 ? fd : berth_error_errno(err, "open rootfs `%s`", r->rootfs);
 }
 
+/* Everything below changes propagation and mounts: in the host's mount
+ * namespace that would rewrite the host's mount table. Refuse without a
+ * mount namespace in the config, and when we visibly share pid 1's (often
+ * unknowable: no access to /proc/1/ns in a user namespace or a sandbox;
+ * then the caller's contract holds). */
+static int check_own_mntns(const struct berth_rootfs *r, berth_error_t *err)
+{
+    const oci_linux *l = r->config->linux;
+    struct stat self, init;
+    char me[16] = "";
+    bool mntns = false;
+
+    for (size_t i = 0; l && i < l->namespaces_len; i++)
+        mntns |= strcmp(l->namespaces[i].type, "mount") == 0;
+    if (!mntns)
+        return berth_error_make(err, 0, "linux.namespaces: the rootfs needs a mount namespace");
+
+    /* /proc is still the host's here: /proc/1 is the host's init (unless we
+     * are it, then nothing can be compared). */
+    if (readlink("/proc/self", me, sizeof(me) - 1) < 0 || strcmp(me, "1") == 0)
+        return 0;
+    if (stat("/proc/self/ns/mnt", &self) < 0 || stat("/proc/1/ns/mnt", &init) < 0)
+        return 0;
+    if (self.st_dev == init.st_dev && self.st_ino == init.st_ino)
+        return berth_error_make(err, 0,
+                                "rootfs: refusing to set up mounts in the host mount "
+                                "namespace (no mount namespace)");
+    return 0;
+}
+
 int berth_rootfs_prepare(const struct berth_rootfs *r, berth_error_t *err)
 {
     _cleanup_close_ int rootfd = -1;
     bool dev_bind = false;
     int ret;
 
+    ret = check_own_mntns(r, err);
+    if (ret < 0)
+        return ret;
     ret = isolate_root(r, err);
     if (ret < 0)
         return ret;
