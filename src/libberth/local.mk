@@ -18,3 +18,4 @@ include src/libberth/launch.mk
 include src/libberth/rootfs.mk
 include src/libberth/validate.mk
 include src/libberth/cli-support.mk
+include src/libberth/seccomp.mk
