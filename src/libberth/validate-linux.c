@@ -213,6 +213,14 @@ void check_linux_paths(struct vctx *v)
         return;
     check_abs_list(v, "maskedPaths", l->maskedPaths, l->maskedPaths_len, S_MASKED);
     check_abs_list(v, "readonlyPaths", l->readonlyPaths, l->readonlyPaths_len, S_READONLY);
+    /* The paths are "in the container namespace": without a mount
+     * namespace of its own they would be masked on the host (runc refuses
+     * this as well). */
+    if (!v_ns(v->cfg, "mount") && (l->maskedPaths_len || l->readonlyPaths_len))
+        verr(v, l->maskedPaths_len ? "/linux/maskedPaths" : "/linux/readonlyPaths",
+             l->maskedPaths_len ? S_MASKED : S_READONLY,
+             "maskedPaths and readonlyPaths need a mount namespace (they would apply to the "
+             "host)");
     /* "Its value is either shared, slave, private or unbindable." */
     p = l->rootfsPropagation;
     if (p && *p && strcmp(p, "shared") != 0 && strcmp(p, "slave") != 0 &&

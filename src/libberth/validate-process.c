@@ -113,6 +113,27 @@ static void check_cap_set(struct vctx *v, const char *prefix, const char *set, c
     }
 }
 
+/* Warns once about the members of `set` missing from `a` or `b`. */
+static void warn_not_subset(struct vctx *v, const char *ptr, char **set, size_t n, char **a,
+                            size_t na, char **b, size_t nb, const char *what)
+{
+    char names[1024] = "", where[VPTR_MAX];
+    size_t len = 0, count = 0;
+
+    (void)snprintf(where, sizeof(where), "%s", ptr);
+    for (size_t i = 0; set && i < n; i++) {
+        if (!set[i] || (v_strv_contains(a, na, set[i]) && v_strv_contains(b, nb, set[i])))
+            continue;
+        count++;
+        if (len < sizeof(names))
+            len +=
+                (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "", set[i]);
+    }
+    if (count)
+        vwarn(v, where, S_LINUX_PROC, "%s %s %s", count == 1 ? "capability" : "capabilities", names,
+              what);
+}
+
 static void check_caps(struct vctx *v, const oci_process *p, const char *prefix)
 {
     const oci_capabilities *c = p->capabilities;
@@ -126,19 +147,15 @@ static void check_caps(struct vctx *v, const oci_process *p, const char *prefix)
     check_cap_set(v, prefix, "ambient", c->ambient, c->ambient_len);
     /* capabilities(7): the kernel only raises an ambient capability that is
      * both permitted and inheritable, and effective must be a subset of
-     * permitted. Such a request "cannot be granted": warn. */
-    for (size_t i = 0; c->ambient && i < c->ambient_len; i++)
-        if (c->ambient[i] && (!v_strv_contains(c->permitted, c->permitted_len, c->ambient[i]) ||
-                              !v_strv_contains(c->inheritable, c->inheritable_len, c->ambient[i])))
-            vwarn(v, vp(v, "%s/capabilities/ambient/%zu", prefix, i), S_LINUX_PROC,
-                  "ambient capability \"%s\" is not both permitted and inheritable; the kernel "
-                  "will not raise it",
-                  c->ambient[i]);
-    for (size_t i = 0; c->effective && c->permitted && i < c->effective_len; i++)
-        if (c->effective[i] && !v_strv_contains(c->permitted, c->permitted_len, c->effective[i]))
-            vwarn(v, vp(v, "%s/capabilities/effective/%zu", prefix, i), S_LINUX_PROC,
-                  "effective capability \"%s\" is not in the permitted set; it cannot be granted",
-                  c->effective[i]);
+     * permitted. Such a request "cannot be granted": one warning per set
+     * (runc's own default config asks for ambient capabilities this way). */
+    warn_not_subset(v, vp(v, "%s/capabilities/ambient", prefix), c->ambient, c->ambient_len,
+                    c->permitted, c->permitted_len, c->inheritable, c->inheritable_len,
+                    "not both permitted and inheritable; the kernel will not raise them");
+    if (c->permitted)
+        warn_not_subset(v, vp(v, "%s/capabilities/effective", prefix), c->effective,
+                        c->effective_len, c->permitted, c->permitted_len, c->permitted,
+                        c->permitted_len, "not in the permitted set; they cannot be granted");
 }
 
 /* ---- scheduling and priorities ------------------------------------------ */
