@@ -9,7 +9,7 @@
 #   format       make check-format (when clang-format is installed)
 #   sanitizers   a second tree DIR-san with --enable-sanitizers: make check
 #                under ASan+UBSan; any sanitizer report fails the step
-#   fuzz         tests/fuzz/run-fuzz.sh 60 (when that script exists)
+#   fuzz         tests/fuzz/run-fuzz.sh 60 (when that script exists), in DIR-fuzz
 #   integration  tests/integration/run-integration.sh against DIR/berth
 #                (as root only: the scripts create containers)
 # --quick skips sanitizers and fuzz; --only runs just the named steps (build
@@ -238,7 +238,7 @@ step_fuzz() {
         return
     fi
     local t=$(date +%s)
-    if timeout 600 bash tests/fuzz/run-fuzz.sh 60 >"$logdir/fuzz.log" 2>&1; then
+    if FUZZ_BUILD_DIR=$builddir-fuzz timeout 600 bash tests/fuzz/run-fuzz.sh 60 >"$logdir/fuzz.log" 2>&1; then
         PASSED=$((PASSED + 1))
         note "fuzz: ok ($(elapsed $t), log $logdir/fuzz.log)"
     else

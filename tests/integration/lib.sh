@@ -29,6 +29,8 @@ if [ "${BERTH#/}" = "$BERTH" ]; then
     BERTH=$(cd "$(dirname "$BERTH")" 2>/dev/null && pwd)/$(basename "$BERTH")
 fi
 export BERTH
+# The system python: a pyenv or venv shim on PATH costs a fork per call.
+PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
 CHECKER_SRC=$SRCDIR/tests/integration/helpers/checker.c
 CHECKER=${CHECKER:-$SRCDIR/tests/integration/helpers/checker}
 
@@ -284,7 +286,7 @@ kv() {
 # prints the result (strings raw, everything else as JSON), e.g.
 # `json_get "$output" 'j["status"]'`. Returns 1 on invalid JSON or error.
 json_get() {
-    python3 -c '
+    "$PYTHON" -c '
 import json, sys
 j = json.loads(sys.argv[1])
 v = eval(sys.argv[2], {"j": j})
@@ -384,7 +386,7 @@ make_bundle() {
 #   update_config "$B" 'c["process"]["args"] = ["/bin/checker", "ids"]'
 #   update_config "$B" 'c["linux"]["namespaces"].append({"type": "user"})'
 update_config() {
-    python3 - "$1/config.json" "$2" <<'PY'
+    "$PYTHON" - "$1/config.json" "$2" <<'PY'
 import json, sys
 path, code = sys.argv[1], sys.argv[2]
 with open(path) as f:
@@ -402,7 +404,7 @@ PY
 # config_get DIR PYEXPR: prints a value of DIR/config.json (`c` bound;
 # strings raw, everything else as JSON), e.g. config_get "$B" 'c["hostname"]'.
 config_get() {
-    python3 - "$1/config.json" "$2" <<'PY'
+    "$PYTHON" - "$1/config.json" "$2" <<'PY'
 import json, sys
 with open(sys.argv[1]) as f:
     c = json.load(f)
@@ -415,7 +417,7 @@ PY
 set_args() {
     local dir=$1
     shift
-    python3 - "$dir/config.json" "$@" <<'PY'
+    "$PYTHON" - "$dir/config.json" "$@" <<'PY'
 import json, sys
 with open(sys.argv[1]) as f:
     c = json.load(f)
@@ -438,7 +440,7 @@ PY
 #   fifo PATH                         fifos under TEST_TMP / bundles
 #   cgroup PATH                       cgroup dirs whose name has ID_PREFIX
 _lib_scan() {
-    python3 - "$TEST_TMP" "$BERTH_ROOT" "$ID_PREFIX" "$$" "$TEST_TMP/.bundles" <<'PY'
+    "$PYTHON" - "$TEST_TMP" "$BERTH_ROOT" "$ID_PREFIX" "$$" "$TEST_TMP/.bundles" <<'PY'
 import os, stat, sys
 
 tmp, root, prefix, script_pid, bundles_file = sys.argv[1:6]
