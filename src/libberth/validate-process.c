@@ -130,8 +130,8 @@ static void warn_not_subset(struct vctx *v, const char *ptr, char **set, size_t 
                 (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "", set[i]);
     }
     if (count)
-        vwarn(v, where, S_LINUX_PROC, "%s %s %s", count == 1 ? "capability" : "capabilities", names,
-              what);
+        vwarn(v, where, S_LINUX_PROC, "%s %s %s %s", count == 1 ? "capability" : "capabilities",
+              names, count == 1 ? "is" : "are", what);
 }
 
 static void check_caps(struct vctx *v, const oci_process *p, const char *prefix)

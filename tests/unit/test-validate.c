@@ -257,10 +257,10 @@ static const struct vcase cases[] = {
      "/process/capabilities/bounding/0", "unknown capability", NULL},
     {"cap ambient not permitted",
      CFGP("'capabilities':{'ambient':['CAP_CHOWN'],'inheritable':['CAP_CHOWN']}", ""), 'W',
-     "/process/capabilities/ambient", "CAP_CHOWN not both permitted and inheritable", NULL},
+     "/process/capabilities/ambient", "CAP_CHOWN is not both permitted and inheritable", NULL},
     {"cap effective not permitted",
      CFGP("'capabilities':{'effective':['CAP_KILL'],'permitted':['CAP_CHOWN']}", ""), 'W',
-     "/process/capabilities/effective", "capability CAP_KILL not in the permitted set", NULL},
+     "/process/capabilities/effective", "capability CAP_KILL is not in the permitted set", NULL},
     {"caps ok",
      CFGP("'capabilities':{'bounding':['CAP_CHOWN','CAP_KILL'],'effective':['CAP_CHOWN'],"
           "'permitted':['CAP_CHOWN'],'inheritable':['CAP_CHOWN'],'ambient':['CAP_CHOWN']}",
