@@ -20,6 +20,21 @@
  *                                                   char*, of an object map T*
  * JSON null is accepted wherever a value is optional and means "absent",
  * as Go's encoding/json (which writes the configs engines send) treats it.
+ *
+ * Parsing rules (oci_parse):
+ *  - every problem is reported, up to 100 errors, each with an RFC 6901
+ *    pointer: "/linux/resources/memory/limit: expected a 64-bit integer,
+ *    got string"; invalid JSON is one error with pointer "";
+ *  - integers must be integral and in range for their C type (the whole
+ *    uint64 range works); 1.0, 1e3 and 4294967296 for a uint32 are errors;
+ *  - unknown members are not stored and are reported as warnings;
+ *  - a member or map key given twice is an error (JSON readers disagree on
+ *    which one wins);
+ *  - documents over 16 MiB, nested deeper than 64 levels, or containing NUL
+ *    bytes or "\u0000" are rejected before parsing;
+ *  - after conversion the table checks run (OCI_REQUIRED, OCI_NONEMPTY,
+ *    OCI_ABS_PATH, enum_values, check functions, object checks), exactly as
+ *    oci_check() runs them on objects built in C.
  */
 #ifndef LIBOCISPEC_OCI_H
 #define LIBOCISPEC_OCI_H
@@ -145,7 +160,7 @@ struct oci_diag {
 struct oci_diags {
     struct oci_diag *items;
     size_t len;
-    size_t nerrors;
+    size_t nerrors; /* items with level OCI_DIAG_ERROR */
 };
 
 void oci_diags_add(struct oci_diags *d, enum oci_diag_level level, const char *pointer,
