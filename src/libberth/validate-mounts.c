@@ -15,8 +15,10 @@ static bool has_opt(const oci_mount *m, const char *opt)
 
 static bool is_bind(const oci_mount *m)
 {
-    /* "A mount is a bind mount if it has either bind or rbind in the options." */
-    return has_opt(m, "bind") || has_opt(m, "rbind");
+    /* "A mount is a bind mount if it has either bind or rbind in the
+     * options." Engines also write type "bind"; count it too, so that a
+     * bind-only rule never rejects such a mount. */
+    return has_opt(m, "bind") || has_opt(m, "rbind") || (m->type && strcmp(m->type, "bind") == 0);
 }
 
 static void check_destination(struct vctx *v, const oci_mount *m, size_t i)
