@@ -1,8 +1,9 @@
 /* state-json.c: yajl-based encoding of container state documents.
  *
- * The libocispec oci_state type only knows the spec fields (no rootfs,
- * created, owner, and nothing private), so the state concern keeps its own
- * small encoder here; see state-json.h for the two documents.
+ * The public state goes through libocispec's oci_state descriptor, so
+ * `state`, `list` and the hooks' stdin share one definition. The private
+ * state.json has members oci_state lacks (startTime, cgroupPath, ...), so
+ * it keeps a small yajl encoder/decoder here. See state-json.h.
  */
 #include "state-json.h"
 
@@ -14,6 +15,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cleanup.h"
+#include "oci-types.h"
 
 static inline void yajl_gen_freep(yajl_gen *g)
 {
@@ -77,27 +79,23 @@ static void gen_annotations(yajl_gen g, yajl_gen_status *st, const struct berth_
     gen_map_close(g, st);
 }
 
-/* The fields shared by both documents, in runc's order. status is NULL for
- * the private file: there it is derived on every read, never stored. */
-static void gen_fields(yajl_gen g, yajl_gen_status *st, const struct berth_container_state *s,
-                       const enum berth_status *status)
+/* The private document: what berth needs to find the container again.
+ * No status: it is derived on every read, never stored. */
+static void gen_private(yajl_gen g, yajl_gen_status *st, const struct berth_container_state *s)
 {
-    /* runtime.md "State": pid is REQUIRED when created or running; like
-     * runc we print 0 once the process is gone rather than a stale pid. */
-    bool live = !status || *status == BERTH_STATUS_CREATED || *status == BERTH_STATUS_RUNNING ||
-                *status == BERTH_STATUS_PAUSED;
-
     gen_str(g, st, "ociVersion", OCI_SPEC_VERSION);
     gen_str(g, st, "id", s->id);
-    gen_int(g, st, "pid", live ? s->pid : 0);
-    if (status)
-        gen_str(g, st, "status", berth_status_name(*status));
+    gen_int(g, st, "pid", s->pid);
+    gen_int(g, st, "startTime", (long long)s->start_time);
     gen_str(g, st, "bundle", s->bundle);
     gen_str(g, st, "rootfs", s->rootfs);
     gen_str(g, st, "created", s->created);
     gen_str(g, st, "owner", s->owner);
     if (s->annotations_len > 0)
         gen_annotations(g, st, s);
+    if (s->cgroup_path)
+        gen_str(g, st, "cgroupPath", s->cgroup_path);
+    gen_bool(g, st, "createdStatus", s->created_status);
 }
 
 /* Copies the generator buffer out as a NUL-terminated string. */
@@ -121,63 +119,118 @@ static int gen_finish(yajl_gen g, yajl_gen_status st, char **ret, size_t *ret_le
     return 0;
 }
 
-static yajl_gen gen_new(bool pretty)
-{
-    yajl_gen g = yajl_gen_alloc(NULL);
-
-    if (!g)
-        return NULL;
-    if (pretty) {
-        yajl_gen_config(g, yajl_gen_beautify, 1);
-        yajl_gen_config(g, yajl_gen_indent_string, "  ");
-    }
-    /* Ids and paths are validated elsewhere; annotations come from the
-     * config and must round-trip, so do not reject odd but valid UTF-8. */
-    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-    return g;
-}
-
 int berth_state_json_encode(const struct berth_container_state *s, char **ret, size_t *ret_len,
                             berth_error_t *err)
 {
-    __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = gen_new(true);
+    __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);
     yajl_gen_status st = yajl_gen_status_ok;
 
     if (!g)
         return berth_error_make(err, ENOMEM, "allocate JSON generator");
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    /* Never write what our own reader would refuse. */
+    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
     gen_map_open(g, &st);
-    gen_fields(g, &st, s, NULL);
-    gen_int(g, &st, "startTime", (long long)s->start_time);
-    if (s->cgroup_path)
-        gen_str(g, &st, "cgroupPath", s->cgroup_path);
-    gen_bool(g, &st, "createdStatus", s->created_status);
+    gen_private(g, &st, s);
     gen_map_close(g, &st);
     return gen_finish(g, st, ret, ret_len, err);
+}
+
+/* Builds the spec state object with pointers borrowed from s; only the
+ * annotation arrays are allocated (free them with free_oci_view). */
+static int make_oci_view(const struct berth_state_view *v, oci_state *o, berth_error_t *err)
+{
+    const struct berth_container_state *s = v->s;
+    /* runtime.md "State": pid is REQUIRED when created or running; like
+     * runc we print 0 once the process is gone rather than a stale pid. */
+    bool live = v->status == BERTH_STATUS_CREATED || v->status == BERTH_STATUS_RUNNING ||
+                v->status == BERTH_STATUS_PAUSED;
+
+    memset(o, 0, sizeof(*o));
+    o->ociVersion = (char *)OCI_SPEC_VERSION;
+    o->id = s->id;
+    o->status = (char *)berth_status_name(v->status);
+    o->pid = live ? s->pid : 0;
+    o->pid_present = true;
+    /* runc prints these even when empty; absent would drop them. */
+    o->bundle = s->bundle ? s->bundle : (char *)"";
+    o->rootfs = s->rootfs ? s->rootfs : (char *)"";
+    o->created = s->created ? s->created : (char *)"";
+    o->owner = s->owner ? s->owner : (char *)"";
+    if (s->annotations_len == 0)
+        return 0; /* omitted, as runtime.md allows */
+    o->annotations.keys = calloc(s->annotations_len, sizeof(char *));
+    o->annotations.values = calloc(s->annotations_len, sizeof(char *));
+    if (!o->annotations.keys || !o->annotations.values)
+        return berth_error_make(err, ENOMEM, "generate state JSON");
+    for (size_t i = 0; i < s->annotations_len; i++) {
+        o->annotations.keys[i] = s->annotations[i].key;
+        o->annotations.values[i] = s->annotations[i].value;
+    }
+    o->annotations.len = s->annotations_len;
+    return 0;
+}
+
+static void free_oci_view(oci_state *o)
+{
+    free(o->annotations.keys);
+    free(o->annotations.values);
+}
+
+static int emit_one(const struct berth_state_view *v, bool pretty, char **ret, size_t *ret_len,
+                    berth_error_t *err)
+{
+    oci_state o;
+    int r;
+
+    r = make_oci_view(v, &o, err);
+    if (r == 0) {
+        *ret = oci_emit(&oci_state_desc, &o, pretty, ret_len);
+        if (!*ret)
+            r = berth_error_make(err, ENOMEM, "generate state JSON for %s", v->s->id);
+    }
+    free_oci_view(&o);
+    return r;
+}
+
+/* Appends src (len bytes) to the growing *buf. */
+static int append(char **buf, size_t *len, const char *src, size_t n)
+{
+    char *nb = realloc(*buf, *len + n + 1);
+
+    if (!nb)
+        return -ENOMEM;
+    memcpy(nb + *len, src, n);
+    *len += n;
+    nb[*len] = '\0';
+    *buf = nb;
+    return 0;
 }
 
 int berth_state_json_public(const struct berth_state_view *v, size_t n, bool as_list, char **ret,
                             berth_error_t *err)
 {
-    __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = gen_new(!as_list);
-    yajl_gen_status st = yajl_gen_status_ok;
+    _cleanup_free_ char *out = NULL;
+    size_t len = 0;
 
-    if (!g)
-        return berth_error_make(err, ENOMEM, "allocate JSON generator");
-    if (as_list && n == 0) {
-        /* Go marshals a nil slice as null and engines accept it. */
-        st = yajl_gen_null(g);
-        return gen_finish(g, st, ret, NULL, err);
-    }
-    if (as_list)
-        st = yajl_gen_array_open(g);
+    if (!as_list)
+        return emit_one(v, true, ret, NULL, err);
+    /* Go marshals a nil slice as null and engines accept it. */
+    if (append(&out, &len, n == 0 ? "null" : "[", n == 0 ? 4 : 1) < 0)
+        return berth_error_make(err, ENOMEM, "generate state JSON");
     for (size_t i = 0; i < n; i++) {
-        gen_map_open(g, &st);
-        gen_fields(g, &st, v[i].s, &v[i].status);
-        gen_map_close(g, &st);
+        _cleanup_free_ char *one = NULL;
+        size_t one_len = 0;
+        int r = emit_one(&v[i], false, &one, &one_len, err);
+        if (r < 0)
+            return r;
+        if ((i > 0 && append(&out, &len, ",", 1) < 0) || append(&out, &len, one, one_len) < 0)
+            return berth_error_make(err, ENOMEM, "generate state JSON");
     }
-    if (as_list && st == yajl_gen_status_ok)
-        st = yajl_gen_array_close(g);
-    return gen_finish(g, st, ret, NULL, err);
+    if (n > 0 && append(&out, &len, "]", 1) < 0)
+        return berth_error_make(err, ENOMEM, "generate state JSON");
+    *ret = TAKE_PTR(out);
+    return 0;
 }
 
 /* ---- decoding ----------------------------------------------------------- */
