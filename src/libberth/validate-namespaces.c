@@ -153,11 +153,13 @@ void check_id_mappings(struct vctx *v)
         vwarn(v, l->uidMappings ? "/linux/uidMappings" : "/linux/gidMappings", S_IDMAP,
               "the user namespace is joined by path; its existing mappings apply and these are "
               "not written");
-    else if (user && v_ns_new(v->cfg, "user") && (!l->uidMappings || !l->gidMappings))
-        vwarn(v, "/linux/namespaces", S_IDMAP,
-              "new user namespace without %s: ids outside the mapping show as the overflow "
-              "id and setuid/setgid to them fails",
-              !l->uidMappings ? "uidMappings" : "gidMappings");
+    /* A new user namespace without maps leaves every id unmapped, so the
+     * container process cannot even become its user; berth (like runc)
+     * writes the maps it is given and requires both. */
+    else if (user && v_ns_new(v->cfg, "user") && (!l->uidMappings_len || !l->gidMappings_len))
+        verr(v, "/linux/namespaces", S_IDMAP,
+             "a new user namespace needs both uidMappings and gidMappings (%s missing)",
+             !l->uidMappings_len ? "uidMappings" : "gidMappings");
 }
 
 /* ---- time namespace ----------------------------------------------------- */
