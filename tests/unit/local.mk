@@ -44,3 +44,13 @@ tests_unit_test_validate_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_validate_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_validate_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
 endif
+
+# seccomp: linux.seccomp -> BPF, loading in forked children, notify handover
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test-seccomp
+TESTS += tests/unit/test-seccomp
+tests_unit_test_seccomp_SOURCES = tests/unit/test-seccomp.c
+tests_unit_test_seccomp_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_seccomp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SECCOMP_CFLAGS)
+tests_unit_test_seccomp_LDADD = src/libberth/libberth.la $(SECCOMP_LIBS) $(CHECK_LIBS)
+endif
