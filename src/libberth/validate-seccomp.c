@@ -35,6 +35,10 @@ static void check_syscall(struct vctx *v, const oci_syscall *s, size_t i)
              "errnoRet is set but action \"%s\" does not return an errno (only SCMP_ACT_ERRNO "
              "and SCMP_ACT_TRACE do)",
              s->action ? s->action : "");
+    /* The return value carries the errno in SECCOMP_RET_DATA (16 bits). */
+    else if (s->errnoRet_present && s->errnoRet > 0xffff)
+        verr(v, vp(v, "/linux/seccomp/syscalls/%zu/errnoRet", i), S_SECCOMP,
+             "errnoRet %u does not fit in 16 bits (SECCOMP_RET_DATA)", s->errnoRet);
     /* seccomp(2) filters see six syscall arguments, numbered 0..5. */
     for (size_t j = 0; s->args && j < s->args_len; j++)
         if (s->args[j].index_present && s->args[j].index > 5)
@@ -77,6 +81,9 @@ void check_seccomp(struct vctx *v)
              "defaultErrnoRet is set but defaultAction \"%s\" does not return an errno (only "
              "SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)",
              s->defaultAction ? s->defaultAction : "");
+    else if (s->defaultErrnoRet_present && s->defaultErrnoRet > 0xffff)
+        verr(v, "/linux/seccomp/defaultErrnoRet", S_SECCOMP,
+             "defaultErrnoRet %u does not fit in 16 bits (SECCOMP_RET_DATA)", s->defaultErrnoRet);
     /* A notifying default would notify the runtime's own syscalls made
      * after loading the filter, including those that hand over the fd. */
     if (is_notify(s->defaultAction))

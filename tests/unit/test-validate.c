@@ -518,6 +518,13 @@ static const struct vcase cases[] = {
      CFG(SECCOMP("'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['ptrace'],'action':"
                  "'SCMP_ACT_ERRNO','errnoRet':1}]")),
      'P', "/linux/seccomp/syscalls/0/errnoRet", NULL, NULL},
+    {"errnoRet too big",
+     CFG(SECCOMP("'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['ptrace'],'action':"
+                 "'SCMP_ACT_ERRNO','errnoRet':65536}]")),
+     'E', "/linux/seccomp/syscalls/0/errnoRet", "16 bits", NULL},
+    {"defaultErrnoRet too big",
+     CFG(SECCOMP("'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':70000")), 'E',
+     "/linux/seccomp/defaultErrnoRet", "16 bits", NULL},
     {"defaultErrnoRet on allow",
      CFG(SECCOMP("'defaultAction':'SCMP_ACT_ALLOW','defaultErrnoRet':1")), 'E',
      "/linux/seccomp/defaultErrnoRet", "does not return an errno", NULL},
