@@ -99,14 +99,24 @@ void check_devices(struct vctx *v)
 
 void check_cgroups_path(struct vctx *v)
 {
-    const oci_linux *l = v->cfg->linux;
+    const char *p = v->cfg->linux ? v->cfg->linux->cgroupsPath : NULL;
 
+    if (!p || !*p)
+        return;
     /* Absolute and relative paths are both valid, and "Runtimes MAY
      * consider certain cgroupsPath values to be invalid": berth refuses
-     * ".." so that a container cannot name a cgroup outside its tree. */
-    if (l && l->cgroupsPath && v_has_dotdot(l->cgroupsPath))
-        verr(v, "/linux/cgroupsPath", S_CGPATH, "cgroupsPath \"%s\" must not contain \"..\"",
-             l->cgroupsPath);
+     * ".." (a container must not name a cgroup outside its tree), control
+     * characters, and the root itself (the container needs its own). */
+    if (v_has_dotdot(p))
+        verr(v, "/linux/cgroupsPath", S_CGPATH, "cgroupsPath \"%s\" must not contain \"..\"", p);
+    else if (strspn(p, "/") == strlen(p))
+        verr(v, "/linux/cgroupsPath", S_CGPATH,
+             "cgroupsPath \"%s\" names the root cgroup; a container needs its own", p);
+    for (const char *c = p; *c; c++)
+        if ((unsigned char)*c < 0x20) {
+            verr(v, "/linux/cgroupsPath", S_CGPATH, "cgroupsPath contains a control character");
+            break;
+        }
 }
 
 /* ---- intelRdt ----------------------------------------------------------- */

@@ -289,6 +289,13 @@ static void check_root(struct vctx *v)
         verr(v, "/root/path", S_ROOT, "root.path is REQUIRED and must not be empty");
         return;
     }
+    /* Not a spec rule, but berth sets up the rootfs (pivot_root, mounts)
+     * only inside a mount namespace of the container's own; create fails
+     * without one. The spec's own minimal example has none, so: warning. */
+    if (!v_ns(v->cfg, "mount"))
+        vwarn(v, "/linux/namespaces", S_ROOT,
+              "no mount namespace: berth needs one to set up the root filesystem, so create "
+              "will fail");
     if (!v->o->check_host)
         return;
     /* "A directory MUST exist at the path declared by the field." */

@@ -81,6 +81,14 @@ static const struct oci_diag *find(const struct oci_diags *d, int level, const c
     return NULL;
 }
 
+static const char *first_error(const struct oci_diags *d)
+{
+    for (size_t i = 0; i < d->len; i++)
+        if (d->items[i].level == OCI_DIAG_ERROR)
+            return d->items[i].message;
+    return "";
+}
+
 static oci_config *parse(const char *name, const char *quoted)
 {
     struct oci_diags d = {0};
@@ -408,8 +416,9 @@ static const struct vcase cases[] = {
     {"new userns without gidMappings",
      CFG(LINUX(NS("{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1,'size':1}]")),
      'E', "/linux/namespaces", "(gidMappings missing)", NULL},
-    {"joined userns without mappings", CFG(LINUX(NS("{'type':'user','path':'/proc/1/ns/user'}"))),
-     'P', "/linux/namespaces", NULL, NULL},
+    {"joined userns without mappings",
+     CFG(LINUX(NS("{'type':'mount'},{'type':'user','path':'/proc/1/ns/user'}"))), 'P',
+     "/linux/namespaces", NULL, NULL},
     {"userns with mappings", CFG(LINUX(NS("{'type':'user'}") "," USERNS_MAPS)), 'P',
      "/linux/uidMappings", NULL, NULL},
     {"mapping container overlap",
@@ -575,6 +584,12 @@ static const struct vcase cases[] = {
      "/linux/personality/domain", NULL, NULL},
     {"cgroupsPath dotdot", CFG(LINUX("'cgroupsPath':'/a/../../b'")), 'E', "/linux/cgroupsPath",
      "..", NULL},
+    {"cgroupsPath root", CFG(LINUX("'cgroupsPath':'//'")), 'E', "/linux/cgroupsPath", "root cgroup",
+     NULL},
+    {"cgroupsPath control", CFG(LINUX("'cgroupsPath':'/a\\tb'")), 'E', "/linux/cgroupsPath",
+     "control character", NULL},
+    {"no mount namespace", CFG(""), 'W', "/linux/namespaces", "no mount namespace", NULL},
+    {"mount namespace", CFG(LINUX(NS("{'type':'mount'}"))), 'P', "/linux/namespaces", NULL, NULL},
     {"cgroupsPath ok", CFG(LINUX("'cgroupsPath':'system.slice:berth:c1'")), 'P',
      "/linux/cgroupsPath", NULL, NULL},
     /* resources: config-linux.md "Control groups" */
@@ -779,7 +794,7 @@ START_TEST(host_rootfs)
     /* missing */
     ck_assert_uint_eq(host_check(CFG(""), &d), 1);
     ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/root/path"));
-    ck_assert_ptr_nonnull(strstr(d.items[0].message, "No such file or directory"));
+    ck_assert_ptr_nonnull(strstr(first_error(&d), "No such file or directory"));
     oci_diags_clear(&d);
     /* a file, not a directory */
     (void)snprintf(path, sizeof(path), "%s/rootfs", tmpdir);
@@ -787,7 +802,7 @@ START_TEST(host_rootfs)
     ck_assert_ptr_nonnull(f);
     fclose(f);
     ck_assert_uint_eq(host_check(CFG(""), &d), 1);
-    ck_assert_ptr_nonnull(strstr(d.items[0].message, "not a directory"));
+    ck_assert_ptr_nonnull(strstr(first_error(&d), "not a directory"));
     oci_diags_clear(&d);
     /* a directory, relative to the bundle */
     ck_assert_int_eq(unlink(path), 0);
@@ -822,15 +837,15 @@ START_TEST(host_namespace_paths)
     ck_assert_uint_eq(host_check(CFG(LINUX(NS("{'type':'pid','path':'/proc/self/ns/net'}"))), &d),
                       1);
     ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/linux/namespaces/0/path"));
-    ck_assert_ptr_nonnull(strstr(d.items[0].message, "is not a pid namespace"));
+    ck_assert_ptr_nonnull(strstr(first_error(&d), "is not a pid namespace"));
     oci_diags_clear(&d);
     /* not a namespace file at all */
     ck_assert_uint_eq(host_check(CFG(LINUX(NS("{'type':'ipc','path':'/etc/hostname'}"))), &d), 1);
-    ck_assert_ptr_nonnull(strstr(d.items[0].message, "not a namespace file"));
+    ck_assert_ptr_nonnull(strstr(first_error(&d), "not a namespace file"));
     oci_diags_clear(&d);
     /* missing */
     ck_assert_uint_eq(host_check(CFG(LINUX(NS("{'type':'ipc','path':'/nonexistent/ns'}"))), &d), 1);
-    ck_assert_ptr_nonnull(strstr(d.items[0].message, "No such file"));
+    ck_assert_ptr_nonnull(strstr(first_error(&d), "No such file"));
     oci_diags_clear(&d);
     /* net sysctls in the runtime's own network namespace */
     ck_assert_uint_eq(
