@@ -689,6 +689,67 @@ START_TEST(rule_case)
 }
 END_TEST
 
+/* Rules run on configs built in C too (exec, update, tests): every REQUIRED
+ * member may be missing. Nothing may crash, and the holes are errors. */
+START_TEST(c_built_with_holes)
+{
+    oci_namespace ns[2] = {{NULL, NULL}, {NULL, (char *)"rel"}};
+    oci_device dev[1] = {{0}};
+    oci_rlimit rl[1] = {{0}};
+    oci_hook hook[1] = {{0}};
+    oci_mount mnt[1] = {{0}};
+    oci_syscall sc[1] = {{0}};
+    oci_seccomp seccomp = {.syscalls = sc, .syscalls_len = 1};
+    oci_memory_policy mp = {0};
+    oci_personality pers = {0};
+    oci_intel_rdt rdt = {0};
+    oci_scheduler sched = {0};
+    oci_io_priority io = {0};
+    oci_capabilities caps = {0};
+    char *nullstr[1] = {NULL};
+    oci_hooks hooks = {.prestart = hook, .prestart_len = 1};
+    oci_linux linux = {.namespaces = ns,
+                       .namespaces_len = 2,
+                       .devices = dev,
+                       .devices_len = 1,
+                       .seccomp = &seccomp,
+                       .memoryPolicy = &mp,
+                       .personality = &pers,
+                       .intelRdt = &rdt,
+                       .maskedPaths = nullstr,
+                       .maskedPaths_len = 1};
+    oci_process proc = {.rlimits = rl,
+                        .rlimits_len = 1,
+                        .env = nullstr,
+                        .env_len = 1,
+                        .scheduler = &sched,
+                        .ioPriority = &io,
+                        .capabilities = &caps};
+    oci_config cfg = {
+        .mounts = mnt, .mounts_len = 1, .process = &proc, .hooks = &hooks, .linux = &linux};
+    struct oci_diags d = {0};
+    size_t n;
+
+    caps.bounding = nullstr;
+    caps.bounding_len = 1;
+    n = berth_validate_config(&cfg, NULL, &d);
+    ck_assert_uint_ge(n, 10);
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/ociVersion"));
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/root"));
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/process/cwd"));
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/linux/namespaces/0/type"));
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/linux/devices/0/type"));
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/hooks/prestart/0/path"));
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/mounts/0/destination"));
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/linux/seccomp/syscalls/0/names"));
+    oci_diags_clear(&d);
+    /* no diags at all: still counts */
+    ck_assert_uint_eq(berth_validate_config(&cfg, NULL, NULL), n);
+    ck_assert_uint_ge(berth_validate_config(NULL, NULL, &d), 1);
+    oci_diags_clear(&d);
+}
+END_TEST
+
 /* ---- the spec's own examples ------------------------------------------------ */
 
 static char *read_text(const char *path)
@@ -1004,6 +1065,7 @@ int main(void)
 
     tcase_add_loop_test(rules, rule_case, 0, (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(rules, spec_good_examples);
+    tcase_add_test(rules, c_built_with_holes);
     tcase_add_test(rules, process_entry_point);
     tcase_add_test(rules, rules_are_fast);
     tcase_add_test(host, host_rootfs);
