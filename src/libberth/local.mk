@@ -19,3 +19,4 @@ include src/libberth/rootfs.mk
 include src/libberth/validate.mk
 include src/libberth/cli-support.mk
 include src/libberth/seccomp.mk
+include src/libberth/cgroup.mk

@@ -1,0 +1,118 @@
+/* cgroup-internal.h: what the files of the cgroup module share (not a
+ * public API: users include cgroup.h).
+ *
+ * Every cgroup file access goes through a directory fd, so the per-
+ * controller writers of cgroup-v1.c and cgroup-v2.c run unchanged against a
+ * fake cgroupfs made of plain files in a temporary directory (the unit
+ * tests do exactly that). Files are never created: a control file that does
+ * not exist means the host cannot apply the value, which is an error that
+ * names the file and the value (issue 5: no silent skips).
+ */
+#ifndef BERTH_CGROUP_INTERNAL_H
+#define BERTH_CGROUP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "context.h"
+#include "error.h"
+#include "oci-types.h"
+
+/* Writes value to dirfd/file (O_WRONLY, no O_CREAT, no O_TRUNC: cgroupfs
+ * files take one write). Error: "write `file` = `value`: <errno text>". */
+int cg_write(int dirfd, const char *file, const char *value, berth_error_t *err);
+int cg_writef(int dirfd, const char *file, berth_error_t *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Reads the whole of dirfd/file into a NUL-terminated buffer. */
+int cg_read(int dirfd, const char *file, char **ret, berth_error_t *err);
+
+/* Reads a single number; "max" (and v1's huge "unlimited" values stay as
+ * they are) gives UINT64_MAX. */
+int cg_read_u64(int dirfd, const char *file, uint64_t *ret, berth_error_t *err);
+
+/* Looks `key` up in a "key value" per line file (memory.stat, cpu.stat,
+ * cgroup.events); -ENOENT without setting *err when the key is absent. */
+int cg_read_keyed(int dirfd, const char *file, const char *key, uint64_t *ret, berth_error_t *err);
+
+/* True when dirfd/file exists. */
+bool cg_has(int dirfd, const char *file);
+
+/* Formats a memory value: -1 -> "-1" (v1) or "max" (v2). */
+void cg_fmt_mem(char *buf, size_t size, int64_t v, bool v2);
+
+/* Parses the "<size><unit>B" page size of hugepageLimits (64KB, 2MB, 1GB);
+ * returns 0 and the size in KiB, or -EINVAL. */
+int cg_page_size_kb(const char *s, uint64_t *ret_kb);
+
+/* Reads the pids listed in dirfd/cgroup.procs of the cgroup and of every
+ * cgroup below it; *ret is malloc'd. */
+int cg_read_procs_recursive(int dirfd, pid_t **ret, size_t *ret_n, berth_error_t *err);
+
+/* Conversions shared by the drivers (cgroup-resources.c). */
+uint64_t berth_cg_shares_to_weight(uint64_t shares);
+uint64_t berth_cg_blkio_weight_to_io_weight(uint64_t weight);
+/* memory.swap.max from the spec's memory+swap value and the memory limit.
+ * Returns 0 and *ret (-1 = max) or -EINVAL when swap < limit. */
+int berth_cg_swap_v2(int64_t swap, int64_t limit, bool limit_present, int64_t *ret);
+
+/* The default allowed devices of config-linux.md "Default Devices" (plus
+ * /dev/pts), appended after the config's own rules as runc does. */
+extern const oci_device_cgroup berth_cg_default_devices[];
+extern const size_t berth_cg_ndefault_devices;
+
+/* ---- the container's cgroup: one directory per hierarchy ---------------- */
+
+struct berth_cgroup_stats;
+struct cg_dir;
+struct berth_cgroup;
+
+/* The driver of one kind of hierarchy (cgroup-v1.c, cgroup-v2.c). */
+struct cg_ops {
+    const char *name; /* "v1", "v2" */
+    /* Writes the resource groups this directory owns (cg_dir_has). */
+    int (*apply)(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
+                 const oci_resources *res, bool create, berth_error_t *err);
+    int (*freeze)(int dirfd, bool frozen, int timeout_ms, berth_error_t *err);
+    int (*is_frozen)(int dirfd, bool *ret, berth_error_t *err);
+    /* cgroup.kill; NULL when the hierarchy has none */
+    int (*kill)(int dirfd, berth_error_t *err);
+    int (*stats)(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
+                 berth_error_t *err);
+};
+
+extern const struct cg_ops berth_cg_ops_v1;
+extern const struct cg_ops berth_cg_ops_v2;
+
+struct cg_dir {
+    const struct cg_ops *ops;
+    bool v2;
+    char *controllers; /* v1: "cpu,cpuacct"; v2: "hugetlb memory ..." */
+    char *mount;       /* mount point of the hierarchy */
+    char *path;        /* absolute directory of the container */
+    char *created;     /* topmost directory berth created, NULL = none */
+    bool devices;      /* v2: serves the device filter (no v1 devices) */
+    bool freezer;      /* v2: serves freeze (no v1 freezer) */
+};
+
+struct berth_cgroup {
+    const struct berth_context *ctx;
+    char *path; /* the container's cgroup path as resolved, "/berth/ID" */
+    struct cg_dir *d;
+    size_t n;
+};
+
+/* True when the directory drives `controller` ("memory", "devices", ...). */
+bool cg_dir_has(const struct cg_dir *d, const char *controller);
+
+/* Opens d->path (O_RDONLY|O_DIRECTORY|O_CLOEXEC). */
+int cg_dir_open(const struct cg_dir *d, berth_error_t *err);
+
+/* Per-hierarchy statistics (cgroup-stats.c). */
+int cg_v1_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
+                berth_error_t *err);
+int cg_v2_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
+                berth_error_t *err);
+
+#endif

@@ -1,0 +1,350 @@
+/* cgroup-stats.c: reading usage statistics (events --stats) and the OOM
+ * notification fd of both hierarchies. Missing files mean "not accounted
+ * here" and leave the numbers at 0: statistics never fail a command over a
+ * counter the kernel does not keep. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "cgroup-internal.h"
+#include "cgroup.h"
+#include "cleanup.h"
+
+static uint64_t get(int dirfd, const char *file)
+{
+    uint64_t v = 0;
+
+    (void)cg_read_u64(dirfd, file, &v, NULL);
+    return v;
+}
+
+static uint64_t keyed(int dirfd, const char *file, const char *key)
+{
+    uint64_t v = 0;
+
+    (void)cg_read_keyed(dirfd, file, key, &v, NULL);
+    return v;
+}
+
+static int add_raw(struct berth_cgroup_stats *st, const char *key, uint64_t value)
+{
+    struct berth_cgroup_kv *n = realloc(st->raw, (st->nraw + 1) * sizeof(*n));
+
+    if (!n)
+        return -ENOMEM;
+    st->raw = n;
+    if (!(n[st->nraw].key = strdup(key)))
+        return -ENOMEM;
+    n[st->nraw++].value = value;
+    return 0;
+}
+
+static int read_raw(int dirfd, const char *file, struct berth_cgroup_stats *st)
+{
+    _cleanup_free_ char *buf = NULL;
+    char *save = NULL;
+
+    if (cg_read(dirfd, file, &buf, NULL) < 0)
+        return 0;
+    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        char key[128];
+        unsigned long long v;
+
+        if (sscanf(l, "%127s %llu", key, &v) == 2 && add_raw(st, key, v) < 0)
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+static uint64_t raw_get(const struct berth_cgroup_stats *st, const char *key)
+{
+    for (size_t i = 0; i < st->nraw; i++)
+        if (strcmp(st->raw[i].key, key) == 0)
+            return st->raw[i].value;
+    return 0;
+}
+
+static int add_blkio(struct berth_cgroup_blkio_entry **v, size_t *n, uint64_t major, uint64_t minor,
+                     const char *op, uint64_t value)
+{
+    struct berth_cgroup_blkio_entry *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+    if (!nv)
+        return -ENOMEM;
+    *v = nv;
+    nv[*n] = (struct berth_cgroup_blkio_entry){major, minor, op, value};
+    (*n)++;
+    return 0;
+}
+
+/* Page sizes the kernel has, in the "2MB" spelling of the control files. */
+static int for_each_hugepage_size(int (*fn)(const char *size, void *data), void *data)
+{
+    _cleanup_closedir_ DIR *d = opendir("/sys/kernel/mm/hugepages");
+    struct dirent *de;
+
+    if (!d)
+        return 0;
+    while ((de = readdir(d))) {
+        unsigned long long kb;
+        char size[32];
+        int r;
+
+        if (sscanf(de->d_name, "hugepages-%llukB", &kb) != 1)
+            continue;
+        if (kb >= 1024 * 1024 && kb % (1024 * 1024) == 0)
+            snprintf(size, sizeof(size), "%lluGB", kb / (1024 * 1024));
+        else if (kb >= 1024 && kb % 1024 == 0)
+            snprintf(size, sizeof(size), "%lluMB", kb / 1024);
+        else
+            snprintf(size, sizeof(size), "%lluKB", kb);
+        if ((r = fn(size, data)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+struct huge_ctx {
+    int dirfd;
+    bool v2;
+    struct berth_cgroup_stats *st;
+};
+
+static int huge_one(const char *size, void *data)
+{
+    struct huge_ctx *c = data;
+    struct berth_cgroup_hugetlb *n = realloc(c->st->huge, (c->st->nhuge + 1) * sizeof(*n));
+    char f[96];
+
+    if (!n)
+        return -ENOMEM;
+    c->st->huge = n;
+    n = &n[c->st->nhuge++];
+    memset(n, 0, sizeof(*n));
+    snprintf(n->size, sizeof(n->size), "%s", size);
+    if (c->v2) {
+        snprintf(f, sizeof(f), "hugetlb.%s.current", size);
+        n->usage = get(c->dirfd, f);
+        snprintf(f, sizeof(f), "hugetlb.%s.events", size);
+        n->failcnt = keyed(c->dirfd, f, "max");
+    } else {
+        snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", size);
+        n->usage = get(c->dirfd, f);
+        snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", size);
+        n->max = get(c->dirfd, f);
+        snprintf(f, sizeof(f), "hugetlb.%s.failcnt", size);
+        n->failcnt = get(c->dirfd, f);
+    }
+    return 0;
+}
+
+/* ---- v1 ----------------------------------------------------------------- */
+
+static int v1_cpuacct(int dirfd, struct berth_cgroup_stats *st)
+{
+    _cleanup_free_ char *percpu = NULL;
+    long hz = sysconf(_SC_CLK_TCK);
+
+    st->has_cpu = true;
+    st->cpu_total = get(dirfd, "cpuacct.usage");
+    /* cpuacct.stat is in USER_HZ ticks; runc reports nanoseconds. */
+    if (hz > 0) {
+        st->cpu_user = keyed(dirfd, "cpuacct.stat", "user") * (1000000000ULL / (uint64_t)hz);
+        st->cpu_kernel = keyed(dirfd, "cpuacct.stat", "system") * (1000000000ULL / (uint64_t)hz);
+    }
+    if (cg_read(dirfd, "cpuacct.usage_percpu", &percpu, NULL) == 0) {
+        char *p = percpu, *end;
+
+        for (;;) {
+            unsigned long long v = strtoull(p, &end, 10);
+            uint64_t *n;
+
+            if (end == p)
+                break;
+            n = realloc(st->percpu, (st->npercpu + 1) * sizeof(*n));
+            if (!n)
+                return -ENOMEM;
+            st->percpu = n;
+            n[st->npercpu++] = v;
+            p = end;
+        }
+    }
+    return 0;
+}
+
+static int v1_blkio(int dirfd, const char *file, struct berth_cgroup_blkio_entry **v, size_t *n)
+{
+    _cleanup_free_ char *buf = NULL;
+    char *save = NULL;
+    static const char *const ops[] = {"Read", "Write", "Sync", "Async", "Discard", "Total"};
+
+    if (cg_read(dirfd, file, &buf, NULL) < 0)
+        return 0;
+    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        unsigned long long ma, mi, val;
+        char op[16];
+
+        if (sscanf(l, "%llu:%llu %15s %llu", &ma, &mi, op, &val) != 4)
+            continue;
+        for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+            if (strcmp(op, ops[i]) == 0 && add_blkio(v, n, ma, mi, ops[i], val) < 0)
+                return -ENOMEM;
+    }
+    return 0;
+}
+
+int cg_v1_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
+                berth_error_t *err)
+{
+    int r = 0;
+
+    if (cg_dir_has(d, "cpuacct"))
+        r = v1_cpuacct(dirfd, st);
+    if (r == 0 && cg_dir_has(d, "cpu")) {
+        st->periods = keyed(dirfd, "cpu.stat", "nr_periods");
+        st->throttled_periods = keyed(dirfd, "cpu.stat", "nr_throttled");
+        st->throttled_time = keyed(dirfd, "cpu.stat", "throttled_time");
+    }
+    if (r == 0 && cg_dir_has(d, "memory")) {
+        st->has_memory = true;
+        st->mem_usage = get(dirfd, "memory.usage_in_bytes");
+        st->mem_max = get(dirfd, "memory.max_usage_in_bytes");
+        st->mem_limit = get(dirfd, "memory.limit_in_bytes");
+        st->mem_failcnt = get(dirfd, "memory.failcnt");
+        st->swap_usage = get(dirfd, "memory.memsw.usage_in_bytes");
+        st->swap_max = get(dirfd, "memory.memsw.max_usage_in_bytes");
+        st->swap_limit = get(dirfd, "memory.memsw.limit_in_bytes");
+        st->swap_failcnt = get(dirfd, "memory.memsw.failcnt");
+        st->kmem_usage = get(dirfd, "memory.kmem.usage_in_bytes");
+        st->kmem_max = get(dirfd, "memory.kmem.max_usage_in_bytes");
+        st->kmem_limit = get(dirfd, "memory.kmem.limit_in_bytes");
+        st->kmem_failcnt = get(dirfd, "memory.kmem.failcnt");
+        st->oom_kills = keyed(dirfd, "memory.oom_control", "oom_kill");
+        r = read_raw(dirfd, "memory.stat", st);
+        st->mem_cache = raw_get(st, "cache");
+    }
+    if (r == 0 && cg_dir_has(d, "pids")) {
+        st->has_pids = true;
+        st->pids_current = get(dirfd, "pids.current");
+        st->pids_limit = get(dirfd, "pids.max");
+    }
+    if (r == 0 && cg_dir_has(d, "blkio")) {
+        r = v1_blkio(dirfd, "blkio.throttle.io_service_bytes_recursive", &st->bytes, &st->nbytes);
+        if (r == 0)
+            r = v1_blkio(dirfd, "blkio.throttle.io_serviced_recursive", &st->ios, &st->nios);
+    }
+    if (r == 0 && cg_dir_has(d, "hugetlb"))
+        r = for_each_hugepage_size(huge_one, &(struct huge_ctx){dirfd, false, st});
+    return r < 0 ? berth_error_make(err, -r, "read statistics") : 0;
+}
+
+/* ---- v2 ----------------------------------------------------------------- */
+
+static int v2_io(int dirfd, struct berth_cgroup_stats *st)
+{
+    _cleanup_free_ char *buf = NULL;
+    char *save = NULL;
+
+    if (cg_read(dirfd, "io.stat", &buf, NULL) < 0)
+        return 0;
+    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        unsigned long long ma, mi, rb = 0, wb = 0, ri = 0, wi = 0;
+        char *p;
+        int r = 0;
+
+        if (sscanf(l, "%llu:%llu", &ma, &mi) != 2)
+            continue;
+        if ((p = strstr(l, "rbytes=")))
+            rb = strtoull(p + 7, NULL, 10);
+        if ((p = strstr(l, "wbytes=")))
+            wb = strtoull(p + 7, NULL, 10);
+        if ((p = strstr(l, "rios=")))
+            ri = strtoull(p + 5, NULL, 10);
+        if ((p = strstr(l, "wios=")))
+            wi = strtoull(p + 5, NULL, 10);
+        if ((r = add_blkio(&st->bytes, &st->nbytes, ma, mi, "Read", rb)) < 0 ||
+            (r = add_blkio(&st->bytes, &st->nbytes, ma, mi, "Write", wb)) < 0 ||
+            (r = add_blkio(&st->ios, &st->nios, ma, mi, "Read", ri)) < 0 ||
+            (r = add_blkio(&st->ios, &st->nios, ma, mi, "Write", wi)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+int cg_v2_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
+                berth_error_t *err)
+{
+    int r = 0;
+
+    /* cpu.stat usage is core (always there); throttling needs cpu. */
+    if (!st->has_cpu && cg_has(dirfd, "cpu.stat")) {
+        st->has_cpu = true;
+        st->cpu_total = keyed(dirfd, "cpu.stat", "usage_usec") * 1000;
+        st->cpu_user = keyed(dirfd, "cpu.stat", "user_usec") * 1000;
+        st->cpu_kernel = keyed(dirfd, "cpu.stat", "system_usec") * 1000;
+        st->periods = keyed(dirfd, "cpu.stat", "nr_periods");
+        st->throttled_periods = keyed(dirfd, "cpu.stat", "nr_throttled");
+        st->throttled_time = keyed(dirfd, "cpu.stat", "throttled_usec") * 1000;
+    }
+    if (cg_dir_has(d, "memory")) {
+        st->has_memory = true;
+        st->mem_usage = get(dirfd, "memory.current");
+        st->mem_max = get(dirfd, "memory.peak");
+        st->mem_limit = get(dirfd, "memory.max");
+        st->mem_failcnt = keyed(dirfd, "memory.events", "max");
+        st->swap_usage = get(dirfd, "memory.swap.current") + st->mem_usage;
+        st->swap_limit = get(dirfd, "memory.swap.max");
+        st->oom_kills = keyed(dirfd, "memory.events", "oom_kill");
+        r = read_raw(dirfd, "memory.stat", st);
+        st->mem_cache = raw_get(st, "file");
+    }
+    if (r == 0 && cg_dir_has(d, "pids")) {
+        st->has_pids = true;
+        st->pids_current = get(dirfd, "pids.current");
+        st->pids_limit = get(dirfd, "pids.max");
+    }
+    if (r == 0 && cg_dir_has(d, "io"))
+        r = v2_io(dirfd, st);
+    if (r == 0 && cg_dir_has(d, "hugetlb"))
+        r = for_each_hugepage_size(huge_one, &(struct huge_ctx){dirfd, true, st});
+    return r < 0 ? berth_error_make(err, -r, "read statistics") : 0;
+}
+
+/* ---- OOM notification --------------------------------------------------- */
+
+int berth_cgroup_oom_fd(struct berth_cgroup *cg, bool *ret_v2, berth_error_t *err)
+{
+    for (size_t i = 0; i < cg->n; i++) {
+        const struct cg_dir *d = &cg->d[i];
+        _cleanup_close_ int dfd = -1, efd = -1, ocfd = -1;
+        int r;
+
+        if (!cg_dir_has(d, "memory"))
+            continue;
+        dfd = cg_dir_open(d, err);
+        if (dfd < 0)
+            return dfd;
+        *ret_v2 = d->v2;
+        if (d->v2) {
+            /* memory.events changes are notified with POLLPRI. */
+            r = openat(dfd, "memory.events", O_RDONLY | O_CLOEXEC);
+            return r < 0 ? berth_error_errno(err, "open `memory.events`") : r;
+        }
+        /* v1: register an eventfd for memory.oom_control. */
+        efd = eventfd(0, EFD_CLOEXEC);
+        ocfd = openat(dfd, "memory.oom_control", O_RDONLY | O_CLOEXEC);
+        if (efd < 0 || ocfd < 0)
+            return berth_error_errno(err, "open `memory.oom_control`");
+        r = cg_writef(dfd, "cgroup.event_control", err, "%d %d", efd, ocfd);
+        if (r < 0)
+            return r;
+        return TAKE_FD(efd);
+    }
+    return -1;
+}

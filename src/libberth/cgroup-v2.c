@@ -1,0 +1,419 @@
+/* cgroup-v2.c: the unified hierarchy writers (see cgroup-v2.h). */
+#include "cgroup-v2.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup-internal.h"
+#include "cgroup-v1.h"
+#include "cleanup.h"
+
+/* ---- memory ------------------------------------------------------------- */
+
+static int v2_mem_write(int dirfd, const char *file, int64_t v, berth_error_t *err)
+{
+    char buf[32];
+
+    cg_fmt_mem(buf, sizeof(buf), v, true);
+    return cg_write(dirfd, file, buf, err);
+}
+
+/* config-linux.md "Memory" checkBeforeUpdate: v2 would OOM-kill rather
+ * than refuse a limit below the usage, so refuse it here. */
+static int check_before_update(int dirfd, int64_t limit, berth_error_t *err)
+{
+    uint64_t cur;
+    int r;
+
+    if (limit < 0)
+        return 0;
+    r = cg_read_u64(dirfd, "memory.current", &cur, err);
+    if (r < 0)
+        return r;
+    if (cur > (uint64_t)limit)
+        return berth_error_make(err, EBUSY,
+                                "memory.limit %" PRId64 " is below the current usage %" PRIu64
+                                " (checkBeforeUpdate)",
+                                limit, cur);
+    return 0;
+}
+
+int berth_cgv2_memory(int dirfd, const oci_memory *m, const struct berth_context *ctx,
+                      berth_error_t *err)
+{
+    int r;
+
+    if (!m)
+        return 0;
+    if (m->swappiness_present && m->swappiness != UINT64_MAX)
+        return berth_error_make(err, EINVAL,
+                                "memory.swappiness %" PRIu64 ": cgroup v2 has no swappiness",
+                                m->swappiness);
+    if (m->disableOOMKiller_present && m->disableOOMKiller)
+        return berth_error_make(err, EINVAL,
+                                "memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+    if (m->useHierarchy_present && !m->useHierarchy)
+        return berth_error_make(err, EINVAL,
+                                "memory.useHierarchy false: cgroup v2 is always hierarchical");
+    if (m->kernel_present)
+        berth_warn(ctx, "memory.kernel %" PRId64 " ignored: cgroup v2 has no kernel memory limit",
+                   m->kernel);
+    if (m->kernelTCP_present)
+        berth_warn(ctx, "memory.kernelTCP %" PRId64 " ignored: cgroup v2 has no TCP memory limit",
+                   m->kernelTCP);
+    if (m->limit_present && m->checkBeforeUpdate_present && m->checkBeforeUpdate &&
+        (r = check_before_update(dirfd, m->limit, err)) < 0)
+        return r;
+    if (m->swap_present) {
+        int64_t swap;
+
+        if (berth_cg_swap_v2(m->swap, m->limit, m->limit_present, &swap) < 0)
+            return berth_error_make(err, EINVAL,
+                                    "memory.swap %" PRId64 ": cannot convert memory+swap to "
+                                    "memory.swap.max without a memory limit not above it",
+                                    m->swap);
+        /* Raise memory.max first: nothing orders swap against it on v2,
+         * but a failure should leave the old, consistent pair. */
+        if (m->limit_present && (r = v2_mem_write(dirfd, "memory.max", m->limit, err)) < 0)
+            return r;
+        if ((r = v2_mem_write(dirfd, "memory.swap.max", swap, err)) < 0)
+            return r;
+    } else if (m->limit_present) {
+        if ((r = v2_mem_write(dirfd, "memory.max", m->limit, err)) < 0)
+            return r;
+    }
+    if (m->reservation_present && (r = v2_mem_write(dirfd, "memory.low", m->reservation, err)) < 0)
+        return r;
+    return 0;
+}
+
+/* ---- cpu, cpuset -------------------------------------------------------- */
+
+/* cpu.max is "$QUOTA $PERIOD"; a period alone keeps the current quota. */
+static int v2_cpu_max(int dirfd, const oci_cpu *c, berth_error_t *err)
+{
+    _cleanup_free_ char *cur = NULL;
+    char quota[32] = "max";
+    uint64_t period = 100000;
+    int r;
+
+    if (!(c->quota_present && c->quota) && !(c->period_present && c->period))
+        return 0;
+    if (cg_read(dirfd, "cpu.max", &cur, NULL) == 0) {
+        char q[32];
+        unsigned long long p;
+
+        if (sscanf(cur, "%31s %llu", q, &p) == 2) {
+            snprintf(quota, sizeof(quota), "%s", q);
+            period = p;
+        }
+    }
+    if (c->quota_present && c->quota) {
+        if (c->quota < 0)
+            snprintf(quota, sizeof(quota), "max");
+        else
+            snprintf(quota, sizeof(quota), "%" PRId64, c->quota);
+    }
+    if (c->period_present && c->period)
+        period = c->period;
+    r = cg_writef(dirfd, "cpu.max", err, "%s %" PRIu64, quota, period);
+    return r;
+}
+
+int berth_cgv2_cpu(int dirfd, const oci_cpu *c, berth_error_t *err)
+{
+    int r;
+
+    if (!c)
+        return 0;
+    if ((c->realtimeRuntime_present && c->realtimeRuntime) ||
+        (c->realtimePeriod_present && c->realtimePeriod))
+        return berth_error_make(err, EINVAL,
+                                "cpu.realtimeRuntime/realtimePeriod: cgroup v2 has no realtime "
+                                "group scheduling");
+    if (c->shares_present && c->shares &&
+        (r = cg_writef(dirfd, "cpu.weight", err, "%" PRIu64,
+                       berth_cg_shares_to_weight(c->shares))) < 0)
+        return r;
+    if ((r = v2_cpu_max(dirfd, c, err)) < 0)
+        return r;
+    if (c->burst_present && (r = cg_writef(dirfd, "cpu.max.burst", err, "%" PRIu64, c->burst)) < 0)
+        return r;
+    if (c->idle_present && (r = cg_writef(dirfd, "cpu.idle", err, "%" PRId64, c->idle)) < 0)
+        return r;
+    return 0;
+}
+
+int berth_cgv2_cpuset(int dirfd, const oci_cpu *c, berth_error_t *err)
+{
+    int r;
+
+    if (!c)
+        return 0;
+    if (c->cpus && *c->cpus && (r = cg_write(dirfd, "cpuset.cpus", c->cpus, err)) < 0)
+        return r;
+    if (c->mems && *c->mems && (r = cg_write(dirfd, "cpuset.mems", c->mems, err)) < 0)
+        return r;
+    return 0;
+}
+
+/* ---- io ----------------------------------------------------------------- */
+
+static int io_max(int dirfd, const char *key, const oci_throttle_device *t, size_t n,
+                  berth_error_t *err)
+{
+    for (size_t i = 0; t && i < n; i++) {
+        int r = cg_writef(dirfd, "io.max", err, "%" PRId64 ":%" PRId64 " %s=%" PRIu64, t[i].major,
+                          t[i].minor, key, t[i].rate);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+int berth_cgv2_io(int dirfd, const oci_block_io *b, berth_error_t *err)
+{
+    int r;
+
+    if (!b)
+        return 0;
+    if (b->leafWeight_present)
+        return berth_error_make(err, EINVAL, "blockIO.leafWeight: cgroup v2 has no leaf weight");
+    /* With BFQ, io.bfq.weight takes the blkio range as is (runc does the
+     * same); otherwise io.weight on its own 1..10000 scale. */
+    if (b->weight_present) {
+        if (cg_has(dirfd, "io.bfq.weight"))
+            r = cg_writef(dirfd, "io.bfq.weight", err, "%u", b->weight);
+        else
+            r = cg_writef(dirfd, "io.weight", err, "default %" PRIu64,
+                          berth_cg_blkio_weight_to_io_weight(b->weight));
+        if (r < 0)
+            return r;
+    }
+    for (size_t i = 0; b->weightDevice && i < b->weightDevice_len; i++) {
+        const oci_weight_device *w = &b->weightDevice[i];
+
+        if (w->leafWeight_present)
+            return berth_error_make(err, EINVAL,
+                                    "blockIO.weightDevice %" PRId64 ":%" PRId64
+                                    " leafWeight: cgroup v2 has no leaf weight",
+                                    w->major, w->minor);
+        if (!w->weight_present)
+            continue;
+        if (cg_has(dirfd, "io.bfq.weight"))
+            r = cg_writef(dirfd, "io.bfq.weight", err, "%" PRId64 ":%" PRId64 " %u", w->major,
+                          w->minor, w->weight);
+        else
+            r = cg_writef(dirfd, "io.weight", err, "%" PRId64 ":%" PRId64 " %" PRIu64, w->major,
+                          w->minor, berth_cg_blkio_weight_to_io_weight(w->weight));
+        if (r < 0)
+            return r;
+    }
+    if ((r = io_max(dirfd, "rbps", b->throttleReadBpsDevice, b->throttleReadBpsDevice_len, err)) <
+            0 ||
+        (r = io_max(dirfd, "wbps", b->throttleWriteBpsDevice, b->throttleWriteBpsDevice_len, err)) <
+            0 ||
+        (r = io_max(dirfd, "riops", b->throttleReadIOPSDevice, b->throttleReadIOPSDevice_len,
+                    err)) < 0 ||
+        (r = io_max(dirfd, "wiops", b->throttleWriteIOPSDevice, b->throttleWriteIOPSDevice_len,
+                    err)) < 0)
+        return r;
+    return 0;
+}
+
+/* ---- hugetlb, pids, rdma, unified --------------------------------------- */
+
+int berth_cgv2_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, berth_error_t *err)
+{
+    for (size_t i = 0; h && i < n; i++) {
+        char file[96];
+        uint64_t kb;
+        int r;
+
+        if (cg_page_size_kb(h[i].pageSize, &kb) < 0)
+            return berth_error_make(err, EINVAL, "hugepageLimits: bad pageSize `%s`",
+                                    h[i].pageSize ? h[i].pageSize : "");
+        snprintf(file, sizeof(file), "hugetlb.%s.max", h[i].pageSize);
+        if ((r = cg_writef(dirfd, file, err, "%" PRIu64, h[i].limit)) < 0)
+            return r;
+        snprintf(file, sizeof(file), "hugetlb.%s.rsvd.max", h[i].pageSize);
+        if (cg_has(dirfd, file) && (r = cg_writef(dirfd, file, err, "%" PRIu64, h[i].limit)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+int berth_cgv2_pids(int dirfd, const oci_pids *p, berth_error_t *err)
+{
+    if (!p || !p->limit_present)
+        return 0;
+    if (p->limit < 0)
+        return cg_write(dirfd, "pids.max", "max", err);
+    return cg_writef(dirfd, "pids.max", err, "%" PRId64, p->limit);
+}
+
+int berth_cgv2_unified(int dirfd, const oci_string_map *u, berth_error_t *err)
+{
+    for (size_t i = 0; u->keys && i < u->len; i++) {
+        const char *key = u->keys[i];
+        int r;
+
+        /* A key names a file of the container's own directory. */
+        if (!key || !*key || strchr(key, '/') || key[0] == '.')
+            return berth_error_make(err, EINVAL, "unified: `%s` is not a cgroup file name",
+                                    key ? key : "");
+        r = cg_write(dirfd, key, u->values[i] ? u->values[i] : "", err);
+        if (r == -ENOENT) {
+            berth_error_release(err);
+            return berth_error_make(err, ENOENT,
+                                    "unified: `%s`: no such cgroup file (controller not "
+                                    "available or not enabled)",
+                                    key);
+        }
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+int berth_cgv2_enable(int dirfd, const char *controller, berth_error_t *err)
+{
+    _cleanup_free_ char *on = NULL;
+    size_t len = strlen(controller);
+    int r;
+
+    r = cg_read(dirfd, "cgroup.subtree_control", &on, err);
+    if (r < 0)
+        return r;
+    for (char *p = on; (p = strstr(p, controller)); p += len)
+        if ((p == on || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\n' || p[len] == '\0'))
+            return 0;
+    return cg_writef(dirfd, "cgroup.subtree_control", err, "+%s", controller);
+}
+
+/* ---- freezer ------------------------------------------------------------ */
+
+int berth_cgv2_is_frozen(int dirfd, bool *ret, berth_error_t *err)
+{
+    uint64_t v = 0;
+    int r;
+
+    /* cgroup.freeze is what was asked; cgroup.events "frozen" what is. A
+     * cgroup asked to freeze counts as paused even while tasks finish
+     * freezing. */
+    r = cg_read_u64(dirfd, "cgroup.freeze", &v, err);
+    if (r < 0)
+        return r;
+    *ret = v != 0;
+    return 0;
+}
+
+int berth_cgv2_freeze(int dirfd, bool frozen, int timeout_ms, berth_error_t *err)
+{
+    _cleanup_close_ int evfd = -1;
+    struct timespec t0, now;
+    int r;
+
+    r = cg_write(dirfd, "cgroup.freeze", frozen ? "1" : "0", err);
+    if (r < 0)
+        return r;
+    evfd = openat(dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+    if (evfd < 0)
+        return berth_error_errno(err, "open `cgroup.events`");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        struct pollfd pfd = {.fd = evfd, .events = POLLPRI};
+        uint64_t state = 0;
+        long ms;
+
+        r = cg_read_keyed(dirfd, "cgroup.events", "frozen", &state, err);
+        if (r < 0 && r != -ENOENT)
+            return r;
+        if (r == -ENOENT || (state != 0) == frozen)
+            return 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+        if (ms >= timeout_ms)
+            return berth_error_make(err, ETIMEDOUT,
+                                    "cgroup.events did not report frozen %d in %d ms", frozen,
+                                    timeout_ms);
+        /* The kernel notifies cgroup.events changes with POLLPRI; poll at
+         * most 10 ms at a time anyway so a missed wakeup cannot stall. */
+        (void)poll(&pfd, 1, 10);
+    }
+}
+
+int berth_cgv2_rdma(int dirfd, const oci_resources *r, berth_error_t *err)
+{
+    return berth_cgv1_rdma(dirfd, r, true, err);
+}
+
+/* ---- the v2 driver ------------------------------------------------------ */
+
+static int v2_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
+                    const oci_resources *res, bool create, berth_error_t *err)
+{
+    int r = 0;
+
+    if (cg_dir_has(d, "memory"))
+        r = berth_cgv2_memory(dirfd, res->memory, cg->ctx, err);
+    if (r == 0 && cg_dir_has(d, "cpu"))
+        r = berth_cgv2_cpu(dirfd, res->cpu, err);
+    if (r == 0 && cg_dir_has(d, "cpuset"))
+        r = berth_cgv2_cpuset(dirfd, res->cpu, err);
+    if (r == 0 && cg_dir_has(d, "io"))
+        r = berth_cgv2_io(dirfd, res->blockIO, err);
+    if (r == 0 && cg_dir_has(d, "hugetlb"))
+        r = berth_cgv2_hugetlb(dirfd, res->hugepageLimits, res->hugepageLimits_len, err);
+    if (r == 0 && cg_dir_has(d, "pids"))
+        r = berth_cgv2_pids(dirfd, res->pids, err);
+    if (r == 0 && cg_dir_has(d, "rdma"))
+        r = berth_cgv2_rdma(dirfd, res, err);
+    if (r == 0 && d->devices && (create || res->devices))
+        r = berth_cgv2_devices(dirfd, res->devices, res->devices_len, create, err);
+    return r;
+}
+
+static int v2_kill(int dirfd, berth_error_t *err)
+{
+    /* cgroup.kill (Linux 5.14) kills the whole subtree atomically, frozen
+     * or not, and new children cannot escape it. */
+    if (!cg_has(dirfd, "cgroup.kill"))
+        return -EOPNOTSUPP;
+    return cg_write(dirfd, "cgroup.kill", "1", err);
+}
+
+const struct cg_ops berth_cg_ops_v2 = {
+    .name = "v2",
+    .apply = v2_apply,
+    .freeze = berth_cgv2_freeze,
+    .is_frozen = berth_cgv2_is_frozen,
+    .kill = v2_kill,
+    .stats = cg_v2_stats,
+};
+
+int berth_cgv2_enable_all(int dirfd)
+{
+    _cleanup_free_ char *avail = NULL;
+    char *save = NULL;
+    int ret = 0;
+
+    if (cg_read(dirfd, "cgroup.controllers", &avail, NULL) < 0)
+        return -ENOENT;
+    for (char *c = strtok_r(avail, " \n", &save); c; c = strtok_r(NULL, " \n", &save)) {
+        berth_error_t e = NULL;
+
+        if (berth_cgv2_enable(dirfd, c, &e) < 0) {
+            ret = berth_error_ret(&e);
+            berth_error_release(&e);
+        }
+    }
+    return ret;
+}

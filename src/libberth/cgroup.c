@@ -1,0 +1,1026 @@
+/* cgroup.c: layout detection, path computation and the dispatch of the
+ * cgroup driver (see cgroup.h). The only place that knows whether the host
+ * is v1, hybrid or v2; the per-hierarchy work is in cgroup-v1.c and
+ * cgroup-v2.c behind struct cg_ops. */
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup-internal.h"
+#include "cgroup-v1.h"
+#include "cgroup-v2.h"
+#include "cleanup.h"
+
+#define FREEZE_TIMEOUT_MS  5000
+#define DESTROY_TIMEOUT_MS 5000
+
+/* The v1 controllers berth creates a directory for. Named hierarchies
+ * (name=systemd) are left alone. */
+static const char *const v1_controllers[] = {
+    "cpu",      "cpuacct", "cpuset",     "memory",  "devices", "freezer", "net_cls",
+    "net_prio", "blkio",   "perf_event", "hugetlb", "pids",    "rdma",    "misc",
+};
+#define N_V1 (sizeof(v1_controllers) / sizeof(v1_controllers[0]))
+
+const char *berth_cgroup_mode_name(enum berth_cgroup_mode m)
+{
+    switch (m) {
+    case BERTH_CGROUP_NONE:
+        return "none";
+    case BERTH_CGROUP_LEGACY:
+        return "v1";
+    case BERTH_CGROUP_HYBRID:
+        return "hybrid";
+    case BERTH_CGROUP_UNIFIED:
+        return "v2";
+    }
+    return "unknown";
+}
+
+/* ---- layout ------------------------------------------------------------- */
+
+static bool list_has(const char *list, const char *item, char sep)
+{
+    size_t len = strlen(item);
+
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, sep);
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+
+        while (n && p[n - 1] == '\n')
+            n--;
+        if (n == len && strncmp(p, item, len) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+bool berth_cgroup_hier_has(const struct berth_cgroup_hier *h, const char *controller)
+{
+    return h->controllers && list_has(h->controllers, controller, h->v2 ? ' ' : ',');
+}
+
+void berth_cgroup_layout_free(struct berth_cgroup_layout *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->h[i].mount);
+        free(l->h[i].root);
+        free(l->h[i].controllers);
+        free(l->h[i].own);
+    }
+    free(l->h);
+    free(l);
+}
+
+/* The known controllers among a v1 mount's super options, "cpu,cpuacct". */
+static char *v1_controller_list(const char *superopts)
+{
+    char *out = calloc(1, strlen(superopts) + 1);
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < N_V1; i++)
+        if (list_has(superopts, v1_controllers[i], ',')) {
+            if (*out)
+                strcat(out, ",");
+            strcat(out, v1_controllers[i]);
+        }
+    return out;
+}
+
+/* The cgroup of hierarchy h in /proc/self/cgroup ("N:ctrls:/path"). */
+static const char *own_cgroup(const char *self, const struct berth_cgroup_hier *h, size_t *len)
+{
+    for (const char *line = self; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        const char *c1 = strchr(line, ':');
+        const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        bool match = false;
+
+        if (c2 && (!nl || c2 < nl)) {
+            size_t clen = (size_t)(c2 - c1 - 1);
+            if (h->v2) {
+                match = clen == 0;
+            } else {
+                _cleanup_free_ char *ctrls = strndup(c1 + 1, clen);
+                const char *first = h->controllers;
+                size_t flen = strcspn(first, ",");
+                _cleanup_free_ char *f = strndup(first, flen);
+
+                match = ctrls && f && list_has(ctrls, f, ',');
+            }
+            if (match) {
+                *len = nl ? (size_t)(nl - c2 - 1) : strlen(c2 + 1);
+                return c2 + 1;
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+static int add_hier(struct berth_cgroup_layout *l, bool v2, const char *mount, const char *root,
+                    char *controllers, const char *self)
+{
+    struct berth_cgroup_hier *nh = realloc(l->h, (l->n + 1) * sizeof(*nh));
+    struct berth_cgroup_hier *h;
+    const char *own;
+    size_t olen = 0;
+
+    if (!nh) {
+        free(controllers);
+        return -ENOMEM;
+    }
+    l->h = nh;
+    h = &l->h[l->n];
+    memset(h, 0, sizeof(*h));
+    h->v2 = v2;
+    h->controllers = controllers;
+    h->mount = strdup(mount);
+    h->root = strdup(root);
+    l->n++;
+    if (!h->mount || !h->root)
+        return -ENOMEM;
+    own = own_cgroup(self, h, &olen);
+    /* A mount of a subtree (root != "/") shows our cgroup relative to it. */
+    if (own && strcmp(root, "/") != 0 && strncmp(own, root, strlen(root)) == 0 &&
+        olen >= strlen(root)) {
+        own += strlen(root);
+        olen -= strlen(root);
+    }
+    h->own = own && olen ? strndup(own, olen) : strdup("/");
+    return h->own ? 0 : -ENOMEM;
+}
+
+static bool mount_seen(const struct berth_cgroup_layout *l, bool v2, const char *controllers)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->h[i].v2 == v2 && (v2 || strcmp(l->h[i].controllers, controllers) == 0))
+            return true;
+    return false;
+}
+
+int berth_cgroup_layout_parse(const char *mountinfo, const char *self_cgroup,
+                              struct berth_cgroup_layout **ret, berth_error_t *err)
+{
+    struct berth_cgroup_layout *l = calloc(1, sizeof(*l));
+    bool v2_at_root = false, any_v1 = false, any_v2 = false;
+    _cleanup_free_ char *copy = strdup(mountinfo);
+    char *save = NULL;
+
+    if (!l || !copy) {
+        free(l);
+        return berth_error_make(err, ENOMEM, "parse mountinfo");
+    }
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char root[4096], mnt[4096], fstype[64], super[1024];
+        char *sep = strstr(line, " - ");
+        bool v2;
+        int r;
+
+        if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
+            sscanf(sep + 3, "%63s %*s %1023s", fstype, super) != 2)
+            continue;
+        v2 = strcmp(fstype, "cgroup2") == 0;
+        if (!v2 && strcmp(fstype, "cgroup") != 0)
+            continue;
+        /* Only the standard place: other mounts of the same hierarchy
+         * (bind mounts into containers) would give the same cgroups. */
+        if (strncmp(mnt, "/sys/fs/cgroup", 14) != 0 || (mnt[14] != '\0' && mnt[14] != '/'))
+            continue;
+        if (v2) {
+            if (mount_seen(l, true, NULL))
+                continue;
+            v2_at_root |= strcmp(mnt, "/sys/fs/cgroup") == 0;
+            any_v2 = true;
+            r = add_hier(l, true, mnt, root, NULL, self_cgroup);
+        } else {
+            char *ctrls = v1_controller_list(super);
+
+            if (!ctrls)
+                r = -ENOMEM;
+            else if (!*ctrls || mount_seen(l, false, ctrls)) {
+                free(ctrls);
+                continue;
+            } else {
+                any_v1 = true;
+                r = add_hier(l, false, mnt, root, ctrls, self_cgroup);
+            }
+        }
+        if (r < 0) {
+            berth_cgroup_layout_free(l);
+            return berth_error_make(err, -r, "parse mountinfo");
+        }
+    }
+    if (v2_at_root) {
+        /* Unified: a v1 hierarchy mounted beside it is not ours to use. */
+        size_t k = 0;
+
+        for (size_t i = 0; i < l->n; i++) {
+            if (l->h[i].v2) {
+                l->h[k++] = l->h[i];
+            } else {
+                free(l->h[i].mount);
+                free(l->h[i].root);
+                free(l->h[i].controllers);
+                free(l->h[i].own);
+            }
+        }
+        l->n = k;
+        l->mode = BERTH_CGROUP_UNIFIED;
+    } else if (any_v1) {
+        l->mode = any_v2 ? BERTH_CGROUP_HYBRID : BERTH_CGROUP_LEGACY;
+    } else {
+        l->mode = BERTH_CGROUP_NONE;
+    }
+    *ret = l;
+    return 0;
+}
+
+static int read_text(const char *path, char **ret, berth_error_t *err)
+{
+    _cleanup_close_ int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0)
+        return berth_error_errno(err, "open /");
+    return cg_read(fd, path + 1, ret, err);
+}
+
+int berth_cgroup_layout_detect(struct berth_cgroup_layout **ret, berth_error_t *err)
+{
+    _cleanup_free_ char *mi = NULL, *self = NULL;
+    struct berth_cgroup_layout *l;
+    int r;
+
+    if ((r = read_text("/proc/self/mountinfo", &mi, err)) < 0 ||
+        (r = read_text("/proc/self/cgroup", &self, err)) < 0)
+        return berth_error_wrap(err, "detect cgroups");
+    r = berth_cgroup_layout_parse(mi, self, &l, err);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < l->n; i++) {
+        _cleanup_close_ int fd = -1;
+        char *c = NULL;
+
+        if (!l->h[i].v2)
+            continue;
+        fd = open(l->h[i].mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0 && cg_read(fd, "cgroup.controllers", &c, NULL) == 0)
+            c[strcspn(c, "\n")] = '\0';
+        l->h[i].controllers = c ? c : strdup("");
+    }
+    *ret = l;
+    return 0;
+}
+
+/* ---- the container's directories ---------------------------------------- */
+
+bool cg_dir_has(const struct cg_dir *d, const char *controller)
+{
+    if (d->v2 && strcmp(controller, "devices") == 0)
+        return d->devices;
+    if (d->v2 && strcmp(controller, "freezer") == 0)
+        return d->freezer;
+    return list_has(d->controllers, controller, d->v2 ? ' ' : ',');
+}
+
+int cg_dir_open(const struct cg_dir *d, berth_error_t *err)
+{
+    int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0)
+        return berth_error_errno(err, "open cgroup `%s`", d->path);
+    return fd;
+}
+
+static void cg_dir_release(struct cg_dir *d)
+{
+    free(d->controllers);
+    free(d->mount);
+    free(d->path);
+    free(d->created);
+}
+
+void berth_cgroup_free(struct berth_cgroup *cg)
+{
+    if (!cg)
+        return;
+    for (size_t i = 0; i < cg->n; i++)
+        cg_dir_release(&cg->d[i]);
+    free(cg->d);
+    free(cg->path);
+    free(cg);
+}
+
+const char *berth_cgroup_path(const struct berth_cgroup *cg)
+{
+    return cg->path;
+}
+
+static const struct cg_dir *owner(const struct berth_cgroup *cg, const char *controller)
+{
+    for (size_t i = 0; i < cg->n; i++)
+        if (cg_dir_has(&cg->d[i], controller))
+            return &cg->d[i];
+    return NULL;
+}
+
+static const struct cg_dir *v2_dir(const struct berth_cgroup *cg)
+{
+    for (size_t i = 0; i < cg->n; i++)
+        if (cg->d[i].v2)
+            return &cg->d[i];
+    return NULL;
+}
+
+/* config-linux.md "Cgroups Path": "Runtimes MAY consider certain
+ * cgroupsPath values to be invalid, and MUST generate an error". berth
+ * refuses ".." (it would leave the hierarchy), control characters (the
+ * state file is line based) and the root cgroup itself. Returns the
+ * normalised path (no duplicate or trailing slashes). */
+static int normalise_path(const char *in, char **ret, berth_error_t *err)
+{
+    char *out = malloc(strlen(in) + 2), *o = out;
+
+    if (!out)
+        return berth_error_make(err, ENOMEM, "cgroupsPath");
+    for (const char *p = in; *p; p++) {
+        if ((unsigned char)*p < 0x20) {
+            free(out);
+            return berth_error_make(err, EINVAL, "invalid cgroupsPath `%s`: control character", in);
+        }
+        if (*p == '/' && o > out && o[-1] == '/')
+            continue;
+        *o++ = *p;
+    }
+    while (o > out + 1 && o[-1] == '/')
+        o--;
+    *o = '\0';
+    for (const char *c = out; (c = strstr(c, "..")); c += 2)
+        if ((c == out || c[-1] == '/') && (c[2] == '\0' || c[2] == '/')) {
+            free(out);
+            return berth_error_make(err, EINVAL, "invalid cgroupsPath `%s`: `..` component", in);
+        }
+    if (*out == '\0' || strcmp(out, "/") == 0) {
+        free(out);
+        return berth_error_make(err, EINVAL,
+                                "invalid cgroupsPath `%s`: a container needs its own cgroup, "
+                                "not the root",
+                                in);
+    }
+    *ret = out;
+    return 0;
+}
+
+/* mkdir -p of d->path below d->mount, recording the first directory made.
+ * v1 cpuset: each level gets its parent's cpus/mems. v2: each level enables
+ * the controllers it has for its children. */
+static int make_dirs(struct cg_dir *d, berth_error_t *err)
+{
+    _cleanup_close_ int fd = open(d->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const char *rel = d->path + strlen(d->mount);
+    bool cpuset = !d->v2 && cg_dir_has(d, "cpuset");
+
+    if (fd < 0)
+        return berth_error_errno(err, "open cgroup mount `%s`", d->mount);
+    while (*rel) {
+        _cleanup_free_ char *name = NULL;
+        size_t n;
+        int sub, r;
+
+        while (*rel == '/')
+            rel++;
+        n = strcspn(rel, "/");
+        if (n == 0)
+            break;
+        name = strndup(rel, n);
+        if (!name)
+            return berth_error_make(err, ENOMEM, "create cgroup");
+        if (d->v2)
+            (void)berth_cgv2_enable_all(fd);
+        if (mkdirat(fd, name, 0755) == 0) {
+            if (!d->created && !(d->created = strndup(d->path, (size_t)(rel + n - d->path))))
+                return berth_error_make(err, ENOMEM, "create cgroup");
+        } else if (errno != EEXIST) {
+            return berth_error_errno(err, "create cgroup `%.*s`", (int)(rel + n - d->path),
+                                     d->path);
+        }
+        sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0)
+            return berth_error_errno(err, "open cgroup `%.*s`", (int)(rel + n - d->path), d->path);
+        if (cpuset && (r = berth_cgv1_cpuset_init(fd, sub, err)) < 0) {
+            close(sub);
+            return berth_error_wrap(err, "cgroup `%.*s`", (int)(rel + n - d->path), d->path);
+        }
+        close(fd);
+        fd = sub;
+        rel += n;
+    }
+    return 0;
+}
+
+/* rmdir of every directory below fd's directory, deepest first. */
+static void remove_children(int fd, int depth)
+{
+    _cleanup_closedir_ DIR *dir = NULL;
+    struct dirent *de;
+    int dfd;
+
+    if (depth > 64 || (dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return;
+    if (!(dir = fdopendir(dfd))) {
+        close(dfd);
+        return;
+    }
+    while ((de = readdir(dir))) {
+        _cleanup_close_ int sub = -1;
+
+        if (de->d_type != DT_DIR || de->d_name[0] == '.')
+            continue;
+        sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub >= 0)
+            remove_children(sub, depth + 1);
+        (void)unlinkat(fd, de->d_name, AT_REMOVEDIR);
+    }
+}
+
+/* rmdir with a bounded wait: the last processes of a killed container can
+ * take a moment to leave (EBUSY); never loop for ever (crun#868). */
+static int rmdir_wait(const char *path, bool wait, berth_error_t *err)
+{
+    struct timespec ts = {.tv_sec = 0, .tv_nsec = 10 * 1000000};
+
+    for (int waited = 0;; waited += 10) {
+        if (rmdir(path) == 0 || errno == ENOENT)
+            return 0;
+        if (errno != EBUSY || !wait || waited >= DESTROY_TIMEOUT_MS)
+            return berth_error_errno(err, "remove cgroup `%s`", path);
+        nanosleep(&ts, NULL);
+    }
+}
+
+static int destroy_dir(struct cg_dir *d, berth_error_t *err)
+{
+    _cleanup_free_ char *p = NULL;
+    _cleanup_close_ int fd = -1;
+    size_t top;
+    int r;
+
+    /* runtime.md "Delete": only what this container created. */
+    if (!d->created)
+        return 0;
+    fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : berth_error_errno(err, "open cgroup `%s`", d->path);
+    /* Cgroups the container made inside its own are part of it. */
+    remove_children(fd, 0);
+    r = rmdir_wait(d->path, true, err);
+    if (r < 0)
+        return r;
+    /* The parents berth created for it, up to the recorded top; one that
+     * another container still uses stays (ENOTEMPTY/EBUSY). */
+    p = strdup(d->path);
+    if (!p)
+        return 0;
+    top = strlen(d->created);
+    for (char *s = strrchr(p, '/'); s && (size_t)(s - p) >= top; s = strrchr(p, '/')) {
+        *s = '\0';
+        if (rmdir(p) < 0)
+            break;
+    }
+    return 0;
+}
+
+int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err)
+{
+    int ret = 0;
+
+    for (size_t i = 0; i < cg->n; i++) {
+        berth_error_t e = NULL;
+
+        if (destroy_dir(&cg->d[i], &e) < 0) {
+            if (ret == 0) {
+                ret = berth_error_ret(&e);
+                *err = e;
+                e = NULL;
+            }
+            berth_error_release(&e);
+        }
+    }
+    return ret;
+}
+
+static int add_dir(struct berth_cgroup *cg, const struct berth_cgroup_hier *h, const char *path,
+                   bool abs)
+{
+    struct cg_dir *nd = realloc(cg->d, (cg->n + 1) * sizeof(*nd));
+    struct cg_dir *d;
+    int r;
+
+    if (!nd)
+        return -ENOMEM;
+    cg->d = nd;
+    d = &cg->d[cg->n++];
+    memset(d, 0, sizeof(*d));
+    d->v2 = h->v2;
+    d->ops = h->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1;
+    d->controllers = strdup(h->controllers ? h->controllers : "");
+    d->mount = strdup(h->mount);
+    if (abs)
+        r = asprintf(&d->path, "%s%s", h->mount, path);
+    else
+        r = asprintf(&d->path, "%s%s/%s", h->mount, strcmp(h->own, "/") == 0 ? "" : h->own, path);
+    if (r < 0)
+        d->path = NULL;
+    return d->controllers && d->mount && d->path ? 0 : -ENOMEM;
+}
+
+static bool layout_has_v1(const struct berth_cgroup_layout *l, const char *controller)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!l->h[i].v2 && berth_cgroup_hier_has(&l->h[i], controller))
+            return true;
+    return false;
+}
+
+int berth_cgroup_create_in(const struct berth_context *ctx,
+                           const struct berth_cgroup_layout *layout, const char *cgroups_path,
+                           const char *id, struct berth_cgroup **ret, berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    _cleanup_free_ char *given = NULL, *path = NULL;
+    bool frozen = false;
+    int r;
+
+    if (ctx && ctx->systemd_cgroup)
+        return berth_error_make(err, EOPNOTSUPP,
+                                "the systemd cgroup driver (--systemd-cgroup) is not supported "
+                                "by berth; run without it to use the cgroupfs driver");
+    if (layout->mode == BERTH_CGROUP_NONE || layout->n == 0)
+        return berth_error_make(err, ENOENT, "no cgroup filesystem is mounted at /sys/fs/cgroup");
+    if (!cgroups_path || !*cgroups_path) {
+        if (asprintf(&given, "/berth/%s", id) < 0)
+            return berth_error_make(err, ENOMEM, "cgroup path");
+    } else if (!(given = strdup(cgroups_path))) {
+        return berth_error_make(err, ENOMEM, "cgroup path");
+    }
+    r = normalise_path(given, &path, err);
+    if (r < 0)
+        return r;
+    cg = calloc(1, sizeof(*cg));
+    if (!cg)
+        return berth_error_make(err, ENOMEM, "cgroup");
+    cg->ctx = ctx;
+    cg->path = TAKE_PTR(path);
+    for (size_t i = 0; i < layout->n; i++) {
+        if (add_dir(cg, &layout->h[i], cg->path, cg->path[0] == '/') < 0)
+            return berth_error_make(err, ENOMEM, "cgroup");
+        if (cg->d[cg->n - 1].v2) {
+            cg->d[cg->n - 1].devices = !layout_has_v1(layout, "devices");
+            cg->d[cg->n - 1].freezer = !layout_has_v1(layout, "freezer");
+        }
+    }
+    for (size_t i = 0; i < cg->n; i++) {
+        r = make_dirs(&cg->d[i], err);
+        if (r < 0)
+            goto fail;
+    }
+    /* config-linux.md "Control groups": a runtime MAY refuse a frozen
+     * cgroup and MUST error when such a check fails. Joining a frozen
+     * cgroup would leave the container hanging in create. */
+    r = berth_cgroup_is_frozen(cg, &frozen, err);
+    if (r == 0 && frozen)
+        r = berth_error_make(err, EBUSY, "container's cgroup unexpectedly frozen");
+    if (r < 0)
+        goto fail;
+    *ret = TAKE_PTR(cg);
+    return 0;
+fail : {
+    berth_error_t e = NULL;
+    (void)berth_cgroup_destroy(cg, &e);
+    berth_error_release(&e);
+}
+    return berth_error_ret(err);
+}
+
+int berth_cgroup_create(const struct berth_context *ctx, const char *cgroups_path, const char *id,
+                        struct berth_cgroup **ret, berth_error_t *err)
+{
+    struct berth_cgroup_layout *l = NULL;
+    int r;
+
+    if (ctx && ctx->systemd_cgroup)
+        return berth_cgroup_create_in(ctx, &(struct berth_cgroup_layout){0}, cgroups_path, id, ret,
+                                      err);
+    r = berth_cgroup_layout_detect(&l, err);
+    if (r < 0)
+        return r;
+    r = berth_cgroup_create_in(ctx, l, cgroups_path, id, ret, err);
+    berth_cgroup_layout_free(l);
+    return r;
+}
+
+int berth_cgroup_enter(struct berth_cgroup *cg, pid_t pid, berth_error_t *err)
+{
+    for (size_t i = 0; i < cg->n; i++) {
+        _cleanup_close_ int fd = cg_dir_open(&cg->d[i], err);
+        int r;
+
+        if (fd < 0)
+            return fd;
+        r = cg_writef(fd, "cgroup.procs", err, "%d", (int)pid);
+        if (r < 0)
+            return berth_error_wrap(err, "join cgroup `%s`", cg->d[i].path);
+    }
+    return 0;
+}
+
+int berth_cgroup_dirfd_v2(const struct berth_cgroup *cg)
+{
+    const struct cg_dir *d = v2_dir(cg);
+
+    if (!d)
+        return -1;
+    return open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* ---- resources ---------------------------------------------------------- */
+
+/* The controller each present resource group needs, so that everything is
+ * checked before the first write ("values validated before anything is
+ * written"): a group no hierarchy of this host carries is an error. */
+static int check_placeable(const struct berth_cgroup *cg, const oci_resources *res,
+                           berth_error_t *err)
+{
+    struct {
+        bool present;
+        const char *v1, *v2, *what;
+    } need[] = {
+        {res->memory != NULL, "memory", "memory", "memory"},
+        {res->cpu &&
+             (res->cpu->shares_present || res->cpu->quota_present || res->cpu->period_present ||
+              res->cpu->burst_present || res->cpu->realtimeRuntime_present ||
+              res->cpu->realtimePeriod_present || res->cpu->idle_present),
+         "cpu", "cpu", "cpu"},
+        {res->cpu && ((res->cpu->cpus && *res->cpu->cpus) || (res->cpu->mems && *res->cpu->mems)),
+         "cpuset", "cpuset", "cpu.cpus/mems"},
+        {res->blockIO != NULL, "blkio", "io", "blockIO"},
+        {res->hugepageLimits_len > 0, "hugetlb", "hugetlb", "hugepageLimits"},
+        {res->network && res->network->classID_present, "net_cls", NULL, "network.classID"},
+        {res->network && res->network->priorities_len > 0, "net_prio", NULL, "network.priorities"},
+        {res->pids && res->pids->limit_present, "pids", "pids", "pids"},
+        {res->rdma.len > 0, "rdma", "rdma", "rdma"},
+        {res->devices_len > 0, "devices", "devices", "devices"},
+    };
+
+    for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+        bool ok = false;
+
+        if (!need[i].present)
+            continue;
+        for (size_t j = 0; j < cg->n && !ok; j++) {
+            const struct cg_dir *d = &cg->d[j];
+            const char *c = d->v2 ? need[i].v2 : need[i].v1;
+
+            ok = c && cg_dir_has(d, c);
+        }
+        if (!ok)
+            return berth_error_make(err, EOPNOTSUPP,
+                                    "linux.resources.%s: the cgroup controller `%s` is not "
+                                    "available on this host",
+                                    need[i].what, need[i].v1);
+    }
+    return 0;
+}
+
+/* config-linux.md "Unified": on a v1 controller the runtime MAY convert
+ * and MUST error when it cannot. The conversions berth knows. */
+static int unified_v1(const struct berth_cgroup *cg, const char *key, const char *value,
+                      berth_error_t *err)
+{
+    static const struct {
+        const char *key, *controller, *file;
+    } conv[] = {
+        {"pids.max", "pids", "pids.max"},
+        {"memory.max", "memory", "memory.limit_in_bytes"},
+        {"memory.low", "memory", "memory.soft_limit_in_bytes"},
+        {"cpuset.cpus", "cpuset", "cpuset.cpus"},
+        {"cpuset.mems", "cpuset", "cpuset.mems"},
+    };
+
+    for (size_t i = 0; i < sizeof(conv) / sizeof(conv[0]); i++) {
+        const struct cg_dir *d;
+        _cleanup_close_ int fd = -1;
+
+        if (strcmp(key, conv[i].key) != 0)
+            continue;
+        d = owner(cg, conv[i].controller);
+        if (!d || d->v2)
+            break;
+        fd = cg_dir_open(d, err);
+        if (fd < 0)
+            return fd;
+        /* v2 says "max" where v1 memory files say -1. */
+        if (strcmp(conv[i].controller, "memory") == 0 && strncmp(value, "max", 3) == 0)
+            value = "-1";
+        return cg_write(fd, conv[i].file, value, err);
+    }
+    return berth_error_make(err, EOPNOTSUPP,
+                            "unified.%s: controller not on cgroup v2 here and no cgroup v1 "
+                            "conversion exists",
+                            key);
+}
+
+static int apply_unified(const struct berth_cgroup *cg, const oci_string_map *u, berth_error_t *err)
+{
+    const struct cg_dir *v2 = v2_dir(cg);
+
+    for (size_t i = 0; u->keys && i < u->len; i++) {
+        const char *key = u->keys[i], *val = u->values[i] ? u->values[i] : "";
+        size_t clen = strcspn(key, ".");
+        _cleanup_free_ char *ctrl = strndup(key, clen);
+        int r;
+
+        if (!ctrl)
+            return berth_error_make(err, ENOMEM, "unified");
+        if (v2 && (strcmp(ctrl, "cgroup") == 0 || cg_dir_has(v2, ctrl))) {
+            _cleanup_close_ int fd = cg_dir_open(v2, err);
+            oci_string_map one = {.keys = &u->keys[i], .values = &u->values[i], .len = 1};
+
+            if (fd < 0)
+                return fd;
+            r = berth_cgv2_unified(fd, &one, err);
+        } else if (v2 && cg->n == 1) {
+            /* pure v2 and the controller is missing: config-linux.md
+             * "Unified" MUST error. */
+            r = berth_error_make(err, EOPNOTSUPP,
+                                 "unified.%s: the cgroup controller `%s` is not available", key,
+                                 ctrl);
+        } else {
+            r = unified_v1(cg, key, val, err);
+        }
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool create,
+                       berth_error_t *err)
+{
+    static const oci_resources empty;
+    int r;
+
+    if (!res)
+        res = &empty;
+    r = check_placeable(cg, res, err);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < cg->n; i++) {
+        _cleanup_close_ int fd = cg_dir_open(&cg->d[i], err);
+
+        if (fd < 0)
+            return fd;
+        r = cg->d[i].ops->apply(cg, &cg->d[i], fd, res, create, err);
+        if (r < 0)
+            return berth_error_wrap(err, "cgroup `%s`", cg->d[i].path);
+    }
+    return apply_unified(cg, &res->unified, err);
+}
+
+/* ---- freezer, signals, pids --------------------------------------------- */
+
+static const struct cg_dir *freezer(const struct berth_cgroup *cg)
+{
+    return owner(cg, "freezer");
+}
+
+int berth_cgroup_is_frozen(struct berth_cgroup *cg, bool *ret, berth_error_t *err)
+{
+    const struct cg_dir *d = freezer(cg);
+    _cleanup_close_ int fd = -1;
+
+    *ret = false;
+    if (!d)
+        return 0;
+    fd = cg_dir_open(d, err);
+    if (fd < 0)
+        return fd;
+    return d->ops->is_frozen(fd, ret, err);
+}
+
+int berth_cgroup_freeze(struct berth_cgroup *cg, bool frozen, berth_error_t *err)
+{
+    const struct cg_dir *d = freezer(cg);
+    _cleanup_close_ int fd = -1;
+    int r;
+
+    if (!d)
+        return berth_error_make(err, EOPNOTSUPP, "%s: no freezer cgroup on this host",
+                                frozen ? "pause" : "resume");
+    fd = cg_dir_open(d, err);
+    if (fd < 0)
+        return fd;
+    r = d->ops->freeze(fd, frozen, FREEZE_TIMEOUT_MS, err);
+    if (r == -ETIMEDOUT && frozen) {
+        /* Never leave a half-frozen container behind. */
+        berth_error_t e = NULL;
+        (void)d->ops->freeze(fd, false, FREEZE_TIMEOUT_MS, &e);
+        berth_error_release(&e);
+    }
+    return r < 0 ? berth_error_wrap(err, "cgroup `%s`", d->path) : 0;
+}
+
+static const struct cg_dir *procs_dir(const struct berth_cgroup *cg)
+{
+    const struct cg_dir *d = freezer(cg);
+
+    return d ? d : (cg->n ? &cg->d[0] : NULL);
+}
+
+int berth_cgroup_pids(struct berth_cgroup *cg, pid_t **ret, size_t *ret_n, berth_error_t *err)
+{
+    const struct cg_dir *d = procs_dir(cg);
+    _cleanup_close_ int fd = -1;
+
+    if (!d)
+        return berth_error_make(err, ENOENT, "container has no cgroup");
+    fd = cg_dir_open(d, err);
+    if (fd < 0)
+        return fd;
+    return cg_read_procs_recursive(fd, ret, ret_n, err);
+}
+
+int berth_cgroup_kill_all(struct berth_cgroup *cg, int signo, berth_error_t *err)
+{
+    const struct cg_dir *v2 = v2_dir(cg), *fz = freezer(cg);
+    _cleanup_free_ pid_t *pids = NULL;
+    bool was_frozen = false;
+    size_t n = 0;
+    int r;
+
+    if (signo == SIGKILL && v2) {
+        _cleanup_close_ int fd = cg_dir_open(v2, err);
+
+        if (fd < 0)
+            return fd;
+        r = v2->ops->kill(fd, err);
+        if (r == 0) {
+            /* v1 frozen tasks cannot die until thawed (hybrid). */
+            if (fz && !fz->v2 && berth_cgroup_is_frozen(cg, &was_frozen, err) == 0 && was_frozen)
+                return berth_cgroup_freeze(cg, false, err);
+            return 0;
+        }
+        if (r != -EOPNOTSUPP)
+            return r;
+    }
+    /* Freeze while reading and signalling: nothing can fork a new process
+     * or exit and have its pid reused in between. */
+    if (fz) {
+        r = berth_cgroup_is_frozen(cg, &was_frozen, err);
+        if (r == 0 && !was_frozen)
+            r = berth_cgroup_freeze(cg, true, err);
+        if (r < 0)
+            return r;
+    }
+    r = berth_cgroup_pids(cg, &pids, &n, err);
+    for (size_t i = 0; r == 0 && i < n; i++)
+        if (kill(pids[i], signo) < 0 && errno != ESRCH)
+            r = berth_error_errno(err, "send signal %d to process %d", signo, (int)pids[i]);
+    if (fz && (!was_frozen || signo == SIGKILL)) {
+        berth_error_t e = NULL;
+        int t = berth_cgroup_freeze(cg, false, &e);
+
+        if (t < 0 && r == 0) {
+            *err = e;
+            return t;
+        }
+        berth_error_release(&e);
+    }
+    return r;
+}
+
+/* ---- state file --------------------------------------------------------- */
+
+/* One line per directory: "v1|v2<TAB>controllers<TAB>mount<TAB>path<TAB>
+ * created-or-empty", then a last line "path<TAB>the resolved path". */
+char *berth_cgroup_serialize(const struct berth_cgroup *cg)
+{
+    char *out = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&out, &size);
+
+    if (!f)
+        return NULL;
+    for (size_t i = 0; i < cg->n; i++) {
+        const struct cg_dir *d = &cg->d[i];
+
+        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%d%d\n", d->ops->name, d->controllers, d->mount, d->path,
+                d->created ? d->created : "", d->devices, d->freezer);
+    }
+    fprintf(f, "path\t%s\n", cg->path);
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct berth_cgroup **ret,
+                      berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = calloc(1, sizeof(*cg));
+    _cleanup_free_ char *copy = strdup(text ? text : "");
+    char *save = NULL;
+
+    if (!cg || !copy)
+        return berth_error_make(err, ENOMEM, "load cgroup state");
+    cg->ctx = ctx;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *f[6] = {0};
+        size_t nf = 0;
+        struct cg_dir *nd, *d;
+
+        for (char *p = line; nf < 6; nf++) {
+            f[nf] = p;
+            p = strchr(p, '\t');
+            if (!p) {
+                nf++;
+                break;
+            }
+            *p++ = '\0';
+        }
+        if (nf == 2 && strcmp(f[0], "path") == 0) {
+            free(cg->path);
+            if (!(cg->path = strdup(f[1])))
+                return berth_error_make(err, ENOMEM, "load cgroup state");
+            continue;
+        }
+        if (nf != 6 || (strcmp(f[0], "v1") != 0 && strcmp(f[0], "v2") != 0) || f[3][0] != '/')
+            return berth_error_make(err, EINVAL, "load cgroup state: bad line `%s`", line);
+        nd = realloc(cg->d, (cg->n + 1) * sizeof(*nd));
+        if (!nd)
+            return berth_error_make(err, ENOMEM, "load cgroup state");
+        cg->d = nd;
+        d = &cg->d[cg->n++];
+        memset(d, 0, sizeof(*d));
+        d->v2 = f[0][1] == '2';
+        d->ops = d->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1;
+        d->controllers = strdup(f[1]);
+        d->mount = strdup(f[2]);
+        d->path = strdup(f[3]);
+        d->created = f[4][0] ? strdup(f[4]) : NULL;
+        d->devices = f[5][0] == '1';
+        d->freezer = f[5][0] && f[5][1] == '1';
+        if (!d->controllers || !d->mount || !d->path || (f[4][0] && !d->created))
+            return berth_error_make(err, ENOMEM, "load cgroup state");
+    }
+    if (cg->n == 0)
+        return berth_error_make(err, EINVAL, "load cgroup state: no cgroup recorded");
+    *ret = TAKE_PTR(cg);
+    return 0;
+}
+
+/* ---- statistics --------------------------------------------------------- */
+
+int berth_cgroup_stats(struct berth_cgroup *cg, struct berth_cgroup_stats *st, berth_error_t *err)
+{
+    memset(st, 0, sizeof(*st));
+    for (size_t i = 0; i < cg->n; i++) {
+        _cleanup_close_ int fd = cg_dir_open(&cg->d[i], err);
+        int r;
+
+        if (fd < 0)
+            return fd;
+        r = cg->d[i].ops->stats(&cg->d[i], fd, st, err);
+        if (r < 0)
+            return berth_error_wrap(err, "cgroup `%s`", cg->d[i].path);
+    }
+    return 0;
+}
+
+void berth_cgroup_stats_release(struct berth_cgroup_stats *st)
+{
+    free(st->percpu);
+    for (size_t i = 0; i < st->nraw; i++)
+        free(st->raw[i].key);
+    free(st->raw);
+    free(st->bytes);
+    free(st->ios);
+    free(st->huge);
+    memset(st, 0, sizeof(*st));
+}

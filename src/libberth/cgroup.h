@@ -1,0 +1,186 @@
+/* cgroup.h: berth's cgroup driver (cgroupfs only; --systemd-cgroup is an
+ * error).
+ *
+ * The module owns: detecting the host's layout at run time (legacy v1,
+ * hybrid v1 + /sys/fs/cgroup/unified, or unified v2), computing the
+ * container's cgroup from linux.cgroupsPath, creating it (and remembering
+ * what it created, so that destroy never removes a cgroup berth did not
+ * make), moving processes in, applying linux.resources, freezing,
+ * signalling every process, statistics, and removal.
+ *
+ * In a hybrid layout every controller is driven where it really is: the v1
+ * hierarchies for the controllers mounted there, the cgroup2 mount for the
+ * rest (here: hugetlb), and the cgroup2 directory also serves cgroup.kill
+ * and, when no v1 devices/freezer hierarchy exists, the eBPF device filter
+ * and cgroup.freeze.
+ *
+ * Lifecycle, as create/delete/kill use it:
+ *   berth_cgroup_create()      -> struct berth_cgroup *cg (dirs made)
+ *   berth_cgroup_dirfd_v2()    -> fd for clone3(CLONE_INTO_CGROUP), or -1
+ *   berth_cgroup_enter(pid)    every hierarchy (idempotent for the one
+ *                              clone3 already placed the child in)
+ *   berth_cgroup_apply(res)    resources (before the user process runs)
+ *   berth_cgroup_serialize()   -> text for the state file; _load() back
+ *   berth_cgroup_kill_all(), _freeze(), _stats(), _destroy()
+ */
+#ifndef BERTH_CGROUP_H
+#define BERTH_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "context.h"
+#include "error.h"
+#include "oci-types.h"
+
+enum berth_cgroup_mode {
+    BERTH_CGROUP_NONE,    /* no cgroupfs mounted */
+    BERTH_CGROUP_LEGACY,  /* v1 only */
+    BERTH_CGROUP_HYBRID,  /* v1 plus a cgroup2 mount beside them */
+    BERTH_CGROUP_UNIFIED, /* cgroup2 at the cgroup root */
+};
+
+const char *berth_cgroup_mode_name(enum berth_cgroup_mode m);
+
+/* One mounted hierarchy of the host. */
+struct berth_cgroup_hier {
+    bool v2;
+    char *mount;       /* mount point, e.g. /sys/fs/cgroup/memory */
+    char *root;        /* mountinfo "root" of the mount (usually "/") */
+    char *controllers; /* v1: "cpu,cpuacct"; v2: cgroup.controllers, space separated */
+    char *own;         /* our process's cgroup in it, from /proc/self/cgroup */
+};
+
+struct berth_cgroup_layout {
+    enum berth_cgroup_mode mode;
+    struct berth_cgroup_hier *h;
+    size_t n;
+};
+
+/* Pure parser (unit-tested): builds the layout from the text of
+ * /proc/self/mountinfo and /proc/self/cgroup. v2 controllers stay NULL. */
+int berth_cgroup_layout_parse(const char *mountinfo, const char *self_cgroup,
+                              struct berth_cgroup_layout **ret, berth_error_t *err);
+/* The host's layout, with the v2 controllers read from the mount. */
+int berth_cgroup_layout_detect(struct berth_cgroup_layout **ret, berth_error_t *err);
+void berth_cgroup_layout_free(struct berth_cgroup_layout *l);
+
+/* True when the hierarchy carries the controller. */
+bool berth_cgroup_hier_has(const struct berth_cgroup_hier *h, const char *controller);
+
+/* The container's cgroup (opaque). */
+struct berth_cgroup;
+
+/* Resolves and creates the cgroup of a container. cgroups_path as in
+ * config-linux.md "Cgroups Path": absolute (relative to each mount point),
+ * relative (to berth's own cgroup in each hierarchy), or NULL (default
+ * /berth/<id>). Creates the missing directories and records them; joining
+ * an existing directory is allowed, a frozen one is refused. With
+ * ctx->systemd_cgroup it fails: the systemd driver is not implemented. */
+int berth_cgroup_create(const struct berth_context *ctx, const char *cgroups_path, const char *id,
+                        struct berth_cgroup **ret, berth_error_t *err);
+
+/* Same over an explicit layout (the unit tests pass a fake one). */
+int berth_cgroup_create_in(const struct berth_context *ctx,
+                           const struct berth_cgroup_layout *layout, const char *cgroups_path,
+                           const char *id, struct berth_cgroup **ret, berth_error_t *err);
+
+/* Moves pid into the container's cgroup in every hierarchy. */
+int berth_cgroup_enter(struct berth_cgroup *cg, pid_t pid, berth_error_t *err);
+
+/* An O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of the container's cgroup2
+ * directory, for clone3(CLONE_INTO_CGROUP); -1 when there is none (v1
+ * only). Caller closes it. Still call berth_cgroup_enter afterwards: the v1
+ * hierarchies of a hybrid host need it, and it is a no-op for the cgroup2
+ * directory the child is already in. */
+int berth_cgroup_dirfd_v2(const struct berth_cgroup *cg);
+
+/* Applies resources. `create` adds the default device rules after the
+ * config's (create always sets a device list; update only when given). */
+int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool create,
+                       berth_error_t *err);
+
+/* Freezes (true) or thaws, waiting until the kernel reports it done
+ * (bounded: -ETIMEDOUT rather than a hang). */
+int berth_cgroup_freeze(struct berth_cgroup *cg, bool frozen, berth_error_t *err);
+/* True when frozen or being frozen. */
+int berth_cgroup_is_frozen(struct berth_cgroup *cg, bool *ret, berth_error_t *err);
+
+/* Sends signo to every process of the cgroup (and of cgroups below it).
+ * SIGKILL uses cgroup.kill when the kernel has it; otherwise the cgroup is
+ * frozen while the pids are read and signalled, so nothing forks or exits
+ * in between. A paused container stays paused, except after SIGKILL, when
+ * it is thawed so the processes can die (v1 frozen tasks cannot). */
+int berth_cgroup_kill_all(struct berth_cgroup *cg, int signo, berth_error_t *err);
+
+/* The pids of the container (recursive), malloc'd. */
+int berth_cgroup_pids(struct berth_cgroup *cg, pid_t **ret, size_t *ret_n, berth_error_t *err);
+
+/* Removes the directories berth created (leaf first, waiting a bounded
+ * time for dying processes), never one it did not create. */
+int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err);
+
+/* State file round trip: one line per hierarchy. */
+char *berth_cgroup_serialize(const struct berth_cgroup *cg);
+int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct berth_cgroup **ret,
+                      berth_error_t *err);
+
+/* The container's path as given/resolved, e.g. "/berth/ID" (for state). */
+const char *berth_cgroup_path(const struct berth_cgroup *cg);
+
+void berth_cgroup_free(struct berth_cgroup *cg);
+
+/* ---- statistics (events --stats) ---------------------------------------- */
+
+struct berth_cgroup_kv {
+    char *key;
+    uint64_t value;
+};
+
+struct berth_cgroup_blkio_entry {
+    uint64_t major, minor;
+    const char *op; /* "Read", "Write", "Sync", "Async", "Discard", "Total" */
+    uint64_t value;
+};
+
+struct berth_cgroup_hugetlb {
+    char size[32];
+    uint64_t usage, max, failcnt;
+};
+
+struct berth_cgroup_stats {
+    bool has_cpu, has_memory, has_pids;
+    uint64_t cpu_total, cpu_user, cpu_kernel; /* ns */
+    uint64_t *percpu;
+    size_t npercpu;
+    uint64_t periods, throttled_periods, throttled_time;
+    uint64_t mem_cache, mem_usage, mem_max, mem_limit, mem_failcnt;
+    uint64_t swap_usage, swap_max, swap_limit, swap_failcnt;
+    uint64_t kmem_usage, kmem_max, kmem_limit, kmem_failcnt;
+    struct berth_cgroup_kv *raw;
+    size_t nraw;
+    uint64_t pids_current, pids_limit;
+    struct berth_cgroup_blkio_entry *bytes, *ios;
+    size_t nbytes, nios;
+    struct berth_cgroup_hugetlb *huge;
+    size_t nhuge;
+    uint64_t oom_kills; /* memory.events oom_kill (v2) or oom_control (v1) */
+};
+
+int berth_cgroup_stats(struct berth_cgroup *cg, struct berth_cgroup_stats *st, berth_error_t *err);
+void berth_cgroup_stats_release(struct berth_cgroup_stats *st);
+
+/* An fd that polls readable (v1 eventfd) or POLLPRI (v2 memory.events)
+ * when an OOM kill happens in the container; *ret_v2 tells which. -1 when
+ * the memory controller is not available. */
+int berth_cgroup_oom_fd(struct berth_cgroup *cg, bool *ret_v2, berth_error_t *err);
+
+#define _cleanup_cgroup_ __attribute__((cleanup(berth_cgroup_freep)))
+static inline void berth_cgroup_freep(struct berth_cgroup **cg)
+{
+    if (*cg)
+        berth_cgroup_free(*cg);
+}
+
+#endif

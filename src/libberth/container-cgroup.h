@@ -1,0 +1,34 @@
+/* container-cgroup.h: the library entry points of the cgroup commands:
+ * pause, resume, update, ps and events. Each loads the container (state
+ * dir, lock for the mutating ones), loads its cgroup from the state and
+ * acts through cgroup.h. */
+#ifndef BERTH_CONTAINER_CGROUP_H
+#define BERTH_CONTAINER_CGROUP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "context.h"
+#include "error.h"
+#include "oci-types.h"
+
+int berth_container_pause(const struct berth_context *ctx, const char *id, berth_error_t *err);
+int berth_container_resume(const struct berth_context *ctx, const char *id, berth_error_t *err);
+
+/* update: res is validated (validate-resources.c rules) before anything is
+ * written. */
+int berth_container_update(const struct berth_context *ctx, const char *id,
+                           const oci_resources *res, berth_error_t *err);
+
+/* ps: the pids of every process of the container (malloc'd). */
+int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **ret,
+                       size_t *ret_n, berth_error_t *err);
+
+/* events: with stats, one {"type":"stats",...} record in runc's format and
+ * return; otherwise a stats record every interval_ms and {"type":"oom"}
+ * records as OOM kills happen, until the container stops. */
+int berth_container_events(const struct berth_context *ctx, const char *id, bool stats,
+                           int interval_ms, FILE *out, berth_error_t *err);
+
+#endif
