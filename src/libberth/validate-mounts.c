@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "validate-internal.h"
 
@@ -92,6 +94,41 @@ static void check_idmap(struct vctx *v, const oci_mount *m, size_t i)
              has_opt(m, "ridmap") ? "ridmap" : "idmap");
 }
 
+/* Options applied with mount_setattr(2) (Linux 5.12): the recursive
+ * attributes ("These AT_RECURSIVE options need kernel 5.12 or later") and
+ * id mapping. */
+static const char *const setattr_opts[] = {
+    "rro",          "rrw",          "rnosuid",        "rsuid",       "rnodev",
+    "rdev",         "rnoexec",      "rexec",          "rnodiratime", "rdiratime",
+    "rnosymfollow", "rsymfollow",   "ratime",         "rnoatime",    "rrelatime",
+    "rnorelatime",  "rstrictatime", "rnostrictatime", "idmap",       "ridmap",
+};
+
+/* Probes mount_setattr(2) with an invalid fd: ENOSYS means no support. */
+static bool have_mount_setattr(void)
+{
+#ifdef SYS_mount_setattr
+    static int have = -1;
+
+    if (have < 0)
+        have = !(syscall(SYS_mount_setattr, -1, "", 0, NULL, 0) < 0 && errno == ENOSYS);
+    return have;
+#else
+    return false;
+#endif
+}
+
+static void check_host_support(struct vctx *v, const oci_mount *m, size_t i)
+{
+    for (size_t k = 0; k < sizeof(setattr_opts) / sizeof(setattr_opts[0]); k++)
+        if (has_opt(m, setattr_opts[k]) && !have_mount_setattr()) {
+            verr(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
+                 "option \"%s\" needs mount_setattr(2) (Linux 5.12), which this kernel lacks",
+                 setattr_opts[k]);
+            return;
+        }
+}
+
 void check_mounts(struct vctx *v)
 {
     for (size_t i = 0; v->cfg->mounts && i < v->cfg->mounts_len; i++) {
@@ -99,5 +136,7 @@ void check_mounts(struct vctx *v)
         check_destination(v, m, i);
         check_bind_source(v, m, i);
         check_idmap(v, m, i);
+        if (v->o->check_host)
+            check_host_support(v, m, i);
     }
 }

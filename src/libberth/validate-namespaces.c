@@ -22,19 +22,45 @@
 
 static const struct {
     const char *type;
+    const char *proc; /* name in /proc/self/ns */
     int flag;
 } ns_kinds[] = {
-    {"pid", CLONE_NEWPID},       {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS},
-    {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},     {"user", CLONE_NEWUSER},
-    {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
+    {"pid", "pid", CLONE_NEWPID},          {"network", "net", CLONE_NEWNET},
+    {"mount", "mnt", CLONE_NEWNS},         {"ipc", "ipc", CLONE_NEWIPC},
+    {"uts", "uts", CLONE_NEWUTS},          {"user", "user", CLONE_NEWUSER},
+    {"cgroup", "cgroup", CLONE_NEWCGROUP}, {"time", "time", CLONE_NEWTIME},
 };
 
-static int ns_flag(const char *type)
+static int ns_index(const char *type)
 {
     for (size_t i = 0; type && i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++)
         if (strcmp(type, ns_kinds[i].type) == 0)
-            return ns_kinds[i].flag;
-    return 0;
+            return (int)i;
+    return -1;
+}
+
+/* A new namespace needs kernel support (cgroup: 4.6, time: 5.6) and, for
+ * user namespaces, a non-zero user.max_user_namespaces. */
+static void check_ns_new_host(struct vctx *v, size_t i, int k)
+{
+    char path[64], buf[32] = "";
+    struct stat st;
+    FILE *f;
+
+    (void)snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_kinds[k].proc);
+    if (stat(path, &st) < 0 && errno == ENOENT) {
+        verr(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS, "this kernel has no %s namespaces",
+             ns_kinds[k].type);
+        return;
+    }
+    if (ns_kinds[k].flag != CLONE_NEWUSER)
+        return;
+    f = fopen("/proc/sys/user/max_user_namespaces", "re");
+    if (f && fgets(buf, sizeof(buf), f) && strtol(buf, NULL, 10) == 0)
+        verr(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS,
+             "user namespaces are disabled on this host (user.max_user_namespaces = 0)");
+    if (f)
+        fclose(f);
 }
 
 /* "The runtime MUST generate an error if path is not associated with a
@@ -64,8 +90,8 @@ void check_namespaces(struct vctx *v)
 
     for (size_t i = 0; l && l->namespaces && i < l->namespaces_len; i++) {
         const oci_namespace *ns = &l->namespaces[i];
-        int flag = ns_flag(ns->type);
-        if (!flag) {
+        int k = ns_index(ns->type);
+        if (k < 0) {
             verr(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS, "unknown namespace type \"%s\"",
                  ns->type ? ns->type : "");
             continue;
@@ -78,14 +104,17 @@ void check_namespaces(struct vctx *v)
                      "duplicate namespace type \"%s\" (first at index %zu)", ns->type, j);
                 break;
             }
-        if (!ns->path || !*ns->path)
+        if (!ns->path || !*ns->path) {
+            if (v->o->check_host)
+                check_ns_new_host(v, i, k);
             continue;
+        }
         /* path: "This value MUST be an absolute path in the runtime mount namespace." */
         if (!v_abs(ns->path))
             verr(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS,
                  "namespace path \"%s\" MUST be absolute", ns->path);
         else if (v->o->check_host)
-            check_ns_path_host(v, i, ns, flag);
+            check_ns_path_host(v, i, ns, ns_kinds[k].flag);
     }
 }
 

@@ -908,6 +908,17 @@ START_TEST(host_namespace_paths)
     ck_assert_uint_eq(host_check(CFG(LINUX(NS("{'type':'ipc','path':'/nonexistent/ns'}"))), &d), 1);
     ck_assert_ptr_nonnull(strstr(first_error(&d), "No such file"));
     oci_diags_clear(&d);
+    /* every kind of new namespace and a recursive read-only bind: this
+     * host (Linux >= 5.12 with user namespaces enabled) supports them all */
+    ck_assert_uint_eq(host_check(CFG(",'mounts':[{'destination':'/d','source':'/"
+                                     "tmp','options':['rbind','rro']}]" LINUX(
+                                         NS("{'type':'pid'},{'type':'network'},{'type':'mount'},{'"
+                                            "type':'ipc'},"
+                                            "{'type':'uts'},{'type':'user'},{'type':'cgroup'},{'"
+                                            "type':'time'}") "," USERNS_MAPS)),
+                                 &d),
+                      0);
+    oci_diags_clear(&d);
     /* net sysctls in the runtime's own network namespace */
     ck_assert_uint_eq(
         host_check(
