@@ -2,7 +2,8 @@
  *
  * A rule is `void check_x(struct vctx *v)`: it reads v->cfg and reports
  * through verr()/vwarn(). The table of rules lives in validate.c; each
- * concern (process, mounts, linux, resources, seccomp) has its own file.
+ * concern (process, mounts, namespaces, linux, resources, seccomp) has its
+ * own file.
  * Rules must cope with configs built in C that libocispec never checked,
  * so they never assume a REQUIRED member is set.
  */

@@ -4,7 +4,7 @@
  * entry points used by `berth validate` and `create`, and the rules on the
  * top-level members of config.md (ociVersion, root, process presence,
  * hostname, hooks, annotations). The per-concern rules live in
- * validate-{process,mounts,linux,resources,seccomp}.c.
+ * validate-{process,mounts,namespaces,linux,resources,seccomp}.c.
  */
 #include "validate.h"
 
