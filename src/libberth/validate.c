@@ -484,7 +484,21 @@ size_t berth_validate_process(const oci_config *cfg, const oci_process *process,
     return v.nerrors;
 }
 
-/* "pointer: message" of the first error at index >= from, NULL when none. */
+size_t berth_validate_resources(const oci_resources *resources, struct oci_diags *diags)
+{
+    static const struct berth_validate_opts defaults = {NULL, false};
+    static const oci_config empty = {0};
+    struct vctx v = {.cfg = &empty, .o = &defaults, .diags = diags};
+
+    if (!resources) {
+        verr(&v, "", S_MEMORY, "no resources");
+        return v.nerrors;
+    }
+    v_check_resources(&v, resources, "");
+    return v.nerrors;
+}
+
+/* The first error at index >= from, NULL when none. */
 static const struct oci_diag *first_error(const struct oci_diags *d, size_t from)
 {
     for (size_t i = from; i < d->len; i++)

@@ -42,6 +42,11 @@ size_t berth_validate_config(const oci_config *cfg, const struct berth_validate_
 size_t berth_validate_process(const oci_config *cfg, const oci_process *process,
                               struct oci_diags *diags);
 
+/* Runs the resource rules over a standalone resources object (`update
+ * --resources FILE`); pointers are relative to it ("/memory/swap").
+ * Returns the number of errors added. */
+size_t berth_validate_resources(const oci_resources *resources, struct oci_diags *diags);
+
 /* Loads <bundle>/config.json (bundle NULL = cwd) with libocispec (schema
  * errors), then runs berth_validate_config with check_host. On any error
  * returns -EINVAL and sets *err to "<pointer>: <message>" of the first

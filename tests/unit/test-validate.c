@@ -1042,6 +1042,24 @@ START_TEST(process_entry_point)
 }
 END_TEST
 
+START_TEST(resources_entry_point)
+{
+    struct oci_diags d = {0};
+    char *json = unquote("{'memory':{'limit':2000000,'swap':1000000},'pids':{'limit':-2},"
+                         "'cpu':{'cpus':'0-3'}}");
+    oci_resources *r = oci_parse(&oci_resources_desc, json, strlen(json), &d);
+
+    ck_assert_ptr_nonnull(r);
+    oci_diags_clear(&d);
+    ck_assert_uint_eq(berth_validate_resources(r, &d), 2);
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/memory/swap"));
+    ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, "/pids/limit"));
+    oci_diags_clear(&d);
+    oci_free(&oci_resources_desc, r);
+    free(json);
+}
+END_TEST
+
 /* Speed: create runs every rule, so a large realistic config must be quick. */
 START_TEST(rules_are_fast)
 {
@@ -1078,6 +1096,7 @@ int main(void)
     tcase_add_test(rules, spec_good_examples);
     tcase_add_test(rules, c_built_with_holes);
     tcase_add_test(rules, process_entry_point);
+    tcase_add_test(rules, resources_entry_point);
     tcase_add_test(rules, rules_are_fast);
     tcase_add_test(host, host_rootfs);
     tcase_add_test(host, host_namespace_paths);
