@@ -53,6 +53,22 @@ static void print_json(const struct oci_diags *d)
     fputs(d->len ? "\n]\n" : "]\n", stdout);
 }
 
+/* One diagnostic per line: control characters from config values are
+ * shown escaped so that a value cannot forge or split lines. */
+static void put_text(FILE *f, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
+        if (*c == '\n')
+            fputs("\\n", f);
+        else if (*c == '\t')
+            fputs("\\t", f);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(f, "\\x%02x", *c);
+        else
+            fputc(*c, f);
+    }
+}
+
 static size_t count_errors(const struct oci_diags *d)
 {
     size_t n = 0;
@@ -72,10 +88,13 @@ static void print_text(const struct oci_diags *d)
             nerr++;
         else
             nwarn++;
-        if (g->pointer && *g->pointer)
-            printf("%s: %s: %s\n", level_name(g->level), g->pointer, g->message);
-        else
-            printf("%s: %s\n", level_name(g->level), g->message);
+        printf("%s: ", level_name(g->level));
+        if (g->pointer && *g->pointer) {
+            put_text(stdout, g->pointer);
+            fputs(": ", stdout);
+        }
+        put_text(stdout, g->message);
+        fputc('\n', stdout);
     }
     printf("%zu error%s, %zu warning%s\n", nerr, nerr == 1 ? "" : "s", nwarn,
            nwarn == 1 ? "" : "s");
