@@ -16,12 +16,17 @@
 
 int cg_write(int dirfd, const char *file, const char *value, berth_error_t *err)
 {
+    _cleanup_error_ berth_error_t ignored = NULL;
     _cleanup_close_ int fd = -1;
     size_t len = strlen(value);
     ssize_t n;
 
-    /* O_NOFOLLOW: a fake or hostile tree must not redirect a write. */
-    fd = openat(dirfd, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (!err)
+        err = &ignored;
+
+    /* O_NOFOLLOW: a fake or hostile tree must not redirect a write.
+     * O_TRUNC: cgroupfs ignores it; a fake file in a test needs it. */
+    fd = openat(dirfd, file, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return berth_error_errno(err, "write `%s` = `%s`", file, value);
     do
@@ -50,9 +55,13 @@ int cg_writef(int dirfd, const char *file, berth_error_t *err, const char *fmt, 
 
 int cg_read(int dirfd, const char *file, char **ret, berth_error_t *err)
 {
+    _cleanup_error_ berth_error_t ignored = NULL;
     _cleanup_close_ int fd = -1;
     _cleanup_free_ char *buf = NULL;
     size_t size = 0, len = 0;
+
+    if (!err)
+        err = &ignored;
 
     fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -111,8 +120,12 @@ static int parse_u64(const char *s, uint64_t *ret)
 
 int cg_read_u64(int dirfd, const char *file, uint64_t *ret, berth_error_t *err)
 {
+    _cleanup_error_ berth_error_t ignored = NULL;
     _cleanup_free_ char *buf = NULL;
     int r;
+
+    if (!err)
+        err = &ignored;
 
     r = cg_read(dirfd, file, &buf, err);
     if (r < 0)
@@ -124,9 +137,13 @@ int cg_read_u64(int dirfd, const char *file, uint64_t *ret, berth_error_t *err)
 
 int cg_read_keyed(int dirfd, const char *file, const char *key, uint64_t *ret, berth_error_t *err)
 {
+    _cleanup_error_ berth_error_t ignored = NULL;
     _cleanup_free_ char *buf = NULL;
     size_t klen = strlen(key);
     int r;
+
+    if (!err)
+        err = &ignored;
 
     r = cg_read(dirfd, file, &buf, err);
     if (r < 0)

@@ -549,6 +549,16 @@ static int add_dir(struct berth_cgroup *cg, const struct berth_cgroup_hier *h, c
     return d->controllers && d->mount && d->path ? 0 : -ENOMEM;
 }
 
+/* True when berth made the container's own directory (in every
+ * hierarchy), so nobody else's processes or settings can be in it. */
+static bool leaf_created(const struct berth_cgroup *cg)
+{
+    for (size_t i = 0; i < cg->n; i++)
+        if (!cg->d[i].created)
+            return false;
+    return true;
+}
+
 static bool layout_has_v1(const struct berth_cgroup_layout *l, const char *controller)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -602,11 +612,14 @@ int berth_cgroup_create_in(const struct berth_context *ctx,
     /* config-linux.md "Control groups": a runtime MAY refuse a frozen
      * cgroup and MUST error when such a check fails. Joining a frozen
      * cgroup would leave the container hanging in create. */
-    r = berth_cgroup_is_frozen(cg, &frozen, err);
-    if (r == 0 && frozen)
-        r = berth_error_make(err, EBUSY, "container's cgroup unexpectedly frozen");
-    if (r < 0)
-        goto fail;
+    if (!leaf_created(cg)) {
+        r = berth_cgroup_is_frozen(cg, &frozen, err);
+        /* runc's wording (factory_linux.go) */
+        if (r == 0 && frozen)
+            r = berth_error_make(err, 0, "container's cgroup unexpectedly frozen");
+        if (r < 0)
+            goto fail;
+    }
     *ret = TAKE_PTR(cg);
     return 0;
 fail : {

@@ -53,4 +53,13 @@ tests_unit_test_seccomp_SOURCES = tests/unit/test-seccomp.c
 tests_unit_test_seccomp_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_seccomp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SECCOMP_CFLAGS)
 tests_unit_test_seccomp_LDADD = src/libberth/libberth.la $(SECCOMP_LIBS) $(CHECK_LIBS)
+
+# cgroup concern: every writer against a fake cgroupfs, conversions, layout,
+# paths, create/destroy records, the eBPF device program.
+check_PROGRAMS += tests/unit/test-cgroup
+TESTS += tests/unit/test-cgroup
+tests_unit_test_cgroup_SOURCES = tests/unit/test-cgroup.c
+tests_unit_test_cgroup_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_cgroup_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_cgroup_LDADD = src/libberth/libberth.la $(CHECK_LIBS) -lm
 endif

@@ -1,0 +1,803 @@
+/* test-cgroup.c: the cgroup module against a fake cgroupfs (plain files
+ * in a temporary directory): every writer of cgroup-v1.c and cgroup-v2.c,
+ * the conversions, layout parsing, path computation, creation records,
+ * destroy never touching what berth did not create, the frozen check, the
+ * state round trip and the eBPF device program. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup-internal.h"
+#include "cgroup-v1.h"
+#include "cgroup-v2.h"
+#include "cgroup.h"
+
+static char tmp[256];
+static int dfd = -1;
+
+static void setup(void)
+{
+    snprintf(tmp, sizeof(tmp), "/tmp/test-cgroup.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmp));
+    dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ck_assert_int_ge(dfd, 0);
+}
+
+static void teardown(void)
+{
+    char cmd[300];
+
+    close(dfd);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Creates fake control files with an initial value. */
+static void mk(int fd, const char *name, const char *value)
+{
+    int f = openat(fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+    ck_assert_int_ge(f, 0);
+    ck_assert_int_eq(write(f, value, strlen(value)), (ssize_t)strlen(value));
+    close(f);
+}
+
+static char *rd(int fd, const char *name)
+{
+    static char buf[4096];
+    int f = openat(fd, name, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+
+    ck_assert_msg(f >= 0, "open %s", name);
+    n = read(f, buf, sizeof(buf) - 1);
+    close(f);
+    ck_assert_int_ge(n, 0);
+    buf[n] = '\0';
+    return buf;
+}
+
+#define ck_file(fd, name, want) ck_assert_str_eq(rd(fd, name), want)
+
+/* ---- conversions -------------------------------------------------------- */
+
+START_TEST(test_shares_to_weight)
+{
+    /* runc >= 1.3.2 / crun >= 1.23 fixed points. */
+    ck_assert_uint_eq(berth_cg_shares_to_weight(0), 0);
+    ck_assert_uint_eq(berth_cg_shares_to_weight(1), 1);
+    ck_assert_uint_eq(berth_cg_shares_to_weight(2), 1);
+    ck_assert_uint_eq(berth_cg_shares_to_weight(1024), 100);
+    ck_assert_uint_eq(berth_cg_shares_to_weight(262144), 10000);
+    ck_assert_uint_eq(berth_cg_shares_to_weight(1000000), 10000);
+    /* Not the old linear formula (1024 -> 39). */
+    ck_assert_uint_ne(berth_cg_shares_to_weight(1024), 39);
+    /* Monotonic over the range. */
+    for (uint64_t s = 3, prev = 1; s < 262144; s += 97) {
+        uint64_t w = berth_cg_shares_to_weight(s);
+        ck_assert_uint_ge(w, prev);
+        ck_assert_uint_le(w, 10000);
+        prev = w;
+    }
+}
+END_TEST
+
+START_TEST(test_blkio_and_swap_conversions)
+{
+    int64_t v;
+
+    ck_assert_uint_eq(berth_cg_blkio_weight_to_io_weight(10), 1);
+    ck_assert_uint_eq(berth_cg_blkio_weight_to_io_weight(1000), 10000);
+    ck_assert_uint_eq(berth_cg_blkio_weight_to_io_weight(500), 1 + 490 * 9999 / 990);
+    ck_assert_int_eq(berth_cg_swap_v2(300, 100, true, &v), 0);
+    ck_assert_int_eq(v, 200);
+    ck_assert_int_eq(berth_cg_swap_v2(-1, 100, true, &v), 0);
+    ck_assert_int_eq(v, -1);
+    ck_assert_int_eq(berth_cg_swap_v2(50, 100, true, &v), -EINVAL);
+    ck_assert_int_eq(berth_cg_swap_v2(300, 0, false, &v), -EINVAL);
+}
+END_TEST
+
+/* ---- v1 writers --------------------------------------------------------- */
+
+START_TEST(test_v1_memory)
+{
+    berth_error_t err = NULL;
+    oci_memory m = {.limit = 100 << 20,
+                    .limit_present = true,
+                    .swap = 200 << 20,
+                    .swap_present = true,
+                    .reservation = 50 << 20,
+                    .reservation_present = true,
+                    .swappiness = 10,
+                    .swappiness_present = true,
+                    .disableOOMKiller = true,
+                    .disableOOMKiller_present = true,
+                    .useHierarchy = true,
+                    .useHierarchy_present = true};
+
+    mk(dfd, "memory.limit_in_bytes", "9223372036854771712\n");
+    mk(dfd, "memory.memsw.limit_in_bytes", "9223372036854771712\n");
+    mk(dfd, "memory.soft_limit_in_bytes", "0");
+    mk(dfd, "memory.swappiness", "60");
+    mk(dfd, "memory.oom_control", "0");
+    mk(dfd, "memory.use_hierarchy", "1");
+    ck_assert_int_eq(berth_cgv1_memory(dfd, &m, NULL, &err), 0);
+    ck_file(dfd, "memory.limit_in_bytes", "104857600");
+    ck_file(dfd, "memory.memsw.limit_in_bytes", "209715200");
+    ck_file(dfd, "memory.soft_limit_in_bytes", "52428800");
+    ck_file(dfd, "memory.swappiness", "10");
+    ck_file(dfd, "memory.oom_control", "1");
+    ck_file(dfd, "memory.use_hierarchy", "1");
+}
+END_TEST
+
+static int nwarn;
+static void count_warn(void *d, const char *msg)
+{
+    (void)d;
+    (void)msg;
+    nwarn++;
+}
+
+START_TEST(test_v1_memory_missing_file_is_error_kmem_warns)
+{
+    berth_error_t err = NULL;
+    struct berth_context ctx = {.warn = count_warn};
+    oci_memory swap = {.swap = 1 << 20, .swap_present = true};
+    oci_memory kmem = {.kernel = 1 << 20, .kernel_present = true};
+
+    /* No swap accounting on the host: an error naming the file. */
+    ck_assert_int_lt(berth_cgv1_memory(dfd, &swap, &ctx, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "memory.memsw.limit_in_bytes"));
+    berth_error_release(&err);
+    /* kernel memory: the kernel dropped it, a warning and no error. */
+    nwarn = 0;
+    ck_assert_int_eq(berth_cgv1_memory(dfd, &kmem, &ctx, &err), 0);
+    ck_assert_int_eq(nwarn, 1);
+}
+END_TEST
+
+START_TEST(test_v1_cpu_cpuset_pids)
+{
+    berth_error_t err = NULL;
+    oci_cpu c = {.shares = 512,
+                 .shares_present = true,
+                 .quota = 20000,
+                 .quota_present = true,
+                 .period = 50000,
+                 .period_present = true,
+                 .burst = 1000,
+                 .burst_present = true,
+                 .realtimeRuntime = 900,
+                 .realtimeRuntime_present = true,
+                 .realtimePeriod = 1000,
+                 .realtimePeriod_present = true,
+                 .cpus = "0-1",
+                 .mems = "0",
+                 .idle = 1,
+                 .idle_present = true};
+    oci_pids unlimited = {.limit = -1, .limit_present = true}, zero = {.limit_present = true};
+
+    mk(dfd, "cpu.shares", "1024");
+    mk(dfd, "cpu.cfs_quota_us", "-1");
+    mk(dfd, "cpu.cfs_period_us", "100000");
+    mk(dfd, "cpu.cfs_burst_us", "0");
+    mk(dfd, "cpu.rt_runtime_us", "0");
+    mk(dfd, "cpu.rt_period_us", "1000000");
+    mk(dfd, "cpu.idle", "0");
+    mk(dfd, "cpuset.cpus", "");
+    mk(dfd, "cpuset.mems", "");
+    mk(dfd, "pids.max", "max");
+    ck_assert_int_eq(berth_cgv1_cpu(dfd, &c, &err), 0);
+    ck_assert_int_eq(berth_cgv1_cpuset(dfd, &c, &err), 0);
+    ck_file(dfd, "cpu.shares", "512");
+    ck_file(dfd, "cpu.cfs_quota_us", "20000");
+    ck_file(dfd, "cpu.cfs_period_us", "50000");
+    ck_file(dfd, "cpu.cfs_burst_us", "1000");
+    ck_file(dfd, "cpu.rt_runtime_us", "900");
+    ck_file(dfd, "cpu.rt_period_us", "1000");
+    ck_file(dfd, "cpu.idle", "1");
+    ck_file(dfd, "cpuset.cpus", "0-1");
+    ck_file(dfd, "cpuset.mems", "0");
+    /* config-linux.md "PIDs": -1 is max, 0 is a real limit. */
+    ck_assert_int_eq(berth_cgv1_pids(dfd, &unlimited, &err), 0);
+    ck_file(dfd, "pids.max", "max");
+    ck_assert_int_eq(berth_cgv1_pids(dfd, &zero, &err), 0);
+    ck_file(dfd, "pids.max", "0");
+}
+END_TEST
+
+START_TEST(test_v1_cpuset_init_copies_parent)
+{
+    berth_error_t err = NULL;
+    int child;
+
+    mk(dfd, "cpuset.cpus", "0-3\n");
+    mk(dfd, "cpuset.mems", "0\n");
+    ck_assert_int_eq(mkdirat(dfd, "c", 0755), 0);
+    child = openat(dfd, "c", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    mk(child, "cpuset.cpus", "\n");
+    mk(child, "cpuset.mems", "\n");
+    ck_assert_int_eq(berth_cgv1_cpuset_init(dfd, child, &err), 0);
+    ck_file(child, "cpuset.cpus", "0-3");
+    ck_file(child, "cpuset.mems", "0");
+    close(child);
+}
+END_TEST
+
+START_TEST(test_v1_blkio_hugetlb_net_rdma)
+{
+    berth_error_t err = NULL;
+    oci_throttle_device t = {.major = 8,
+                             .major_present = true,
+                             .minor = 0,
+                             .minor_present = true,
+                             .rate = 600,
+                             .rate_present = true};
+    oci_weight_device w = {.major = 8,
+                           .major_present = true,
+                           .minor = 16,
+                           .minor_present = true,
+                           .weight = 500,
+                           .weight_present = true};
+    oci_block_io b = {.weight = 10,
+                      .weight_present = true,
+                      .weightDevice = &w,
+                      .weightDevice_len = 1,
+                      .throttleReadBpsDevice = &t,
+                      .throttleReadBpsDevice_len = 1,
+                      .throttleWriteIOPSDevice = &t,
+                      .throttleWriteIOPSDevice_len = 1};
+    oci_hugepage_limit h = {.pageSize = "2MB", .limit = 4194304, .limit_present = true};
+    oci_net_priority prio = {.name = "eth0", .priority = 5, .priority_present = true};
+    oci_network net = {
+        .classID = 1048577, .classID_present = true, .priorities = &prio, .priorities_len = 1};
+    oci_rdma rd_ = {.hcaHandles = 2,
+                    .hcaHandles_present = true,
+                    .hcaObjects = 2000,
+                    .hcaObjects_present = true};
+    oci_rdma *rdp = &rd_;
+    char *key = "mlx4_0";
+    oci_resources res = {.rdma = {.keys = &key, .values = &rdp, .len = 1}};
+
+    /* No blkio.weight (no CFQ): BFQ's knob is used. */
+    mk(dfd, "blkio.bfq.weight", "100");
+    mk(dfd, "blkio.bfq.weight_device", "");
+    mk(dfd, "blkio.throttle.read_bps_device", "");
+    mk(dfd, "blkio.throttle.write_iops_device", "");
+    ck_assert_int_eq(berth_cgv1_blkio(dfd, &b, &err), 0);
+    ck_file(dfd, "blkio.bfq.weight", "10");
+    ck_file(dfd, "blkio.bfq.weight_device", "8:16 500");
+    ck_file(dfd, "blkio.throttle.read_bps_device", "8:0 600");
+    ck_file(dfd, "blkio.throttle.write_iops_device", "8:0 600");
+    /* leafWeight without the file: error naming it and the value. */
+    b.leafWeight = 10;
+    b.leafWeight_present = true;
+    ck_assert_int_lt(berth_cgv1_blkio(dfd, &b, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "blkio.leaf_weight` = `10`"));
+    berth_error_release(&err);
+
+    mk(dfd, "hugetlb.2MB.limit_in_bytes", "0");
+    mk(dfd, "hugetlb.2MB.rsvd.limit_in_bytes", "0");
+    ck_assert_int_eq(berth_cgv1_hugetlb(dfd, &h, 1, &err), 0);
+    ck_file(dfd, "hugetlb.2MB.limit_in_bytes", "4194304");
+    ck_file(dfd, "hugetlb.2MB.rsvd.limit_in_bytes", "4194304");
+    h.pageSize = "2M";
+    ck_assert_int_eq(berth_cgv1_hugetlb(dfd, &h, 1, &err), -EINVAL);
+    berth_error_release(&err);
+
+    mk(dfd, "net_cls.classid", "0");
+    mk(dfd, "net_prio.ifpriomap", "");
+    ck_assert_int_eq(berth_cgv1_net_cls(dfd, &net, &err), 0);
+    ck_assert_int_eq(berth_cgv1_net_prio(dfd, &net, &err), 0);
+    ck_file(dfd, "net_cls.classid", "1048577");
+    ck_file(dfd, "net_prio.ifpriomap", "eth0 5");
+
+    mk(dfd, "rdma.max", "");
+    ck_assert_int_eq(berth_cgv1_rdma(dfd, &res, false, &err), 0);
+    ck_file(dfd, "rdma.max", "mlx4_0 hca_handle=2 hca_object=2000");
+}
+END_TEST
+
+START_TEST(test_v1_devices_and_freezer)
+{
+    berth_error_t err = NULL;
+    oci_device_cgroup d = {.allow = true,
+                           .allow_present = true,
+                           .type = "c",
+                           .major = 10,
+                           .major_present = true,
+                           .access = "rw"};
+    bool frozen = true;
+
+    mk(dfd, "devices.allow", "");
+    mk(dfd, "devices.deny", "");
+    ck_assert_int_eq(berth_cgv1_devices(dfd, &d, 1, false, &err), 0);
+    ck_file(dfd, "devices.deny", "a");
+    ck_file(dfd, "devices.allow", "c 10:* rw");
+    /* with the defaults, the last one written is /dev/pts. */
+    ck_assert_int_eq(berth_cgv1_devices(dfd, &d, 1, true, &err), 0);
+    ck_file(dfd, "devices.allow", "c 136:* rwm");
+
+    mk(dfd, "freezer.state", "THAWED\n");
+    ck_assert_int_eq(berth_cgv1_is_frozen(dfd, &frozen, &err), 0);
+    ck_assert(!frozen);
+    ck_assert_int_eq(berth_cgv1_freeze(dfd, true, 100, &err), 0);
+    ck_file(dfd, "freezer.state", "FROZEN");
+    ck_assert_int_eq(berth_cgv1_is_frozen(dfd, &frozen, &err), 0);
+    ck_assert(frozen);
+    ck_assert_int_eq(berth_cgv1_freeze(dfd, false, 100, &err), 0);
+    ck_file(dfd, "freezer.state", "THAWED");
+}
+END_TEST
+
+/* ---- v2 writers --------------------------------------------------------- */
+
+START_TEST(test_v2_memory)
+{
+    berth_error_t err = NULL;
+    oci_memory m = {.limit = 100 << 20,
+                    .limit_present = true,
+                    .swap = 300 << 20,
+                    .swap_present = true,
+                    .reservation = 10 << 20,
+                    .reservation_present = true};
+    oci_memory swappy = {.swappiness = 10, .swappiness_present = true};
+    oci_memory check = {.limit = 1000,
+                        .limit_present = true,
+                        .checkBeforeUpdate = true,
+                        .checkBeforeUpdate_present = true};
+
+    mk(dfd, "memory.max", "max\n");
+    mk(dfd, "memory.swap.max", "max\n");
+    mk(dfd, "memory.low", "0\n");
+    mk(dfd, "memory.current", "4096\n");
+    ck_assert_int_eq(berth_cgv2_memory(dfd, &m, NULL, &err), 0);
+    ck_file(dfd, "memory.max", "104857600");
+    ck_file(dfd, "memory.swap.max", "209715200"); /* memory+swap - memory */
+    ck_file(dfd, "memory.low", "10485760");
+    m.limit = -1;
+    m.swap = -1;
+    ck_assert_int_eq(berth_cgv2_memory(dfd, &m, NULL, &err), 0);
+    ck_file(dfd, "memory.max", "max");
+    ck_file(dfd, "memory.swap.max", "max");
+    /* v2 has no swappiness: an error, not a skip. */
+    ck_assert_int_lt(berth_cgv2_memory(dfd, &swappy, NULL, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "swappiness"));
+    berth_error_release(&err);
+    /* checkBeforeUpdate: 1000 < current 4096 is refused, nothing written. */
+    ck_assert_int_lt(berth_cgv2_memory(dfd, &check, NULL, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "checkBeforeUpdate"));
+    berth_error_release(&err);
+    ck_file(dfd, "memory.max", "max");
+}
+END_TEST
+
+START_TEST(test_v2_cpu_io_pids_hugetlb)
+{
+    berth_error_t err = NULL;
+    oci_cpu c = {.shares = 1024,
+                 .shares_present = true,
+                 .quota = 20000,
+                 .quota_present = true,
+                 .burst = 5000,
+                 .burst_present = true,
+                 .cpus = "1",
+                 .idle = 0,
+                 .idle_present = true};
+    oci_cpu period_only = {.period = 50000, .period_present = true};
+    oci_cpu rt = {.realtimeRuntime = 100, .realtimeRuntime_present = true};
+    oci_throttle_device t = {.major = 254,
+                             .major_present = true,
+                             .minor = 0,
+                             .minor_present = true,
+                             .rate = 2097152,
+                             .rate_present = true};
+    oci_block_io b = {.weight = 1000,
+                      .weight_present = true,
+                      .throttleReadBpsDevice = &t,
+                      .throttleReadBpsDevice_len = 1};
+    oci_block_io leaf = {.leafWeight = 10, .leafWeight_present = true};
+    oci_hugepage_limit h = {.pageSize = "1GB", .limit = 1073741824, .limit_present = true};
+    oci_pids p = {.limit = 32, .limit_present = true};
+
+    mk(dfd, "cpu.weight", "100");
+    mk(dfd, "cpu.max", "max 100000\n");
+    mk(dfd, "cpu.max.burst", "0");
+    mk(dfd, "cpu.idle", "0");
+    mk(dfd, "cpuset.cpus", "");
+    ck_assert_int_eq(berth_cgv2_cpu(dfd, &c, &err), 0);
+    ck_assert_int_eq(berth_cgv2_cpuset(dfd, &c, &err), 0);
+    ck_file(dfd, "cpu.weight", "100");
+    ck_file(dfd, "cpu.max", "20000 100000");
+    ck_file(dfd, "cpu.max.burst", "5000");
+    ck_file(dfd, "cpuset.cpus", "1");
+    /* A period alone keeps the quota. */
+    ck_assert_int_eq(berth_cgv2_cpu(dfd, &period_only, &err), 0);
+    ck_file(dfd, "cpu.max", "20000 50000");
+    ck_assert_int_lt(berth_cgv2_cpu(dfd, &rt, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "realtime"));
+    berth_error_release(&err);
+
+    mk(dfd, "io.weight", "default 100\n");
+    mk(dfd, "io.max", "");
+    ck_assert_int_eq(berth_cgv2_io(dfd, &b, &err), 0);
+    ck_file(dfd, "io.weight", "default 10000");
+    ck_file(dfd, "io.max", "254:0 rbps=2097152");
+    ck_assert_int_lt(berth_cgv2_io(dfd, &leaf, &err), 0);
+    berth_error_release(&err);
+
+    mk(dfd, "hugetlb.1GB.max", "max");
+    ck_assert_int_eq(berth_cgv2_hugetlb(dfd, &h, 1, &err), 0);
+    ck_file(dfd, "hugetlb.1GB.max", "1073741824");
+    mk(dfd, "pids.max", "max");
+    ck_assert_int_eq(berth_cgv2_pids(dfd, &p, &err), 0);
+    ck_file(dfd, "pids.max", "32");
+}
+END_TEST
+
+START_TEST(test_v2_unified_enable_freeze)
+{
+    berth_error_t err = NULL;
+    char *keys[] = {"memory.high", "io.max"};
+    char *vals[] = {"1000000", "8:0 rbps=1"};
+    oci_string_map u = {.keys = keys, .values = vals, .len = 2};
+    char *bad_keys[] = {"../x"};
+    oci_string_map bad = {.keys = bad_keys, .values = vals, .len = 1};
+    bool frozen;
+
+    mk(dfd, "memory.high", "max");
+    mk(dfd, "io.max", "");
+    ck_assert_int_eq(berth_cgv2_unified(dfd, &u, &err), 0);
+    ck_file(dfd, "memory.high", "1000000");
+    ck_file(dfd, "io.max", "8:0 rbps=1");
+    ck_assert_int_lt(berth_cgv2_unified(dfd, &bad, &err), 0);
+    berth_error_release(&err);
+    keys[0] = "misc.max";
+    u.len = 1;
+    ck_assert_int_eq(berth_cgv2_unified(dfd, &u, &err), -ENOENT);
+    ck_assert_ptr_nonnull(strstr(err->msg, "misc.max"));
+    berth_error_release(&err);
+
+    mk(dfd, "cgroup.subtree_control", "cpu io\n");
+    ck_assert_int_eq(berth_cgv2_enable(dfd, "io", &err), 0);
+    ck_file(dfd, "cgroup.subtree_control", "cpu io\n"); /* untouched */
+    ck_assert_int_eq(berth_cgv2_enable(dfd, "memory", &err), 0);
+    ck_file(dfd, "cgroup.subtree_control", "+memory");
+
+    mk(dfd, "cgroup.freeze", "0\n");
+    mk(dfd, "cgroup.events", "populated 1\nfrozen 1\n");
+    ck_assert_int_eq(berth_cgv2_freeze(dfd, true, 100, &err), 0);
+    ck_file(dfd, "cgroup.freeze", "1");
+    ck_assert_int_eq(berth_cgv2_is_frozen(dfd, &frozen, &err), 0);
+    ck_assert(frozen);
+    /* The kernel never reports thawed: a bounded wait, not a hang. */
+    ck_assert_int_eq(berth_cgv2_freeze(dfd, false, 50, &err), -ETIMEDOUT);
+    berth_error_release(&err);
+}
+END_TEST
+
+START_TEST(test_v2_device_program)
+{
+    berth_error_t err = NULL;
+    struct bpf_insn *p = NULL;
+    size_t n = 0, n0 = 0;
+    oci_device_cgroup rules[] = {
+        {.allow = false, .allow_present = true, .access = "rwm"},
+        {.allow = true,
+         .allow_present = true,
+         .type = "c",
+         .major = 1,
+         .major_present = true,
+         .minor = 3,
+         .minor_present = true,
+         .access = "rw"},
+    };
+    oci_device_cgroup bad = {.allow = true, .allow_present = true, .type = "x"};
+
+    ck_assert_int_eq(berth_cgv2_devices_program(NULL, 0, false, &p, &n0, &err), 0);
+    /* 6 loads + "return 0" */
+    ck_assert_uint_eq(n0, 8);
+    ck_assert_int_eq(p[n0 - 2].code, BPF_ALU64 | BPF_MOV | BPF_K);
+    ck_assert_int_eq(p[n0 - 2].imm, 0);
+    ck_assert_int_eq(p[n0 - 1].code, BPF_JMP | BPF_EXIT);
+    free(p);
+    ck_assert_int_eq(berth_cgv2_devices_program(rules, 2, false, &p, &n, &err), 0);
+    /* The LAST rule is tested first: c 1:3 rw -> type, access (3), major,
+     * minor, verdict 1. */
+    ck_assert_int_eq(p[6].code, BPF_JMP | BPF_JNE | BPF_K);
+    ck_assert_int_eq(p[6].imm, BPF_DEVCG_DEV_CHAR);
+    ck_assert_int_eq(p[6].off, 7); /* to the next block */
+    ck_assert_int_eq(p[12].code, BPF_ALU64 | BPF_MOV | BPF_K);
+    ck_assert_int_eq(p[12].imm, 1);
+    /* then deny-all: an unconditional "return 0". */
+    ck_assert_int_eq(p[14].imm, 0);
+    ck_assert_int_eq(p[15].code, BPF_JMP | BPF_EXIT);
+    free(p);
+    ck_assert_int_lt(berth_cgv2_devices_program(&bad, 1, false, &p, &n, &err), 0);
+    berth_error_release(&err);
+}
+END_TEST
+
+/* ---- layout, paths, create/destroy -------------------------------------- */
+
+static const char *hybrid_mi =
+    "30 23 0:26 / /sys/fs/cgroup ro,nosuid - tmpfs tmpfs ro,mode=755\n"
+    "31 30 0:27 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+    "32 30 0:28 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n"
+    "33 30 0:29 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+    "34 30 0:30 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,xattr,name=systemd\n"
+    "35 22 0:29 / /mnt/other rw - cgroup cgroup rw,memory\n";
+static const char *hybrid_self = "4:memory:/user/sess\n3:cpu,cpuacct:/\n1:name=systemd:/x\n0::/u\n";
+
+START_TEST(test_layout_parse)
+{
+    berth_error_t err = NULL;
+    struct berth_cgroup_layout *l;
+
+    ck_assert_int_eq(berth_cgroup_layout_parse(hybrid_mi, hybrid_self, &l, &err), 0);
+    ck_assert_int_eq(l->mode, BERTH_CGROUP_HYBRID);
+    ck_assert_uint_eq(l->n, 3); /* unified, cpu+cpuacct, memory; not systemd, not /mnt */
+    ck_assert(l->h[0].v2);
+    ck_assert_str_eq(l->h[0].own, "/u");
+    ck_assert_str_eq(l->h[1].controllers, "cpu,cpuacct");
+    ck_assert(berth_cgroup_hier_has(&l->h[1], "cpuacct"));
+    ck_assert_str_eq(l->h[2].own, "/user/sess");
+    berth_cgroup_layout_free(l);
+
+    ck_assert_int_eq(berth_cgroup_layout_parse(
+                         "31 30 0:27 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate\n",
+                         "0::/init.scope\n", &l, &err),
+                     0);
+    ck_assert_int_eq(l->mode, BERTH_CGROUP_UNIFIED);
+    ck_assert_uint_eq(l->n, 1);
+    ck_assert_str_eq(l->h[0].own, "/init.scope");
+    berth_cgroup_layout_free(l);
+
+    ck_assert_int_eq(berth_cgroup_layout_parse(
+                         "33 30 0:29 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
+                         "4:memory:/\n", &l, &err),
+                     0);
+    ck_assert_int_eq(l->mode, BERTH_CGROUP_LEGACY);
+    berth_cgroup_layout_free(l);
+    ck_assert_int_eq(berth_cgroup_layout_parse("", "", &l, &err), 0);
+    ck_assert_int_eq(l->mode, BERTH_CGROUP_NONE);
+    berth_cgroup_layout_free(l);
+}
+END_TEST
+
+/* A fake hybrid layout under tmp: memory+freezer on v1, hugetlb on v2. */
+static struct berth_cgroup_hier fake_h[2];
+static struct berth_cgroup_layout fake = {BERTH_CGROUP_HYBRID, fake_h, 2};
+static char mnt_v1[300], mnt_v2[300];
+
+static void fake_setup(void)
+{
+    int fd;
+
+    setup();
+    snprintf(mnt_v1, sizeof(mnt_v1), "%s/v1", tmp);
+    snprintf(mnt_v2, sizeof(mnt_v2), "%s/v2", tmp);
+    ck_assert_int_eq(mkdir(mnt_v1, 0755), 0);
+    ck_assert_int_eq(mkdir(mnt_v2, 0755), 0);
+    fd = open(mnt_v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    mk(fd, "cgroup.controllers", "hugetlb\n");
+    mk(fd, "cgroup.subtree_control", "\n");
+    close(fd);
+    fake_h[0] = (struct berth_cgroup_hier){false, mnt_v1, "/", "memory,freezer", "/own"};
+    fake_h[1] = (struct berth_cgroup_hier){true, mnt_v2, "/", "hugetlb", "/"};
+}
+
+static bool exists(const char *mnt, const char *rel)
+{
+    char p[600];
+    struct stat st;
+
+    snprintf(p, sizeof(p), "%s%s", mnt, rel);
+    return stat(p, &st) == 0;
+}
+
+START_TEST(test_create_destroy_records)
+{
+    berth_error_t err = NULL;
+    struct berth_cgroup *cg = NULL, *cg2 = NULL;
+    char *text;
+
+    /* Default path /berth/<id>; v2 levels enable their controllers. */
+    ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, NULL, "c1", &cg, &err), 0);
+    ck_assert_str_eq(berth_cgroup_path(cg), "/berth/c1");
+    ck_assert(exists(mnt_v1, "/berth/c1"));
+    ck_assert(exists(mnt_v2, "/berth/c1"));
+    ck_file(dfd, "v2/cgroup.subtree_control", "+hugetlb");
+    /* The state round trip keeps what was created. */
+    text = berth_cgroup_serialize(cg);
+    ck_assert_ptr_nonnull(strstr(text, "\t/berth\t") ? text : strstr(text, "/berth\t"));
+    ck_assert_int_eq(berth_cgroup_load(NULL, text, &cg2, &err), 0);
+    free(text);
+    ck_assert_str_eq(berth_cgroup_path(cg2), "/berth/c1");
+    /* A second container under the same parent. */
+    {
+        struct berth_cgroup *other = NULL;
+        ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, "/berth/c2", "c2", &other, &err), 0);
+        /* c1 goes; /berth stays while c2 is in it. */
+        ck_assert_int_eq(berth_cgroup_destroy(cg2, &err), 0);
+        ck_assert(!exists(mnt_v1, "/berth/c1"));
+        ck_assert(exists(mnt_v1, "/berth/c2"));
+        ck_assert_int_eq(berth_cgroup_destroy(other, &err), 0);
+        /* c2 did not create /berth: it is not c2's to remove. */
+        ck_assert(exists(mnt_v1, "/berth"));
+        berth_cgroup_free(other);
+    }
+    berth_cgroup_free(cg);
+    berth_cgroup_free(cg2);
+}
+END_TEST
+
+START_TEST(test_join_existing_and_frozen)
+{
+    berth_error_t err = NULL;
+    struct berth_cgroup *cg = NULL;
+    char p[600];
+    int fd;
+
+    /* Relative paths are under our own cgroup in each hierarchy. */
+    snprintf(p, sizeof(p), "%s/own/pre", mnt_v1);
+    ck_assert_int_eq(mkdir(p, 0755) == 0 || (mkdir(p, 0755), 0) == 0, 1);
+    snprintf(p, sizeof(p), "%s/own", mnt_v1);
+    mkdir(p, 0755);
+    snprintf(p, sizeof(p), "%s/own/pre", mnt_v1);
+    mkdir(p, 0755);
+    fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    mk(fd, "freezer.state", "THAWED\n");
+    snprintf(p, sizeof(p), "%s/pre", mnt_v2);
+    mkdir(p, 0755);
+    ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, "pre", "x", &cg, &err), 0);
+    /* Joined, nothing created: destroy leaves it. */
+    ck_assert_int_eq(berth_cgroup_destroy(cg, &err), 0);
+    ck_assert(exists(mnt_v1, "/own/pre"));
+    berth_cgroup_free(cg);
+    cg = NULL;
+    /* config-linux.md "Control groups": a frozen cgroup is refused. */
+    mk(fd, "freezer.state", "FROZEN\n");
+    ck_assert_int_lt(berth_cgroup_create_in(NULL, &fake, "pre", "x", &cg, &err), 0);
+    ck_assert_str_eq(err->msg, "container's cgroup unexpectedly frozen");
+    berth_error_release(&err);
+    close(fd);
+}
+END_TEST
+
+START_TEST(test_bad_paths_and_systemd)
+{
+    berth_error_t err = NULL;
+    struct berth_cgroup *cg = NULL;
+    struct berth_context ctx = {.systemd_cgroup = true};
+    const char *bad[] = {"/a/../b", "..", "/", "a\tb", "//"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, bad[i], "x", &cg, &err), -EINVAL);
+        ck_assert_ptr_nonnull(strstr(err->msg, "invalid cgroupsPath"));
+        berth_error_release(&err);
+    }
+    ck_assert_int_lt(berth_cgroup_create_in(&ctx, &fake, NULL, "x", &cg, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "--systemd-cgroup"));
+    berth_error_release(&err);
+    /* "//a//b/" normalises to "/a/b" */
+    ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, "//a//b/", "x", &cg, &err), 0);
+    ck_assert_str_eq(berth_cgroup_path(cg), "/a/b");
+    ck_assert_int_eq(berth_cgroup_destroy(cg, &err), 0);
+    ck_assert(!exists(mnt_v1, "/a"));
+    berth_cgroup_free(cg);
+}
+END_TEST
+
+START_TEST(test_apply_checks_before_writing)
+{
+    berth_error_t err = NULL;
+    struct berth_cgroup *cg = NULL;
+    oci_pids pids = {.limit = 5, .limit_present = true};
+    oci_network net = {.classID = 1, .classID_present = true};
+    oci_memory mem = {.limit = 1000, .limit_present = true};
+    oci_resources res = {.memory = &mem, .network = &net};
+    char *keys[] = {"hugetlb.2MB.max", "memory.max"}, *vals[] = {"2097152", "max"};
+    oci_resources uni = {.unified = {.keys = keys, .values = vals, .len = 2}};
+    char p[600];
+    int fd;
+
+    ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, "/t", "t", &cg, &err), 0);
+    snprintf(p, sizeof(p), "%s/t", mnt_v1);
+    fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    mk(fd, "memory.limit_in_bytes", "-1");
+    /* net_cls is not on this "host": an error before memory is written. */
+    ck_assert_int_lt(berth_cgroup_apply(cg, &res, false, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "net_cls"));
+    berth_error_release(&err);
+    ck_file(fd, "memory.limit_in_bytes", "-1");
+    /* pids neither. */
+    res.network = NULL;
+    res.pids = &pids;
+    ck_assert_int_lt(berth_cgroup_apply(cg, &res, false, &err), 0);
+    berth_error_release(&err);
+    /* unified: hugetlb goes to the v2 directory, memory.max is converted
+     * to the v1 file. */
+    snprintf(p, sizeof(p), "%s/t", mnt_v2);
+    {
+        int f2 = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        mk(f2, "hugetlb.2MB.max", "max");
+        ck_assert_int_eq(berth_cgroup_apply(cg, &uni, false, &err), 0);
+        ck_file(f2, "hugetlb.2MB.max", "2097152");
+        close(f2);
+    }
+    ck_file(fd, "memory.limit_in_bytes", "-1");
+    keys[0] = "io.max";
+    ck_assert_int_lt(berth_cgroup_apply(cg, &uni, false, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "io.max"));
+    berth_error_release(&err);
+    close(fd);
+    ck_assert_int_eq(system("true"), 0);
+    berth_cgroup_free(cg);
+}
+END_TEST
+
+START_TEST(test_load_rejects_garbage)
+{
+    berth_error_t err = NULL;
+    struct berth_cgroup *cg = NULL;
+
+    ck_assert_int_lt(berth_cgroup_load(NULL, "", &cg, &err), 0);
+    berth_error_release(&err);
+    ck_assert_int_lt(berth_cgroup_load(NULL, "v3\tx\t/m\t/m/p\t\t00\n", &cg, &err), 0);
+    berth_error_release(&err);
+    ck_assert_int_lt(berth_cgroup_load(NULL, "v1\tmemory\t/m\trelative\t\t00\n", &cg, &err), 0);
+    berth_error_release(&err);
+}
+END_TEST
+
+static Suite *cgroup_suite(void)
+{
+    Suite *s = suite_create("cgroup");
+    TCase *conv = tcase_create("conversions");
+    TCase *w = tcase_create("writers");
+    TCase *c = tcase_create("cgroup");
+
+    tcase_add_test(conv, test_shares_to_weight);
+    tcase_add_test(conv, test_blkio_and_swap_conversions);
+    tcase_add_test(conv, test_v2_device_program);
+    tcase_add_test(conv, test_layout_parse);
+    tcase_add_test(conv, test_load_rejects_garbage);
+    suite_add_tcase(s, conv);
+    tcase_add_checked_fixture(w, setup, teardown);
+    tcase_add_test(w, test_v1_memory);
+    tcase_add_test(w, test_v1_memory_missing_file_is_error_kmem_warns);
+    tcase_add_test(w, test_v1_cpu_cpuset_pids);
+    tcase_add_test(w, test_v1_cpuset_init_copies_parent);
+    tcase_add_test(w, test_v1_blkio_hugetlb_net_rdma);
+    tcase_add_test(w, test_v1_devices_and_freezer);
+    tcase_add_test(w, test_v2_memory);
+    tcase_add_test(w, test_v2_cpu_io_pids_hugetlb);
+    tcase_add_test(w, test_v2_unified_enable_freeze);
+    suite_add_tcase(s, w);
+    tcase_add_checked_fixture(c, fake_setup, teardown);
+    tcase_add_test(c, test_create_destroy_records);
+    tcase_add_test(c, test_join_existing_and_frozen);
+    tcase_add_test(c, test_bad_paths_and_systemd);
+    tcase_add_test(c, test_apply_checks_before_writing);
+    suite_add_tcase(s, c);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(cgroup_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
