@@ -16,7 +16,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 verbose=0
-script_timeout=${INTEGRATION_TIMEOUT:-600}
+script_timeout=${INTEGRATION_TIMEOUT:-300}
 patterns=()
 
 while [ $# -gt 0 ]; do
