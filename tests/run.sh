@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
     --builddir) builddir=$2; shift ;;
     --builddir=*) builddir=${1#--builddir=} ;;
     -v|--verbose) verbose=1 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "tests/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
     shift

@@ -142,6 +142,10 @@ require_cmd() {
 # ------------------------------------------------------ running and asserting
 
 _lib_have_run=0
+status=0
+output=""
+stderr=""
+lines=()
 
 # run_cmd [--stdin FILE] CMD ARGS...: runs CMD with stdin from FILE
 # (default /dev/null), stdout/stderr captured to files (so a container that

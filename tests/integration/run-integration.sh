@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --timeout) script_timeout=$2; shift ;;
     --timeout=*) script_timeout=${1#--timeout=} ;;
     -h|--help)
-        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
         exit 0 ;;
     -*) echo "run-integration: unknown option $1" >&2; exit 2 ;;
     *) patterns+=("$1") ;;
