@@ -67,12 +67,22 @@ static void check_ns_new_host(struct vctx *v, size_t i, int k)
  * namespace of type type": NS_GET_NSTYPE answers that without joining. */
 static void check_ns_path_host(struct vctx *v, size_t i, const oci_namespace *ns, int flag)
 {
-    _cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    _cleanup_close_ int fd = -1;
+    struct stat st;
     int type;
 
-    if (fd < 0) {
+    /* Namespace files (nsfs) are regular files; opening anything else (a
+     * FIFO, a device) could block or have side effects, so never do it. */
+    if (stat(ns->path, &st) < 0) {
         verr(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "namespace path \"%s\": %s", ns->path,
              strerror(errno));
+        return;
+    }
+    if (S_ISREG(st.st_mode))
+        fd = open(ns->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        verr(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "\"%s\" is not a namespace file",
+             ns->path);
         return;
     }
     type = ioctl(fd, NS_GET_NSTYPE);

@@ -904,6 +904,17 @@ START_TEST(host_namespace_paths)
     ck_assert_uint_eq(host_check(CFG(LINUX(NS("{'type':'ipc','path':'/etc/hostname'}"))), &d), 1);
     ck_assert_ptr_nonnull(strstr(first_error(&d), "not a namespace file"));
     oci_diags_clear(&d);
+    /* a FIFO is never opened (that would block) */
+    {
+        char fifo[256];
+        (void)snprintf(fifo, sizeof(fifo), "%s/fifo", tmpdir);
+        ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+        char json[512];
+        (void)snprintf(json, sizeof(json), CFG(LINUX(NS("{'type':'ipc','path':'%s'}"))), fifo);
+        ck_assert_uint_eq(host_check(json, &d), 1);
+        ck_assert_ptr_nonnull(strstr(first_error(&d), "not a namespace file"));
+        oci_diags_clear(&d);
+    }
     /* missing */
     ck_assert_uint_eq(host_check(CFG(LINUX(NS("{'type':'ipc','path':'/nonexistent/ns'}"))), &d), 1);
     ck_assert_ptr_nonnull(strstr(first_error(&d), "No such file"));
