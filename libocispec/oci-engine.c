@@ -465,6 +465,10 @@ void *oci_parse(const struct oci_desc *desc, const char *json, size_t len, struc
     yajl_val tree;
     void *obj;
 
+    if (json == NULL) {
+        json = "";
+        len = 0;
+    }
     if (prescan(&ctx, json, len) < 0)
         return NULL;
     tree = parse_tree(&ctx, json, len);

@@ -66,7 +66,7 @@ status=0
     -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 \
     "$corpus" || status=$?
 
-if ls "$artifacts" | grep -q .; then
+if [ -n "$(find "$artifacts" -type f)" ]; then
     echo "run-fuzz.sh: failing inputs in $artifacts:" >&2
     ls -l "$artifacts" >&2
     [ "$status" -ne 0 ] || status=1
