@@ -803,6 +803,48 @@ START_TEST(spec_good_examples)
 }
 END_TEST
 
+/* Whole configurations from other tools and engines (data/validate/README). */
+static const struct {
+    const char *file;
+    size_t errors, warnings;
+    const char *error_pointer; /* when errors == 1 */
+} fixtures[] = {
+    {"engine-like.json", 0, 0, NULL},
+    {"runc-spec.json", 0, 1, NULL}, /* ambient capabilities not inheritable */
+    {"runc-spec-rootless.json", 0, 1, NULL},
+    {"crun-spec.json", 0, 1, NULL},
+    {"crun-spec-rootless.json", 1, 1, "/linux/namespaces"}, /* user ns without maps */
+};
+
+START_TEST(fixture_configs)
+{
+    const struct berth_validate_opts o = {.check_host = false};
+    struct oci_diags d = {0};
+    char path[4096];
+    char *json;
+    oci_config *cfg;
+    size_t n;
+
+    (void)snprintf(path, sizeof(path), TEST_SRCDIR "/tests/unit/data/validate/%s",
+                   fixtures[_i].file);
+    json = read_text(path);
+    cfg = oci_parse(&oci_config_desc, json, strlen(json), &d);
+    if (!cfg)
+        dump_diags(path, &d);
+    ck_assert_ptr_nonnull(cfg);
+    n = berth_validate_config(cfg, &o, &d);
+    if (n != fixtures[_i].errors || d.len - d.nerrors != fixtures[_i].warnings)
+        dump_diags(path, &d);
+    ck_assert_uint_eq(n, fixtures[_i].errors);
+    ck_assert_uint_eq(d.len - d.nerrors, fixtures[_i].warnings);
+    if (fixtures[_i].error_pointer)
+        ck_assert_ptr_nonnull(find(&d, OCI_DIAG_ERROR, fixtures[_i].error_pointer));
+    oci_diags_clear(&d);
+    oci_config_free(cfg);
+    free(json);
+}
+END_TEST
+
 /* ---- host checks and the bundle entry points ---------------------------------- */
 
 static char tmpdir[64];
@@ -1106,6 +1148,7 @@ int main(void)
     tcase_add_loop_test(rules, rule_case, 0, (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(rules, spec_good_examples);
     tcase_add_test(rules, c_built_with_holes);
+    tcase_add_loop_test(rules, fixture_configs, 0, (int)(sizeof(fixtures) / sizeof(fixtures[0])));
     tcase_add_test(rules, process_entry_point);
     tcase_add_test(rules, resources_entry_point);
     tcase_add_test(rules, rules_are_fast);
