@@ -1,18 +1,67 @@
-/* cmd-events.c: `berth events` (stub: the command is not implemented yet). */
+/* cmd-events.c: `berth events [--stats] [--interval 5s] ID`: container
+ * statistics and OOM notifications as JSON lines, in runc's format. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
 #include "commands.h"
+#include "container-cgroup.h"
+
+/* Go durations as runc takes them: "5s", "500ms", "1m", "1.5s". */
+static int parse_duration_ms(const char *s, int *ret)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || v <= 0)
+        return -EINVAL;
+    if (strcmp(end, "ms") == 0)
+        ;
+    else if (strcmp(end, "s") == 0)
+        v *= 1000;
+    else if (strcmp(end, "m") == 0)
+        v *= 60000;
+    else if (strcmp(end, "h") == 0)
+        v *= 3600000;
+    else
+        return -EINVAL;
+    if (v < 1 || v > 86400000)
+        return -EINVAL;
+    *ret = (int)v;
+    return 0;
+}
 
 int cmd_events(struct berth_cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command_find("events");
+    bool stats = false;
+    const char *interval = "5s";
+    const struct cli_opt opts[] = {
+        {"stats", 0, CLI_OPT_BOOL, &stats, NULL, "display the container's stats then exit"},
+        {"interval", 0, CLI_OPT_STRING, &interval, "DURATION",
+         "set the stats collection interval (default: 5s)"},
+    };
     berth_error_t err = NULL;
+    int interval_ms;
     char **args;
     int nargs;
     int r;
 
-    r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
+    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
     if (r != 0)
         return r == 1 ? 0 : r;
-    berth_error_make(&err, 0, "events: not implemented yet");
-    return cli_fail(cli, &err);
+    r = cli_nargs(cmd, nargs, 1, 1);
+    if (r != 0)
+        return r;
+    if (parse_duration_ms(interval, &interval_ms) < 0) {
+        fprintf(stderr, "berth events: invalid --interval `%s` (e.g. 5s, 500ms)\n", interval);
+        return 2;
+    }
+    if (berth_container_events(&cli->ctx, args[0], stats, interval_ms, stdout, &err) < 0)
+        return cli_fail(cli, &err);
+    return 0;
 }

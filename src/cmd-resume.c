@@ -1,6 +1,7 @@
-/* cmd-resume.c: `berth resume` (stub: the command is not implemented yet). */
+/* cmd-resume.c: `berth resume ID`: resumes the processes of a paused container. */
 #include "cli.h"
 #include "commands.h"
+#include "container-cgroup.h"
 
 int cmd_resume(struct berth_cli *cli, int argc, char **argv)
 {
@@ -13,6 +14,10 @@ int cmd_resume(struct berth_cli *cli, int argc, char **argv)
     r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
     if (r != 0)
         return r == 1 ? 0 : r;
-    berth_error_make(&err, 0, "resume: not implemented yet");
-    return cli_fail(cli, &err);
+    r = cli_nargs(cmd, nargs, 1, 1);
+    if (r != 0)
+        return r;
+    if (berth_container_resume(&cli->ctx, args[0], &err) < 0)
+        return cli_fail(cli, &err);
+    return 0;
 }

@@ -1008,6 +1008,20 @@ int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct 
     return 0;
 }
 
+bool berth_cgroup_state_frozen(const char *state_text)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    berth_error_t err = NULL;
+    bool frozen = false;
+
+    if (berth_cgroup_load(NULL, state_text, &cg, &err) < 0 ||
+        berth_cgroup_is_frozen(cg, &frozen, &err) < 0) {
+        berth_error_release(&err);
+        return false;
+    }
+    return frozen;
+}
+
 /* ---- statistics --------------------------------------------------------- */
 
 int berth_cgroup_stats(struct berth_cgroup *cg, struct berth_cgroup_stats *st, berth_error_t *err)

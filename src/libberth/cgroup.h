@@ -126,6 +126,10 @@ char *berth_cgroup_serialize(const struct berth_cgroup *cg);
 int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct berth_cgroup **ret,
                       berth_error_t *err);
 
+/* True when the cgroup recorded in a state's text is frozen (or being
+ * frozen); false when it cannot be read. For the status derivation. */
+bool berth_cgroup_state_frozen(const char *state_text);
+
 /* The container's path as given/resolved, e.g. "/berth/ID" (for state). */
 const char *berth_cgroup_path(const struct berth_cgroup *cg);
 

@@ -95,6 +95,8 @@ static void gen_private(yajl_gen g, yajl_gen_status *st, const struct berth_cont
         gen_annotations(g, st, s);
     if (s->cgroup_path)
         gen_str(g, st, "cgroupPath", s->cgroup_path);
+    if (s->cgroup_state)
+        gen_str(g, st, "cgroupState", s->cgroup_state);
     gen_bool(g, st, "createdStatus", s->created_status);
 }
 
@@ -306,6 +308,7 @@ static int decode_fields(yajl_val root, struct berth_container_state *s, berth_e
         (r = dup_string(root, "created", &s->created, err)) < 0 ||
         (r = dup_string(root, "owner", &s->owner, err)) < 0 ||
         (r = dup_string(root, "cgroupPath", &s->cgroup_path, err)) < 0 ||
+        (r = dup_string(root, "cgroupState", &s->cgroup_state, err)) < 0 ||
         (r = get_int(root, "pid", &pid, err)) < 0 ||
         (r = get_int(root, "startTime", &start_time, err)) < 0 ||
         (r = decode_annotations(root, s, err)) < 0)

@@ -43,6 +43,7 @@ void berth_container_state_free(struct berth_container_state *s)
     free(s->created);
     free(s->owner);
     free(s->cgroup_path);
+    free(s->cgroup_state);
     for (size_t i = 0; i < s->annotations_len; i++) {
         free(s->annotations[i].key);
         free(s->annotations[i].value);

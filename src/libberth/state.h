@@ -42,6 +42,8 @@ struct berth_container_state {
     char *created;       /* RFC3339 with nanoseconds, UTC */
     char *owner;         /* user name (or uid) of the creator */
     char *cgroup_path;   /* as resolved at create, may be NULL */
+    char *cgroup_state;  /* berth_cgroup_serialize() text: the directories and
+                            which of them berth created; NULL = no cgroup */
     bool created_status; /* init is still waiting on exec.fifo */
     struct berth_annotation *annotations;
     size_t annotations_len;

@@ -6,7 +6,7 @@
  *   init gone, a zombie, or its pid reused     -> stopped
  *   exec.fifo still present                    -> created
  *   otherwise                                  -> running
- * (paused will come with the cgroup freezer.)
+ *   its cgroup frozen                          -> paused
  */
 #include "status.h"
 
@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 
 const char *berth_status_name(enum berth_status s)
@@ -110,6 +111,9 @@ enum berth_status berth_state_status(int dirfd, const struct berth_container_sta
         return BERTH_STATUS_STOPPED;
     /* Checked after liveness: an init that died before start leaves the
      * fifo behind but is stopped, not created. */
+    /* A frozen cgroup (pause) is "paused" whether created or running. */
+    if (s->cgroup_state && berth_cgroup_state_frozen(s->cgroup_state))
+        return BERTH_STATUS_PAUSED;
     if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         return BERTH_STATUS_CREATED;
     return BERTH_STATUS_RUNNING;
