@@ -847,11 +847,14 @@ END_TEST
 
 /* ---- host checks and the bundle entry points ---------------------------------- */
 
-static char tmpdir[64];
+/* main() makes test_root and removes it after all tests, so that even a
+ * failing test (whose forked process ends early) leaves nothing behind. */
+static char test_root[64];
+static char tmpdir[96];
 
 static void make_tmp(void)
 {
-    (void)snprintf(tmpdir, sizeof(tmpdir), "/tmp/berth-test-validate.XXXXXX");
+    (void)snprintf(tmpdir, sizeof(tmpdir), "%s/bundle.XXXXXX", test_root);
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
@@ -1158,11 +1161,23 @@ int main(void)
     tcase_add_test(host, bundle_good_examples);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, host);
+    (void)snprintf(test_root, sizeof(test_root), "%s/berth-test-validate.XXXXXX",
+                   getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(test_root)) {
+        perror("mkdtemp");
+        return EXIT_FAILURE;
+    }
     sr = srunner_create(s);
     if (getenv("CK_FORK") == NULL)
         srunner_set_fork_status(sr, CK_FORK);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
+    {
+        char cmd[128];
+        (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", test_root);
+        if (system(cmd) != 0)
+            fprintf(stderr, "cannot remove %s\n", test_root);
+    }
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
