@@ -569,7 +569,8 @@ for s in scopes:
 # (or was, when teardown read it) in the state root.
 ids = set()
 try:
-    ids.update(n for n in os.listdir(root) if not n.startswith("."))
+    ids.update(n for n in os.listdir(root)
+               if not n.startswith(".") and os.path.isdir(os.path.join(root, n)))
 except OSError:
     pass
 try:
@@ -578,8 +579,11 @@ except OSError:
     pass
 for dirpath, dirs, files in os.walk("/sys/fs/cgroup"):
     for name in dirs:
-        if prefix in name or name in ids:
-            out.append("cgroup " + os.path.join(dirpath, name))
+        path = os.path.join(dirpath, name)
+        # A matching cgroup and everything below it (sub-cgroups made by
+        # the runtime or the container must go too).
+        if prefix in path or any(part in ids for part in path.split("/")):
+            out.append("cgroup " + path)
 
 for line in sorted(set(out)):
     print(line)
@@ -662,7 +666,15 @@ _lib_teardown() {
         mount) _lib_leak "mount $a ($b from $c) left behind" ;;
         state) _lib_leak "state entry $BERTH_ROOT/$a left behind" ;;
         fifo) _lib_leak "fifo $a left behind" ;;
-        cgroup) _lib_leak "cgroup $a left behind" ;;
+        cgroup)
+            if [[ "$a" == *"$ID_PREFIX"* ]]; then
+                _lib_leak "cgroup $a left behind"
+            else
+                # Named like an id the script chose itself: it might belong
+                # to someone else, so it is reported but not removed.
+                _lib_leak "cgroup $a left behind (not removed: use new_id for ids)"
+            fi
+            ;;
         esac
     done <<<"$scan"
     if [ "$_lib_leaks" -gt 0 ]; then
@@ -671,7 +683,7 @@ _lib_teardown() {
         awk '$1 == "mount" { print $2 }' <<<"$scan" | sort -r | while read -r a; do
             umount "$a" 2>/dev/null || umount -l "$a" 2>/dev/null
         done
-        awk '$1 == "cgroup" { print $2 }' <<<"$scan" | sort -r | while read -r a; do
+        awk -v p="$ID_PREFIX" '$1 == "cgroup" && index($2, p) { print $2 }' <<<"$scan" | sort -r | while read -r a; do
             rmdir "$a" 2>/dev/null
         done
     fi
