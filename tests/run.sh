@@ -8,7 +8,8 @@
 #   unit         make check in DIR (check-based tests/unit)
 #   format       make check-format (when clang-format is installed)
 #   sanitizers   a second tree DIR-san with --enable-sanitizers: make check
-#                under ASan+UBSan; any sanitizer report fails the step
+#                under ASan+UBSan (check timeouts x3); any sanitizer report
+#                fails the step
 #   fuzz         tests/fuzz/run-fuzz.sh 60 (when that script exists), in DIR-fuzz
 #   integration  tests/integration/run-integration.sh against DIR/berth
 #                (as root only: the scripts create containers)
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --builddir) builddir=$2; shift ;;
     --builddir=*) builddir=${1#--builddir=} ;;
     -v|--verbose) verbose=1 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "tests/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -227,6 +228,7 @@ step_sanitizers() {
     fi
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-3} \
         run_make_check "$sanbuilddir" "unit (sanitizers)" "$logdir/unit-san.log"
 }
 
