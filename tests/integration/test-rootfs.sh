@@ -237,6 +237,36 @@ assert_eq "$(kv stat.type) $(kv stat.major):$(kv stat.minor)" "chr 1:3" \
 assert_eq "$(fstype "$(mount_line /dev/null)")" devtmpfs "user namespace: devices are bind mounts"
 assert_eq "$(kv ro)" 1 "user namespace: root.readonly works (locked flags kept)"
 
+# ------------------------------------------- real containers: berth run
+# The same checks through the real create path once `berth run` works; until
+# then they are skipped with the reason.
+BR=$(make_bundle) || bail_out "cannot make a bundle"
+update_config "$BR" '
+c["root"]["readonly"] = True
+c["process"]["args"] = ["/bin/checker", "pid", "mounts", "ro", "/", "stat", "/dev/null", "stat", "/dev/ptmx", "ro", "/proc/sys/kernel/hostname"]
+'
+rid=$(new_id)
+BERTH_TEST_TIMEOUT=30 run_cmd berth run -b "$BR" "$rid"
+if [ "$status" = 0 ] && [ "$(kv pid)" = 1 ]; then
+    assert_eq "$(fstype "$(mount_line /proc)")" proc "berth run: proc at /proc"
+    assert_eq "$(fstype "$(mount_line /dev)")" tmpfs "berth run: /dev is a tmpfs"
+    assert_eq "$(fstype "$(mount_line /dev/pts)")" devpts "berth run: /dev/pts is devpts"
+    assert_eq "$(kv stat.type) $(kv stat.major):$(kv stat.minor)" "chr 1:3" "berth run: /dev/null"
+    assert_eq "$(kv stat.link)" pts/ptmx "berth run: /dev/ptmx -> pts/ptmx"
+    assert_eq "$(printf '%s\n' "$output" | grep '^ro=' | tr '\n' ' ')" "ro=1 ro=1 " \
+        "berth run: root.readonly and readonlyPaths are EROFS"
+    BERTH_TEST_TIMEOUT=10 run_cmd berth delete -f "$rid"
+else
+    skip "berth run does not work yet (status $status: $(head -c 200 <<<"$stderr"))" 6
+    # A half-working run may leave its container behind: remove it by hand
+    # (its init by the pid berth recorded, then the state dir).
+    pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' \
+        "$BERTH_ROOT/$rid/state.json" 2>/dev/null)
+    if [ -n "$pid" ] && [ "$pid" -gt 1 ]; then kill -9 "$pid" 2>/dev/null; fi
+    BERTH_TEST_TIMEOUT=5 run_cmd berth delete -f "$rid"
+    rm -rf "${BERTH_ROOT:?}/$rid"
+fi
+
 # ------------------------------------------------------------- no leaks
 host_mounts >"$TEST_TMP/mounts.after"
 run_cmd diff "$TEST_TMP/mounts.before" "$TEST_TMP/mounts.after"
