@@ -14,7 +14,7 @@
 typedef struct berth_error_s {
     int status; /* errno of the root cause, 0 when none applies */
     char *msg;
-} *berth_error_t;
+} * berth_error_t;
 
 /* Sets *err to "<fmt>: strerror(errnum)" (or just <fmt> when errnum is 0)
  * and returns -errnum (-EINVAL when errnum is 0). */
@@ -26,7 +26,8 @@ int berth_error_make(berth_error_t *err, int errnum, const char *fmt, ...)
 
 /* Prefixes the message of an already set *err with "<fmt>: "; returns the
  * negative status. Used at module boundaries to add context. */
-int berth_error_wrap(berth_error_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int berth_error_wrap(berth_error_t *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Returns the negative return value matching *err. */
 int berth_error_ret(const berth_error_t *err);
