@@ -96,8 +96,10 @@ static int load(const struct berth_context *ctx, const char *id, bool lock, stru
     r = berth_state_read(l->dirfd, &l->state, err);
     if (r == -ENOENT) {
         berth_error_release(err);
-        /* Deleted while we opened or waited for the lock. */
-        if (!dir_still_named(ctx->root, id, l->dirfd))
+        /* Deleted while we opened or waited for the lock; or a directory
+         * berth did not make (create makes the lock file first thing). */
+        if (!dir_still_named(ctx->root, id, l->dirfd) ||
+            faccessat(l->dirfd, "lock", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
             return berth_state_error_not_exist(err, id);
         r = synthesize_creating(id, &l->state, err);
     }

@@ -21,6 +21,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -174,9 +175,36 @@ int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
     return fd;
 }
 
+/* flock(LOCK_EX), but never a hang: engines run berth with their own
+ * timeouts and a stuck command is the worst way to fail. The holder is
+ * normally another berth command that finishes in seconds; a lock still
+ * held after BERTH_LOCK_TIMEOUT_MS means it leaked into a long-lived
+ * process (e.g. an init that did not close it). */
+static int lock_bounded(int fd, berth_error_t *err)
+{
+    struct timespec delay = {0, 1000000}; /* 1 ms, doubling up to 100 ms */
+    long waited_ms = 0;
+
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return 0;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return berth_error_errno(err, "flock lock file");
+        if (waited_ms >= BERTH_LOCK_TIMEOUT_MS)
+            return berth_error_make(err, ETIMEDOUT,
+                                    "container is locked by another process for over %d s",
+                                    BERTH_LOCK_TIMEOUT_MS / 1000);
+        (void)nanosleep(&delay, NULL);
+        waited_ms += delay.tv_nsec / 1000000;
+        if (delay.tv_nsec < 100000000)
+            delay.tv_nsec *= 2;
+    }
+}
+
 int berth_state_lock(int dirfd, berth_error_t *err)
 {
     _cleanup_close_ int fd = -1;
+    int r;
 
     /* No O_CREAT: after a delete unlinked it, a late opener must fail
      * rather than lock a fresh file in a dying directory. */
@@ -185,9 +213,9 @@ int berth_state_lock(int dirfd, berth_error_t *err)
         return berth_error_make(err, ENOENT, "container does not exist (no lock file)");
     if (fd < 0)
         return berth_error_errno(err, "open lock file");
-    while (flock(fd, LOCK_EX) < 0)
-        if (errno != EINTR)
-            return berth_error_errno(err, "flock lock file");
+    r = lock_bounded(fd, err);
+    if (r < 0)
+        return r;
     return TAKE_FD(fd);
 }
 

@@ -70,7 +70,16 @@ int berth_state_error_not_exist(berth_error_t *err, const char *id);
 /* flock(LOCK_EX) on <dir>/lock; returns the lock fd (close to release).
  * Never creates the lock file (berth_state_dir_create does): -ENOENT when
  * the container was deleted. After it returns, a state.json that is gone
- * means the container was deleted while we waited. */
+ * means the container was deleted while we waited. Waits at most
+ * BERTH_LOCK_TIMEOUT_MS, then fails with -ETIMEDOUT.
+ *
+ * The lock belongs to the open file, not the process: a child forked
+ * while the fd is open holds the lock too, until it closes the fd or execs
+ * (the fd is O_CLOEXEC). So create MUST close the lock fd (and the state
+ * dir fd) in the init right after clone, before it blocks on exec.fifo;
+ * otherwise `start` waits for a lock the init holds, and the init waits
+ * for `start`. */
+#define BERTH_LOCK_TIMEOUT_MS 30000
 int berth_state_lock(int dirfd, berth_error_t *err);
 
 /* True when the directory of dirfd has been removed (link count 0). */
