@@ -20,3 +20,4 @@ include src/libberth/validate.mk
 include src/libberth/cli-support.mk
 include src/libberth/seccomp.mk
 include src/libberth/cgroup.mk
+include src/libberth/hooks-terminal.mk

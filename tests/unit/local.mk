@@ -63,3 +63,14 @@ tests_unit_test_cgroup_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_cgroup_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_cgroup_LDADD = src/libberth/libberth.la $(CHECK_LIBS) -lm
 endif
+
+# hooks and terminal: running hook programs (stdin state, args/env, order,
+# failures, timeouts), pty allocation, fd passing, init-side pty setup.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test-hooks
+TESTS += tests/unit/test-hooks
+tests_unit_test_hooks_SOURCES = tests/unit/test-hooks.c
+tests_unit_test_hooks_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_hooks_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_hooks_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
+endif
