@@ -158,13 +158,25 @@ static const struct {
     {"/proc/self/fd/2", "stderr"},
 };
 
+/* runtime-linux.md: the links are made "if the source file exists after
+ * processing mounts", i.e. when the container has a procfs at /proc. */
+static bool have_proc_fd(int rootfd)
+{
+    _cleanup_error_ berth_error_t ign = NULL;
+    int fd = berth_path_open_in_root(rootfd, "/proc/self/fd", O_PATH, &ign);
+
+    safe_close(fd);
+    return fd >= 0;
+}
+
 int berth_dev_symlinks(int rootfd, berth_error_t *err)
 {
     _cleanup_close_ int dev = berth_path_mkdir_in_root(rootfd, "/dev", 0755, err);
+    bool links = have_proc_fd(rootfd);
 
     if (dev < 0)
         return dev;
-    for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+    for (size_t i = 0; links && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
         if (symlinkat(dev_links[i].target, dev, dev_links[i].name) < 0 && errno != EEXIST)
             return berth_error_errno(err, "symlink /dev/%s", dev_links[i].name);
     /* config-linux.md "Default Devices": /dev/ptmx is a symlink to the
