@@ -38,9 +38,15 @@ static size_t unescape(const char *in, char *out)
         }
         in++;
         switch (*in) {
-        case 'n': out[n++] = '\n'; break;
-        case 'r': out[n++] = '\r'; break;
-        case 't': out[n++] = '\t'; break;
+        case 'n':
+            out[n++] = '\n';
+            break;
+        case 'r':
+            out[n++] = '\r';
+            break;
+        case 't':
+            out[n++] = '\t';
+            break;
         case '0': {
             int v = 0, k = 0;
             while (k < 3 && in[1] >= '0' && in[1] <= '7')
@@ -48,7 +54,8 @@ static size_t unescape(const char *in, char *out)
             out[n++] = (char)v;
             break;
         }
-        default: out[n++] = *in;
+        default:
+            out[n++] = *in;
         }
     }
     return n;
