@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "copy-tree.h"
 #include "mount-cgroup.h"
 #include "mount-flags.h"
 #include "mount.h"
@@ -129,18 +130,22 @@ static int apply_bind(int rootfd, const struct berth_mount_step *s, berth_error_
     return 0;
 }
 
-/* After mount(2) the fd of the mount point still names the covered
- * directory; re-resolve the destination to reach the new mount's root. */
-static int fs_post_attrs(int rootfd, const struct berth_mount_step *s, berth_error_t *err)
+/* After mount(2) the fd of the mount point (`covered`) still names the
+ * covered directory; re-resolve the destination to reach the new mount's
+ * root. */
+static int fs_post_mount(int rootfd, int covered, const struct berth_mount_step *s,
+                         berth_error_t *err)
 {
     _cleanup_close_ int fd = -1;
     int r = 0;
 
-    if (!s->propagation && !s->rattr_set && !s->rattr_clr)
+    if (!s->propagation && !s->rattr_set && !s->rattr_clr && !s->copyup)
         return 0;
     fd = berth_path_open_in_root(rootfd, s->destination, O_PATH, err);
     if (fd < 0)
         return fd;
+    if (s->copyup && (r = berth_copy_tree(covered, fd, err)) < 0)
+        return r;
     if (s->rattr_set || s->rattr_clr)
         r = berth_mount_setattr_fd(fd, true, s->rattr_set, s->rattr_clr, 0, err);
     if (r == 0 && s->propagation)
@@ -163,7 +168,7 @@ static int apply_fs(int rootfd, const struct berth_mount_step *s, berth_error_t 
     r = berth_mount_fs_fd(source, dest, s->type, s->flags, s->data, err);
     if (r < 0)
         return r;
-    return fs_post_attrs(rootfd, s, err);
+    return fs_post_mount(rootfd, dest, s, err);
 }
 
 int berth_mount_apply(int rootfd, const struct berth_mount_step *s,

@@ -96,7 +96,7 @@ static const struct berth_mount_opt opts[] = {
     RATIME("rnorelatime", MOUNT_ATTR_STRICTATIME),
     RATIME("rstrictatime", MOUNT_ATTR_STRICTATIME),
     RATIME("rnostrictatime", MOUNT_ATTR_RELATIME),
-    {"tmpcopyup", BERTH_MOPT_UNSUPPORTED, false, 0, 0, 0},
+    {"tmpcopyup", BERTH_MOPT_COPYUP, false, 0, 0, 0},
     {"idmap", BERTH_MOPT_UNSUPPORTED, false, 0, 0, 0},
     {"ridmap", BERTH_MOPT_UNSUPPORTED, false, 0, 0, 0},
 };

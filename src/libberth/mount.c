@@ -78,6 +78,9 @@ int berth_mount_parse_options(char *const *options, size_t n, const char *what,
             break;
         case BERTH_MOPT_IGNORE:
             break;
+        case BERTH_MOPT_COPYUP:
+            step->copyup = true;
+            break;
         case BERTH_MOPT_UNSUPPORTED:
             return berth_error_make(err, EOPNOTSUPP, "%s: mount option %s: not supported yet", what,
                                     o->name);
@@ -161,6 +164,10 @@ static int plan_step(const oci_mount *m, size_t index, const struct berth_mount_
     }
     if (step->kind == BERTH_MOUNT_BIND)
         return bind_source(m->source, env, what, &step->source, err);
+    /* config.md: tmpcopyup copies "to a tmpfs"; nothing else makes sense. */
+    if (step->copyup &&
+        (step->kind != BERTH_MOUNT_FS || !step->type || strcmp(step->type, "tmpfs") != 0))
+        return berth_error_make(err, 0, "%s: mount option tmpcopyup needs a tmpfs mount", what);
     if (step->type && (strcmp(step->type, "cgroup") == 0 || strcmp(step->type, "cgroup2") == 0))
         step->kind = BERTH_MOUNT_CGROUP;
     if (m->source && !(step->source = strdup(m->source)))

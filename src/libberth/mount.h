@@ -33,7 +33,8 @@ struct berth_mount_step {
     bool recursive;            /* rbind */
     uint64_t rattr_set;        /* mount_setattr(AT_RECURSIVE) attributes (rro, rnosuid, ...) */
     uint64_t rattr_clr;
-    char *data; /* filesystem-specific options joined by ',', NULL if none */
+    char *data;  /* filesystem-specific options joined by ',', NULL if none */
+    bool copyup; /* tmpcopyup: fill the new tmpfs with what it covers */
 };
 
 struct berth_mount_plan {

@@ -10,5 +10,7 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/mount-flags.c \
 	src/libberth/dev.h \
 	src/libberth/dev.c \
+	src/libberth/copy-tree.h \
+	src/libberth/copy-tree.c \
 	src/libberth/path-util.h \
 	src/libberth/path-util.c

@@ -46,7 +46,8 @@ START_TEST(test_option_table)
     ck_assert_int_eq(berth_mount_opt_find("rslave")->kind, BERTH_MOPT_PROPAGATION);
     ck_assert_uint_eq(berth_mount_opt_find("rslave")->flag, MS_SLAVE | MS_REC);
     ck_assert_int_eq(berth_mount_opt_find("rro")->kind, BERTH_MOPT_RECURSIVE);
-    ck_assert_int_eq(berth_mount_opt_find("tmpcopyup")->kind, BERTH_MOPT_UNSUPPORTED);
+    ck_assert_int_eq(berth_mount_opt_find("tmpcopyup")->kind, BERTH_MOPT_COPYUP);
+    ck_assert_int_eq(berth_mount_opt_find("idmap")->kind, BERTH_MOPT_UNSUPPORTED);
     ck_assert_ptr_null(berth_mount_opt_find("size=64k"));
     ck_assert_ptr_null(berth_mount_opt_find("RO"));
     /* every MUST option of config.md "Linux mount options" is known */
