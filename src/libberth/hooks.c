@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "state.h"
 
 #define OUTPUT_TAIL 512        /* bytes of hook output kept for the message */
 #define STATE_MAX   (1U << 20) /* pipe-max-size default: 1 MiB */
@@ -205,10 +206,9 @@ static int make_stdin(const char *state, size_t len, int *ret_read, berth_error_
 
 /* In the forked child: never returns. Reports an exec failure's errno
  * through errfd (close-on-exec, so a successful exec closes it silently). */
-static _Noreturn void hook_child(const oci_hook *h, int in, int out, int errfd)
+static _Noreturn void hook_child(const char *path, char **argv, char **envp, int in, int out,
+                                 int errfd)
 {
-    char *default_argv[] = {h->path, NULL};
-    char *empty_env[] = {NULL};
     sigset_t none;
     int e;
 
@@ -234,10 +234,7 @@ static _Noreturn void hook_child(const oci_hook *h, int in, int out, int errfd)
     if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
         (void)syscall(SYS_close_range, 4, ~0U, CLOSE_RANGE_CLOEXEC);
 
-    /* config.md "POSIX-platform Hooks": args and env with execv semantics;
-     * absent args mean argv = {path} (as Go's exec.Cmd, i.e. runc), absent
-     * env the empty environment. */
-    execve(h->path, h->args_len ? h->args : default_argv, h->env_len ? h->env : empty_env);
+    execve(path, argv, envp);
 fail:
     e = errno;
     if (write(errfd, &e, sizeof(e)) < 0) {
@@ -254,10 +251,33 @@ struct hook_run {
     struct capture cap;
 };
 
+/* A NULL-terminated copy of the pointers (parsed arrays carry a length,
+ * execve wants the terminator); built before fork, the strings are shared. */
+static char **strv_view(char **v, size_t n, const char *first_default)
+{
+    char **out = calloc(n + 2, sizeof(char *));
+
+    if (!out)
+        return NULL;
+    if (n == 0 && first_default)
+        out[0] = (char *)first_default;
+    for (size_t i = 0; i < n; i++)
+        out[i] = v[i];
+    return out;
+}
+
 static int hook_spawn(const oci_hook *h, int in, struct hook_run *r, berth_error_t *err)
 {
     _cleanup_close_ int out_w = -1, err_w = -1;
+    /* config.md "POSIX-platform Hooks": args and env with execv semantics;
+     * absent args mean argv = {path} (as Go's exec.Cmd, i.e. runc), absent
+     * env the empty environment. */
+    _cleanup_free_ char **argv = strv_view(h->args, h->args_len, h->path);
+    _cleanup_free_ char **envp = strv_view(h->env, h->env_len, NULL);
     int fds[2];
+
+    if (!argv || !envp)
+        return berth_error_make(err, ENOMEM, "hook arguments");
 
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
         return berth_error_errno(err, "pipe");
@@ -273,7 +293,7 @@ static int hook_spawn(const oci_hook *h, int in, struct hook_run *r, berth_error
     if (r->pid < 0)
         return berth_error_errno(err, "fork");
     if (r->pid == 0)
-        hook_child(h, in, out_w, err_w);
+        hook_child(h->path, argv, envp, in, out_w, err_w);
     r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
     if (r->pidfd < 0) {
         int e = errno;
@@ -450,4 +470,62 @@ void berth_hooks_run_warn(const struct berth_context *ctx, const oci_hook *hooks
             berth_warn(ctx, "%s", err->msg);
         berth_error_release(&err);
     }
+}
+
+/* ---- lifecycle helpers -------------------------------------------------- */
+
+int berth_hooks_run_create_runtime(const oci_config *c, const char *id, pid_t pid,
+                                   const char *bundle, berth_error_t *err)
+{
+    const oci_string_map *ann = &c->annotations;
+    int r;
+
+    /* config.md "Prestart": "MUST be called before the createRuntime
+     * hooks". */
+    r = berth_hooks_run_kind(c->hooks, BERTH_HOOK_PRESTART, id, pid, bundle, ann, err);
+    if (r < 0)
+        return r;
+    return berth_hooks_run_kind(c->hooks, BERTH_HOOK_CREATE_RUNTIME, id, pid, bundle, ann, err);
+}
+
+int berth_hooks_load_config(int dirfd, oci_config **ret, berth_error_t *err)
+{
+    _cleanup_free_ char *buf = NULL;
+    struct oci_diags diags = {0};
+    char msg[256];
+    oci_config *c;
+    int r;
+
+    r = berth_state_read_file(dirfd, "config.json", &buf, err);
+    if (r < 0)
+        return r;
+    c = oci_parse(&oci_config_desc, buf, strlen(buf), &diags);
+    if (!c) {
+        const char *why = oci_diags_first_error(&diags, msg, sizeof(msg));
+        r = berth_error_make(err, EINVAL, "config.json copy: %s", why ? why : "invalid");
+        oci_diags_clear(&diags);
+        return r;
+    }
+    oci_diags_clear(&diags);
+    *ret = c;
+    return 0;
+}
+
+void berth_hooks_run_poststop(const struct berth_context *ctx, const oci_config *c, const char *id,
+                              pid_t pid, const char *bundle)
+{
+    _cleanup_free_ char *json = NULL;
+    const oci_hook *list;
+    size_t n = berth_hooks_get(c ? c->hooks : NULL, BERTH_HOOK_POSTSTOP, &list), len = 0;
+    berth_error_t err = NULL;
+
+    if (n == 0)
+        return;
+    if (berth_hook_state_json(id, berth_hook_kind_status(BERTH_HOOK_POSTSTOP), pid, bundle,
+                              &c->annotations, &json, &len, &err) < 0) {
+        berth_warn(ctx, "poststop hooks of %s: %s", id, err->msg);
+        berth_error_release(&err);
+        return;
+    }
+    berth_hooks_run_warn(ctx, list, n, berth_hook_kind_name(BERTH_HOOK_POSTSTOP), json, len);
 }

@@ -89,4 +89,21 @@ int berth_hooks_run_kind(const oci_hooks *hooks, enum berth_hook_kind kind, cons
 void berth_hooks_run_warn(const struct berth_context *ctx, const oci_hook *hooks, size_t n,
                           const char *which, const char *state, size_t len);
 
+/* ---- lifecycle helpers: one call per place in create/start/delete ---- */
+
+/* runtime.md steps 3 and 4, in the `berth create` parent once the init's
+ * namespaces and mounts exist: prestart, then createRuntime, with the
+ * init's host pid. */
+int berth_hooks_run_create_runtime(const oci_config *c, const char *id, pid_t pid,
+                                   const char *bundle, berth_error_t *err);
+
+/* Parses the config.json copy of a state dir (for start and delete, which
+ * have no bundle config in memory). */
+int berth_hooks_load_config(int dirfd, oci_config **ret, berth_error_t *err);
+
+/* runtime.md step 13: poststop hooks, failures are warnings. pid may be 0
+ * (the state of a stopped container needs none). */
+void berth_hooks_run_poststop(const struct berth_context *ctx, const oci_config *c, const char *id,
+                              pid_t pid, const char *bundle);
+
 #endif

@@ -75,7 +75,8 @@ static void write_file(const char *path, const char *text, mode_t mode)
 /* A hook running `sh -c SCRIPT` with argv[0] = "hookname". */
 static oci_hook sh_hook(const char *script)
 {
-    char **args = calloc(4, sizeof(char *));
+    /* exactly args_len entries, no NULL terminator: like parsed configs */
+    char **args = calloc(3, sizeof(char *));
 
     args[0] = strdup("hookname");
     args[1] = strdup("-c");
@@ -173,9 +174,8 @@ START_TEST(test_stdin_args_env)
         asprintf(&script, "{ cat; echo; echo \"argv0=$0 n=$# a1=$1\"; env; } > %s", out), 0);
     h = sh_hook(script);
     /* extra args after the script become $0.. in sh: "x" is $1 */
-    h.args = realloc(h.args, 5 * sizeof(char *));
+    h.args = realloc(h.args, 4 * sizeof(char *));
     h.args[3] = strdup("x");
-    h.args[4] = NULL;
     h.args_len = 4;
     ck_assert_int_eq(run1(&h, &err), 0);
     ck_assert_ptr_null(err);
@@ -194,7 +194,7 @@ START_TEST(test_stdin_args_env)
     free(script);
     ck_assert_int_ge(asprintf(&script, "env > %s", out), 0);
     h = sh_hook(script);
-    h.env = calloc(3, sizeof(char *));
+    h.env = calloc(2, sizeof(char *));
     h.env[0] = strdup("A=1");
     h.env[1] = strdup("B=two words");
     h.env_len = 2;
@@ -415,6 +415,43 @@ START_TEST(test_big_state)
     got = slurp(out);
     ck_assert_int_eq(atoi(got), 299999);
     hook_free(&h);
+}
+END_TEST
+
+/* start/delete: hooks come from the state dir's config.json copy. */
+START_TEST(test_load_config_poststop)
+{
+    _cleanup_free_ char *cfg = path_in("config.json"), *out = path_in("ps"), *text = NULL,
+                        *got = NULL;
+    struct berth_context ctx = {.warn = collect};
+    berth_error_t err = NULL;
+    oci_config *c = NULL;
+    int dirfd;
+
+    ck_assert_int_ge(asprintf(&text,
+                              "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},"
+                              "\"annotations\":{\"a\":\"b\"},\"hooks\":{\"poststop\":["
+                              "{\"path\":\"/bin/false\"},"
+                              "{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"cat > %s\"]}]}}",
+                              out),
+                     0);
+    write_file(cfg, text, 0600);
+    dirfd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ck_assert_int_eq(berth_hooks_load_config(dirfd, &c, &err), 0);
+    ck_assert_uint_eq(c->hooks->poststop_len, 2);
+    warnings.n = 0;
+    berth_hooks_run_poststop(&ctx, c, "c9", 0, "/bundle");
+    ck_assert_msg(warnings.n == 1, "%d warnings, last: %s", warnings.n, warnings.last);
+    got = slurp(out);
+    ck_assert_str_eq(got, "{\"ociVersion\":\"" OCI_SPEC_VERSION "\",\"id\":\"c9\","
+                          "\"status\":\"stopped\",\"bundle\":\"/bundle\","
+                          "\"annotations\":{\"a\":\"b\"}}");
+    oci_config_free(c);
+    write_file(cfg, "{", 0600);
+    ck_assert_int_lt(berth_hooks_load_config(dirfd, &c, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "config.json copy"));
+    berth_error_release(&err);
+    close(dirfd);
 }
 END_TEST
 
@@ -665,6 +702,7 @@ static Suite *hooks_suite(void)
     tcase_add_test(tc, test_background_child_does_not_block);
     tcase_add_test(tc, test_no_fd_leak);
     tcase_add_test(tc, test_big_state);
+    tcase_add_test(tc, test_load_config_poststop);
     suite_add_tcase(s, tc);
 
     tcase_add_checked_fixture(tt, setup, teardown);
