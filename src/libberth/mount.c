@@ -107,7 +107,26 @@ void berth_mount_env_init(struct berth_mount_env *env, const oci_config *cfg, co
         .netns = has_namespace(cfg, "network"),
         .cgroupns = has_namespace(cfg, "cgroup"),
         .userns = userns,
+        .mount_label = cfg->linux ? cfg->linux->mountLabel : NULL,
     };
+}
+
+/* config-linux.md "Mount Label": new filesystems get the SELinux context;
+ * proc, sysfs and mqueue keep their own labelling (runc does the same). */
+static int add_mount_label(struct berth_mount_step *step, const struct berth_mount_env *env,
+                           berth_error_t *err)
+{
+    static const char *const unlabelled[] = {"proc", "sysfs", "mqueue"};
+    _cleanup_free_ char *opt = NULL;
+
+    if (!env->mount_label || !*env->mount_label || step->kind != BERTH_MOUNT_FS || !step->type)
+        return 0;
+    for (size_t i = 0; i < sizeof(unlabelled) / sizeof(unlabelled[0]); i++)
+        if (strcmp(step->type, unlabelled[i]) == 0)
+            return 0;
+    if (asprintf(&opt, "context=\"%s\"", env->mount_label) < 0)
+        return berth_error_make(err, ENOMEM, "mountLabel");
+    return step_add_data(step, opt, err);
 }
 
 /* Bind sources are absolute or relative to the bundle (config.md "Mounts"). */
@@ -172,7 +191,7 @@ static int plan_step(const oci_mount *m, size_t index, const struct berth_mount_
         step->kind = BERTH_MOUNT_CGROUP;
     if (m->source && !(step->source = strdup(m->source)))
         return berth_error_make(err, ENOMEM, "%s", what);
-    return 0;
+    return add_mount_label(step, env, err);
 }
 
 static void step_free(struct berth_mount_step *s)

@@ -48,6 +48,10 @@ struct berth_mount_env {
     bool netns;         /* the config asks for a network namespace */
     bool cgroupns;      /* the config asks for a cgroup namespace */
     bool userns;        /* running inside a new user namespace */
+    /* linux.mountLabel, only when SELinux is enabled on the host (the
+     * caller clears it otherwise): becomes context="..." in the data of new
+     * filesystems other than proc, sysfs and mqueue, as runc does. */
+    const char *mount_label;
 };
 
 /* Fills env from the config's namespaces. */

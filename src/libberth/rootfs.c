@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,6 +19,10 @@
 #include "mount.h"
 #include "path-util.h"
 #include "rootfs.h"
+
+#ifndef SELINUX_MAGIC
+#define SELINUX_MAGIC 0xf97cff8c
+#endif
 
 int berth_rootfs_resolve_path(const oci_config *cfg, const char *bundle, char **ret,
                               berth_error_t *err)
@@ -76,6 +81,14 @@ static int isolate_root(const struct berth_rootfs *r, berth_error_t *err)
     return 0;
 }
 
+/* selinuxfs mounted: the host runs SELinux (what libselinux checks too). */
+static bool selinux_enabled(void)
+{
+    struct statfs sfs;
+
+    return statfs("/sys/fs/selinux", &sfs) == 0 && sfs.f_type == SELINUX_MAGIC;
+}
+
 static int apply_mounts(int rootfd, const struct berth_rootfs *r, bool *ret_dev_bind,
                         berth_error_t *err)
 {
@@ -85,6 +98,8 @@ static int apply_mounts(int rootfd, const struct berth_rootfs *r, bool *ret_dev_
     int ret = 0;
 
     berth_mount_env_init(&env, r->config, r->bundle, r->userns);
+    if (!selinux_enabled())
+        env.mount_label = NULL;
     ret = berth_mount_plan_build(r->config, &env, &plan, err);
     if (ret < 0)
         return ret;

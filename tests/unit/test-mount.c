@@ -168,16 +168,18 @@ START_TEST(test_plan)
     char *o_bind[] = {"rbind", "ro", NULL};
     char *o_sys[] = {"nosuid", "ro", NULL};
     char *o_cg[] = {"ro", NULL};
+    char *o_tmp[] = {"mode=755", NULL};
     oci_mount mounts[] = {
         mnt("/proc", "proc", "proc", o_proc),
         mnt("/data", NULL, "data", o_bind),
         mnt("/sys", "sysfs", "sysfs", o_sys),
         mnt("/sys/fs/cgroup", "cgroup", "cgroup", o_cg),
         mnt("/etc/hosts", "bind", "/etc/hosts", NULL),
+        mnt("/dev", "tmpfs", "tmpfs", o_tmp),
     };
     oci_namespace ns[] = {{.type = "pid"}, {.type = "mount"}};
     oci_linux linux_ = {.namespaces = ns, .namespaces_len = 2};
-    oci_config cfg = {.mounts = mounts, .mounts_len = 5, .linux = &linux_};
+    oci_config cfg = {.mounts = mounts, .mounts_len = 6, .linux = &linux_};
     struct berth_mount_plan plan = {0};
     struct berth_mount_env env;
     berth_error_t err = NULL;
@@ -185,7 +187,8 @@ START_TEST(test_plan)
     berth_mount_env_init(&env, &cfg, "/bundle", false);
     ck_assert(!env.netns);
     ck_assert_int_eq(berth_mount_plan_build(&cfg, &env, &plan, &err), 0);
-    ck_assert_uint_eq(plan.len, 5);
+    ck_assert_uint_eq(plan.len, 6);
+    ck_assert_str_eq(plan.steps[5].data, "mode=755");
     ck_assert_int_eq(plan.steps[0].kind, BERTH_MOUNT_FS);
     ck_assert_str_eq(plan.steps[0].source, "proc");
     /* config.md "Mounts": bind sources may be relative to the bundle */
@@ -201,6 +204,16 @@ START_TEST(test_plan)
     ck_assert_int_eq(plan.steps[4].kind, BERTH_MOUNT_BIND);
     ck_assert_ptr_eq(berth_mount_plan_find(&plan, "//sys/fs/cgroup/"), &plan.steps[3]);
     ck_assert_ptr_null(berth_mount_plan_find(&plan, "/sys/fs"));
+    berth_mount_plan_free(&plan);
+
+    /* mountLabel goes to the data of new filesystems, not proc or binds */
+    berth_mount_env_init(&env, &cfg, "/bundle", false);
+    env.mount_label = "system_u:object_r:container_file_t:s0:c1,c2";
+    ck_assert_int_eq(berth_mount_plan_build(&cfg, &env, &plan, &err), 0);
+    ck_assert_ptr_null(plan.steps[0].data);
+    ck_assert_ptr_null(plan.steps[1].data);
+    ck_assert_str_eq(plan.steps[5].data,
+                     "mode=755,context=\"system_u:object_r:container_file_t:s0:c1,c2\"");
     berth_mount_plan_free(&plan);
 
     /* with a network namespace sysfs is mounted fresh */
