@@ -28,9 +28,10 @@ struct berth_create_opts {
     const char *console_socket; /* NULL = none */
     bool no_pivot;
     bool no_new_keyring;
-    bool detach;      /* run only */
-    bool keep;        /* run only: do not delete after exit */
-    int preserve_fds; /* extra fds 3..3+N-1 passed through */
+    bool detach;       /* run only */
+    bool keep;         /* run only: do not delete after exit */
+    bool no_subreaper; /* run only: do not become a child subreaper */
+    int preserve_fds;  /* extra fds 3..3+N-1 passed through */
 };
 
 void berth_warn(const struct berth_context *ctx, const char *fmt, ...)

@@ -1,0 +1,42 @@
+/* caps.h: the five capability sets of the container process (config.md
+ * "Linux Process" capabilities), resolved from names in the parent and
+ * applied by the init with libcap / prctl.
+ *
+ * config.md: a capability that cannot be mapped to a kernel value or cannot
+ * be granted MUST be logged as a warning, and create SHOULD NOT fail; so
+ * unknown names, names beyond the running kernel's last capability and
+ * capabilities outside berth's own bounding set are warned about and left
+ * out, while the rest is applied.
+ */
+#ifndef BERTH_CAPS_H
+#define BERTH_CAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "error.h"
+#include "oci-types.h"
+
+struct berth_caps {
+    bool present; /* process.capabilities given; when not, caps are untouched */
+    uint64_t bounding, effective, permitted, inheritable, ambient;
+};
+
+/* Parent side: names -> bit masks, warnings through ctx. */
+void berth_caps_resolve(const struct berth_context *ctx, const oci_capabilities *c,
+                        struct berth_caps *ret);
+
+/* Init side, still with full privileges (PR_CAPBSET_DROP needs
+ * CAP_SETPCAP): drops every capability not in the bounding set and sets
+ * PR_SET_KEEPCAPS so the permitted set survives the switch to a non-root
+ * uid. */
+int berth_caps_prepare(const struct berth_caps *c, berth_error_t *err);
+
+/* Init side, after setresuid: sets effective, permitted and inheritable,
+ * then raises ambient (which needs each cap in permitted AND inheritable,
+ * hence last). Ambient failures are reported through *ret_warning (one
+ * malloc'd text or NULL), not as errors. */
+int berth_caps_apply(const struct berth_caps *c, char **ret_warning, berth_error_t *err);
+
+#endif

@@ -1,0 +1,626 @@
+/* container-create.c: `create` and `run` (runtime.md "Create", "Start").
+ *
+ * create is a short sequence; each step owns one concern and everything it
+ * makes is recorded in struct create_job, whose release undoes it all when
+ * create fails (runtime.md "Errors": the environment MUST be left as if
+ * create was never attempted: no state dir, no fifo, no pid file, no
+ * process; mounts only ever exist in the init's own mount namespace):
+ *
+ *   1. validate the id and the bundle (berth_validate_bundle: schema and
+ *      semantic rules) before any side effect;
+ *   2. plan the launch in memory: namespaces (paths opened and type
+ *      checked), capabilities (names resolved, warnings), passed fds;
+ *   3. state dir (exclusive, locked), config.json copy, exec.fifo;
+ *   4. socketpair + clone3 -> the init (init.c) sets itself up;
+ *   5. serve the init over the sync socket (sync.h) until READY or ERROR;
+ *   6. record pid + start time in state.json, write the pid file.
+ */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "init.h"
+#include "process.h"
+#include "rootfs.h"
+#include "state.h"
+#include "sync.h"
+#include "userns.h"
+#include "validate.h"
+
+/* What create has made so far; released (and on failure undone) at once. */
+struct create_job {
+    const struct berth_context *ctx;
+    const struct berth_create_opts *o;
+    oci_config *config;
+    char *bundle;
+    char *rootfs;
+    char *pid_file; /* absolute */
+    struct berth_launch launch;
+    int dirfd;
+    int lockfd;
+    bool state_dir_made; /* ours to remove on failure */
+    int sync[2];         /* [0] parent end, [1] child end */
+    pid_t child;         /* the clone: init (one stage) or boot (two stages) */
+    int child_pidfd;
+    pid_t init;
+    int init_pidfd;
+    bool done; /* success: keep everything */
+};
+
+#define CREATE_JOB_INIT                                                                            \
+    {                                                                                              \
+        .dirfd = -1, .lockfd = -1, .sync = {-1, -1}, .child_pidfd = -1, .init_pidfd = -1,          \
+        .launch = {.sync_fd = -1, .parent_sync_fd = -1, .fifo_fd = -1, .parent_fds = {-1, -1}},    \
+    }
+
+/* Two-stage failure: the boot child may have sent INIT_PID before it died
+ * and we never read it; the init it forked must not survive us. */
+static void drain_init_pid(struct create_job *j)
+{
+    struct berth_sync_msg m;
+
+    while (j->init == 0 && recv(j->sync[0], &m, sizeof(m), MSG_DONTWAIT) > 0)
+        if (m.type == BERTH_SYNC_INIT_PID)
+            j->init = m.value;
+}
+
+static void undo(struct create_job *j)
+{
+    berth_error_t ignored = NULL;
+
+    if (j->child > 0)
+        berth_process_kill_reap(j->child);
+    if (j->sync[0] >= 0 && j->launch.ns.two_stage)
+        drain_init_pid(j);
+    if (j->init > 0 && j->init != j->child)
+        berth_process_kill_reap(j->init);
+    if (j->state_dir_made)
+        (void)berth_state_dir_remove(j->ctx->root, j->o->id, &ignored);
+    berth_error_release(&ignored);
+}
+
+static void create_job_release(struct create_job *j)
+{
+    if (!j->done)
+        undo(j);
+    berth_ns_plan_release(&j->launch.ns);
+    j->launch.fifo_fd = safe_close(j->launch.fifo_fd);
+    safe_close(j->sync[0]);
+    safe_close(j->sync[1]);
+    safe_close(j->child_pidfd);
+    safe_close(j->init_pidfd);
+    safe_close(j->lockfd);
+    safe_close(j->dirfd);
+    oci_config_free(j->config);
+    free(j->bundle);
+    free(j->rootfs);
+    free(j->pid_file);
+}
+
+/* ---- 1. id and bundle --------------------------------------------------- */
+
+static void log_diag_warnings(const struct berth_context *ctx, const struct oci_diags *d)
+{
+    for (size_t i = 0; i < d->len; i++)
+        if (d->items[i].level == OCI_DIAG_WARNING)
+            berth_warn(ctx, "%s: %s", d->items[i].pointer, d->items[i].message);
+}
+
+static int load_bundle(struct create_job *j, berth_error_t *err)
+{
+    struct oci_diags diags = {0};
+    const char *bundle = j->o->bundle ? j->o->bundle : ".";
+    int r;
+
+    j->bundle = realpath(bundle, NULL);
+    if (!j->bundle)
+        return berth_error_errno(err, "bundle `%s`", bundle);
+    r = berth_validate_bundle(j->bundle, &diags, &j->config, err);
+    log_diag_warnings(j->ctx, &diags);
+    oci_diags_clear(&diags);
+    if (r < 0)
+        return r;
+    /* Consoles come with the next issue; refuse instead of ignoring. */
+    if (j->config->process && j->config->process->terminal)
+        return berth_error_make(err, EOPNOTSUPP, "terminal: not supported yet");
+    return berth_rootfs_resolve_path(j->config, j->bundle, &j->rootfs, err);
+}
+
+/* --pid-file is relative to the cwd of `berth create`, resolved now. */
+static int resolve_pid_file(struct create_job *j, berth_error_t *err)
+{
+    char cwd[PATH_MAX];
+
+    if (!j->o->pid_file)
+        return 0;
+    if (j->o->pid_file[0] == '/')
+        j->pid_file = strdup(j->o->pid_file);
+    else if (getcwd(cwd, sizeof(cwd)) && asprintf(&j->pid_file, "%s/%s", cwd, j->o->pid_file) < 0)
+        j->pid_file = NULL;
+    if (!j->pid_file)
+        return berth_error_errno(err, "pid file `%s`", j->o->pid_file);
+    return 0;
+}
+
+/* ---- 2. launch plan ----------------------------------------------------- */
+
+/* Socket activation, as runc: when berth itself was activated
+ * (LISTEN_PID is ours), its LISTEN_FDS fds 3.. go to the container first,
+ * then the --preserve-fds ones. */
+static int listen_fds(void)
+{
+    const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+    long n;
+
+    if (!fds || !pid || strtol(pid, NULL, 10) != getpid())
+        return 0;
+    n = strtol(fds, NULL, 10);
+    return n > 0 && n < 4096 ? (int)n : 0;
+}
+
+static int plan_launch(struct create_job *j, berth_error_t *err)
+{
+    const oci_config *c = j->config;
+    struct berth_launch *l = &j->launch;
+    int r;
+
+    l->ctx = j->ctx;
+    l->id = j->o->id;
+    l->config = c;
+    l->bundle = j->bundle;
+    l->rootfs = j->rootfs;
+    l->no_pivot = j->o->no_pivot;
+    l->no_new_keyring = j->o->no_new_keyring;
+    r = berth_ns_plan_build(c->linux, &l->ns, err);
+    if (r < 0)
+        return r;
+    /* config.md "Hostname": it is set in the container's UTS namespace. */
+    if ((c->hostname || c->domainname) && !l->ns.uts)
+        return berth_error_make(err, 0,
+                                "unable to set hostname or domainname without a private UTS "
+                                "namespace");
+    berth_caps_resolve(j->ctx, c->process ? c->process->capabilities : NULL, &l->caps);
+    if (j->o->preserve_fds < 0)
+        return berth_error_make(err, EINVAL, "--preserve-fds: must not be negative");
+    l->listen_fds = listen_fds();
+    l->extra_fds = l->listen_fds + j->o->preserve_fds;
+    return 0;
+}
+
+/* ---- 3. state dir ------------------------------------------------------- */
+
+/* The spec: later edits of the bundle's config.json have no effect, and
+ * start/delete read this copy. Emitted from what we parsed, not copied
+ * again from the bundle, so it is exactly what the container got. */
+static int write_config_copy(struct create_job *j, berth_error_t *err)
+{
+    _cleanup_free_ char *json = NULL;
+    _cleanup_close_ int fd = -1;
+    size_t len = 0;
+
+    json = oci_emit(&oci_config_desc, j->config, false, &len);
+    if (!json)
+        return berth_error_make(err, ENOMEM, "serialise config.json");
+    fd =
+        openat(j->dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return berth_error_errno(err, "create state config.json");
+    if (write(fd, json, len) != (ssize_t)len)
+        return berth_error_errno(err, "write state config.json");
+    return 0;
+}
+
+/* exec.fifo as runc: 0622 and owned by the container's root, so the init
+ * can open it for writing whatever user it has become. */
+static int make_exec_fifo(struct create_job *j, berth_error_t *err)
+{
+    const oci_linux *lx = j->config->linux;
+    uid_t uid = 0;
+    gid_t gid = 0;
+
+    if (j->launch.ns.user && lx) {
+        uid = berth_userns_host_id(lx->uidMappings, lx->uidMappings_len, 0);
+        gid = berth_userns_host_id(lx->gidMappings, lx->gidMappings_len, 0);
+    }
+    if (mkfifoat(j->dirfd, "exec.fifo", 0622) < 0)
+        return berth_error_errno(err, "mkfifo exec.fifo");
+    if (fchmodat(j->dirfd, "exec.fifo", 0622, 0) < 0)
+        return berth_error_errno(err, "chmod exec.fifo");
+    if (fchownat(j->dirfd, "exec.fifo", uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+        return berth_error_errno(err, "chown exec.fifo to %u:%u", (unsigned)uid, (unsigned)gid);
+    /* O_PATH: the init reopens it via /proc/self/fd after pivot_root, when
+     * the state dir is no longer reachable by path. */
+    j->launch.fifo_fd = openat(j->dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+    if (j->launch.fifo_fd < 0)
+        return berth_error_errno(err, "open exec.fifo");
+    return 0;
+}
+
+static int make_state_dir(struct create_job *j, berth_error_t *err)
+{
+    int r;
+
+    j->dirfd = berth_state_dir_create(j->ctx->root, j->o->id, err);
+    if (j->dirfd < 0)
+        return j->dirfd;
+    j->state_dir_made = true;
+    /* Held until create returns: start/kill/delete of this id wait. */
+    j->lockfd = berth_state_lock(j->dirfd, err);
+    if (j->lockfd < 0)
+        return j->lockfd;
+    r = write_config_copy(j, err);
+    if (r < 0)
+        return r;
+    return make_exec_fifo(j, err);
+}
+
+/* ---- 4. clone ----------------------------------------------------------- */
+
+static int spawn(struct create_job *j, berth_error_t *err)
+{
+    unsigned long flags;
+    pid_t pid;
+    int r;
+
+    r = berth_sync_pair(j->sync, err);
+    if (r < 0)
+        return r;
+    j->launch.parent_sync_fd = j->sync[0];
+    j->launch.sync_fd = j->sync[1];
+    j->launch.parent_fds[0] = j->dirfd;
+    j->launch.parent_fds[1] = j->lockfd;
+    /* TODO(cgroups): CLONE_INTO_CGROUP, so the init starts in its cgroup. */
+    flags = j->launch.ns.two_stage ? 0 : (unsigned long)j->launch.ns.new_flags;
+    pid = berth_process_clone(flags, &j->child_pidfd, err);
+    if (pid < 0)
+        return berth_error_wrap(err, "start container init");
+    if (pid == 0)
+        berth_init_main(&j->launch); /* never returns */
+    j->child = pid;
+    j->sync[1] = safe_close(j->sync[1]);
+    if (!j->launch.ns.two_stage) {
+        j->init = pid;
+        j->init_pidfd = TAKE_FD(j->child_pidfd);
+    }
+    return 0;
+}
+
+/* ---- 5. serve the child ------------------------------------------------- */
+
+static int child_gone(struct create_job *j, berth_error_t *err)
+{
+    int status = 0;
+    pid_t pid = j->child;
+
+    if (berth_process_wait(pid, &status, err) < 0)
+        return -EPIPE;
+    j->child = 0;
+    if (j->init == pid)
+        j->init = 0;
+    if (WIFSIGNALED(status))
+        return berth_error_make(err, EPIPE, "container init was killed by signal %d during setup",
+                                WTERMSIG(status));
+    return berth_error_make(err, EPIPE, "container init exited with status %d during setup",
+                            WEXITSTATUS(status));
+}
+
+static int map_user_namespace(struct create_job *j, berth_error_t *err)
+{
+    int r = berth_userns_write_maps(j->child, j->config->linux, err);
+
+    if (r < 0)
+        return berth_error_wrap(err, "user namespace");
+    return berth_sync_send(j->sync[0], BERTH_SYNC_USERNS_MAPPED, 0, NULL, err);
+}
+
+static int serve_child(struct create_job *j, berth_error_t *err)
+{
+    bool ready = false;
+
+    while (!ready || j->init == 0) {
+        struct berth_sync_msg m;
+        int r = berth_sync_recv(j->sync[0], &m, err);
+
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return child_gone(j, err);
+        switch (m.type) {
+        case BERTH_SYNC_USERNS_READY:
+            r = map_user_namespace(j, err);
+            break;
+        case BERTH_SYNC_INIT_PID:
+            j->init = m.value;
+            break;
+        case BERTH_SYNC_WARN:
+            berth_warn(j->ctx, "%s", m.text);
+            break;
+        case BERTH_SYNC_ERROR:
+            return berth_sync_error_from(&m, err);
+        case BERTH_SYNC_READY:
+            ready = true;
+            break;
+        default:
+            return berth_error_make(err, EPROTO, "sync: unexpected %s from the container init",
+                                    berth_sync_type_name(m.type));
+        }
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* Two stages: the boot child has done its part and exits by itself. */
+static int finish_two_stage(struct create_job *j, berth_error_t *err)
+{
+    int status, r;
+
+    if (!j->launch.ns.two_stage)
+        return 0;
+    r = berth_process_wait(j->child, &status, err);
+    if (r < 0)
+        return r;
+    j->child = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return berth_error_make(err, EPIPE, "container boot process failed (status %#x)", status);
+    j->init_pidfd = berth_pidfd_open(j->init, err);
+    return j->init_pidfd < 0 ? j->init_pidfd : 0;
+}
+
+/* ---- 6. record ---------------------------------------------------------- */
+
+static char *now_rfc3339(void)
+{
+    struct timespec ts;
+    struct tm tm;
+    char buf[64];
+    char *ret = NULL;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (asprintf(&ret, "%s.%09ldZ", buf, ts.tv_nsec) < 0)
+        return NULL;
+    return ret;
+}
+
+static char *owner_name(void)
+{
+    struct passwd *pw = getpwuid(geteuid());
+    char *ret = NULL;
+
+    if (pw)
+        return strdup(pw->pw_name);
+    if (asprintf(&ret, "%u", (unsigned)geteuid()) < 0)
+        return NULL;
+    return ret;
+}
+
+static int write_state(struct create_job *j, berth_error_t *err)
+{
+    const oci_string_map *a = &j->config->annotations;
+    _cleanup_free_ struct berth_annotation *ann = calloc(a->len + 1, sizeof(*ann));
+    _cleanup_free_ char *created = now_rfc3339(), *owner = owner_name();
+    struct berth_container_state s = {
+        .id = (char *)j->o->id,
+        .bundle = j->bundle,
+        .rootfs = j->rootfs,
+        .pid = j->init,
+        .start_time = berth_proc_start_time(j->init),
+        .created = created,
+        .owner = owner,
+        .created_status = true,
+        .annotations = ann,
+        .annotations_len = a->len,
+    };
+
+    if (!ann || !created || !owner)
+        return berth_error_make(err, ENOMEM, "state of container %s", j->o->id);
+    for (size_t i = 0; i < a->len; i++)
+        ann[i] = (struct berth_annotation){a->keys[i], a->values[i]};
+    return berth_state_write(j->dirfd, &s, err);
+}
+
+/* Atomically: a reader (containerd, conmon) never sees a partial pid. */
+static int write_pid_file(const char *path, pid_t pid, berth_error_t *err)
+{
+    _cleanup_free_ char *tmp = NULL;
+    _cleanup_close_ int fd = -1;
+    char buf[16];
+    int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+    if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+        return berth_error_make(err, ENOMEM, "pid file");
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return berth_error_errno(err, "write pid file `%s`", path);
+    if (fchmod(fd, 0644) < 0 || write(fd, buf, len) != len || rename(tmp, path) < 0) {
+        int r = berth_error_errno(err, "write pid file `%s`", path);
+        (void)unlink(tmp);
+        return r;
+    }
+    return 0;
+}
+
+static int record(struct create_job *j, berth_error_t *err)
+{
+    int r = write_state(j, err);
+
+    if (r < 0)
+        return r;
+    if (j->pid_file)
+        return write_pid_file(j->pid_file, j->init, err);
+    return 0;
+}
+
+/* ---- create ------------------------------------------------------------- */
+
+struct launched {
+    pid_t pid;
+    int pidfd;
+};
+
+static int create_container(const struct berth_context *ctx, const struct berth_create_opts *o,
+                            struct launched *ret, berth_error_t *err)
+{
+    _cleanup_(create_job_release) struct create_job j = CREATE_JOB_INIT;
+    int r;
+
+    j.ctx = ctx;
+    j.o = o;
+    /* 1. */
+    if ((r = berth_id_validate(o->id, err)) < 0 || (r = load_bundle(&j, err)) < 0 ||
+        (r = resolve_pid_file(&j, err)) < 0)
+        return r;
+    /* 2. */
+    if ((r = plan_launch(&j, err)) < 0)
+        return r;
+    /* 3. */
+    if ((r = make_state_dir(&j, err)) < 0)
+        return r;
+    /* 4. TODO(hooks): createRuntime/createContainer via the sync socket. */
+    if ((r = spawn(&j, err)) < 0)
+        return r;
+    /* 5. */
+    if ((r = serve_child(&j, err)) < 0 || (r = finish_two_stage(&j, err)) < 0)
+        return r;
+    /* 6. */
+    if ((r = record(&j, err)) < 0)
+        return r;
+    j.done = true;
+    ret->pid = j.init;
+    ret->pidfd = TAKE_FD(j.init_pidfd);
+    return 0;
+}
+
+int berth_container_create(const struct berth_context *ctx, const struct berth_create_opts *o,
+                           berth_error_t *err)
+{
+    struct launched l;
+    int r = create_container(ctx, o, &l, err);
+
+    if (r < 0)
+        return r;
+    safe_close(l.pidfd);
+    return 0;
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+/* Forwarded to the init while `run` waits (runc forwards all but SIGCHLD,
+ * which we use for reaping). */
+static const int forwarded_signals[] = {
+    SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE,  SIGALRM,
+    SIGTERM, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH,
+};
+
+static void forward_set(sigset_t *set)
+{
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+        sigaddset(set, forwarded_signals[i]);
+    sigaddset(set, SIGCHLD);
+}
+
+/* As subreaper we inherit orphans of the container; reap them, but leave
+ * the init's zombie alone: its status is the result of run. */
+static void reap_orphans(pid_t init)
+{
+    for (;;) {
+        siginfo_t info = {0};
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0 ||
+            info.si_pid == init)
+            return;
+        (void)waitpid(info.si_pid, NULL, WNOHANG);
+    }
+}
+
+static int wait_forwarding(const struct launched *l, const sigset_t *set, int *ret_status,
+                           berth_error_t *err)
+{
+    _cleanup_close_ int sfd = signalfd(-1, set, SFD_CLOEXEC);
+
+    if (sfd < 0)
+        return berth_error_errno(err, "signalfd");
+    for (;;) {
+        struct pollfd pfd[2] = {{.fd = l->pidfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+        struct signalfd_siginfo si;
+
+        if (poll(pfd, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return berth_error_errno(err, "poll");
+        }
+        if (pfd[0].revents)
+            return berth_process_wait(l->pid, ret_status, err);
+        if (read(sfd, &si, sizeof(si)) != sizeof(si))
+            continue;
+        if (si.ssi_signo == SIGCHLD)
+            reap_orphans(l->pid);
+        else
+            (void)syscall(SYS_pidfd_send_signal, l->pidfd, si.ssi_signo, NULL, 0);
+    }
+}
+
+static int start_or_destroy(const struct berth_context *ctx, const struct berth_create_opts *o,
+                            struct launched *l, berth_error_t *err)
+{
+    berth_error_t ignored = NULL;
+    int r = berth_container_start(ctx, o->id, err);
+
+    if (r < 0) {
+        berth_process_kill_reap(l->pid);
+        (void)berth_container_delete(ctx, o->id, true, &ignored);
+        berth_error_release(&ignored);
+    }
+    return r;
+}
+
+int berth_container_run(const struct berth_context *ctx, const struct berth_create_opts *o,
+                        int *ret_status, berth_error_t *err)
+{
+    struct launched l = {.pidfd = -1};
+    sigset_t set, old;
+    int status = 0, r;
+
+    /* Foreground: orphans of a container without its own pid namespace
+     * come to us, and signals are blocked from now on so that none sent
+     * while creating is lost (the init unblocks them for itself). */
+    if (!o->detach && !o->no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        return berth_error_errno(err, "prctl(PR_SET_CHILD_SUBREAPER)");
+    forward_set(&set);
+    if (!o->detach)
+        sigprocmask(SIG_BLOCK, &set, &old);
+    r = create_container(ctx, o, &l, err);
+    if (r >= 0)
+        r = start_or_destroy(ctx, o, &l, err);
+    if (r >= 0 && !o->detach) {
+        r = wait_forwarding(&l, &set, &status, err);
+        if (r >= 0 && !o->keep)
+            r = berth_container_delete(ctx, o->id, false, err);
+    }
+    if (!o->detach)
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    safe_close(l.pidfd);
+    if (r < 0)
+        return r;
+    *ret_status = o->detach ? 0 : berth_process_exit_code(status);
+    return 0;
+}

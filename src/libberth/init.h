@@ -1,0 +1,40 @@
+/* init.h: the container init, i.e. the clone of `berth create` that turns
+ * itself into the container process.
+ *
+ * Everything it needs is prepared by the parent in struct berth_launch
+ * before the clone (config already parsed and validated, namespace files
+ * opened, capability names resolved); after the clone the child owns a
+ * private copy of that memory, so nothing is serialised or re-parsed. */
+#ifndef BERTH_INIT_H
+#define BERTH_INIT_H
+
+#include "caps.h"
+#include "context.h"
+#include "namespaces.h"
+#include "oci-types.h"
+
+struct berth_launch {
+    const struct berth_context *ctx;
+    const char *id;
+    const oci_config *config;
+    const char *bundle; /* absolute */
+    const char *rootfs; /* absolute */
+    bool no_pivot;
+    bool no_new_keyring;
+    struct berth_ns_plan ns;
+    struct berth_caps caps;
+    int listen_fds;     /* LISTEN_FDS passed on (socket activation), else 0 */
+    int extra_fds;      /* listen_fds + preserve_fds: fds 3..3+extra_fds-1 stay open */
+    int sync_fd;        /* child end of the sync socketpair */
+    int parent_sync_fd; /* parent end, closed first thing in the child */
+    /* The parent's own fds (state dir, its flock()ed lock fd: a lock lives
+     * as long as any copy of its fd), closed first thing in the child. */
+    int parent_fds[2];
+    int fifo_fd; /* O_PATH fd of <state>/exec.fifo */
+};
+
+/* Entry point of the clone()d child; never returns. On failure it sends an
+ * ERROR message (errno + text) and exits 1; on success it ends in execve. */
+_Noreturn void berth_init_main(struct berth_launch *l);
+
+#endif

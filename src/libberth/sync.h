@@ -1,0 +1,90 @@
+/* sync.h: the parent <-> container-init protocol of `berth create`.
+ *
+ * berth never re-executes itself: the init is a clone of the `berth create`
+ * process and shares its parsed config (copy-on-write). The only thing the
+ * two sides exchange is a few typed, fixed-size messages over a
+ * SOCK_SEQPACKET socketpair (message boundaries are kept, and the parent sees
+ * EOF as soon as every child copy of the other end is gone, i.e. the child
+ * died). Both ends are O_CLOEXEC, so nothing of it reaches the user process.
+ *
+ * Sequence chart. "boot" exists only on the two-stage path (a namespace is
+ * joined by path, or a time namespace is requested; see namespaces.h); on the
+ * one-stage path the init itself is the clone and the boot column is empty.
+ *
+ *   parent (berth create)            boot (2-stage only)        init
+ *   ---------------------            -------------------        ----
+ *   validate, state dir, exec.fifo
+ *   socketpair, clone3 ------------> setns(paths), user first
+ *                                    [unshare(CLONE_NEWUSER)]
+ *           <--- USERNS_READY ------ (from boot, or from init on 1-stage)
+ *   write /proc/PID/{setgroups,
+ *     uid_map,gid_map}
+ *           ---- USERNS_MAPPED ----> setresuid/gid(0)
+ *                                    unshare(other new ns),
+ *                                    timens offsets, clone ----> (pid 1)
+ *           <--- INIT_PID(pid) ----- _exit(0)
+ *                                                                hostname, keyring,
+ *                                                                rootfs prepare/pivot,
+ *                                                                sysctl, finalize,
+ *                                                                rlimits ... caps,
+ *                                                                cwd, lookup args[0]
+ *           <--- WARN(text) (any number, any time, from either child) --------
+ *           <--- ERROR(errno, text) -------------------------------- on failure,
+ *                                                                then _exit(1)
+ *           <--- READY --------------------------------------------- close sync
+ *   record pid + start time, pid file,                           open exec.fifo
+ *   exit                                                         (blocks until
+ *                                                                `berth start`),
+ *                                                                execve(args)
+ *
+ * Any error on either side aborts create: the parent kills and reaps the
+ * children and removes the state directory, so the host is left as before.
+ */
+#ifndef BERTH_SYNC_H
+#define BERTH_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+enum berth_sync_type {
+    BERTH_SYNC_USERNS_READY = 1, /* child -> parent: write my id maps */
+    BERTH_SYNC_USERNS_MAPPED,    /* parent -> child: maps written */
+    BERTH_SYNC_INIT_PID,         /* boot -> parent: value = init pid (host) */
+    BERTH_SYNC_WARN,             /* child -> parent: text is a warning */
+    BERTH_SYNC_ERROR,            /* child -> parent: value = errno, text */
+    BERTH_SYNC_READY,            /* init -> parent: set up, waiting for start */
+};
+
+#define BERTH_SYNC_TEXT_MAX 1024
+
+struct berth_sync_msg {
+    uint32_t type;                  /* enum berth_sync_type */
+    int32_t value;                  /* errno (ERROR), pid (INIT_PID), else 0 */
+    char text[BERTH_SYNC_TEXT_MAX]; /* NUL-terminated (WARN, ERROR) */
+};
+
+/* A SOCK_SEQPACKET|SOCK_CLOEXEC socketpair: fds[0] parent, fds[1] child. */
+int berth_sync_pair(int fds[2], berth_error_t *err);
+
+/* Sends one message; only the used part of text goes over the wire. */
+int berth_sync_send(int fd, enum berth_sync_type type, int32_t value, const char *text,
+                    berth_error_t *err);
+
+/* Receives one message. Returns 0 on EOF (peer gone), 1 on a message. */
+int berth_sync_recv(int fd, struct berth_sync_msg *msg, berth_error_t *err);
+
+/* Receives one message and fails unless it is of type `want` (an ERROR from
+ * the peer becomes the error). */
+int berth_sync_expect(int fd, enum berth_sync_type want, berth_error_t *err);
+
+/* Child side: sends *err as an ERROR message (best effort). */
+void berth_sync_send_error(int fd, const berth_error_t *err);
+
+/* Turns a received ERROR message into *err, keeping its errno. */
+int berth_sync_error_from(const struct berth_sync_msg *msg, berth_error_t *err);
+
+const char *berth_sync_type_name(uint32_t type);
+
+#endif
