@@ -1,11 +1,13 @@
 #!/bin/bash
 # test-state.sh: start, state, kill, delete and list, end to end.
 #
-# The containers here are fabricated by hand (a state dir with state.json,
-# lock, config.json and exec.fifo, and an "init" we spawn ourselves that
-# does what berth's init does: open exec.fifo for writing, write "0", exec
-# the user program). That tests these verbs on their own, independent of
-# create; test-lifecycle tests run them on real containers.
+# Part 1 fabricates containers by hand (a state dir with state.json, lock,
+# config.json and exec.fifo, and an "init" we spawn ourselves that does
+# what berth's init does: open exec.fifo for writing, write "0", exec the
+# user program). That tests these verbs on their own, independent of
+# create, and reaches cases a real container hardly can (a reused pid, an
+# init that dies before start). Part 2 runs the same verbs on real
+# containers made by `berth create`.
 . "$(dirname "$0")/lib.sh"
 
 require_root
@@ -462,5 +464,129 @@ for i in $(seq 1 20); do
     reap "$pid"
 done
 assert_eq "$bad" "" "20 x start racing delete: delete refused, state intact"
+
+# ================================================= part 2: real containers
+
+# create_real ID BUNDLE: `berth create` with the container's stdout and
+# stderr in $TEST_TMP/ID.out (run_cmd would replace its capture files).
+create_real() {
+    timeout 30 "$BERTH" --root "$BERTH_ROOT" create --bundle "$2" "$1" \
+        </dev/null >"$TEST_TMP/$1.out" 2>&1
+}
+
+bundle=$(make_bundle) || bail_out "cannot make a bundle"
+# Probe: can berth create and start a container that really runs what
+# this part needs?
+set_args "$bundle" /bin/checker signal-wait 1
+probe=$(new_id)
+if ! create_real "$probe" "$bundle" || ! berth start "$probe" >/dev/null 2>&1 ||
+    ! wait_output "$probe" "ready=1"; then
+    skip "real containers: berth create/start cannot run a container here: $(head -c 300 "$TEST_TMP/$probe.out")" 1
+    berth delete --force "$probe" >/dev/null 2>&1
+    done_testing
+    exit 0
+fi
+berth delete --force "$probe" >/dev/null 2>&1
+
+id=$(new_id)
+create_real "$id" "$bundle"
+run_cmd berth state "$id"
+assert_eq "$(json_get "$output" '[j["status"], j["bundle"], j["rootfs"]]')" \
+    "[\"created\", \"$bundle\", \"$bundle/rootfs\"]" "real: state after create"
+pid=$(json_get "$output" 'j["pid"]')
+assert_match "$(json_get "$output" 'j["created"]')" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]+Z$' \
+    "real: created is RFC 3339 with nanoseconds"
+run_cmd berth kill "$id" 0
+assert_success "real: signal 0 to a created container"
+run_cmd berth start "$id"
+assert_success "real: start"
+wait_output "$id" "ready=1" && r=yes || r=no
+assert_eq "$r" yes "real: the user process runs after start"
+assert_eq "$(container_status "$id")" running "real: running"
+run_cmd berth delete "$id"
+assert_contains "$stderr" "that is not stopped: running" "real: delete of a running container refused"
+run_cmd berth kill "$id" SIGUSR1
+assert_success "real: kill SIGUSR1"
+wait_output "$id" "signal=10" && r=yes || r=no
+assert_eq "$r" yes "real: the container's pid 1 got SIGUSR1"
+wait_for_status "$id" stopped && r=stopped || r=$(container_status "$id")
+assert_eq "$r" stopped "real: stopped after its process exited"
+run_cmd berth kill "$id" KILL
+assert_contains "$stderr" "container not running" "real: kill of a stopped container"
+run_cmd berth delete "$id"
+assert_success "real: delete of a stopped container"
+[ -e "$BERTH_ROOT/$id" ] && r=present || r=gone
+assert_eq "$r" gone "real: delete removed the state"
+proc_gone "$pid" && r=gone || r=alive
+assert_eq "$r" gone "real: no init left"
+
+# kill --all reaches every process of the container's pid namespace.
+set_args "$bundle" /bin/sh -c '/bin/checker signal-wait 1 & exec /bin/checker signal-wait 1'
+id=$(new_id)
+create_real "$id" "$bundle"
+berth start "$id"
+wait_for test "$(grep -c -x ready=1 "$TEST_TMP/$id.out")" = 2
+run_cmd berth kill --all "$id" USR2
+assert_success "real: kill --all"
+wait_for test "$(grep -c -x signal=12 "$TEST_TMP/$id.out")" = 2 && r=both || r="$(cat "$TEST_TMP/$id.out")"
+assert_eq "$r" both "real: kill --all signalled the init and its child"
+berth delete --force "$id" >/dev/null 2>&1
+
+# delete --force of a running container kills it (init and child).
+id=$(new_id)
+create_real "$id" "$bundle"
+pid=$(json_get "$(berth state "$id")" 'j["pid"]')
+berth start "$id"
+wait_for test "$(grep -c -x ready=1 "$TEST_TMP/$id.out")" = 2
+child=$(pgrep -P "$pid")
+run_cmd berth delete --force "$id"
+assert_success "real: delete --force of a running container"
+proc_gone "$pid" && r=gone || r=alive
+assert_eq "$r" gone "real: delete --force killed the init"
+wait_for proc_gone "$child" && r=gone || r=alive
+assert_eq "$r" gone "real: and the rest of its pid namespace"
+assert_eq "$(ls -A "$BERTH_ROOT")" "" "real: nothing left in the root"
+
+# list with real containers, created and running.
+set_args "$bundle" /bin/checker signal-wait 1
+id1=$(new_id)
+id2=$(new_id)
+create_real "$id1" "$bundle"
+create_real "$id2" "$bundle"
+berth start "$id2"
+run_cmd berth list --format json
+assert_eq "$(json_get "$output" '[(c["id"], c["status"], c["bundle"]) for c in j]')" \
+    "[[\"$id1\", \"created\", \"$bundle\"], [\"$id2\", \"running\", \"$bundle\"]]" "real: list json"
+run_cmd berth list
+assert_match "${lines[2]}" "^$id2 +[0-9]+ +running +$bundle " "real: list table row"
+berth delete --force "$id1" >/dev/null 2>&1
+berth delete --force "$id2" >/dev/null 2>&1
+
+# start racing delete --force on real containers.
+bad=""
+for i in $(seq 1 20); do
+    id=$(new_id)
+    create_real "$id" "$bundle" || {
+        bad+=" [$i: create failed: $(head -c 200 "$TEST_TMP/$id.out")]"
+        continue
+    }
+    pid=$(json_get "$(berth state "$id")" 'j["pid"]')
+    "$BERTH" --root "$BERTH_ROOT" start "$id" >/dev/null 2>"$TEST_TMP/race.start" &
+    s=$!
+    "$BERTH" --root "$BERTH_ROOT" delete --force "$id" >/dev/null 2>"$TEST_TMP/race.delete" &
+    dl=$!
+    wait "$s" 2>/dev/null
+    src=$?
+    wait "$dl" 2>/dev/null
+    drc=$?
+    [ $drc = 0 ] || bad+=" [$i: delete failed: $(cat "$TEST_TMP/race.delete")]"
+    if [ $src != 0 ] && ! grep -q -e "does not exist" -e "has stopped" "$TEST_TMP/race.start"; then
+        bad+=" [$i: start: $(cat "$TEST_TMP/race.start")]"
+    fi
+    proc_gone "$pid" || bad+=" [$i: init $pid alive]"
+    [ -z "$(ls -A "$BERTH_ROOT")" ] || bad+=" [$i: left: $(ls -A "$BERTH_ROOT")]"
+    berth delete --force "$id" >/dev/null 2>&1
+done
+assert_eq "$bad" "" "real: 20 x start racing delete --force"
 
 done_testing
