@@ -287,8 +287,21 @@ if [ "$status" = 0 ] && [ "$(kv pid)" = 1 ]; then
     assert_eq "$(printf '%s\n' "$output" | grep '^ro=' | tr '\n' ' ')" "ro=1 ro=1 " \
         "berth run: root.readonly and readonlyPaths are EROFS"
     BERTH_TEST_TIMEOUT=10 run_cmd berth delete -f "$rid"
+    # A user namespace (root -> 100000): devices are bind mounts, root ro.
+    update_config "$BR" '
+c["process"]["args"] = ["/bin/checker", "stat", "/dev/null", "ro", "/", "mounts"]
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+'
+    rid=$(new_id)
+    BERTH_TEST_TIMEOUT=30 run_cmd berth run -b "$BR" "$rid"
+    assert_eq "$(kv stat.type) $(kv stat.major):$(kv stat.minor) $(fstype "$(mount_line /dev/null)")" \
+        "chr 1:3 devtmpfs" "berth run in a user namespace: /dev/null bound from the host"
+    assert_eq "$(kv ro)" 1 "berth run in a user namespace: root.readonly"
+    BERTH_TEST_TIMEOUT=10 run_cmd berth delete -f "$rid"
 else
-    skip "berth run does not work yet (status $status: $(tail -n 1 <<<"$stderr" | head -c 200))" 6
+    skip "berth run does not work yet (status $status: $(tail -n 1 <<<"$stderr" | head -c 200))" 8
     # A half-working run may leave its container behind: remove it by hand
     # (its init by the pid berth recorded, then the state dir).
     pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' \
