@@ -4,6 +4,7 @@
 # helpers/rootfs-driver.c (prepare -> pivot -> finalize in fresh mount+pid
 # namespaces, then exec), built here from the library sources; /bin/checker
 # reports what the container sees.
+# shellcheck source=tests/integration/lib.sh disable=SC2154
 . "$(dirname "$0")/lib.sh"
 
 require_root
@@ -21,7 +22,6 @@ build_driver >"$TEST_TMP/driver.log" 2>&1 ||
     bail_out "cannot build rootfs-driver: $(head -c 800 "$TEST_TMP/driver.log")"
 
 B=$(make_bundle) || bail_out "cannot make a bundle"
-ROOTFS=$B/rootfs
 host_mounts() { awk '{print $5}' /proc/self/mountinfo | sort; }
 host_mounts >"$TEST_TMP/mounts.before"
 snapshot_host
@@ -61,7 +61,6 @@ superopts() { awk '{for (i = 1; i <= NF; i++) if ($i == "-") {print $(i + 3); ex
 # ------------------------------------------------------------ default config
 checker "$B" -- mounts ro / stat /dev/ptmx
 assert_success "default config: driver and checker succeed"
-mounts=$output
 l=$(mount_line /proc)
 assert_eq "$(fstype "$l")" proc "proc mounted at /proc"
 l=$(mount_line /dev)
@@ -231,7 +230,11 @@ run_cmd grep -c " $ESC " /proc/self/mountinfo
 assert_eq "$output" 0 "host dir behind the symlink is not mounted over"
 run_cmd ls -A "$ESC"
 assert_eq "$output" "" "nothing was created in the host dir (no device node escaped)"
-assert_eq "$(ls -A / | grep -c '^escaped$')" 0 "nothing was created at the host /"
+if [ -e /escaped ]; then
+    not_ok "nothing was created at the host /" "/escaped exists"
+else
+    ok "nothing was created at the host /"
+fi
 
 # ----------------------------------------------------- variants of setup
 checker "$B" --no-pivot -- ro / mounts
