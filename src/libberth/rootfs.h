@@ -2,9 +2,10 @@
  * mount namespace by the container init, before any privilege is dropped.
  *
  * Order (config.md "Mounts", config-linux.md "Devices", runtime-linux.md):
- *   1. berth_rootfs_prepare: make / private (rootfsPropagation), bind the
- *      rootfs onto itself, apply mounts[] in order, default devices,
- *      /dev symlinks, /dev/ptmx -> pts/ptmx.
+ *   1. berth_rootfs_prepare: make every mount rprivate (rslave for
+ *      rootfsPropagation slave/shared), bind the rootfs onto itself, apply
+ *      mounts[] in order, default devices and linux.devices, /dev symlinks,
+ *      /dev/ptmx -> pts/ptmx.
  *   2. berth_rootfs_pivot: pivot_root (or MS_MOVE + chroot with no_pivot)
  *      and detach the old root.
  *   3. berth_rootfs_finalize: readonlyPaths, maskedPaths, root.readonly
@@ -17,8 +18,8 @@
  *   - after pivot, before finalize: sysctl writes (they need /proc/sys
  *     writable: readonlyPaths usually contains it), hostname.
  * Preconditions: running in a NEW mount namespace (prepare changes the
- * propagation of /), as root of the current user namespace, with the host
- * /proc still mounted at /proc (prepare mounts via /proc/self/fd/N), and
+ * propagation of /; it refuses a config without a mount namespace), as root of the current user
+ * namespace, with the host /proc still mounted at /proc (prepare mounts via /proc/self/fd/N), and
  * already in the container's cgroup (the cgroup mount binds it).
  */
 #ifndef BERTH_ROOTFS_H
