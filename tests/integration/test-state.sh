@@ -481,7 +481,7 @@ set_args "$bundle" /bin/checker signal-wait 1
 probe=$(new_id)
 if ! create_real "$probe" "$bundle" || ! berth start "$probe" >/dev/null 2>&1 ||
     ! wait_output "$probe" "ready=1"; then
-    skip "real containers: berth create/start cannot run a container here: $(head -c 300 "$TEST_TMP/$probe.out")" 1
+    skip "real containers: berth create/start cannot run a container here: $(grep -v warning "$TEST_TMP/$probe.out" | head -c 300)" 1
     berth delete --force "$probe" >/dev/null 2>&1
     done_testing
     exit 0
@@ -539,6 +539,7 @@ pid=$(json_get "$(berth state "$id")" 'j["pid"]')
 berth start "$id"
 wait_for test "$(grep -c -x ready=1 "$TEST_TMP/$id.out")" = 2
 child=$(pgrep -P "$pid")
+assert_match "$pid:$child" '^[1-9][0-9]*:[1-9][0-9]*$' "real: the container runs an init and one child"
 run_cmd berth delete --force "$id"
 assert_success "real: delete --force of a running container"
 proc_gone "$pid" && r=gone || r=alive
