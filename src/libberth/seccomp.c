@@ -419,18 +419,26 @@ void berth_seccomp_free(struct berth_seccomp *f)
 
 /* ---- load (in the init) ---------------------------------------------------- */
 
-/* Syscalls berth itself still makes after this returns, in the order of
- * init.c (so a profile must allow them, and a notified one is answered by
- * the agent, which has the listener fd before any of them can block):
- *   sendmsg   READY to the parent over the sync socket
- *   close     the sync socket
- *   openat    /proc/self/fd/N, the exec.fifo (blocks until `berth start`)
- *   write     "0" into the fifo
- *   close     the fifo
- *   execve    the user program
- * and, on failure only: write (to stderr), exit_group. With a listener the
- * parent reads the fd out of us (pidfd_getfd), so no syscall of ours is
- * needed to hand it over (crun#1002, runc#4328). */
+/* Syscalls berth itself still makes after this returns (measured with
+ * strace on the x86_64 init, init.c step numbers), so a profile must allow
+ * them; a notified one is answered by the agent, which has the listener
+ * fd before any of them can block (the parent fetched it with
+ * pidfd_getfd; the init makes no syscall for the handover, crun#1002,
+ * runc#4328):
+ *
+ * process.noNewPrivileges true (loaded after step 15, right before READY):
+ *   prctl(PR_SET_PDEATHSIG, 0), sendto (READY on the sync socket), close,
+ *   openat("/proc/self/fd/N", O_WRONLY) of exec.fifo (blocks until
+ *   `berth start`), write("0"), close, execve.
+ * process.noNewPrivileges false (seccomp(2) then needs CAP_SYS_ADMIN, so it
+ * is loaded before step 9 drops capabilities, as runc does): additionally
+ *   prctl(PR_CAPBSET_DROP, ...) per capability, prctl(PR_SET_KEEPCAPS),
+ *   setgroups, setresgid, setresuid, capget, capset,
+ *   prctl(PR_CAP_AMBIENT, ...), sendto (warnings), umask, chdir,
+ *   newfstatat + access (args[0] lookup), getuid, openat/newfstatat/read/
+ *   close of /etc/passwd (HOME), close_range, fcntl (preserved fds),
+ *   access("/proc/self/fd/N"), then the list above.
+ * On failure only: sendto (ERROR) or write (stderr), exit_group. */
 int berth_seccomp_load(struct berth_seccomp *f, int *ret_notify_fd, berth_error_t *err)
 {
     long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &f->prog);
