@@ -83,7 +83,9 @@ static int access_mask(const char *access)
 
 #define ACC_ALL (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE)
 
-/* One rule; every conditional jump skips to the end of the block. */
+/* One rule; every conditional jump skips to the end of the block.
+ * Returns 1 when the rule matches everything (no jump): what follows it is
+ * unreachable, and the verifier rejects unreachable instructions. */
 static int emit_rule(struct prog *p, const oci_device_cgroup *d, berth_error_t *err)
 {
     const char *type = d->type && *d->type ? d->type : "a";
@@ -122,7 +124,7 @@ static int emit_rule(struct prog *p, const oci_device_cgroup *d, berth_error_t *
     for (size_t i = start; i < p->n; i++)
         if (BPF_CLASS(p->v[i].code) == BPF_JMP && BPF_OP(p->v[i].code) != BPF_EXIT)
             p->v[i].off = (int16_t)(p->n - (i + 1));
-    return 0;
+    return p->n - start == 2 ? 1 : 0;
 }
 
 int berth_cgv2_devices_program(const oci_device_cgroup *d, size_t n, bool with_defaults,
@@ -140,13 +142,14 @@ int berth_cgv2_devices_program(const oci_device_cgroup *d, size_t n, bool with_d
         (r = emit(&p, LDX_W(BPF_REG_5, BPF_REG_1, 8))) < 0)
         goto nomem;
     /* Last rule first: the defaults come after the config's rules. */
-    for (size_t i = with_defaults ? berth_cg_ndefault_devices : 0; i > 0; i--)
+    for (size_t i = with_defaults ? berth_cg_ndefault_devices : 0; r == 0 && i > 0; i--)
         if ((r = emit_rule(&p, &berth_cg_default_devices[i - 1], err)) < 0)
             goto fail;
-    for (size_t i = n; d && i > 0; i--)
+    for (size_t i = n; r == 0 && d && i > 0; i--)
         if ((r = emit_rule(&p, &d[i - 1], err)) < 0)
             goto fail;
-    if ((r = emit(&p, MOV64_IMM(BPF_REG_0, 0))) < 0 || (r = emit(&p, EXIT())) < 0)
+    /* Default deny, unless an unconditional rule already decided. */
+    if (r == 0 && ((r = emit(&p, MOV64_IMM(BPF_REG_0, 0))) < 0 || (r = emit(&p, EXIT())) < 0))
         goto nomem;
     *ret = p.v;
     *ret_len = p.n;

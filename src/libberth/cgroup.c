@@ -893,8 +893,9 @@ int berth_cgroup_kill_all(struct berth_cgroup *cg, int signo, berth_error_t *err
             return fd;
         r = v2->ops->kill(fd, err);
         if (r == 0) {
-            /* v1 frozen tasks cannot die until thawed (hybrid). */
-            if (fz && !fz->v2 && berth_cgroup_is_frozen(cg, &was_frozen, err) == 0 && was_frozen)
+            /* v1 frozen tasks cannot die until thawed (hybrid); on v2
+             * they die frozen, but a dead container is not "paused". */
+            if (fz && berth_cgroup_is_frozen(cg, &was_frozen, err) == 0 && was_frozen)
                 return berth_cgroup_freeze(cg, false, err);
             return 0;
         }

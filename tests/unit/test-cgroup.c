@@ -516,7 +516,9 @@ START_TEST(test_v2_device_program)
     ck_assert_int_eq(p[6].off, 7); /* to the next block */
     ck_assert_int_eq(p[12].code, BPF_ALU64 | BPF_MOV | BPF_K);
     ck_assert_int_eq(p[12].imm, 1);
-    /* then deny-all: an unconditional "return 0". */
+    /* then deny-all: an unconditional "return 0", and nothing after it
+     * (the verifier refuses unreachable instructions). */
+    ck_assert_uint_eq(n, 16);
     ck_assert_int_eq(p[14].imm, 0);
     ck_assert_int_eq(p[15].code, BPF_JMP | BPF_EXIT);
     free(p);

@@ -1,0 +1,30 @@
+#!/bin/bash
+# run-tests.sh: the cgroup v2 suite. Builds the cgroup test driver on the
+# host, then runs tests/integration/test-cgroup.sh (the same assertions as
+# on the v1/hybrid host) inside the cgroup2 VM of vm.sh.
+#
+# Usage: tests/cgroup2-vm/run-tests.sh [BERTH_BINARY]   (default build/berth)
+# Exit status: the test script's (TAP on stdout); 77 when the VM cannot run.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+BERTH=$(readlink -f "${1:-${BERTH:-$SRC/build/berth}}")
+[ -x "$BERTH" ] || {
+    echo "run-tests: no berth binary at $BERTH" >&2
+    exit 2
+}
+command -v qemu-system-x86_64 >/dev/null || {
+    echo "1..0 # SKIP qemu-system-x86_64 is not installed (contrib/install-deps.sh)"
+    exit 77
+}
+OUT=$(mktemp -d /var/tmp/berth-cg2.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$SRC/src/libberth" -I"$SRC/libocispec" \
+    -o "$OUT/cgroup-driver" "$SRC/tests/integration/helpers/cgroup-driver.c" \
+    "$SRC"/src/libberth/cgroup*.c "$SRC/src/libberth/error.c" "$SRC/src/libberth/context.c" \
+    "$SRC"/libocispec/*.c -lyajl -lm
+# the static checker is built on the host too (the integration lib wants it)
+cd "$SRC"
+exec "$HERE/vm.sh" env BERTH="$BERTH" CGROUP_DRIVER="$OUT/cgroup-driver" \
+    BERTH_TEST_TIMEOUT=120 bash "$SRC/tests/integration/test-cgroup.sh"
