@@ -628,6 +628,41 @@ START_TEST(notify_take_init_died)
 }
 END_TEST
 
+/* A failed load reaches take() as "no fd": the parent then reads the
+ * init's ERROR message instead of waiting forever. */
+START_TEST(notify_take_load_failed)
+{
+    struct berth_seccomp *f;
+    berth_error_t err = NULL;
+    int pidfd, fd = 0, status;
+    pid_t pid;
+
+    if (geteuid() != 0) {
+        fprintf(stderr, "# SKIP notify_take_load_failed: needs root to drop privileges\n");
+        return;
+    }
+    f = build_ok("'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/unused.sock',"
+                 "'syscalls':[{'names':['getppid'],'action':'SCMP_ACT_NOTIFY'}]");
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        /* no no_new_privs, no CAP_SYS_ADMIN: seccomp(2) fails with EACCES */
+        if (setresuid(65534, 65534, 65534) < 0)
+            _exit(2);
+        _exit(berth_seccomp_load(f, NULL, &err) < 0 ? 0 : 3);
+    }
+    pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    ck_assert_int_ge(pidfd, 0);
+    ck_assert_int_eq(berth_seccomp_notify_take(f, pidfd, &fd, &err), 0);
+    ck_assert_int_eq(fd, -1);
+    ck_assert_int_eq(*f->handover, -EACCES);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(exit_code(status), 0);
+    close(pidfd);
+    berth_seccomp_free(f);
+}
+END_TEST
+
 static oci_state *make_state(void)
 {
     static const char json[] = "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\","
@@ -744,6 +779,7 @@ static Suite *seccomp_suite(void)
     tcase_add_checked_fixture(notify, NULL, cfg_free);
     tcase_add_test(notify, notify_take_and_answer);
     tcase_add_test(notify, notify_take_init_died);
+    tcase_add_test(notify, notify_take_load_failed);
     tcase_add_test(notify, state_json);
     tcase_add_test(notify, notify_send);
     suite_add_tcase(s, notify);
