@@ -5,6 +5,11 @@ dist_man_MANS += \
 	man/berth.8 \
 	man/berth-spec.8 \
 	man/berth-features.8 \
+	man/berth-pause.8 \
+	man/berth-resume.8 \
+	man/berth-update.8 \
+	man/berth-ps.8 \
+	man/berth-events.8 \
 	man/berth-validate.8
 
 # state concern: the verbs on existing containers
