@@ -214,6 +214,18 @@ if wait_for bash -c "! kill -0 $PID 2>/dev/null"; then ok "kill of a paused cont
 rm -rf "${BERTH_ROOT:?}/$ID"
 "$DRIVER" destroy "$ST"
 
+# events streaming: stats every interval and an OOM record when a process
+# of the container is OOM-killed; it ends when the container stops.
+start oomev '{"memory":{"limit":33554432,"swap":33554432}}' sh -c 'sleep 1; sh -c "x=\$(head -c 100000000 /dev/zero | tr \"\\0\" a)"; sleep 1.5'
+write_state "$ID" "$PID" "$ST"
+add_cleanup "rm -rf '$BERTH_ROOT/$ID'"
+run_cmd berth events --interval 500ms "$ID"
+assert_success "events streams until the container stops"
+assert_contains "$output" '"type":"oom"' "events reports the OOM kill"
+assert_contains "$output" '"type":"stats"' "events streams stats records"
+rm -rf "${BERTH_ROOT:?}/$ID"
+stop
+
 # ---- berth run (once create places the container in its cgroup) --------
 B=$(make_bundle) || bail_out "cannot make a bundle"
 update_config "$B" 'c["linux"]["resources"] = {"memory": {"limit": 33554432, "swap": 33554432}, "pids": {"limit": 16}}
