@@ -137,7 +137,9 @@ static int run_filtered(struct berth_seccomp *f, int (*fn)(void))
         berth_error_t err = NULL;
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || berth_seccomp_load(f, NULL, &err) < 0)
             _exit(250);
-        _exit(fn());
+        /* exit_group directly: a sanitizer's _exit interceptor would run
+         * a leak check whose syscalls the filter may refuse */
+        syscall(SYS_exit_group, fn());
     }
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     return status;
