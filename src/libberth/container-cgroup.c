@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,4 +405,51 @@ int berth_container_events(const struct berth_context *ctx, const char *id, bool
         if (r == 0 && (r = print_stats(c.cg, out, id, err)) < 0)
             return r;
     }
+}
+
+/* ---- for the lifecycle verbs -------------------------------------------- */
+
+static int load_from_state(const struct berth_context *ctx, const struct berth_container_state *s,
+                           struct berth_cgroup **ret, berth_error_t *err)
+{
+    if (!s->cgroup_state)
+        return -ENOENT;
+    return berth_cgroup_load(ctx, s->cgroup_state, ret, err);
+}
+
+int berth_container_cgroup_kill_all(const struct berth_context *ctx,
+                                    const struct berth_container_state *s, int signo,
+                                    berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    int r = load_from_state(ctx, s, &cg, err);
+
+    if (r < 0)
+        return r;
+    r = berth_cgroup_kill_all(cg, signo, err);
+    return r < 0 ? berth_error_wrap(err, "signal container %s", s->id) : 0;
+}
+
+int berth_container_cgroup_destroy(const struct berth_context *ctx,
+                                   const struct berth_container_state *s, berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    _cleanup_free_ pid_t *pids = NULL;
+    size_t n = 0;
+    int r = load_from_state(ctx, s, &cg, err);
+
+    if (r < 0)
+        return r;
+    /* Processes left in the cgroup (a container sharing the host's pid
+     * namespace, or forked after the init died) would keep it busy. */
+    if (berth_cgroup_pids(cg, &pids, &n, err) == 0 && n > 0)
+        (void)berth_cgroup_kill_all(cg, SIGKILL, err);
+    berth_error_release(err);
+    r = berth_cgroup_destroy(cg, err);
+    return r < 0 ? berth_error_wrap(err, "delete container %s", s->id) : 0;
+}
+
+bool berth_container_cgroup_frozen(const struct berth_container_state *s)
+{
+    return s->cgroup_state && berth_cgroup_state_frozen(s->cgroup_state);
 }
