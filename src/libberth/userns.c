@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -87,5 +88,10 @@ int berth_userns_become_root(berth_error_t *err)
         return berth_error_errno(err, "setresgid(0) in the new user namespace");
     if (setresuid(0, 0, 0) < 0)
         return berth_error_errno(err, "setresuid(0) in the new user namespace");
+    /* The uid change made us non-dumpable, which makes the files of /proc/self owned
+     * by the host root and unwritable for us (timens_offsets,
+     * oom_score_adj...). Nothing of the host is reachable from here. */
+    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        return berth_error_errno(err, "prctl(PR_SET_DUMPABLE)");
     return 0;
 }
