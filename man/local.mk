@@ -19,3 +19,8 @@ dist_man_MANS += \
 	man/berth-kill.8 \
 	man/berth-delete.8 \
 	man/berth-list.8
+
+# launch concern: create and run
+dist_man_MANS += \
+	man/berth-create.8 \
+	man/berth-run.8
