@@ -7,6 +7,10 @@
  * transition runtime.md allows, act. state and list take no lock: they only
  * read state.json, which is replaced atomically, and must not hang behind a
  * long `start` or `create`.
+ *
+ * delete and a failed poststart share one teardown, runtime.md steps 12
+ * and 13: kill what is left, remove the cgroup, run poststop hooks, remove
+ * the state.
  */
 #include "container.h"
 
@@ -20,7 +24,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
+#include "hooks.h"
 #include "state-json.h"
 #include "state.h"
 #include "status.h"
@@ -117,21 +123,34 @@ static int load(const struct berth_context *ctx, const char *id, bool lock, stru
 
 /* ---- start -------------------------------------------------------------- */
 
-/* runtime.md "Start": MUST error if `process` was not set. */
-static int check_has_process(int dirfd, const char *id, berth_error_t *err)
+static inline void oci_config_freep(oci_config **c)
 {
-    _cleanup_free_ char *buf = NULL;
-    bool has = false;
+    if (*c)
+        oci_config_free(*c);
+}
+#define _cleanup_config_ _cleanup_(oci_config_freep)
+
+/* The config.json copy create took (runtime.md "Create": later edits of
+ * the bundle have no effect). */
+static int load_config(const struct loaded *l, oci_config **ret, berth_error_t *err)
+{
+    int r = berth_hooks_load_config(l->dirfd, ret, err);
+
+    return r < 0 ? berth_error_wrap(err, "container %s", l->state->id) : 0;
+}
+
+/* The container's cgroup as create recorded it (never recomputed), or
+ * NULL when it has none. */
+static int load_cgroup(const struct berth_context *ctx, const struct loaded *l,
+                       struct berth_cgroup **ret, berth_error_t *err)
+{
     int r;
 
-    r = berth_state_read_file(dirfd, "config.json", &buf, err);
-    if (r >= 0)
-        r = berth_config_json_has_process(buf, &has, err);
-    if (r < 0)
-        return berth_error_wrap(err, "start container %s", id);
-    if (!has)
-        return berth_error_make(err, 0, "cannot start container %s: config has no process", id);
-    return 0;
+    *ret = NULL;
+    if (!l->state->cgroup_state)
+        return 0;
+    r = berth_cgroup_load(ctx, l->state->cgroup_state, ret, err);
+    return r < 0 ? berth_error_wrap(err, "container %s", l->state->id) : 0;
 }
 
 static int start_refusal(const char *id, enum berth_status s, berth_error_t *err)
@@ -225,25 +244,6 @@ static int start_created(const struct berth_context *ctx, struct loaded *l, bert
     return 0;
 }
 
-int berth_container_start(const struct berth_context *ctx, const char *id, berth_error_t *err)
-{
-    _cleanup_loaded_ struct loaded l = LOADED_INIT;
-    int r;
-
-    r = load(ctx, id, true, &l, err);
-    if (r < 0)
-        return r;
-    /* runtime.md "Start": not `created` MUST error with no effect. */
-    if (!berth_status_can_start(l.status))
-        return start_refusal(id, l.status, err);
-    r = check_has_process(l.dirfd, id, err);
-    if (r < 0)
-        return r;
-    /* TODO(hooks): startContainer runs in the init before exec; poststart
-     * here after the byte. */
-    return start_created(ctx, &l, err);
-}
-
 /* ---- kill --------------------------------------------------------------- */
 
 static int signal_pidfd(int pidfd, int signo)
@@ -297,12 +297,13 @@ static int signal_ns_members(pid_t init, const struct stat *ns, int signo, berth
     return 0;
 }
 
-/* kill --all. Until cgroups land, "every process of the container" is every
- * process in the init's pid namespace when the container has its own, and
- * just the init when it shares ours (we cannot tell its processes from the
- * host's then). Processes in pid namespaces nested below the container's
- * are not found. TODO(cgroups): use the cgroup's procs (frozen) instead. */
-static int signal_all(int init_pidfd, pid_t init, int signo, berth_error_t *err)
+/* kill --all for a container without a cgroup: "every process of the
+ * container" is every process in the init's pid namespace when it has its
+ * own, and just the init when it shares ours (its processes cannot be told
+ * from the host's then). Processes in pid namespaces nested below the
+ * container's are not found; with a cgroup, berth_cgroup_kill_all is used
+ * instead. */
+static int signal_pidns(int init_pidfd, pid_t init, int signo, berth_error_t *err)
 {
     struct stat init_ns, self_ns;
     int r;
@@ -316,6 +317,20 @@ static int signal_all(int init_pidfd, pid_t init, int signo, berth_error_t *err)
     r = signal_pidfd(init_pidfd, signo);
     /* The init may have exited from an earlier signal of this loop. */
     return r == -ESRCH ? 0 : r;
+}
+
+static int signal_all(const struct berth_context *ctx, const struct loaded *l, int init_pidfd,
+                      int signo, berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    int r;
+
+    r = load_cgroup(ctx, l, &cg, err);
+    if (r < 0)
+        return r;
+    if (cg)
+        return berth_cgroup_kill_all(cg, signo, err);
+    return signal_pidns(init_pidfd, l->state->pid, signo, err);
 }
 
 int berth_container_kill(const struct berth_context *ctx, const char *id, int signo, bool all,
@@ -339,48 +354,157 @@ int berth_container_kill(const struct berth_context *ctx, const char *id, int si
     }
     if (pidfd < 0)
         return pidfd;
-    r = all ? signal_all(pidfd, l.state->pid, signo, err) : signal_pidfd(pidfd, signo);
-    if (r == -ESRCH)
+    r = all ? signal_all(ctx, &l, pidfd, signo, err) : signal_pidfd(pidfd, signo);
+    if (r == -ESRCH) {
+        berth_error_release(err);
         return berth_error_make(err, 0, "container not running");
+    }
     if (r < 0 && !*err)
         return berth_error_make(err, -r, "send signal %d to container %s", signo, id);
     return r;
 }
 
-/* ---- delete ------------------------------------------------------------- */
+/* ---- teardown: runtime.md steps 12 and 13 ------------------------------ */
 
-/* delete --force on a live container: SIGKILL the init and wait until it
- * has died, so nothing of it outlives its state. With its own pid ns the
- * kernel kills the rest when the init dies; processes of a container that
- * shares our pid ns need the cgroup (TODO(cgroups): kill the cgroup). */
-static int kill_for_delete(const struct loaded *l, berth_error_t *err)
+/* SIGKILLs a live container and waits until its init has died, so nothing
+ * of it outlives its state. With a cgroup every process goes (cgroup.kill
+ * or a frozen sweep); without one, the kernel kills the rest of a pid
+ * namespace when its init dies, but processes of a container sharing our
+ * pid namespace survive (nothing tells them from the host's). */
+static int kill_container(const struct loaded *l, struct berth_cgroup *cg, berth_error_t *err)
 {
     _cleanup_close_ int pidfd = -1;
     int r;
 
-    if (l->state->pid == 0)
-        return 0; /* creating and never got an init */
-    pidfd = berth_pidfd_open_verified(l->state->pid, l->state->start_time, err);
-    if (pidfd == -ESRCH) {
-        berth_error_release(err);
-        return 0; /* died meanwhile: nothing to kill */
+    if (l->state->pid > 0) {
+        pidfd = berth_pidfd_open_verified(l->state->pid, l->state->start_time, err);
+        if (pidfd == -ESRCH)
+            berth_error_release(err); /* died meanwhile */
+        else if (pidfd < 0)
+            return pidfd;
     }
-    if (pidfd < 0)
-        return pidfd;
-    r = signal_pidfd(pidfd, SIGKILL);
+    if (cg)
+        r = berth_cgroup_kill_all(cg, SIGKILL, err);
+    else
+        r = pidfd >= 0 ? signal_pidfd(pidfd, SIGKILL) : 0;
     if (r < 0 && r != -ESRCH)
-        return berth_error_make(err, -r, "kill container %s", l->state->id);
+        return *err ? r : berth_error_make(err, -r, "kill container %s", l->state->id);
+    berth_error_release(err);
+    if (pidfd < 0)
+        return 0;
     r = berth_pidfd_wait_exit(pidfd, DELETE_KILL_TIMEOUT_MS, err);
     if (r < 0)
-        return berth_error_wrap(err, "delete container %s: process %d did not die after SIGKILL",
+        return berth_error_wrap(err, "container %s: process %d did not die after SIGKILL",
                                 l->state->id, (int)l->state->pid);
     return 0;
 }
+
+/* runtime.md step 13: poststop hooks, after the container was destroyed;
+ * failures are warnings. A container without a config copy (create died
+ * before writing it) has no hooks to run. */
+static void run_poststop(const struct berth_context *ctx, const struct loaded *l)
+{
+    _cleanup_config_ oci_config *cfg = NULL;
+    berth_error_t e = NULL;
+
+    if (load_config(l, &cfg, &e) < 0) {
+        if (e->status != ENOENT)
+            berth_warn(ctx, "poststop hooks not run: %s", e->msg);
+        berth_error_release(&e);
+        return;
+    }
+    berth_hooks_run_poststop(ctx, cfg, l->state->id, 0, l->state->bundle);
+}
+
+/* Undoes create (runtime.md step 12: "destroyed by undoing the steps
+ * performed during create"): kills what still runs when `kill` is set,
+ * removes the cgroup, runs poststop hooks, removes the state. Resources
+ * create did not make are left alone (runtime.md "Delete"). */
+static int destroy(const struct berth_context *ctx, struct loaded *l, bool kill, berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    int r;
+
+    r = load_cgroup(ctx, l, &cg, err);
+    if (r < 0)
+        return r;
+    if (kill) {
+        r = kill_container(l, cg, err);
+        if (r < 0)
+            return r;
+    } else if (cg) {
+        /* Stopped, but an init that shared our pid namespace can leave
+         * processes behind in the cgroup; they would keep it busy. */
+        berth_error_t e = NULL;
+        (void)berth_cgroup_kill_all(cg, SIGKILL, &e);
+        berth_error_release(&e);
+    }
+    if (cg) {
+        r = berth_cgroup_destroy(cg, err);
+        if (r < 0)
+            return berth_error_wrap(err, "delete container %s", l->state->id);
+    }
+    run_poststop(ctx, l);
+    r = berth_state_dir_remove(ctx->root, l->state->id, err);
+    if (r < 0)
+        return berth_error_wrap(err, "delete container %s", l->state->id);
+    return 0;
+}
+
+/* runtime.md step 9: poststart hooks once the user program runs. [1.3] A
+ * failure MUST error, stop the container and continue at step 12: the
+ * container is destroyed here (as crun does), so the caller's `delete`
+ * finds nothing left ("does not exist" counts as success for engines). */
+static int run_poststart(const struct berth_context *ctx, struct loaded *l, const oci_config *cfg,
+                         berth_error_t *err)
+{
+    berth_error_t e = NULL;
+    int r;
+
+    r = berth_hooks_run_kind(cfg->hooks, BERTH_HOOK_POSTSTART, l->state->id, l->state->pid,
+                             l->state->bundle, &cfg->annotations, err);
+    if (r >= 0)
+        return 0;
+    if (destroy(ctx, l, true, &e) < 0) {
+        berth_warn(ctx, "after the poststart failure: %s", e->msg);
+        berth_error_release(&e);
+    }
+    return r;
+}
+
+int berth_container_start(const struct berth_context *ctx, const char *id, berth_error_t *err)
+{
+    _cleanup_loaded_ struct loaded l = LOADED_INIT;
+    _cleanup_config_ oci_config *cfg = NULL;
+    int r;
+
+    r = load(ctx, id, true, &l, err);
+    if (r < 0)
+        return r;
+    /* runtime.md "Start": not `created` MUST error with no effect. */
+    if (!berth_status_can_start(l.status))
+        return start_refusal(id, l.status, err);
+    r = load_config(&l, &cfg, err);
+    if (r < 0)
+        return r;
+    /* runtime.md "Start": MUST generate an error if process was not set. */
+    if (!cfg->process)
+        return berth_error_make(err, 0, "cannot start container %s: config has no process", id);
+    /* startContainer hooks run in the init, between its release and the
+     * exec of the user program. */
+    r = start_created(ctx, &l, err);
+    if (r < 0)
+        return r;
+    return run_poststart(ctx, &l, cfg, err);
+}
+
+/* ---- delete ------------------------------------------------------------- */
 
 int berth_container_delete(const struct berth_context *ctx, const char *id, bool force,
                            berth_error_t *err)
 {
     _cleanup_loaded_ struct loaded l = LOADED_INIT;
+    bool live;
     int r;
 
     r = load(ctx, id, true, &l, err);
@@ -395,21 +519,11 @@ int berth_container_delete(const struct berth_context *ctx, const char *id, bool
     /* runtime.md "Delete": not stopped MUST error with no effect. runc and
      * crun delete a created container silently; we follow the spec and
      * need --force for that. */
-    if (!berth_status_can_delete(l.status)) {
-        if (!force)
-            return berth_error_make(err, 0, "cannot delete container %s that is not stopped: %s",
-                                    id, berth_status_name(l.status));
-        r = kill_for_delete(&l, err);
-        if (r < 0)
-            return r;
-    }
-    /* TODO(hooks): poststop; TODO(cgroups): remove the cgroup. Only what
-     * create made goes: the state dir (runtime.md "Delete": resources not
-     * created by this container MUST NOT be deleted). */
-    r = berth_state_dir_remove(ctx->root, id, err);
-    if (r < 0)
-        return berth_error_wrap(err, "delete container %s", id);
-    return 0;
+    live = !berth_status_can_delete(l.status);
+    if (live && !force)
+        return berth_error_make(err, 0, "cannot delete container %s that is not stopped: %s", id,
+                                berth_status_name(l.status));
+    return destroy(ctx, &l, live, err);
 }
 
 /* ---- state, list -------------------------------------------------------- */

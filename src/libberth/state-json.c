@@ -346,21 +346,3 @@ int berth_state_json_decode(const char *buf, struct berth_container_state **ret,
     *ret = s;
     return 0;
 }
-
-/* ---- the config copy ---------------------------------------------------- */
-
-int berth_config_json_has_process(const char *buf, bool *ret, berth_error_t *err)
-{
-    __attribute__((cleanup(yajl_tree_freep))) yajl_val root = NULL;
-    const char *path[] = {"process", NULL};
-    char errbuf[256] = "";
-    yajl_val v;
-
-    root = yajl_tree_parse(buf, errbuf, sizeof(errbuf));
-    if (!root || !YAJL_IS_OBJECT(root))
-        return berth_error_make(err, EINVAL, "parse config.json: %s",
-                                root ? "not a JSON object" : errbuf);
-    v = yajl_tree_get(root, path, yajl_t_any);
-    *ret = v && YAJL_IS_OBJECT(v);
-    return 0;
-}

@@ -35,9 +35,4 @@ struct berth_state_view {
 int berth_state_json_public(const struct berth_state_view *v, size_t n, bool as_list, char **ret,
                             berth_error_t *err);
 
-/* Whether the config document in buf (NUL-terminated) has a `process`
- * object: runtime.md "Start" MUST error without one. Only this member is
- * looked at; the copy was fully validated by create. */
-int berth_config_json_has_process(const char *buf, bool *ret, berth_error_t *err);
-
 #endif

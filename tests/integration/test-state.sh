@@ -24,14 +24,19 @@ fab() {
     local -a args=("$@")
     [ ${#args[@]} -gt 0 ] || args=("$CHECKER" signal-wait 1)
     mkdir -m 0700 "$d" && : >"$d/lock" && mkfifo -m 0600 "$d/exec.fifo" || return 1
-    echo '{"ociVersion":"1.3.0","process":{"args":["x"],"cwd":"/"},"root":{"path":"rootfs"}}' \
-        >"$d/config.json"
+    fab_config >"$d/config.json"
     # exec in a subshell started by setsid: the pid we record is the one
     # that opens the fifo and then becomes the user program.
     setsid sh -c 'printf 0 >"$1" || exit 1; shift; exec "$@"' sh "$d/exec.fifo" "${args[@]}" \
         </dev/null >"$TEST_TMP/$id.out" 2>&1 &
     FAB_PID=$!
     fab_write_state "$id" "$FAB_PID" "$(proc_start_time "$FAB_PID")"
+}
+
+# The config.json copy of a fabricated container (never run: only start's
+# process check and delete's poststop hooks read it).
+fab_config() {
+    echo '{"ociVersion":"1.3.0","process":{"args":["x"],"cwd":"/"},"root":{"path":"rootfs"}}'
 }
 
 proc_start_time() {
@@ -247,7 +252,7 @@ berth delete "$id" >/dev/null 2>&1
 id=$(new_id)
 d=$BERTH_ROOT/$id
 mkdir -m 0700 "$d" && : >"$d/lock" && mkfifo "$d/exec.fifo"
-echo '{"process":{"args":["x"]}}' >"$d/config.json"
+fab_config >"$d/config.json"
 sleep 1000 </dev/null >/dev/null 2>&1 &
 pid=$!
 fab_write_state "$id" "$pid" "$(proc_start_time "$pid")"
@@ -363,14 +368,16 @@ assert_eq "$r" absent "list does not create the root"
 
 # ------------------------------------------------------------ kill --all
 
-# With its own pid namespace, --all reaches every process in it.
+# With its own pid namespace, --all reaches every process in it. The init
+# waits for two signals: were it to exit after one, the kernel would SIGKILL
+# the rest of its pid namespace before the child could report.
 if unshare --pid --fork true 2>/dev/null; then
     id=$(new_id)
     d=$BERTH_ROOT/$id
     mkdir -m 0700 "$d" && : >"$d/lock" && mkfifo "$d/exec.fifo"
-    echo '{"process":{"args":["x"]}}' >"$d/config.json"
+    fab_config >"$d/config.json"
     setsid unshare --pid --fork --kill-child sh -c \
-        'printf 0 >"$1"; "$2" signal-wait 1 >"$3.child" & exec "$2" signal-wait 1 >"$3"' \
+        'printf 0 >"$1"; "$2" signal-wait 1 >"$3.child" & exec "$2" signal-wait 2 >"$3"' \
         sh "$d/exec.fifo" "$CHECKER" "$TEST_TMP/$id.out" </dev/null >/dev/null 2>&1 &
     upid=$!
     wait_for pgrep -P "$upid"
@@ -521,7 +528,9 @@ proc_gone "$pid" && r=gone || r=alive
 assert_eq "$r" gone "real: no init left"
 
 # kill --all reaches every process of the container's pid namespace.
-set_args "$bundle" /bin/sh -c '/bin/checker signal-wait 1 & exec /bin/checker signal-wait 1'
+# The init waits for two signals: were it to exit after one, the kernel
+# would SIGKILL the rest of its pid namespace before the child could report.
+set_args "$bundle" /bin/sh -c '/bin/checker signal-wait 1 & exec /bin/checker signal-wait 2'
 id=$(new_id)
 create_real "$id" "$bundle"
 berth start "$id"

@@ -507,23 +507,6 @@ START_TEST(test_public_json)
 }
 END_TEST
 
-START_TEST(test_config_has_process)
-{
-    berth_error_t err = NULL;
-    bool has = false;
-
-    ck_assert_int_eq(
-        berth_config_json_has_process("{\"process\": {\"args\": [\"a\"]}}", &has, &err), 0);
-    ck_assert(has);
-    ck_assert_int_eq(berth_config_json_has_process("{\"ociVersion\": \"1.3.0\"}", &has, &err), 0);
-    ck_assert(!has);
-    ck_assert_int_eq(berth_config_json_has_process("{\"process\": null}", &has, &err), 0);
-    ck_assert(!has);
-    ck_assert_int_lt(berth_config_json_has_process("[", &has, &err), 0);
-    berth_error_release(&err);
-}
-END_TEST
-
 static Suite *state_suite(void)
 {
     Suite *s = suite_create("state");
@@ -541,7 +524,6 @@ static Suite *state_suite(void)
     tcase_add_test(tc, test_status_derivation);
     tcase_add_test(tc, test_status_predicates);
     tcase_add_test(tc, test_public_json);
-    tcase_add_test(tc, test_config_has_process);
     suite_add_tcase(s, tc);
     return s;
 }
