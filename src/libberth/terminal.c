@@ -56,6 +56,16 @@ int berth_pty_open(const char *ptmx, int *ret_master, int *ret_slave, char **ret
     return 0;
 }
 
+void berth_pty_name(int master, char *buf, size_t size)
+{
+    unsigned int n = 0;
+
+    if (ioctl(master, TIOCGPTN, &n) == 0)
+        snprintf(buf, size, "/dev/pts/%u", n);
+    else
+        snprintf(buf, size, "pty");
+}
+
 int berth_terminal_set_size(int fd, const oci_console_size *size, berth_error_t *err)
 {
     struct winsize ws = {0};

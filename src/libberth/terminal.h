@@ -21,6 +21,7 @@
 #define BERTH_TERMINAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -31,6 +32,10 @@
  * exactly this master. *ret_name ("/dev/pts/N") may be NULL. */
 int berth_pty_open(const char *ptmx, int *ret_master, int *ret_slave, char **ret_name,
                    berth_error_t *err);
+
+/* "/dev/pts/N" of a master as its own devpts instance names it (the
+ * container's: the path means nothing on the host); "pty" when unknown. */
+void berth_pty_name(int master, char *buf, size_t size);
 
 /* consoleSize -> TIOCSWINSZ on fd (either end). NULL size: no-op. */
 int berth_terminal_set_size(int fd, const oci_console_size *size, berth_error_t *err);
