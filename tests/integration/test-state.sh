@@ -572,6 +572,44 @@ assert_match "${lines[2]}" "^$id2 +[0-9]+ +running +$bundle " "real: list table 
 berth delete --force "$id1" >/dev/null 2>&1
 berth delete --force "$id2" >/dev/null 2>&1
 
+# Hooks run by start and delete: poststart (runtime.md step 9) sees the
+# running container; poststop (step 13) runs once it is destroyed.
+set_args "$bundle" /bin/checker signal-wait 1
+update_config "$bundle" "c['hooks'] = {
+    'poststart': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat >$TEST_TMP/poststart.json']}],
+    'poststop': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat >$TEST_TMP/poststop.json']}]}"
+id=$(new_id)
+create_real "$id" "$bundle"
+pid=$(json_get "$(berth state "$id")" 'j["pid"]')
+run_cmd berth start "$id"
+assert_success "real: start with a poststart hook"
+assert_eq "$(json_get "$(cat "$TEST_TMP/poststart.json" 2>/dev/null)" '[j["id"], j["status"], j["pid"]]')" \
+    "[\"$id\", \"running\", $pid]" "real: poststart hook got the running state on stdin"
+[ -e "$TEST_TMP/poststop.json" ] && r=ran || r=not-yet
+assert_eq "$r" not-yet "real: poststop does not run before delete"
+run_cmd berth delete --force "$id"
+assert_success "real: delete --force with a poststop hook"
+assert_eq "$(json_get "$(cat "$TEST_TMP/poststop.json" 2>/dev/null)" '[j["id"], j["status"]]')" \
+    "[\"$id\", \"stopped\"]" "real: poststop hook ran with the stopped state"
+
+# [1.3] a failing poststart hook: start errors, the container is stopped
+# and destroyed (step 12), and poststop still runs (step 13).
+rm -f "$TEST_TMP/poststop.json"
+update_config "$bundle" "c['hooks']['poststart'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo hook-said-no >&2; exit 3']}]"
+id=$(new_id)
+create_real "$id" "$bundle"
+pid=$(json_get "$(berth state "$id")" 'j["pid"]')
+run_cmd berth start "$id"
+assert_failure "real: start fails when a poststart hook fails"
+assert_contains "$stderr" "hook-said-no" "real: the hook's output is in the error"
+proc_gone "$pid" && r=gone || r=alive
+assert_eq "$r" gone "real: the container was stopped"
+[ -e "$BERTH_ROOT/$id" ] && r=present || r=gone
+assert_eq "$r" gone "real: and destroyed"
+[ -e "$TEST_TMP/poststop.json" ] && r=ran || r=missing
+assert_eq "$r" ran "real: poststop ran after the failed poststart"
+update_config "$bundle" "del c['hooks']"
+
 # start racing delete --force on real containers.
 bad=""
 for i in $(seq 1 20); do
