@@ -109,11 +109,11 @@ enum berth_status berth_state_status(int dirfd, const struct berth_container_sta
         return BERTH_STATUS_CREATING;
     if (!berth_proc_alive(s->pid, s->start_time))
         return BERTH_STATUS_STOPPED;
-    /* Checked after liveness: an init that died before start leaves the
-     * fifo behind but is stopped, not created. */
     /* A frozen cgroup (pause) is "paused" whether created or running. */
     if (s->cgroup_state && berth_cgroup_state_frozen(s->cgroup_state))
         return BERTH_STATUS_PAUSED;
+    /* Checked after liveness: an init that died before start leaves the
+     * fifo behind but is stopped, not created. */
     if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         return BERTH_STATUS_CREATED;
     return BERTH_STATUS_RUNNING;
