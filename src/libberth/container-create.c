@@ -41,6 +41,7 @@
 #include "rootfs.h"
 #include "state.h"
 #include "sync.h"
+#include "terminal.h"
 #include "userns.h"
 #include "validate.h"
 
@@ -61,12 +62,15 @@ struct create_job {
     int child_pidfd;
     pid_t init;
     int init_pidfd;
-    bool done; /* success: keep everything */
+    bool foreground;    /* run without --detach: the pty is proxied by us */
+    int console_master; /* process.terminal: the pty master from the init */
+    bool done;          /* success: keep everything */
 };
 
 #define CREATE_JOB_INIT                                                                            \
     {                                                                                              \
         .dirfd = -1, .lockfd = -1, .sync = {-1, -1}, .child_pidfd = -1, .init_pidfd = -1,          \
+        .console_master = -1,                                                                      \
         .launch = {.sync_fd = -1, .parent_sync_fd = -1, .fifo_fd = -1, .parent_fds = {-1, -1}},    \
     }
 
@@ -106,6 +110,7 @@ static void create_job_release(struct create_job *j)
     safe_close(j->sync[1]);
     safe_close(j->child_pidfd);
     safe_close(j->init_pidfd);
+    safe_close(j->console_master);
     safe_close(j->lockfd);
     safe_close(j->dirfd);
     oci_config_free(j->config);
@@ -137,9 +142,17 @@ static int load_bundle(struct create_job *j, berth_error_t *err)
     oci_diags_clear(&diags);
     if (r < 0)
         return r;
-    /* Consoles come with the next issue; refuse instead of ignoring. */
-    if (j->config->process && j->config->process->terminal)
-        return berth_error_make(err, EOPNOTSUPP, "terminal: not supported yet");
+    /* Somebody must hold the pty master: the engine (--console-socket) or
+     * a foreground run. runc's wording. */
+    if (j->config->process && j->config->process->terminal && !j->o->console_socket &&
+        !j->foreground)
+        return berth_error_make(err, 0,
+                                "cannot allocate tty if berth will detach without setting "
+                                "console socket");
+    if (j->o->console_socket && !(j->config->process && j->config->process->terminal))
+        return berth_error_make(err, 0,
+                                "cannot use console socket if berth will not allocate tty "
+                                "(process.terminal is false)");
     return berth_rootfs_resolve_path(j->config, j->bundle, &j->rootfs, err);
 }
 
@@ -357,6 +370,9 @@ static int serve_child(struct create_job *j, berth_error_t *err)
         case BERTH_SYNC_READY:
             ready = true;
             break;
+        case BERTH_SYNC_TERMINAL:
+            r = berth_terminal_recv_fd(j->sync[0], &j->console_master, NULL, err);
+            break;
         default:
             return berth_error_make(err, EPROTO, "sync: unexpected %s from the container init",
                                     berth_sync_type_name(m.type));
@@ -459,6 +475,22 @@ static int write_pid_file(const char *path, pid_t pid, berth_error_t *err)
     return 0;
 }
 
+/* The pty master goes to the engine now; a foreground run keeps it. */
+static int hand_out_console(struct create_job *j, berth_error_t *err)
+{
+    char name[64];
+    int r;
+
+    if (j->console_master < 0 || !j->o->console_socket)
+        return 0;
+    berth_pty_name(j->console_master, name, sizeof(name));
+    r = berth_console_socket_send(j->o->console_socket, j->console_master, name, err);
+    if (r < 0)
+        return berth_error_wrap(err, "console socket `%s`", j->o->console_socket);
+    j->console_master = safe_close(j->console_master);
+    return 0;
+}
+
 static int record(struct create_job *j, berth_error_t *err)
 {
     int r = write_state(j, err);
@@ -475,16 +507,18 @@ static int record(struct create_job *j, berth_error_t *err)
 struct launched {
     pid_t pid;
     int pidfd;
+    int console_master; /* foreground run with process.terminal, else -1 */
 };
 
 static int create_container(const struct berth_context *ctx, const struct berth_create_opts *o,
-                            struct launched *ret, berth_error_t *err)
+                            bool foreground, struct launched *ret, berth_error_t *err)
 {
     _cleanup_(create_job_release) struct create_job j = CREATE_JOB_INIT;
     int r;
 
     j.ctx = ctx;
     j.o = o;
+    j.foreground = foreground;
     /* 1. */
     if ((r = berth_id_validate(o->id, err)) < 0 || (r = load_bundle(&j, err)) < 0 ||
         (r = resolve_pid_file(&j, err)) < 0)
@@ -499,7 +533,8 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     if ((r = spawn(&j, err)) < 0)
         return r;
     /* 5. */
-    if ((r = serve_child(&j, err)) < 0 || (r = finish_two_stage(&j, err)) < 0)
+    if ((r = serve_child(&j, err)) < 0 || (r = finish_two_stage(&j, err)) < 0 ||
+        (r = hand_out_console(&j, err)) < 0)
         return r;
     /* 6. */
     if ((r = record(&j, err)) < 0)
@@ -507,6 +542,7 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     j.done = true;
     ret->pid = j.init;
     ret->pidfd = TAKE_FD(j.init_pidfd);
+    ret->console_master = TAKE_FD(j.console_master);
     return 0;
 }
 
@@ -514,11 +550,12 @@ int berth_container_create(const struct berth_context *ctx, const struct berth_c
                            berth_error_t *err)
 {
     struct launched l;
-    int r = create_container(ctx, o, &l, err);
+    int r = create_container(ctx, o, false, &l, err);
 
     if (r < 0)
         return r;
     safe_close(l.pidfd);
+    safe_close(l.console_master);
     return 0;
 }
 
@@ -552,8 +589,8 @@ static void reap_orphans(pid_t init)
     }
 }
 
-static int wait_forwarding(const struct launched *l, const sigset_t *set, int *ret_status,
-                           berth_error_t *err)
+static int wait_forwarding(const struct launched *l, struct berth_terminal_proxy *proxy,
+                           const sigset_t *set, int *ret_status, berth_error_t *err)
 {
     _cleanup_close_ int sfd = signalfd(-1, set, SFD_CLOEXEC);
 
@@ -574,29 +611,39 @@ static int wait_forwarding(const struct launched *l, const sigset_t *set, int *r
             continue;
         if (si.ssi_signo == SIGCHLD)
             reap_orphans(l->pid);
+        else if (si.ssi_signo == SIGWINCH && proxy)
+            berth_terminal_proxy_winch(proxy); /* the pty's size follows ours */
         else
             (void)syscall(SYS_pidfd_send_signal, l->pidfd, si.ssi_signo, NULL, 0);
     }
 }
 
+/* run failed after create: the container must not stay behind. */
+static void start_or_destroy_undo(const struct berth_context *ctx,
+                                  const struct berth_create_opts *o, const struct launched *l)
+{
+    berth_error_t ignored = NULL;
+
+    berth_process_kill_reap(l->pid);
+    (void)berth_container_delete(ctx, o->id, true, &ignored);
+    berth_error_release(&ignored);
+}
+
 static int start_or_destroy(const struct berth_context *ctx, const struct berth_create_opts *o,
                             struct launched *l, berth_error_t *err)
 {
-    berth_error_t ignored = NULL;
     int r = berth_container_start(ctx, o->id, err);
 
-    if (r < 0) {
-        berth_process_kill_reap(l->pid);
-        (void)berth_container_delete(ctx, o->id, true, &ignored);
-        berth_error_release(&ignored);
-    }
+    if (r < 0)
+        start_or_destroy_undo(ctx, o, l);
     return r;
 }
 
 int berth_container_run(const struct berth_context *ctx, const struct berth_create_opts *o,
                         int *ret_status, berth_error_t *err)
 {
-    struct launched l = {.pidfd = -1};
+    struct launched l = {.pidfd = -1, .console_master = -1};
+    struct berth_terminal_proxy *proxy = NULL;
     sigset_t set, old;
     int status = 0, r;
 
@@ -608,17 +655,28 @@ int berth_container_run(const struct berth_context *ctx, const struct berth_crea
     forward_set(&set);
     if (!o->detach)
         sigprocmask(SIG_BLOCK, &set, &old);
-    r = create_container(ctx, o, &l, err);
+    r = create_container(ctx, o, !o->detach, &l, err);
+    if (r >= 0 && l.console_master >= 0) {
+        r = berth_terminal_proxy_start(TAKE_FD(l.console_master), &proxy, err);
+        if (r < 0)
+            start_or_destroy_undo(ctx, o, &l);
+    }
     if (r >= 0)
         r = start_or_destroy(ctx, o, &l, err);
     if (r >= 0 && !o->detach) {
-        r = wait_forwarding(&l, &set, &status, err);
+        r = wait_forwarding(&l, proxy, &set, &status, err);
+        if (proxy)
+            berth_terminal_proxy_finish(proxy, 1000);
+        proxy = NULL;
         if (r >= 0 && !o->keep)
             r = berth_container_delete(ctx, o->id, false, err);
     }
+    if (proxy)
+        berth_terminal_proxy_finish(proxy, 0);
     if (!o->detach)
         sigprocmask(SIG_SETMASK, &old, NULL);
     safe_close(l.pidfd);
+    safe_close(l.console_master);
     if (r < 0)
         return r;
     *ret_status = o->detach ? 0 : berth_process_exit_code(status);

@@ -27,6 +27,7 @@
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
+#include "terminal.h"
 #include "userns.h"
 
 #ifndef CLONE_NEWTIME
@@ -131,6 +132,26 @@ static void boot_stage(struct berth_launch *l)
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_INIT_PID, pid, NULL, &err) < 0)
         _exit(1);
     _exit(0);
+}
+
+/* process.terminal: a pty of the container's devpts becomes our stdio and
+ * controlling tty; its master goes to the parent (for --console-socket or
+ * run's proxy) over the sync socket and is closed here. */
+static int setup_terminal(const struct berth_launch *l, const oci_process *p, berth_error_t *err)
+{
+    _cleanup_close_ int master = -1;
+    char name[64];
+    int r;
+
+    r = berth_terminal_setup_in_init(p, l->ns.new_flags & CLONE_NEWNS,
+                                     p->user ? p->user->uid : (uid_t)-1, &master, err);
+    if (r < 0)
+        return r;
+    berth_pty_name(master, name, sizeof(name));
+    r = berth_sync_send(l->sync_fd, BERTH_SYNC_TERMINAL, 0, name, err);
+    if (r < 0)
+        return r;
+    return berth_terminal_send_fd(l->sync_fd, master, name, err);
 }
 
 /* berth's signal mask and ignored signals would survive execve. */
@@ -396,6 +417,12 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     /* 7. sysctl through the container's /proc/sys, after pivot (and before
      *    finalize makes paths read-only), as runc. */
     if (berth_sysctl_apply(c->linux, &err) < 0)
+        fail(l, &err);
+
+    /* 7b. The console: needs the container's /dev/ptmx (after pivot), a
+     *     session of our own (step 3) and CAP_SYS_ADMIN for the
+     *     /dev/console bind (before the user switch). */
+    if (p && p->terminal && setup_terminal(l, p, &err) < 0)
         fail(l, &err);
     if (berth_rootfs_finalize(&rootfs, &err) < 0)
         fail(l, &err);

@@ -107,6 +107,8 @@ const char *berth_sync_type_name(uint32_t type)
         return "ERROR";
     case BERTH_SYNC_READY:
         return "READY";
+    case BERTH_SYNC_TERMINAL:
+        return "TERMINAL";
     }
     return "unknown message";
 }

@@ -25,7 +25,9 @@
  *           <--- INIT_PID(pid) ----- _exit(0)
  *                                                                hostname, keyring,
  *                                                                rootfs prepare/pivot,
- *                                                                sysctl, finalize,
+ *                                                                sysctl, terminal,
+ *           <--- TERMINAL + pty master (SCM_RIGHTS) ---------------- (process.terminal)
+ *   --console-socket / run proxy                                 finalize,
  *                                                                rlimits ... caps,
  *                                                                cwd, lookup args[0]
  *           <--- WARN(text) (any number, any time, from either child) --------
@@ -55,6 +57,8 @@ enum berth_sync_type {
     BERTH_SYNC_WARN,             /* child -> parent: text is a warning */
     BERTH_SYNC_ERROR,            /* child -> parent: value = errno, text */
     BERTH_SYNC_READY,            /* init -> parent: set up, waiting for start */
+    BERTH_SYNC_TERMINAL,         /* init -> parent: the next message carries the
+                                    pty master (SCM_RIGHTS), text = pty name */
 };
 
 #define BERTH_SYNC_TEXT_MAX 1024
