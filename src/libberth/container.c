@@ -400,12 +400,16 @@ static int kill_container(const struct loaded *l, struct berth_cgroup *cg, berth
 }
 
 /* runtime.md step 13: poststop hooks, after the container was destroyed;
- * failures are warnings. A container without a config copy (create died
- * before writing it) has no hooks to run. */
+ * failures are warnings. A container that never got an init (a create
+ * that died half way, removed with --force) was never created: its hooks
+ * never started and do not stop. */
 static void run_poststop(const struct berth_context *ctx, const struct loaded *l)
 {
     _cleanup_config_ oci_config *cfg = NULL;
     berth_error_t e = NULL;
+
+    if (l->state->pid == 0)
+        return;
 
     if (load_config(l, &cfg, &e) < 0) {
         if (e->status != ENOENT)
