@@ -318,6 +318,28 @@ assert_eq "$stderr" "berth: container nosuch does not exist" "kill: does not exi
 run_cmd berth start nosuch
 assert_eq "$stderr" "berth: container nosuch does not exist" "start: does not exist"
 
+# A state dir whose create has not written state.json yet (or died before
+# it): "creating", only --force removes it; a dir without berth's lock file
+# is not a container at all.
+id=$(new_id)
+mkdir -m 0700 "$BERTH_ROOT/$id" && : >"$BERTH_ROOT/$id/lock"
+mkdir "$BERTH_ROOT/not-ours"
+run_cmd berth list --format json
+assert_eq "$(json_get "$output" '[(c["id"], c["status"], c["pid"]) for c in j]')" \
+    "[[\"$id\", \"creating\", 0]]" "list: a dir without state.json is creating; a foreign dir is skipped"
+run_cmd berth state not-ours
+assert_eq "$stderr" "berth: container not-ours does not exist" "state: a foreign dir does not exist"
+run_cmd berth kill "$id"
+assert_contains "$stderr" "container not running" "kill of a creating container"
+run_cmd berth start "$id"
+assert_contains "$stderr" "cannot start a container in the creating state" "start of a creating container"
+run_cmd berth delete "$id"
+assert_contains "$stderr" "that is not stopped: creating" "delete of a creating container needs --force"
+run_cmd berth delete --force "$id"
+assert_success "delete --force of a creating container"
+assert_eq "$(ls -A "$BERTH_ROOT")" "not-ours" "only the foreign dir is left"
+rmdir "$BERTH_ROOT/not-ours"
+
 # ------------------------------------------------------------ ids, paths
 
 mkdir -p "$TEST_TMP/outside/victim"
