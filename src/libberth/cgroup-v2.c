@@ -376,8 +376,10 @@ static int v2_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int d
         r = berth_cgv2_pids(dirfd, res->pids, err);
     if (r == 0 && cg_dir_has(d, "rdma"))
         r = berth_cgv2_rdma(dirfd, res, err);
+    /* The default devices are always appended: an update that lists
+     * devices must not take /dev/null away from a running container. */
     if (r == 0 && d->devices && (create || res->devices))
-        r = berth_cgv2_devices(dirfd, res->devices, res->devices_len, create, err);
+        r = berth_cgv2_devices(dirfd, res->devices, res->devices_len, true, err);
     return r;
 }
 

@@ -96,8 +96,9 @@ int berth_cgroup_enter(struct berth_cgroup *cg, pid_t pid, berth_error_t *err);
  * directory the child is already in. */
 int berth_cgroup_dirfd_v2(const struct berth_cgroup *cg);
 
-/* Applies resources. `create` adds the default device rules after the
- * config's (create always sets a device list; update only when given). */
+/* Applies resources. The device list is written (deny all, the rules, then
+ * the spec's default devices) always at create, and at update only when
+ * res->devices is given. */
 int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool create,
                        berth_error_t *err);
 

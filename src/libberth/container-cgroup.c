@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
@@ -342,28 +343,39 @@ static int print_stats(struct berth_cgroup *cg, FILE *out, const char *id, berth
     return r;
 }
 
-/* Counts new OOM kills since the last call (v2 memory.events, v1 the
- * eventfd counter). */
-static uint64_t oom_new(struct berth_cgroup *cg, int fd, bool v2, uint64_t *seen)
+/* Counts new OOM kills since the last call. v2: memory.events "oom_kill",
+ * read through the polled fd itself, since only a read on that open file
+ * clears its POLLPRI (kernfs); v1: the eventfd counter. */
+static uint64_t oom_new(int fd, bool v2, uint64_t *seen)
 {
     uint64_t n = 0;
 
     if (v2) {
-        struct berth_cgroup_stats st;
-        berth_error_t e = NULL;
+        char buf[1024], *p;
+        ssize_t len = pread(fd, buf, sizeof(buf) - 1, 0);
+        unsigned long long kills = 0;
 
-        if (berth_cgroup_stats(cg, &st, &e) < 0) {
-            berth_error_release(&e);
+        if (len <= 0)
             return 0;
-        }
-        n = st.oom_kills > *seen ? st.oom_kills - *seen : 0;
-        *seen = st.oom_kills;
-        berth_cgroup_stats_release(&st);
+        buf[len] = '\0';
+        p = strstr(buf, "oom_kill ");
+        if (!p || sscanf(p + 9, "%llu", &kills) != 1)
+            return 0;
+        n = kills > *seen ? kills - *seen : 0;
+        *seen = kills;
         return n;
     }
     if (read(fd, &n, sizeof(n)) != sizeof(n))
         return 0;
     return n;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int berth_container_events(const struct berth_context *ctx, const char *id, bool stats,
@@ -386,24 +398,30 @@ int berth_container_events(const struct berth_context *ctx, const char *id, bool
     if (oomfd < 0 && *err)
         return oomfd;
     if (v2)
-        (void)oom_new(c.cg, oomfd, true, &seen);
-    for (;;) {
+        (void)oom_new(oomfd, true, &seen);
+    if (interval_ms <= 0)
+        interval_ms = 5000;
+    /* Stats on a fixed schedule: memory.events also changes (POLLPRI) on
+     * every "high"/"max" event, which must not starve the stats records. */
+    for (int64_t next = now_ms() + interval_ms;;) {
         struct pollfd pfd = {.fd = oomfd, .events = v2 ? POLLPRI : POLLIN};
+        int64_t left = next - now_ms();
 
-        r = poll(&pfd, oomfd >= 0 ? 1 : 0, interval_ms > 0 ? interval_ms : 5000);
+        r = poll(&pfd, oomfd >= 0 ? 1 : 0, left > 0 ? (int)left : 0);
         if (r < 0 && errno != EINTR)
             return berth_error_errno(err, "events: poll");
         /* runc stops when the container does. */
         if (!berth_proc_alive(c.state->pid, c.state->start_time))
             return 0;
-        if (r > 0) {
-            for (uint64_t n = oom_new(c.cg, oomfd, v2, &seen); n > 0; n--)
+        if (r > 0)
+            for (uint64_t n = oom_new(oomfd, v2, &seen); n > 0; n--)
                 if ((r = print_event(out, "oom", id, NULL, err)) < 0)
                     return r;
-            continue;
+        if (now_ms() >= next) {
+            if ((r = print_stats(c.cg, out, id, err)) < 0)
+                return r;
+            next += interval_ms;
         }
-        if (r == 0 && (r = print_stats(c.cg, out, id, err)) < 0)
-            return r;
     }
 }
 
