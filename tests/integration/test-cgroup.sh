@@ -68,7 +68,7 @@ stop() {
 }
 
 # ---- values read back --------------------------------------------------
-start limits '{"memory":{"limit":67108864},"pids":{"limit":20},"cpu":{"shares":2048,"quota":50000,"period":100000}}' sleep 1000
+start limits '{"memory":{"limit":67108864},"pids":{"limit":20},"cpu":{"shares":2048,"quota":50000,"period":100000},"hugepageLimits":[{"pageSize":"2MB","limit":4194304}]}' sleep 1000
 if [ -z "$PID" ]; then
     _fail_with_cmd "start a process in a cgroup with limits"
 else
@@ -86,6 +86,14 @@ else
         assert_eq "$(cat "$cpu/cpu.shares")" 2048 "cpu.shares read back"
     fi
     assert_eq "$(cat "$pids/pids.max")" 20 "pids.max read back"
+    # hugetlb lives where the host has it: v1, or the cgroup2 mount of a
+    # hybrid host (this CI machine), or the unified hierarchy.
+    huge=$(cgdir "$ST" hugetlb)
+    if [ -e "$huge/hugetlb.2MB.max" ]; then
+        assert_eq "$(cat "$huge/hugetlb.2MB.max")" 4194304 "hugetlb.2MB.max read back ($huge)"
+    else
+        assert_eq "$(cat "$huge/hugetlb.2MB.limit_in_bytes")" 4194304 "hugetlb.2MB.limit_in_bytes read back"
+    fi
     assert_contains "$(cat "$mem/cgroup.procs")" "$PID" "the process is in the cgroup"
     stop
     check "destroy removes the cgroup" test ! -e "$mem"
@@ -233,7 +241,7 @@ c["process"]["args"] = ["/bin/sh", "-c", "cat /proc/self/cgroup"]' || bail_out "
 ID=$(new_id)
 run_cmd berth run --bundle "$B" "$ID"
 if [[ "$output" != *"/berth/$ID"* ]]; then
-    skip "berth run in its cgroup: create does not use the cgroup driver yet" 3
+    skip "berth run in its cgroup: create does not use the cgroup driver yet" 10
 else
     ok "berth run places the container in /berth/$ID"
     set_args "$B" /bin/sh -c 'x=$(head -c 100000000 /dev/zero | tr "\0" a); echo survived'
@@ -245,6 +253,18 @@ else
     run_cmd berth run --bundle "$B" "$ID"
     assert_contains "$stderr$output" "fork" "berth run: forking past pids.limit fails"
     run_cmd berth delete --force "$ID"
+    # pause/resume/kill/delete of a real container
+    set_args "$B" /bin/sh -c 'while :; do echo x; done >/dev/null'
+    ID=$(new_id)
+    run_cmd berth run -d --bundle "$B" "$ID"
+    assert_success "berth run -d"
+    check "berth pause (container)" berth pause "$ID"
+    assert_eq "$(container_status "$ID")" paused "state: paused"
+    check "berth resume (container)" berth resume "$ID"
+    check "berth pause again" berth pause "$ID"
+    run_cmd berth delete --force "$ID"
+    assert_success "delete --force of a paused container"
+    check "its cgroup is gone" test ! -e "/sys/fs/cgroup/pids/berth/$ID" -a ! -e "/sys/fs/cgroup/berth/$ID"
 fi
 
 done_testing
