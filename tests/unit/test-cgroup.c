@@ -760,6 +760,61 @@ START_TEST(test_load_rejects_garbage)
 }
 END_TEST
 
+START_TEST(test_stats_v1_v2)
+{
+    berth_error_t err = NULL;
+    struct berth_cgroup *cg = NULL;
+    struct berth_cgroup_stats st;
+    char text[2048];
+    int c, d;
+
+    ck_assert_int_eq(mkdirat(dfd, "c", 0755), 0);
+    ck_assert_int_eq(mkdirat(dfd, "d", 0755), 0);
+    c = openat(dfd, "c", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    d = openat(dfd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    mk(c, "cpuacct.usage", "12345\n");
+    mk(c, "cpuacct.usage_percpu", "10 20 \n");
+    mk(c, "cpuacct.stat", "user 1\nsystem 2\n");
+    mk(c, "cpu.stat", "nr_periods 5\nnr_throttled 3\nthrottled_time 99\n");
+    mk(c, "memory.usage_in_bytes", "4096\n");
+    mk(c, "memory.limit_in_bytes", "8192\n");
+    mk(c, "memory.stat", "cache 11\nrss 22\n");
+    mk(c, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+    mk(c, "pids.current", "3\n");
+    mk(c, "pids.max", "max\n");
+    mk(d, "memory.current", "100\n");
+    mk(d, "memory.max", "max\n");
+    mk(d, "memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
+    mk(d, "io.stat", "8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n");
+    snprintf(text, sizeof(text),
+             "v1\tcpu,cpuacct,memory,pids\t%s\t%s/c\t\t00\n"
+             "v2\tio\t%s\t%s/d\t\t11\npath\t/c\n",
+             tmp, tmp, tmp, tmp);
+    ck_assert_int_eq(berth_cgroup_load(NULL, text, &cg, &err), 0);
+    ck_assert_int_eq(berth_cgroup_stats(cg, &st, &err), 0);
+    ck_assert_uint_eq(st.cpu_total, 12345);
+    ck_assert_uint_eq(st.npercpu, 2);
+    ck_assert_uint_eq(st.percpu[1], 20);
+    ck_assert_uint_eq(st.throttled_periods, 3);
+    ck_assert_uint_eq(st.throttled_time, 99);
+    ck_assert_uint_eq(st.mem_usage, 4096);
+    ck_assert_uint_eq(st.mem_limit, 8192);
+    ck_assert_uint_eq(st.mem_cache, 11);
+    ck_assert_uint_eq(st.oom_kills, 2);
+    ck_assert_uint_eq(st.pids_current, 3);
+    ck_assert_uint_eq(st.pids_limit, UINT64_MAX);
+    /* io.stat of the v2 directory: Read/Write bytes and ios. */
+    ck_assert_uint_eq(st.nbytes, 2);
+    ck_assert_str_eq(st.bytes[1].op, "Write");
+    ck_assert_uint_eq(st.bytes[1].value, 200);
+    ck_assert_uint_eq(st.ios[0].value, 1);
+    berth_cgroup_stats_release(&st);
+    berth_cgroup_free(cg);
+    close(c);
+    close(d);
+}
+END_TEST
+
 static Suite *cgroup_suite(void)
 {
     Suite *s = suite_create("cgroup");
@@ -783,6 +838,7 @@ static Suite *cgroup_suite(void)
     tcase_add_test(w, test_v2_memory);
     tcase_add_test(w, test_v2_cpu_io_pids_hugetlb);
     tcase_add_test(w, test_v2_unified_enable_freeze);
+    tcase_add_test(w, test_stats_v1_v2);
     suite_add_tcase(s, w);
     tcase_add_checked_fixture(c, fake_setup, teardown);
     tcase_add_test(c, test_create_destroy_records);
