@@ -111,6 +111,11 @@ static int load(const struct berth_context *ctx, const char *id, bool lock, stru
     }
     if (r < 0)
         return berth_error_wrap(err, "load container %s", id);
+    /* A state.json copied or moved by hand would make us act on another
+     * container's init. */
+    if (strcmp(l->state->id, id) != 0)
+        return berth_error_make(err, EINVAL, "load container %s: state.json belongs to `%s`", id,
+                                l->state->id);
     l->status = berth_state_status(l->dirfd, l->state);
     return 0;
 }
