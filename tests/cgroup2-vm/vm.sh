@@ -117,7 +117,6 @@ INIT
 B=/.vm/busybox
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 $B mount -t tmpfs -o mode=755 tmpfs /run
-$B mount -t tmpfs -o mode=1777 tmpfs /tmp
 $B mkdir -p /dev/pts /dev/shm /run/vm
 $B mount -t devpts devpts /dev/pts
 $B mount -t tmpfs tmpfs /dev/shm
