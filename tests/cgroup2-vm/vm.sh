@@ -36,7 +36,9 @@ die() {
 [ $# -ge 1 ] || die "usage: $0 CMD [ARGS...]"
 [ "$(id -u)" = 0 ] || die "needs root"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
-[ -x $BB ] && ! ldd $BB >/dev/null 2>&1 || die "$BB must be a static busybox (busybox-static)"
+if [ ! -x $BB ] || ldd $BB >/dev/null 2>&1; then
+    die "$BB must be a static busybox (busybox-static)"
+fi
 mkdir -p "$CACHE"
 
 # ---- the guest kernel: Debian's, unpacked once -------------------------
@@ -53,7 +55,7 @@ if [ ! -e "$CACHE/kernel.ok" ]; then
     rm -rf "$CACHE/k" "$CACHE/dl"
     mkdir -p "$CACHE/dl"
     # _apt cannot write into a root-only cache: the warning is expected
-    (cd "$CACHE/dl" && apt-get download -qq "$pkg" 2>&1 | grep -v 'unsandboxed' >&2 || true)
+    (cd "$CACHE/dl" && { apt-get download -qq "$pkg" 2>&1 | grep -v 'unsandboxed' >&2 || true; })
     dpkg -x "$CACHE"/dl/*.deb "$CACHE/k"
     # the package ships no modules.dep (depmod runs at install time)
     kv=$(ls "$CACHE/k/lib/modules" | head -1)
@@ -158,6 +160,7 @@ trap cleanup EXIT
 } >"$RUN/cmd"
 : >"$RUN/out"
 
+# shellcheck disable=SC2054 # qemu option values contain commas
 accel=(-accel tcg,thread=multi -cpu max)
 if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then accel=(-accel kvm -cpu host); fi
 append="console=ttyS0 panic=-1 rdinit=/init cgroup_no_v1=all mitigations=off"
