@@ -39,6 +39,7 @@
 #include "init.h"
 #include "process.h"
 #include "rootfs.h"
+#include "seccomp-notify.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -105,6 +106,7 @@ static void create_job_release(struct create_job *j)
     if (!j->done)
         undo(j);
     berth_ns_plan_release(&j->launch.ns);
+    berth_seccomp_free(j->launch.seccomp);
     j->launch.fifo_fd = safe_close(j->launch.fifo_fd);
     safe_close(j->sync[0]);
     safe_close(j->sync[1]);
@@ -210,6 +212,13 @@ static int plan_launch(struct create_job *j, berth_error_t *err)
                                 "unable to set hostname or domainname without a private UTS "
                                 "namespace");
     berth_caps_resolve(j->ctx, c->process ? c->process->capabilities : NULL, &l->caps);
+    /* Built now, so a bad filter fails before anything exists; the init
+     * only loads it. */
+    if (c->linux && c->linux->seccomp && c->process) {
+        r = berth_seccomp_build(c->linux->seccomp, &l->seccomp, err);
+        if (r < 0)
+            return berth_error_wrap(err, "seccomp");
+    }
     if (j->o->preserve_fds < 0)
         return berth_error_make(err, EINVAL, "--preserve-fds: must not be negative");
     l->listen_fds = listen_fds();
@@ -320,11 +329,12 @@ static int spawn(struct create_job *j, berth_error_t *err)
 static int child_gone(struct create_job *j, berth_error_t *err)
 {
     int status = 0;
-    pid_t pid = j->child;
+    pid_t pid = j->init > 0 ? j->init : j->child;
 
     if (berth_process_wait(pid, &status, err) < 0)
         return -EPIPE;
-    j->child = 0;
+    if (j->child == pid)
+        j->child = 0;
     if (j->init == pid)
         j->init = 0;
     if (WIFSIGNALED(status))
@@ -343,11 +353,47 @@ static int map_user_namespace(struct create_job *j, berth_error_t *err)
     return berth_sync_send(j->sync[0], BERTH_SYNC_USERNS_MAPPED, 0, NULL, err);
 }
 
+/* Two stages: the init waits for this before it sends anything, so every
+ * later message comes from an init whose pid (and pidfd) we hold. */
+static int got_init_pid(struct create_job *j, pid_t pid, berth_error_t *err)
+{
+    j->init = pid;
+    j->init_pidfd = berth_pidfd_open(pid, err);
+    if (j->init_pidfd < 0)
+        return j->init_pidfd;
+    return berth_sync_send(j->sync[0], BERTH_SYNC_INIT_GO, 0, NULL, err);
+}
+
+/* config-linux.md "Seccomp": the listener gets the container process state
+ * with the notify fd, one state per connection. */
+static int hand_out_seccomp_fd(struct create_job *j, berth_error_t *err)
+{
+    const oci_seccomp *sc = j->config->linux->seccomp;
+    _cleanup_close_ int fd = -1;
+    oci_state state = {
+        .ociVersion = (char *)OCI_SPEC_VERSION,
+        .id = (char *)j->o->id,
+        .status = (char *)"creating",
+        .pid = j->init,
+        .pid_present = true,
+        .bundle = j->bundle,
+        .annotations = j->config->annotations,
+    };
+    int r = berth_seccomp_notify_take(j->launch.seccomp, j->init_pidfd, &fd, err);
+
+    if (r < 0 || fd < 0) /* fd < 0: the load failed, its ERROR comes next */
+        return r;
+    r = berth_seccomp_notify_send(sc->listenerPath, sc->listenerMetadata, &state, fd, err);
+    if (r < 0)
+        return berth_error_wrap(err, "seccomp listener `%s`", sc->listenerPath);
+    return 0;
+}
+
 static int serve_child(struct create_job *j, berth_error_t *err)
 {
     bool ready = false;
 
-    while (!ready || j->init == 0) {
+    while (!ready) {
         struct berth_sync_msg m;
         int r = berth_sync_recv(j->sync[0], &m, err);
 
@@ -360,7 +406,10 @@ static int serve_child(struct create_job *j, berth_error_t *err)
             r = map_user_namespace(j, err);
             break;
         case BERTH_SYNC_INIT_PID:
-            j->init = m.value;
+            r = got_init_pid(j, m.value, err);
+            break;
+        case BERTH_SYNC_SECCOMP:
+            r = hand_out_seccomp_fd(j, err);
             break;
         case BERTH_SYNC_WARN:
             berth_warn(j->ctx, "%s", m.text);
@@ -396,8 +445,7 @@ static int finish_two_stage(struct create_job *j, berth_error_t *err)
     j->child = 0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return berth_error_make(err, EPIPE, "container boot process failed (status %#x)", status);
-    j->init_pidfd = berth_pidfd_open(j->init, err);
-    return j->init_pidfd < 0 ? j->init_pidfd : 0;
+    return 0;
 }
 
 /* ---- 6. record ---------------------------------------------------------- */

@@ -127,8 +127,13 @@ static void boot_stage(struct berth_launch *l)
     pid = berth_process_clone(CLONE_PARENT, NULL, &err);
     if (pid < 0)
         fail(l, &err);
-    if (pid == 0)
+    if (pid == 0) {
+        /* The init: nothing from us may reach the parent before the boot's
+         * INIT_PID has, so wait for the parent to confirm it. */
+        if (berth_sync_expect(l->sync_fd, BERTH_SYNC_INIT_GO, &err) < 0)
+            fail(l, &err);
         return;
+    }
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_INIT_PID, pid, NULL, &err) < 0)
         _exit(1);
     _exit(0);
@@ -152,6 +157,23 @@ static int setup_terminal(const struct berth_launch *l, const oci_process *p, be
     if (r < 0)
         return r;
     return berth_terminal_send_fd(l->sync_fd, master, name, err);
+}
+
+/* linux.seccomp. With a notify action the parent is told first: it copies
+ * the listener fd out of us (pidfd_getfd) while we go on, so we make no
+ * syscall for the handover that the filter could catch (crun#1002). */
+static int load_seccomp(const struct berth_launch *l, berth_error_t *err)
+{
+    int r;
+
+    if (!l->seccomp)
+        return 0;
+    if (l->seccomp->notify) {
+        r = berth_sync_send(l->sync_fd, BERTH_SYNC_SECCOMP, 0, NULL, err);
+        if (r < 0)
+            return r;
+    }
+    return berth_seccomp_load(l->seccomp, NULL, err);
 }
 
 /* berth's signal mask and ignored signals would survive execve. */
@@ -436,6 +458,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
             berth_io_priority_apply(p->ioPriority, &err) < 0)
             fail(l, &err);
 
+        /* 8b. Seccomp without no_new_privs needs CAP_SYS_ADMIN, so it is
+         *     loaded before capabilities are dropped (as runc). */
+        if (!p->noNewPrivileges && load_seccomp(l, &err) < 0)
+            fail(l, &err);
+
         /* 9. Capabilities, part 1: the bounding set is dropped while we
          *    still have CAP_SETPCAP, and KEEPCAPS keeps the permitted set
          *    across the uid change of step 10. */
@@ -454,8 +481,8 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         if (warning)
             warn(l, warning);
 
-        /* 12. no_new_privs: after the last privileged step; before the
-         *     seccomp filter would be loaded (step 19). */
+        /* 12. no_new_privs: after the last privileged step, before the
+         *     seccomp filter (step 15b). */
         if (p->noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
             berth_error_errno(&err, "prctl(PR_SET_NO_NEW_PRIVS)");
             fail(l, &err);
@@ -481,6 +508,12 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (prepare_fds(l, &err) < 0 || check_fifo(l, fifo_path, sizeof(fifo_path), &err) < 0)
         fail(l, &err);
 
+    /* 15b. Seccomp with no_new_privs: as late as possible, so the filter
+     *      sees only the few syscalls left (listed in seccomp.c), and still
+     *      before READY, so a load failure fails create. */
+    if (p && p->noNewPrivileges && load_seccomp(l, &err) < 0)
+        fail(l, &err);
+
     /* 16. READY: create returns. Clear the parent-death signal first:
      *     berth exits right after reading READY. */
     (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -494,10 +527,6 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (!p)
         _exit(0); /* start refuses a config without process */
 
-    /* 18. SECCOMP GOES HERE (later issue): as late as possible, so that the
-     *     filter does not apply to berth's own setup syscalls, and after
-     *     no_new_privs (step 12). */
-
-    /* 19. The user's program. */
+    /* 18. The user's program. */
     exec_process(exe, p, env);
 }

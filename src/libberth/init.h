@@ -8,6 +8,7 @@
 #ifndef BERTH_INIT_H
 #define BERTH_INIT_H
 
+#include "berth-seccomp.h"
 #include "caps.h"
 #include "context.h"
 #include "namespaces.h"
@@ -23,10 +24,11 @@ struct berth_launch {
     bool no_new_keyring;
     struct berth_ns_plan ns;
     struct berth_caps caps;
-    int listen_fds;     /* LISTEN_FDS passed on (socket activation), else 0 */
-    int extra_fds;      /* listen_fds + preserve_fds: fds 3..3+extra_fds-1 stay open */
-    int sync_fd;        /* child end of the sync socketpair */
-    int parent_sync_fd; /* parent end, closed first thing in the child */
+    struct berth_seccomp *seccomp; /* linux.seccomp built by the parent, or NULL */
+    int listen_fds;                /* LISTEN_FDS passed on (socket activation), else 0 */
+    int extra_fds;                 /* listen_fds + preserve_fds: fds 3..3+extra_fds-1 stay open */
+    int sync_fd;                   /* child end of the sync socketpair */
+    int parent_sync_fd;            /* parent end, closed first thing in the child */
     /* The parent's own fds (state dir, its flock()ed lock fd: a lock lives
      * as long as any copy of its fd), closed first thing in the child. */
     int parent_fds[2];

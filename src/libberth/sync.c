@@ -109,6 +109,10 @@ const char *berth_sync_type_name(uint32_t type)
         return "READY";
     case BERTH_SYNC_TERMINAL:
         return "TERMINAL";
+    case BERTH_SYNC_INIT_GO:
+        return "INIT_GO";
+    case BERTH_SYNC_SECCOMP:
+        return "SECCOMP";
     }
     return "unknown message";
 }

@@ -23,13 +23,23 @@
  *                                    unshare(other new ns),
  *                                    timens offsets, clone ----> (pid 1)
  *           <--- INIT_PID(pid) ----- _exit(0)
+ *           ---- INIT_GO ------------------------------------------> (so every
+ *                                                                later message
+ *                                                                comes with
+ *                                                                its pid known)
  *                                                                hostname, keyring,
  *                                                                rootfs prepare/pivot,
  *                                                                sysctl, terminal,
  *           <--- TERMINAL + pty master (SCM_RIGHTS) ---------------- (process.terminal)
  *   --console-socket / run proxy                                 finalize,
- *                                                                rlimits ... caps,
- *                                                                cwd, lookup args[0]
+ *                                                                rlimits ...,
+ *           <--- SECCOMP (notify filter only) ---------------------- load filter
+ *   pidfd_getfd the listener fd, send it to listenerPath        (before caps
+ *                                                                without nnp)
+ *                                                                caps, cwd,
+ *                                                                lookup args[0]
+ *                                                                [load filter
+ *                                                                with nnp]
  *           <--- WARN(text) (any number, any time, from either child) --------
  *           <--- ERROR(errno, text) -------------------------------- on failure,
  *                                                                then _exit(1)
@@ -59,6 +69,9 @@ enum berth_sync_type {
     BERTH_SYNC_READY,            /* init -> parent: set up, waiting for start */
     BERTH_SYNC_TERMINAL,         /* init -> parent: the next message carries the
                                     pty master (SCM_RIGHTS), text = pty name */
+    BERTH_SYNC_INIT_GO,          /* parent -> init (2-stage): pid known, go on */
+    BERTH_SYNC_SECCOMP,          /* init -> parent: loading a filter with a
+                                    notify listener, take its fd (pidfd_getfd) */
 };
 
 #define BERTH_SYNC_TEXT_MAX 1024
