@@ -12,7 +12,8 @@
  *      checked), capabilities (names resolved, warnings), passed fds;
  *   3. state dir (exclusive, locked), config.json copy, exec.fifo;
  *   4. socketpair + clone3 -> the init (init.c) sets itself up;
- *   5. serve the init over the sync socket (sync.h) until READY or ERROR;
+ *   5. serve the init over the sync socket (sync.h) until READY or ERROR:
+ *      user namespace maps, prestart/createRuntime hooks, seccomp listener;
  *   6. record pid + start time in state.json, write the pid file.
  */
 #include "container.h"
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hooks.h"
 #include "init.h"
 #include "process.h"
 #include "rootfs.h"
@@ -64,6 +66,7 @@ struct create_job {
     pid_t init;
     int init_pidfd;
     bool foreground;    /* run without --detach: the pty is proxied by us */
+    bool hooks_started; /* the create hooks began: failure runs poststop */
     int console_master; /* process.terminal: the pty master from the init */
     bool done;          /* success: keep everything */
 };
@@ -96,6 +99,10 @@ static void undo(struct create_job *j)
         drain_init_pid(j);
     if (j->init > 0 && j->init != j->child)
         berth_process_kill_reap(j->init);
+    /* runtime.md "Lifecycle": a failed create hook stops the container
+     * and the lifecycle continues at step 12, poststop included. */
+    if (j->hooks_started)
+        berth_hooks_run_poststop(j->ctx, j->config, j->o->id, 0, j->bundle);
     if (j->state_dir_made)
         (void)berth_state_dir_remove(j->ctx->root, j->o->id, &ignored);
     berth_error_release(&ignored);
@@ -389,6 +396,20 @@ static int hand_out_seccomp_fd(struct create_job *j, berth_error_t *err)
     return 0;
 }
 
+/* runtime.md steps 3 and 4, in the runtime namespace; a failure fails
+ * create, which then stops the container (undo). */
+static int run_runtime_hooks(struct create_job *j, berth_error_t *err)
+{
+    int r;
+
+    j->hooks_started = true;
+    r = berth_hooks_run_create_runtime(j->config, j->o->id, j->init, j->bundle, err);
+
+    if (r < 0)
+        return r;
+    return berth_sync_send(j->sync[0], BERTH_SYNC_HOOKS_DONE, 0, NULL, err);
+}
+
 static int serve_child(struct create_job *j, berth_error_t *err)
 {
     bool ready = false;
@@ -410,6 +431,9 @@ static int serve_child(struct create_job *j, berth_error_t *err)
             break;
         case BERTH_SYNC_SECCOMP:
             r = hand_out_seccomp_fd(j, err);
+            break;
+        case BERTH_SYNC_HOOKS:
+            r = run_runtime_hooks(j, err);
             break;
         case BERTH_SYNC_WARN:
             berth_warn(j->ctx, "%s", m.text);
@@ -577,7 +601,7 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     /* 3. */
     if ((r = make_state_dir(&j, err)) < 0)
         return r;
-    /* 4. TODO(hooks): createRuntime/createContainer via the sync socket. */
+    /* 4. (the hooks of steps 3-5 run during 5, see sync.h) */
     if ((r = spawn(&j, err)) < 0)
         return r;
     /* 5. */

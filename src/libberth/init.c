@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hooks.h"
 #include "ns-attrs.h"
 #include "proc-attrs.h"
 #include "process.h"
@@ -174,6 +175,28 @@ static int load_seccomp(const struct berth_launch *l, berth_error_t *err)
             return r;
     }
     return berth_seccomp_load(l->seccomp, NULL, err);
+}
+
+/* runtime.md "Lifecycle" steps 3-5, once our namespaces and mounts exist
+ * and before pivot_root: the parent runs prestart and createRuntime in the
+ * runtime namespace, then we run createContainer in ours (config.md: its
+ * path resolves in the runtime mount namespace, which we still see). */
+static int run_create_hooks(const struct berth_launch *l, berth_error_t *err)
+{
+    const oci_config *c = l->config;
+    int r;
+
+    /* Also for createContainer alone: from here on a failure stops the
+     * container and the parent runs poststop (runtime.md step 12). */
+    if (berth_hooks_have(c->hooks, BERTH_HOOK_PRESTART) ||
+        berth_hooks_have(c->hooks, BERTH_HOOK_CREATE_RUNTIME) ||
+        berth_hooks_have(c->hooks, BERTH_HOOK_CREATE_CONTAINER)) {
+        r = berth_sync_send(l->sync_fd, BERTH_SYNC_HOOKS, 0, NULL, err);
+        if (r < 0 || (r = berth_sync_expect(l->sync_fd, BERTH_SYNC_HOOKS_DONE, err)) < 0)
+            return r;
+    }
+    return berth_hooks_run_kind(c->hooks, BERTH_HOOK_CREATE_CONTAINER, l->id, getpid(), l->bundle,
+                                &c->annotations, err);
 }
 
 /* berth's signal mask and ignored signals would survive execve. */
@@ -352,16 +375,37 @@ static int check_fifo(const struct berth_launch *l, char *path, size_t size, ber
     return 0;
 }
 
-/* Blocks until `berth start` opens the read end, then tells it we go. */
-static void wait_for_start(const char *fifo_path)
+/* Blocks until `berth start` opens the read end. */
+static int wait_for_start(const char *fifo_path)
 {
     int fd = open(fifo_path, O_WRONLY | O_CLOEXEC);
 
-    if (fd < 0 || write(fd, "0", 1) != 1) {
+    if (fd < 0) {
+        dprintf(STDERR_FILENO, "berth init: exec.fifo: %s\n", strerror(errno));
+        _exit(1);
+    }
+    return fd;
+}
+
+/* Answers `berth start` on the fifo: "0" = the program runs now, or "1"
+ * followed by the error text (one write below PIPE_BUF, so start reads it
+ * whole) when a startContainer hook failed, after which we exit. */
+static void answer_start(int fd, const berth_error_t *err)
+{
+    char buf[1024];
+    int len = snprintf(buf, sizeof(buf), "%s%s", *err ? "1" : "0", *err ? (*err)->msg : "");
+
+    if (len >= (int)sizeof(buf))
+        len = sizeof(buf) - 1;
+    if (write(fd, buf, len) != len && !*err) {
         dprintf(STDERR_FILENO, "berth init: exec.fifo: %s\n", strerror(errno));
         _exit(1);
     }
     close(fd);
+    if (*err) {
+        dprintf(STDERR_FILENO, "berth init: %s\n", (*err)->msg);
+        _exit(1);
+    }
 }
 
 static _Noreturn void exec_process(const char *path, const oci_process *p, char **env)
@@ -384,6 +428,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     berth_error_t err = NULL;
     _cleanup_free_ char *exe = NULL;
     char fifo_path[64];
+    int fifo_fd;
     char **env = NULL;
     char *warning = NULL;
     struct berth_rootfs rootfs = {
@@ -432,8 +477,10 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         fail(l, &err);
 
     /* 6. Root filesystem, in our own mount namespace: mounts never touch
-     *    the host, so a failed create leaves no mount behind. */
-    if (berth_rootfs_prepare(&rootfs, &err) < 0 || berth_rootfs_pivot(&rootfs, &err) < 0)
+     *    the host, so a failed create leaves no mount behind. Between
+     *    prepare and pivot: the create hooks (runtime.md steps 3-5). */
+    if (berth_rootfs_prepare(&rootfs, &err) < 0 || run_create_hooks(l, &err) < 0 ||
+        berth_rootfs_pivot(&rootfs, &err) < 0)
         fail(l, &err);
 
     /* 7. sysctl through the container's /proc/sys, after pivot (and before
@@ -523,7 +570,14 @@ _Noreturn void berth_init_main(struct berth_launch *l)
 
     /* 17. Wait for `berth start` (runtime.md: process.args MUST NOT run
      *     before start). */
-    wait_for_start(fifo_path);
+    fifo_fd = wait_for_start(fifo_path);
+
+    /* 17b. runtime.md step 7: startContainer hooks, in the container,
+     *      before the user program and before start is answered, so that
+     *      their failure fails start and stops the container. */
+    (void)berth_hooks_run_kind(c->hooks, BERTH_HOOK_START_CONTAINER, l->id, getpid(), l->bundle,
+                               &c->annotations, &err);
+    answer_start(fifo_fd, &err);
     if (!p)
         _exit(0); /* start refuses a config without process */
 

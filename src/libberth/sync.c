@@ -113,6 +113,10 @@ const char *berth_sync_type_name(uint32_t type)
         return "INIT_GO";
     case BERTH_SYNC_SECCOMP:
         return "SECCOMP";
+    case BERTH_SYNC_HOOKS:
+        return "HOOKS";
+    case BERTH_SYNC_HOOKS_DONE:
+        return "HOOKS_DONE";
     }
     return "unknown message";
 }

@@ -28,7 +28,11 @@
  *                                                                comes with
  *                                                                its pid known)
  *                                                                hostname, keyring,
- *                                                                rootfs prepare/pivot,
+ *                                                                rootfs prepare,
+ *           <--- HOOKS (only with prestart/createRuntime hooks) ----
+ *   prestart, createRuntime hooks
+ *           ---- HOOKS_DONE ---------------------------------------> createContainer
+ *                                                                hooks, pivot,
  *                                                                sysctl, terminal,
  *           <--- TERMINAL + pty master (SCM_RIGHTS) ---------------- (process.terminal)
  *   --console-socket / run proxy                                 finalize,
@@ -72,6 +76,9 @@ enum berth_sync_type {
     BERTH_SYNC_INIT_GO,          /* parent -> init (2-stage): pid known, go on */
     BERTH_SYNC_SECCOMP,          /* init -> parent: loading a filter with a
                                     notify listener, take its fd (pidfd_getfd) */
+    BERTH_SYNC_HOOKS,            /* init -> parent: mounts done, run prestart
+                                    and createRuntime hooks now */
+    BERTH_SYNC_HOOKS_DONE,       /* parent -> init: they succeeded */
 };
 
 #define BERTH_SYNC_TEXT_MAX 1024
