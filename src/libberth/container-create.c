@@ -10,8 +10,9 @@
  *      semantic rules) before any side effect;
  *   2. plan the launch in memory: namespaces (paths opened and type
  *      checked), capabilities (names resolved, warnings), passed fds;
- *   3. state dir (exclusive, locked), config.json copy, exec.fifo;
- *   4. socketpair + clone3 -> the init (init.c) sets itself up;
+ *   3. state dir (exclusive, locked), config.json copy, exec.fifo, cgroup;
+ *   4. socketpair + clone3 -> the init (init.c); we move it into its
+ *      cgroup and apply the resources before it goes on;
  *   5. serve the init over the sync socket (sync.h) until READY or ERROR:
  *      user namespace maps, prestart/createRuntime hooks, seccomp listener;
  *   6. record pid + start time in state.json, write the pid file.
@@ -23,6 +24,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "hooks.h"
 #include "init.h"
@@ -57,6 +60,7 @@ struct create_job {
     char *rootfs;
     char *pid_file; /* absolute */
     struct berth_launch launch;
+    struct berth_cgroup *cgroup;
     int dirfd;
     int lockfd;
     bool state_dir_made; /* ours to remove on failure */
@@ -99,6 +103,9 @@ static void undo(struct create_job *j)
         drain_init_pid(j);
     if (j->init > 0 && j->init != j->child)
         berth_process_kill_reap(j->init);
+    if (j->cgroup && berth_cgroup_destroy(j->cgroup, &ignored) < 0)
+        berth_warn(j->ctx, "remove the cgroup of %s: %s", j->o->id, ignored->msg);
+    berth_error_release(&ignored);
     /* runtime.md "Lifecycle": a failed create hook stops the container
      * and the lifecycle continues at step 12, poststop included. */
     if (j->hooks_started)
@@ -114,6 +121,8 @@ static void create_job_release(struct create_job *j)
         undo(j);
     berth_ns_plan_release(&j->launch.ns);
     berth_seccomp_free(j->launch.seccomp);
+    if (j->cgroup)
+        berth_cgroup_free(j->cgroup);
     j->launch.fifo_fd = safe_close(j->launch.fifo_fd);
     safe_close(j->sync[0]);
     safe_close(j->sync[1]);
@@ -300,6 +309,32 @@ static int make_state_dir(struct create_job *j, berth_error_t *err)
     return make_exec_fifo(j, err);
 }
 
+/* ---- 3b. cgroup --------------------------------------------------------- */
+
+/* config-linux.md "Control groups": made before the clone; the child is
+ * moved in (and the resources applied) before it does anything else. */
+static int make_cgroup(struct create_job *j, berth_error_t *err)
+{
+    const oci_linux *lx = j->config->linux;
+    int r = berth_cgroup_create(j->ctx, lx ? lx->cgroupsPath : NULL, j->o->id, &j->cgroup, err);
+
+    if (r < 0)
+        return berth_error_wrap(err, "cgroup");
+    return 0;
+}
+
+static int enter_cgroup(struct create_job *j, berth_error_t *err)
+{
+    const oci_linux *lx = j->config->linux;
+    int r = berth_cgroup_enter(j->cgroup, j->child, err);
+
+    if (r >= 0)
+        r = berth_cgroup_apply(j->cgroup, lx ? lx->resources : NULL, true, err);
+    if (r < 0)
+        return berth_error_wrap(err, "cgroup");
+    return berth_sync_send(j->sync[0], BERTH_SYNC_CGROUP_DONE, 0, NULL, err);
+}
+
 /* ---- 4. clone ----------------------------------------------------------- */
 
 static int spawn(struct create_job *j, berth_error_t *err)
@@ -315,8 +350,9 @@ static int spawn(struct create_job *j, berth_error_t *err)
     j->launch.sync_fd = j->sync[1];
     j->launch.parent_fds[0] = j->dirfd;
     j->launch.parent_fds[1] = j->lockfd;
-    /* TODO(cgroups): CLONE_INTO_CGROUP, so the init starts in its cgroup. */
-    flags = j->launch.ns.two_stage ? 0 : (unsigned long)j->launch.ns.new_flags;
+    /* The cgroup namespace is unshared by the init once it is in its
+     * cgroup (CGROUP_DONE), so that the namespace is rooted there. */
+    flags = j->launch.ns.two_stage ? 0 : (unsigned long)(j->launch.ns.new_flags & ~CLONE_NEWCGROUP);
     pid = berth_process_clone(flags, &j->child_pidfd, err);
     if (pid < 0)
         return berth_error_wrap(err, "start container init");
@@ -328,7 +364,7 @@ static int spawn(struct create_job *j, berth_error_t *err)
         j->init = pid;
         j->init_pidfd = TAKE_FD(j->child_pidfd);
     }
-    return 0;
+    return enter_cgroup(j, err);
 }
 
 /* ---- 5. serve the child ------------------------------------------------- */
@@ -506,6 +542,7 @@ static int write_state(struct create_job *j, berth_error_t *err)
     const oci_string_map *a = &j->config->annotations;
     _cleanup_free_ struct berth_annotation *ann = calloc(a->len + 1, sizeof(*ann));
     _cleanup_free_ char *created = now_rfc3339(), *owner = owner_name();
+    _cleanup_free_ char *cgroup_state = berth_cgroup_serialize(j->cgroup);
     struct berth_container_state s = {
         .id = (char *)j->o->id,
         .bundle = j->bundle,
@@ -514,12 +551,14 @@ static int write_state(struct create_job *j, berth_error_t *err)
         .start_time = berth_proc_start_time(j->init),
         .created = created,
         .owner = owner,
+        .cgroup_path = (char *)berth_cgroup_path(j->cgroup),
+        .cgroup_state = cgroup_state,
         .created_status = true,
         .annotations = ann,
         .annotations_len = a->len,
     };
 
-    if (!ann || !created || !owner)
+    if (!ann || !created || !owner || !cgroup_state)
         return berth_error_make(err, ENOMEM, "state of container %s", j->o->id);
     for (size_t i = 0; i < a->len; i++)
         ann[i] = (struct berth_annotation){a->keys[i], a->values[i]};
@@ -599,7 +638,7 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     if ((r = plan_launch(&j, err)) < 0)
         return r;
     /* 3. */
-    if ((r = make_state_dir(&j, err)) < 0)
+    if ((r = make_state_dir(&j, err)) < 0 || (r = make_cgroup(&j, err)) < 0)
         return r;
     /* 4. (the hooks of steps 3-5 run during 5, see sync.h) */
     if ((r = spawn(&j, err)) < 0)

@@ -448,14 +448,26 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
 
-    /* 2. Namespaces. One stage: clone3 created them all, only the user
-     *    namespace still needs its maps. Two stages: join/unshare here. */
+    /* 2. The parent moves us into the container's cgroup first: the cgroup
+     *    namespace (created below, not by clone3) must be rooted there, and
+     *    the rootfs' cgroup mount binds our cgroup. */
+    if (berth_sync_expect(l->sync_fd, BERTH_SYNC_CGROUP_DONE, &err) < 0)
+        fail(l, &err);
+
+    /* 3. Namespaces. One stage: clone3 created them all but the cgroup one,
+     *    only the user namespace still needs its maps. Two stages:
+     *    join/unshare here. */
     if (l->ns.two_stage) {
         boot_stage(l);
         if (arm_parent_death(SIGKILL, &err) < 0) /* not inherited by fork */
             fail(l, &err);
-    } else if (l->ns.user_new) {
-        userns_handshake(l);
+    } else {
+        if (l->ns.user_new)
+            userns_handshake(l);
+        if ((l->ns.new_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+            berth_error_errno(&err, "unshare cgroup namespace");
+            fail(l, &err);
+        }
     }
 
     /* 3. A session of our own (no controlling terminal of berth's), and

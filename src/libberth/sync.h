@@ -14,7 +14,10 @@
  *   parent (berth create)            boot (2-stage only)        init
  *   ---------------------            -------------------        ----
  *   validate, state dir, exec.fifo
- *   socketpair, clone3 ------------> setns(paths), user first
+ *   socketpair, clone3 ----------> (first step of the clone, boot or init:)
+ *   cgroup enter + resources
+ *           ---- CGROUP_DONE ---------> (cgroup ns only after this)
+ *                                    setns(paths), user first
  *                                    [unshare(CLONE_NEWUSER)]
  *           <--- USERNS_READY ------ (from boot, or from init on 1-stage)
  *   write /proc/PID/{setgroups,
@@ -79,6 +82,8 @@ enum berth_sync_type {
     BERTH_SYNC_HOOKS,            /* init -> parent: mounts done, run prestart
                                     and createRuntime hooks now */
     BERTH_SYNC_HOOKS_DONE,       /* parent -> init: they succeeded */
+    BERTH_SYNC_CGROUP_DONE,      /* parent -> child: you are in the container's
+                                    cgroup, its resources are applied */
 };
 
 #define BERTH_SYNC_TEXT_MAX 1024
