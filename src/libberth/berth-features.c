@@ -120,8 +120,11 @@ static const struct claim claims[] = {
     /* config.md "Linux Process" capabilities: every name libcap knows. */
     {"capabilities", NULL, true},
 
+    /* config-linux.md "Seccomp": loaded by the init (init.c), notify fds
+     * handed to listenerPath by create. */
+    {"seccomp", NULL, true},
+
     /* Not implemented yet: each reports enabled=false (or false flags). */
-    {"seccomp", NULL, false},
     {"apparmor", NULL, false},
     {"selinux", NULL, false},
     {"cgroup.v1", NULL, false},
