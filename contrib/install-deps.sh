@@ -14,6 +14,7 @@ PACKAGES=(
     clang-format              # make check-format
     python3                   # tests edit and check JSON with it
     runc                      # reference runtime for comparisons
+    crun hyperfine strace     # bench/ (make bench): crun comparison, timing, syscall counts
     qemu-system-x86           # tests/cgroup2-vm: the cgroup v2 test VM
     iproute2 procps util-linux
 )
