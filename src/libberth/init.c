@@ -2,7 +2,15 @@
  * "execve(process.args)". Each step's error carries its context and reaches
  * the caller of `berth create` over the sync socket (sync.h); the order of
  * the steps is the security-relevant part and every ordering constraint is
- * explained where it applies. */
+ * explained where it applies.
+ *
+ * CVE-2019-5736 (a container overwriting the runtime binary through
+ * /proc/PID/exe): berth never re-executes /proc/self/exe, and the init
+ * execs the user program directly, so after start no process of the
+ * container has berth as its executable. Before start the waiting init
+ * still does: it makes itself non-dumpable (step 16), so other container
+ * processes cannot open its /proc/PID/exe, and every fd of berth is
+ * close-on-exec (step 15). */
 #include "init.h"
 
 #include <ctype.h>
@@ -448,13 +456,13 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
 
-    /* 2. The parent moves us into the container's cgroup first: the cgroup
-     *    namespace (created below, not by clone3) must be rooted there, and
-     *    the rootfs' cgroup mount binds our cgroup. */
+    /* 1b. The parent moves us into the container's cgroup first: the cgroup
+     *     namespace (created below, not by clone3) must be rooted there,
+     *     and the rootfs' cgroup mount binds our cgroup. */
     if (berth_sync_expect(l->sync_fd, BERTH_SYNC_CGROUP_DONE, &err) < 0)
         fail(l, &err);
 
-    /* 3. Namespaces. One stage: clone3 created them all but the cgroup one,
+    /* 2. Namespaces. One stage: clone3 created them all but the cgroup one,
      *    only the user namespace still needs its maps. Two stages:
      *    join/unshare here. */
     if (l->ns.two_stage) {
@@ -574,8 +582,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         fail(l, &err);
 
     /* 16. READY: create returns. Clear the parent-death signal first:
-     *     berth exits right after reading READY. */
+     *     berth exits right after reading READY. Non-dumpable until the
+     *     exec (which resets it): while we wait, our /proc/PID/exe is the
+     *     host's berth binary and no container process may open it. */
     (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
         _exit(1);
     l->sync_fd = safe_close(l->sync_fd);
