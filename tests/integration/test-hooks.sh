@@ -69,7 +69,7 @@ proc_gone() {
 # ---- 1. the happy path: order, state, namespaces, args, env ----------------
 
 B=$(hooks_bundle) || bail_out "cannot make a bundle"
-set_args "$B" /bin/checker signal-wait 1
+set_args "$B" /bin/sleep 300
 snapshot_host
 id=$(new_id)
 run_cmd berth create --bundle "$B" "$id"
@@ -135,7 +135,7 @@ assert_host_unchanged "nothing left after delete"
 fail_bundle() {
     local b
     b=$(make_bundle) || return 1
-    set_args "$b" /bin/checker signal-wait 1
+    set_args "$b" /bin/sleep 300
     update_config "$b" "
 h = {'path': '/bin/sh', 'args': ['sh', '-c', '''$2''']}
 if '${3:-}': h['timeout'] = int('${3:-0}')
