@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd python3 nsenter
+require_cmd python3 nsenter chrt ionice
 
 B=$(make_bundle) || bail_out "cannot make a bundle"
 cp "$B/config.json" "$TEST_TMP/config.orig"
@@ -73,6 +73,25 @@ assert_eq "$(kv env.FOO)" "bar baz" "env from process.env"
 assert_eq "$(kv env.HOME)" /root "HOME from the container's /etc/passwd"
 assert_eq "$(kv domainname)" example.test "domainname"
 assert_eq "$(kv fds)" "" "no fd of the host leaks into the container"
+
+# ---- personality, scheduler, ioPriority (host view of a created init) -----
+reset
+update_config "$B" '
+c["linux"]["personality"] = {"domain": "LINUX32"}
+c["process"]["scheduler"] = {"policy": "SCHED_BATCH", "nice": 5}
+c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_IDLE", "priority": 0}
+'
+set_args "$B" /bin/uname -m
+id=$(new_id)
+berth create --bundle "$B" --pid-file "$TEST_TMP/p.pid" "$id" >"$TEST_TMP/p.out" 2>"$TEST_TMP/p.err"
+pid=$(cat "$TEST_TMP/p.pid")
+assert_contains "$(chrt -p "$pid")" "SCHED_BATCH" "scheduler policy SCHED_BATCH"
+assert_eq "$(awk '{print $19}' "/proc/$pid/stat")" 5 "scheduler nice 5"
+assert_contains "$(ionice -p "$pid")" "idle" "ioPriority class idle"
+berth start "$id" >/dev/null 2>&1
+wait_for_status "$id" stopped
+assert_match "$(head -n1 "$TEST_TMP/p.out")" '^i[3-6]86$' "personality LINUX32: uname -m is 32-bit"
+berth delete "$id" >/dev/null 2>&1
 
 # ---- oomScoreAdj absent: untouched ----------------------------------------
 reset
