@@ -117,6 +117,11 @@ static void boot_stage(struct berth_launch *l)
     if (berth_ns_join_all(&l->ns, &err) < 0)
         fail(l, &err);
     berth_ns_plan_release(&l->ns);
+    /* A joined user namespace: become its root (our host uid 0 is not
+     * mapped there, files we create would fail with EOVERFLOW). */
+    if (l->ns.user && !l->ns.user_new &&
+        (berth_userns_become_root(&err) < 0 || arm_parent_death(SIGKILL, &err) < 0))
+        fail(l, &err);
     if (l->ns.user_new) {
         if (unshare(CLONE_NEWUSER) < 0) {
             berth_error_errno(&err, "unshare user namespace");

@@ -217,6 +217,36 @@ berth kill "$a" KILL >/dev/null 2>&1
 wait_for_status "$a" stopped
 berth delete "$a" >/dev/null 2>&1
 
+# joining a user namespace (and the network one it owns) by path, with new
+# pid/mount namespaces that must belong to the joined user namespace
+reset
+update_config "$B" '
+l = c["linux"]
+l["namespaces"].append({"type": "user"})
+l["uidMappings"] = [{"containerID": 0, "hostID": 300000, "size": 65536}]
+l["gidMappings"] = [{"containerID": 0, "hostID": 300000, "size": 65536}]
+'
+set_args "$B" /bin/checker sleep 30
+a=$(new_id)
+berth run --detach --pid-file "$TEST_TMP/ua.pid" --bundle "$B" "$a" >/dev/null 2>&1
+apid=$(cat "$TEST_TMP/ua.pid")
+update_config "$B" "
+l = c['linux']
+l['namespaces'] = [n for n in l['namespaces'] if n['type'] not in ('user', 'network')]
+l['namespaces'] += [{'type': 'user', 'path': '/proc/$apid/ns/user'}, {'type': 'network', 'path': '/proc/$apid/ns/net'}]
+del l['uidMappings'], l['gidMappings']
+"
+set_args "$B" /bin/checker pid ids ns
+id=$(new_id)
+run_cmd berth run --bundle "$B" "$id"
+assert_success "run joining a user namespace by path exits 0"
+assert_eq "$(kv ns.user)" "$(stat -L -c %i "/proc/$apid/ns/user")" "joined the user namespace"
+assert_eq "$(kv uid)" 0 "root of the joined user namespace"
+assert_eq "$(kv pid)" 1 "new pid namespace under the joined user namespace (procfs mounted)"
+berth kill "$a" KILL >/dev/null 2>&1
+wait_for_status "$a" stopped
+berth delete "$a" >/dev/null 2>&1
+
 # ---- run: exit status, signals, --detach, --keep --------------------------------
 reset
 set_args "$B" /bin/sh -c 'exit 3'
