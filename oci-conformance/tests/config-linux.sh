@@ -1,0 +1,252 @@
+# tests/config-linux.sh: config-linux.md (namespaces, user ns mappings,
+# devices, cgroups, sysctl, seccomp, masked/readonly paths).
+
+t_ns_new() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["namespaces"] = [{"type": t} for t in ("pid", "network", "ipc", "uts", "mount", "cgroup")]'
+    args "$B" /bin/checker ns
+    new_id
+    run_to_end "$ID" "$B" || return
+    local t bad=""
+    for t in pid net ipc uts mnt cgroup; do
+        [ "$(kv ns.$t)" != "$(stat -L -c %i /proc/self/ns/$t)" ] && [ -n "$(kv ns.$t)" ] || bad="$bad $t"
+    done
+    [ -z "$bad" ] && pass || fail "namespaces not new:$bad"
+}
+
+t_ns_inherit() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["namespaces"] = [{"type": "pid"}, {"type": "mount"}]; c.pop("hostname", None)'
+    args "$B" /bin/checker ns
+    new_id
+    run_to_end "$ID" "$B" || return
+    local t bad=""
+    for t in net ipc uts cgroup user; do
+        [ "$(kv ns.$t)" = "$(stat -L -c %i /proc/self/ns/$t)" ] || bad="$bad $t"
+    done
+    [ -z "$bad" ] && pass || fail "unlisted namespaces not inherited:$bad"
+}
+
+# A running container whose namespaces the next one can join.
+_ns_donor() {
+    D=$(bundle donor)
+    args "$D" /bin/checker signal-wait
+    new_id DID
+    create "$DID" "$D" && rt start "$DID" || { fail "donor container failed"; return 1; }
+    DPID=$(cat "$D/pid")
+}
+
+t_ns_path() {
+    _ns_donor || return
+    B=$(bundle)
+    cfg "$B" "c['linux']['namespaces'] = [{'type': 'pid'}, {'type': 'mount'}, {'type': 'network', 'path': '/proc/$DPID/ns/net'}, {'type': 'uts', 'path': '/proc/$DPID/ns/uts'}]; c.pop('hostname', None)"
+    args "$B" /bin/checker ns
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(kv ns.net) $(kv ns.uts)" "$(stat -L -c %i /proc/$DPID/ns/net) $(stat -L -c %i /proc/$DPID/ns/uts)" "net and uts namespace inodes vs the donor's"
+}
+
+t_ns_wrong_type() {
+    _ns_donor || return
+    B=$(bundle)
+    cfg "$B" "c['linux']['namespaces'] = [{'type': 'pid'}, {'type': 'mount'}, {'type': 'network', 'path': '/proc/$DPID/ns/ipc'}]"
+    new_id
+    if create "$ID" "$B"; then fail "create joined an ipc namespace as network"; else expect_eq "$(status "$ID")" none "state after the failed create"; fi
+}
+
+t_ns_dup() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["namespaces"].append({"type": "uts"})'
+    new_id
+    if create "$ID" "$B"; then fail "create accepted a duplicate uts namespace"; else expect_eq "$(status "$ID")" none "state after the failed create"; fi
+}
+
+t_userns() {
+    [ -e /proc/self/ns/user ] || { skip "host kernel has no user namespaces"; return; }
+    B=$(bundle)
+    chown -R 100000:100000 "$B/rootfs"
+    cfg "$B" '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["mounts"] = [m for m in c["mounts"] if m["destination"] not in ("/sys",)]'
+    args "$B" /bin/sh -c 'awk "{print \"uid_map=\" \$1 \" \" \$2 \" \" \$3}" /proc/self/uid_map; awk "{print \"gid_map=\" \$1 \" \" \$2 \" \" \$3}" /proc/self/gid_map; /bin/checker ns ids'
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(kv uid_map)|$(kv gid_map)|$(kv uid)" "0 100000 65536|0 100000 65536|0" "uid_map|gid_map|uid"
+}
+
+t_devices_default() {
+    B=$(bundle)
+    local d a=()
+    for d in null zero full random urandom tty; do a+=(stat "/dev/$d"); done
+    args "$B" /bin/sh -c "for d in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+        n=\${d%%:*}; /bin/checker stat /dev/\$n | sed \"s/^/\$n./\"; done; /bin/checker stat /dev/ptmx | sed 's/^/ptmx./'; /bin/checker ro /dev/null"
+    new_id
+    run_to_end "$ID" "$B" || return
+    local bad="" spec n mj mn
+    for spec in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+        IFS=: read -r n mj mn <<<"$spec"
+        [ "$(kv $n.stat.type)/$(kv $n.stat.major):$(kv $n.stat.minor)" = "chr/$mj:$mn" ] || bad="$bad /dev/$n=$(kv $n.stat.type)/$(kv $n.stat.major):$(kv $n.stat.minor)"
+    done
+    case "$(kv ptmx.stat.type)" in
+    lnk) [[ "$(kv ptmx.stat.link)" == *pts/ptmx ]] || bad="$bad /dev/ptmx->$(kv ptmx.stat.link)" ;;
+    chr) [ "$(kv ptmx.stat.major):$(kv ptmx.stat.minor)" = 5:2 ] || bad="$bad /dev/ptmx-chr" ;;
+    *) bad="$bad /dev/ptmx=$(kv ptmx.stat.type)" ;;
+    esac
+    [ "$(kv ro)" = 0 ] || bad="$bad /dev/null-not-writable(ro=$(kv ro))"
+    [ -z "$bad" ] && pass || fail "default devices wrong:$bad"
+}
+
+t_devices_config() {
+    B=$(bundle)
+    cfg "$B" '
+c["linux"]["devices"] = [{"path": "/dev/oc-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438, "uid": 12, "gid": 34}]
+c["linux"]["resources"]["devices"].append({"allow": True, "type": "c", "major": 1, "minor": 3, "access": "rwm"})'
+    args "$B" /bin/checker stat /dev/oc-null ro /dev/oc-null
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(kv stat.type) $(kv stat.major):$(kv stat.minor) $(kv stat.mode) $(kv stat.uid):$(kv stat.gid) ro=$(kv ro)" \
+        "chr 1:3 0666 12:34 ro=0" "type major:minor mode uid:gid of /dev/oc-null"
+}
+
+t_devices_allowlist() {
+    B=$(bundle)
+    cfg "$B" '
+c["mounts"].append({"destination": "/dev/oc-kmsg", "type": "bind", "source": "/dev/kmsg", "options": ["bind"]})'
+    args "$B" /bin/sh -c '( exec 3</dev/oc-kmsg ) 2>/dev/null && echo read=ok || echo read=denied'
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(kv read)" denied "open of /dev/kmsg (bind-mounted; the allow list denies all but the defaults)"
+}
+
+t_sysctl() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1", "kernel.msgmax": "12345"}'
+    args "$B" /bin/sh -c 'echo fwd=$(cat /proc/sys/net/ipv4/ip_forward); echo msgmax=$(cat /proc/sys/kernel/msgmax)'
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(kv fwd) $(kv msgmax)" "1 12345" "net.ipv4.ip_forward kernel.msgmax"
+}
+
+t_masked() {
+    B=$(bundle)
+    args "$B" /bin/sh -c 'echo kcore=$(head -c 16 /proc/kcore 2>/dev/null | wc -c); echo fw=$(ls /sys/firmware 2>/dev/null | wc -l)'
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(kv kcore) $(kv fw)" "0 0" "bytes readable from /proc/kcore, entries in /sys/firmware"
+}
+
+t_readonly_paths() {
+    B=$(bundle)
+    mkdir -p "$B/rootfs/tmp/rodir"
+    cfg "$B" 'c["linux"]["readonlyPaths"].append("/tmp/rodir")'
+    args "$B" /bin/checker ro /proc/sys/kernel/domainname ro /tmp/rodir
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(grep '^ro=' <<<"$out" | tr '\n' ' ')" "ro=1 ro=1 " "/proc/sys/kernel/domainname and /tmp/rodir read-only"
+}
+
+# --- cgroups: values read back from the host side of the container's cgroup.
+_cg_container() {
+    B=$(bundle)
+    cfg "$B" "$1"
+    args "$B" /bin/checker signal-wait
+    new_id
+    create "$ID" "$B" || { fail "create failed: $(grep -v '^$' "$B/err" | head -c 300)"; return 1; }
+    CPID=$(cat "$B/pid")
+}
+
+_cg_expect() {
+    local ctl=$1 file=$2 want=$3 f
+    f=$(host_cgroup_file "$CPID" "$ctl" "$file") || { skip "host has no $ctl cgroup file $file for the container"; return; }
+    echo "file: $f" >>"$CASE_DIR/diag"
+    expect_eq "$(cat "$f")" "$want" "$f"
+}
+
+t_cg_memory() {
+    [ -d /sys/fs/cgroup/memory ] || [ -e /sys/fs/cgroup/memory.max ] || { skip "host has no memory cgroup"; return; }
+    _cg_container 'c["linux"]["resources"]["memory"] = {"limit": 67108864}' || return
+    if [ -d /sys/fs/cgroup/memory ]; then _cg_expect memory memory.limit_in_bytes 67108864; else _cg_expect memory memory.max 67108864; fi
+}
+t_cg_pids() {
+    _cg_container 'c["linux"]["resources"]["pids"] = {"limit": 42}' || return
+    _cg_expect pids pids.max 42
+}
+t_cg_cpu_shares() {
+    [ -d /sys/fs/cgroup/cpu ] || { skip "host has no cgroup v1 cpu controller (v2 maps shares to weight)"; return; }
+    _cg_container 'c["linux"]["resources"]["cpu"] = {"shares": 512}' || return
+    _cg_expect cpu cpu.shares 512
+}
+t_cg_cpu_quota() {
+    [ -d /sys/fs/cgroup/cpu ] || { skip "host has no cgroup v1 cpu controller"; return; }
+    _cg_container 'c["linux"]["resources"]["cpu"] = {"quota": 50000, "period": 100000}' || return
+    local f g
+    f=$(host_cgroup_file "$CPID" cpu cpu.cfs_quota_us) && g=$(host_cgroup_file "$CPID" cpu cpu.cfs_period_us) || { skip "no cfs files"; return; }
+    expect_eq "$(cat "$f") $(cat "$g")" "50000 100000" "cfs quota period"
+}
+t_cg_path() {
+    local rel="oc-conformance-$$-$_n"
+    _cg_container "c['linux']['cgroupsPath'] = '/$rel'" || return
+    local line bad=""
+    while IFS= read -r line; do
+        local p=${line#*:*:}
+        local ctls=${line#*:}; ctls=${ctls%%:*}
+        case $ctls in memory | pids | cpu,cpuacct | devices)
+            [ "$p" = "/$rel" ] || bad="$bad $ctls:$p" ;;
+        esac
+    done <"/proc/$CPID/cgroup"
+    echo "cgroup: $(tr '\n' ' ' </proc/$CPID/cgroup)" >>"$CASE_DIR/diag"
+    [ -z "$bad" ] && pass || fail "container not in /$rel:$bad"
+}
+
+t_seccomp() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+        "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 99}]}'
+    args "$B" /bin/sh -c '/bin/checker seccomp; mkdir /tmp/oc-dir 2>&1; echo mkdir=$?; [ -d /tmp/oc-dir ] && echo exists=1 || echo exists=0'
+    new_id
+    run_to_end "$ID" "$B" || return
+    [ "$(kv Seccomp)" = 2 ] || { fail "no seccomp filter (Seccomp=$(kv Seccomp))"; return; }
+    grep -q "Cannot assign requested address\|Address not available" <<<"$out" || { fail "mkdir did not fail with errno 99 (EADDRNOTAVAIL)"; return; }
+    expect_eq "$(kv exists)" 0 "directory created despite the filter"
+}
+
+t_seccomp_default_errno() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
+        "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+    args "$B" /bin/sh -c 'mkdir /tmp/oc-dir 2>&1; echo mkdir=$?'
+    new_id
+    run_to_end "$ID" "$B" || return
+    grep -q "Operation not permitted" <<<"$out" && pass || fail "mkdir without errnoRet did not fail with EPERM"
+}
+
+t_seccomp_errno_bad_action() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
+        "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_KILL", "errnoRet": 5}]}'
+    new_id
+    if create "$ID" "$B"; then fail "create accepted errnoRet on SCMP_ACT_KILL"; else pass; fi
+}
+
+check MUST "config-linux.md#namespaces: listed namespaces without path are new" t_ns_new
+check MUST "config-linux.md#namespaces: unlisted namespace types are inherited from the runtime" t_ns_inherit
+check MUST "config-linux.md#namespaces: path MUST place the process in that namespace" t_ns_path
+check MUST "config-linux.md#namespaces: path of another namespace type MUST error" t_ns_wrong_type
+check MUST "config-linux.md#namespaces: duplicated namespace type MUST error" t_ns_dup
+check MUST "config-linux.md#user-namespace-mappings: uidMappings and gidMappings applied" t_userns
+check MUST "config-linux.md#default-devices: null zero full random urandom tty ptmx supplied" t_devices_default
+check MUST "config-linux.md#devices: linux.devices MUST be available (type, numbers, fileMode, uid, gid)" t_devices_config
+check MUST "config-linux.md#allowed-device-list: a deny-all allow list blocks unlisted devices" t_devices_allowlist
+check MUST "config-linux.md#sysctl: sysctl values set in the container" t_sysctl
+check MUST "config-linux.md#masked-paths: masked paths cannot be read" t_masked
+check MUST "config-linux.md#readonly-paths: readonly paths are read-only" t_readonly_paths
+check MUST "config-linux.md#memory: memory.limit written to the container cgroup" t_cg_memory
+check MUST "config-linux.md#pids: pids.limit written to the container cgroup" t_cg_pids
+check MUST "config-linux.md#cpu: cpu.shares written to the container cgroup" t_cg_cpu_shares
+check MUST "config-linux.md#cpu: cpu.quota and period written to the container cgroup" t_cg_cpu_quota
+check MUST "config-linux.md#cgroups-path: absolute cgroupsPath relative to the cgroup mount" t_cg_path
+check MUST "config-linux.md#seccomp: SCMP_ACT_ERRNO rule with errnoRet observed inside" t_seccomp
+check MUST "config-linux.md#seccomp: errnoRet unset means EPERM" t_seccomp_default_errno
+check MUST "config-linux.md#seccomp: errnoRet with an action without errno MUST fail" t_seccomp_errno_bad_action
