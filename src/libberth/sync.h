@@ -11,53 +11,58 @@
  * joined by path, or a time namespace is requested; see namespaces.h); on the
  * one-stage path the init itself is the clone and the boot column is empty.
  *
- *   parent (berth create)            boot (2-stage only)        init
- *   ---------------------            -------------------        ----
- *   validate, state dir, exec.fifo
- *   socketpair, clone3 ----------> (first step of the clone, boot or init:)
- *   cgroup enter + resources
- *           ---- CGROUP_DONE ---------> (cgroup ns only after this)
- *                                    setns(paths), user first
- *                                    [unshare(CLONE_NEWUSER)]
- *           <--- USERNS_READY ------ (from boot, or from init on 1-stage)
- *   write /proc/PID/{setgroups,
- *     uid_map,gid_map}
- *           ---- USERNS_MAPPED ----> setresuid/gid(0)
- *                                    unshare(other new ns),
- *                                    timens offsets, clone ----> (pid 1)
- *           <--- INIT_PID(pid) ----- _exit(0)
- *           ---- INIT_GO ------------------------------------------> (so every
- *                                                                later message
- *                                                                comes with
- *                                                                its pid known)
- *                                                                hostname, keyring,
- *                                                                rootfs prepare,
- *           <--- HOOKS (only with prestart/createRuntime hooks) ----
- *   prestart, createRuntime hooks
- *           ---- HOOKS_DONE ---------------------------------------> createContainer
- *                                                                hooks, pivot,
- *                                                                sysctl, terminal,
- *           <--- TERMINAL + pty master (SCM_RIGHTS) ---------------- (process.terminal)
- *   --console-socket / run proxy                                 finalize,
- *                                                                rlimits ...,
- *           <--- SECCOMP (notify filter only) ---------------------- load filter
- *   pidfd_getfd the listener fd, send it to listenerPath        (before caps
- *                                                                without nnp)
- *                                                                caps, cwd,
- *                                                                lookup args[0]
- *                                                                [load filter
- *                                                                with nnp]
- *           <--- WARN(text) (any number, any time, from either child) --------
- *           <--- ERROR(errno, text) -------------------------------- on failure,
- *                                                                then _exit(1)
- *           <--- READY --------------------------------------------- close sync
- *   record pid + start time, pid file,                           open exec.fifo
- *   exit                                                         (blocks until
- *                                                                `berth start`),
- *                                                                execve(args)
+ *   parent (berth create)          boot (2-stage only)       init
+ *   ---------------------          -------------------       ----
+ *   validate, state dir,
+ *   exec.fifo, cgroup dirs
+ *   socketpair, clone3 ----------> the clone (boot, or the init on 1-stage)
+ *   enter cgroup, resources        waits first, so that it is in its cgroup
+ *        ---- CGROUP_DONE -------> before a cgroup namespace is made
+ *                                  setns(paths), user first
+ *                                  [unshare(CLONE_NEWUSER)]
+ *        <--- USERNS_READY ------- (from the boot, or from the init)
+ *   write /proc/PID/uid_map,
+ *   gid_map (setgroups deny
+ *   only when unprivileged)
+ *        ---- USERNS_MAPPED -----> setresuid/gid(0)
+ *                                  unshare(the other new ns),
+ *                                  timens offsets,
+ *                                  clone(CLONE_PARENT) ----> (pid 1)
+ *        <--- INIT_PID(pid) ------ _exit(0)                  waits for:
+ *        ---- INIT_GO ------------------------------------> (every later message
+ *                                                            has a known pid)
+ *                                                            setsid, hostname,
+ *                                                            keyring,
+ *                                                            rootfs prepare
+ *        <--- HOOKS (with prestart/createRuntime/createContainer hooks) --
+ *   prestart, createRuntime
+ *        ---- HOOKS_DONE ---------------------------------->  createContainer,
+ *                                                            pivot, sysctl,
+ *                                                            [terminal:]
+ *        <--- TERMINAL + pty master (SCM_RIGHTS) ----------
+ *   to --console-socket, or
+ *   kept for run's proxy                                     finalize, rlimits,
+ *                                                            oom, personality,
+ *                                                            scheduler, ioprio
+ *        <--- SECCOMP (only with a notify action) ---------  load filter (here
+ *   pidfd_getfd the listener fd,                             without nnp, after
+ *   send it to listenerPath                                  the fds with nnp)
+ *                                                            caps, user, nnp,
+ *                                                            umask, cwd,
+ *                                                            lookup args[0], fds
+ *        <--- WARN(text): any number, any time, from either child ---------
+ *        <--- ERROR(errno, text): on any failure, then the child _exit(1)s
+ *        <--- READY ---------------------------------------  close sync socket
+ *   state.json (pid, start time),                            open exec.fifo
+ *   pid file, exit                                           O_WRONLY: blocks
+ *                                                            until `berth start`
+ *                                                            startContainer,
+ *                                                            answer "0" (or
+ *                                                            "1"+error), execve
  *
  * Any error on either side aborts create: the parent kills and reaps the
- * children and removes the state directory, so the host is left as before.
+ * children, runs poststop if the create hooks had begun, removes the cgroup
+ * and the state directory, so the host is left as before.
  */
 #ifndef BERTH_SYNC_H
 #define BERTH_SYNC_H
