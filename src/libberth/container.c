@@ -169,18 +169,26 @@ static int start_refusal(const char *id, enum berth_status s, berth_error_t *err
                             berth_status_name(s));
 }
 
-/* Reads the init's one byte from the fifo; 1 when read, 0 when there is
- * none yet, <0 when the writer went away without writing. */
-static int fifo_take_byte(int fifofd)
+/* Reads the init's answer from the fifo: "0" (the program runs now) or
+ * "1<error>" when a startContainer hook failed (init.c answer_start: one
+ * write below PIPE_BUF, so one read gets it whole). 1 when started, 0 when
+ * there is nothing yet, -ECANCELED with *ret_msg on a failure answer, <0
+ * when the writer went away without writing. */
+static int fifo_take_byte(int fifofd, char **ret_msg)
 {
-    char c;
+    char buf[1024];
     ssize_t n;
 
     do
-        n = read(fifofd, &c, 1);
+        n = read(fifofd, buf, sizeof(buf) - 1);
     while (n < 0 && errno == EINTR);
-    if (n == 1)
+    if (n >= 1 && buf[0] != '1')
         return 1;
+    if (n >= 1) {
+        buf[n] = '\0';
+        *ret_msg = strdup(buf + 1);
+        return -ECANCELED;
+    }
     if (n == 0)
         return -EPIPE; /* the init opened and closed the fifo: it died */
     return errno == EAGAIN ? 0 : -errno;
@@ -192,6 +200,7 @@ static int fifo_wait(int fifofd, int pidfd, berth_error_t *err)
 {
     for (;;) {
         struct pollfd pfd[2] = {{.fd = fifofd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+        _cleanup_free_ char *msg = NULL;
         int r = poll(pfd, 2, -1);
 
         if (r < 0 && errno == EINTR)
@@ -200,19 +209,16 @@ static int fifo_wait(int fifofd, int pidfd, berth_error_t *err)
             return berth_error_errno(err, "poll exec.fifo");
         /* The fifo first: a user process that ran and exited at once has
          * still been started. */
-        if (pfd[0].revents) {
-            r = fifo_take_byte(fifofd);
+        if (pfd[0].revents || pfd[1].revents) {
+            r = fifo_take_byte(fifofd, &msg);
             if (r == 1)
                 return 0;
+            if (r == -ECANCELED)
+                return berth_error_make(err, 0, "%s", msg ? msg : "startContainer hook failed");
             if (r < 0 && r != -EPIPE)
                 return berth_error_make(err, -r, "read exec.fifo");
-            if (r == -EPIPE)
+            if (r == -EPIPE || pfd[1].revents)
                 return berth_error_make(err, 0, "cannot start a container that has stopped");
-        }
-        if (pfd[1].revents) {
-            if (fifo_take_byte(fifofd) == 1)
-                return 0;
-            return berth_error_make(err, 0, "cannot start a container that has stopped");
         }
     }
 }
