@@ -72,7 +72,10 @@ static oci_capabilities *build_caps(struct builder *b)
     b_strv(b, &c->bounding, &c->bounding_len, default_caps, n);
     b_strv(b, &c->effective, &c->effective_len, default_caps, n);
     b_strv(b, &c->permitted, &c->permitted_len, default_caps, n);
-    b_strv(b, &c->ambient, &c->ambient_len, default_caps, n);
+    /* No ambient set, unlike runc's default: capabilities(7) raises an
+     * ambient capability only if it is also inheritable, and the default has
+     * no inheritable set (CVE-2022-29162), so runc's ambient list can never
+     * take effect and would only produce a warning on every run. */
     return c;
 }
 
