@@ -219,6 +219,9 @@ static _Noreturn void hook_child(const char *path, char **argv, char **envp, int
             (void)signal(sig, SIG_DFL);
     sigemptyset(&none);
     (void)sigprocmask(SIG_SETMASK, &none, NULL);
+    /* A process group of its own, so that a timeout kills whatever the
+     * hook started too (a `sh -c` hook's children). */
+    (void)setpgid(0, 0);
 
     if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
         goto fail;
@@ -294,6 +297,7 @@ static int hook_spawn(const oci_hook *h, int in, struct hook_run *r, berth_error
         return berth_error_errno(err, "fork");
     if (r->pid == 0)
         hook_child(h->path, argv, envp, in, out_w, err_w);
+    (void)setpgid(r->pid, r->pid); /* also here: no race with the kill */
     r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
     if (r->pidfd < 0) {
         int e = errno;
@@ -334,6 +338,9 @@ static int hook_wait(struct hook_run *r, int timeout_s, int *ret_status, berth_e
             /* config.md: timeout is "the number of seconds before aborting
              * the hook". */
             (void)syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0);
+            /* The group is still the hook's: its leader is not reaped yet,
+             * so the pgid cannot have been reused. */
+            (void)kill(-r->pid, SIGKILL);
             timed_out = true;
             break;
         }

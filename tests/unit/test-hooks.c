@@ -340,6 +340,36 @@ START_TEST(test_timeout_kills)
 }
 END_TEST
 
+/* A timeout kills what the hook started, too (its process group). */
+START_TEST(test_timeout_kills_group)
+{
+    _cleanup_free_ char *pidf = path_in("child"), *script = NULL, *got = NULL;
+    berth_error_t err = NULL;
+    oci_hook h;
+
+    ck_assert_int_ge(asprintf(&script, "sleep 30 & echo $! > %s; wait", pidf), 0);
+    h = sh_hook(script);
+    h.timeout = 1;
+    h.timeout_present = true;
+    ck_assert_int_eq(run1(&h, &err), -ETIMEDOUT);
+    berth_error_release(&err);
+    got = slurp(pidf);
+    for (int i = 0; i < 50 && kill(atoi(got), 0) == 0; i++)
+        usleep(20000); /* killed; reaped by init once orphaned */
+    {
+        char path[64], st = 0;
+        snprintf(path, sizeof(path), "/proc/%d/stat", atoi(got));
+        FILE *f = fopen(path, "re");
+        if (f) {
+            ck_assert_int_eq(fscanf(f, "%*d %*s %c", &st), 1);
+            fclose(f);
+            ck_assert_msg(st == 'Z', "hook's child %s still running (%c)", got, st);
+        }
+    }
+    hook_free(&h);
+}
+END_TEST
+
 START_TEST(test_exec_failure)
 {
     berth_error_t err = NULL;
@@ -697,6 +727,7 @@ static Suite *hooks_suite(void)
     tcase_add_test(tc, test_order_and_stop);
     tcase_add_test(tc, test_run_warn_continues);
     tcase_add_test(tc, test_timeout_kills);
+    tcase_add_test(tc, test_timeout_kills_group);
     tcase_add_test(tc, test_exec_failure);
     tcase_add_test(tc, test_signal_death);
     tcase_add_test(tc, test_background_child_does_not_block);
