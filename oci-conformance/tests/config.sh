@@ -202,15 +202,18 @@ _hook_bundle() {
     HOOK=$CASE_DIR/hook.sh
     cat >"$HOOK" <<'SH'
 #!/bin/sh
-# hook.sh NAME LOGDIR: records the state on stdin, the order and the netns.
+# hook.sh NAME LOGDIR: records the state on stdin, the order, the netns,
+# the arguments and the environment.
 cat >"$2/$1.state"
+echo "$@" >"$2/$1.args"
+env >"$2/$1.env"
 readlink /proc/self/ns/net >"$2/$1.netns"
 echo "$1" >>"$2/order"
 SH
     chmod 755 "$HOOK"
     cp "$HOOK" "$B/rootfs/bin/oc-hook.sh"
     cfg "$B" "
-h = lambda n, p='$HOOK', l='$LOG': {'path': p, 'args': ['hook.sh', n, l]}
+h = lambda n, p='$HOOK', l='$LOG': {'path': p, 'args': ['hook.sh', n, l], 'env': ['OC_HOOK=' + n]}
 c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$LOG', 'options': ['rbind', 'rw']})
 c['hooks'] = {'prestart': [h('prestart')],
               'createRuntime': [h('createRuntime1'), h('createRuntime2')],
@@ -280,6 +283,41 @@ t_hooks_ns() {
         [ "$(cat "$LOG/$n.netns" 2>/dev/null)" = "$CNETNS" ] || bad="$bad $n:$(cat "$LOG/$n.netns" 2>/dev/null)(want container $CNETNS)"
     done
     [ -z "$bad" ] && pass || fail "hooks ran in the wrong network namespace:$bad"
+}
+
+t_hooks_args_env() {
+    _hook_run || return
+    local n bad=""
+    for n in prestart createRuntime1 createContainer poststart poststop; do
+        [ "$(cat "$LOG/$n.args" 2>/dev/null)" = "$n $LOG" ] || bad="$bad $n:args=[$(cat "$LOG/$n.args" 2>/dev/null)]"
+        local e
+        e=$(grep -v '^PWD=\|^SHLVL=\|^_=' "$LOG/$n.env" 2>/dev/null | tr '\n' ' ')
+        [ "$e" = "OC_HOOK=$n " ] || bad="$bad $n:env=[$e]"
+    done
+    [ -z "$bad" ] && pass || fail "hook args/env not as configured:$bad"
+}
+
+t_hook_timeout() {
+    B=$(bundle)
+    args "$B" /bin/checker pid
+    cfg "$B" "c['hooks'] = {'createRuntime': [{'path': '/bin/sleep', 'args': ['sleep', '30'], 'timeout': 1}]}"
+    new_id
+    local t0=$SECONDS
+    if create "$ID" "$B"; then fail "create succeeded although the hook ran past its timeout"; return; fi
+    [ $((SECONDS - t0)) -lt 15 ] || { fail "create took $((SECONDS - t0))s with a 1s hook timeout"; return; }
+    local st
+    st=$(status "$ID")
+    [ "$st" = none ] || [ "$st" = stopped ] || { fail "status after the hook timeout: $st"; return; }
+    pass
+}
+
+t_console_size_ignored() {
+    B=$(bundle)
+    cfg "$B" 'c["process"]["consoleSize"] = {"height": 40, "width": 100}'
+    args "$B" /bin/checker pid
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(kv pid)" 1 "container with consoleSize and terminal false ran"
 }
 
 _hook_fail_at() {
@@ -366,6 +404,9 @@ check MUST "config.md#posix-platform-hooks: hooks MUST be called in the listed o
 check MUST "config.md#posix-platform-hooks: the state MUST be passed to hooks over stdin" t_hooks_state
 check MUST "runtime.md#state: pid in the state of runtime-namespace hooks is the pid seen by the runtime" t_hooks_pid
 check MUST "config.md#posix-platform-hooks: each hook runs in its namespace (runtime vs container)" t_hooks_ns
+check MUST "config.md#posix-platform-hooks: hook args and env passed as configured" t_hooks_args_env
+check MUST "config.md#posix-platform-hooks: timeout aborts the hook (create errors)" t_hook_timeout
+check MUST "config.md#process: consoleSize MUST be ignored when terminal is false" t_console_size_ignored
 check MUST "runtime.md#lifecycle step 3: failing prestart hook MUST error and stop the container" t_hook_fail_prestart
 check MUST "runtime.md#lifecycle step 4: failing createRuntime hook MUST error and stop the container" t_hook_fail_createRuntime
 check MUST "runtime.md#lifecycle step 5: failing createContainer hook MUST error and stop the container" t_hook_fail_createContainer

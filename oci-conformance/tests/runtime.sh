@@ -235,6 +235,21 @@ t_kill_signal() {
     expect_eq "$(kv signal.name)" USR1 "signal seen by the container process"
 }
 
+t_kill_numeric() {
+    _created || { fail "create failed"; return; }
+    rt start "$ID" || { fail "start failed"; return; }
+    wait_file "$B/out" 5 || { fail "container did not get ready"; return; }
+    rt kill "$ID" 12 || { fail "kill ID 12 failed"; return; }
+    local i
+    for ((i = 0; i < 100; i++)); do grep -q '^signal=' "$B/out" && break; sleep 0.05; done
+    out=$(cat "$B/out")
+    expect_eq "$(kv signal)" 12 "signal number seen by the container process"
+}
+
+t_kill_missing() {
+    if rt kill "oc-missing-$$" TERM; then fail "kill of an unknown id succeeded"; else pass; fi
+}
+
 t_kill_created() {
     _created || { fail "create failed"; return; }
     rt kill "$ID" KILL || { fail "kill of a created container failed"; return; }
@@ -345,6 +360,8 @@ check MUST "runtime.md#start: start of an unknown id MUST error" t_start_missing
 check MUST "runtime.md#start: start MUST error if process was not set" t_start_noprocess
 check MUST "runtime.md#kill: kill MUST send the signal to the container process" t_kill_signal
 check MUST "runtime.md#kill: kill of a created container is allowed" t_kill_created
+check MUST "runtime.md#kill: kill with a numeric signal (as engines send it)" t_kill_numeric
+check MUST "runtime.md#kill: kill of an unknown id MUST error" t_kill_missing
 check MUST "runtime.md#kill: kill of a stopped container MUST error, no effect" t_kill_stopped
 check MUST "runtime.md#delete: delete of a running container MUST error, no effect" t_delete_running
 check MUST "runtime.md#delete: delete of a created container MUST error, no effect" t_delete_created
