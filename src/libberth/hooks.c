@@ -223,6 +223,13 @@ static _Noreturn void hook_child(const char *path, char **argv, char **envp, int
      * hook started too (a `sh -c` hook's children). */
     (void)setpgid(0, 0);
 
+    /* berth may run with stdio closed, so the pipes can sit on 0-2: move
+     * all three above 2 first, or one dup2 would clobber another. */
+    in = fcntl(in, F_DUPFD_CLOEXEC, 3);
+    out = fcntl(out, F_DUPFD_CLOEXEC, 3);
+    errfd = fcntl(errfd, F_DUPFD_CLOEXEC, 3);
+    if (in < 0 || out < 0 || errfd < 0)
+        _exit(127);
     if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
         goto fail;
     /* Nothing of berth's (sync socket, fifo, preserved fds) reaches the

@@ -370,6 +370,35 @@ START_TEST(test_timeout_kills_group)
 }
 END_TEST
 
+/* berth started with stdio closed: the pipes land on 0-2, the hook must
+ * still get the state on stdin and its output captured. */
+START_TEST(test_closed_stdio)
+{
+    _cleanup_free_ char *out = path_in("out"), *script = NULL;
+    pid_t pid;
+    int st;
+
+    ck_assert_int_ge(asprintf(&script, "cat > %s; echo failing-output; exit 9", out), 0);
+    pid = fork();
+    if (pid == 0) {
+        berth_error_t err = NULL;
+        oci_hook h = sh_hook(script);
+        close(0);
+        close(1);
+        close(2);
+        if (run1(&h, &err) == 0 || !strstr(err->msg, "exit status 9: failing-output"))
+            _exit(1);
+        _exit(0);
+    }
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+    {
+        _cleanup_free_ char *got = slurp(out);
+        ck_assert_str_eq(got, state_json);
+    }
+}
+END_TEST
+
 START_TEST(test_exec_failure)
 {
     berth_error_t err = NULL;
@@ -729,6 +758,7 @@ static Suite *hooks_suite(void)
     tcase_add_test(tc, test_timeout_kills);
     tcase_add_test(tc, test_timeout_kills_group);
     tcase_add_test(tc, test_exec_failure);
+    tcase_add_test(tc, test_closed_stdio);
     tcase_add_test(tc, test_signal_death);
     tcase_add_test(tc, test_background_child_does_not_block);
     tcase_add_test(tc, test_no_fd_leak);
