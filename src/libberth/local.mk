@@ -21,3 +21,4 @@ include src/libberth/cli-support.mk
 include src/libberth/seccomp.mk
 include src/libberth/cgroup.mk
 include src/libberth/hooks-terminal.mk
+include src/libberth/exec.mk

@@ -1,0 +1,92 @@
+/* exec-cgroup.c: the cgroup of an exec'd process: the container's own, or
+ * with --cgroup a sub-cgroup of it, as runc: "path" for every hierarchy,
+ * or "ctrl[,ctrl]:path" entries (comma separated) per v1 controller, where
+ * the empty controller name is the cgroup2 hierarchy. The sub-cgroup must
+ * exist; berth never creates it. */
+#include "exec-internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup-internal.h"
+#include "cleanup.h"
+
+/* A relative path without "..": it must stay below the container's
+ * cgroup. */
+static int check_sub(const char *sub, berth_error_t *err)
+{
+    _cleanup_free_ char *copy = strdup(sub);
+    char *save = NULL;
+
+    if (!copy)
+        return berth_error_make(err, ENOMEM, "--cgroup");
+    if (sub[0] == '/' || !sub[0])
+        return berth_error_make(err, EINVAL, "--cgroup `%s`: must be a relative path", sub);
+    for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save))
+        if (strcmp(c, "..") == 0 || strcmp(c, ".") == 0)
+            return berth_error_make(err, EINVAL, "--cgroup `%s`: must not contain `.` or `..`",
+                                    sub);
+    return 0;
+}
+
+/* The sub path spec gives for directory d, or NULL: a plain path applies
+ * everywhere; "ctrls:path" entries to the hierarchies of their
+ * controllers (empty = cgroup2). */
+static int sub_for(const struct cg_dir *d, const char *spec, char **ret, berth_error_t *err)
+{
+    _cleanup_free_ char *copy = strdup(spec);
+    char *save = NULL;
+
+    *ret = NULL;
+    if (!copy)
+        return berth_error_make(err, ENOMEM, "--cgroup");
+    if (!strchr(spec, ':')) {
+        *ret = strdup(spec);
+        return *ret ? 0 : berth_error_make(err, ENOMEM, "--cgroup");
+    }
+    for (char *e = strtok_r(copy, " ", &save); e; e = strtok_r(NULL, " ", &save)) {
+        char *colon = strchr(e, ':'), *save2 = NULL;
+
+        if (!colon)
+            return berth_error_make(err, EINVAL, "--cgroup `%s`: expected ctrl:path", e);
+        *colon = '\0';
+        if (!e[0] && d->v2) {
+            *ret = strdup(colon + 1);
+            return *ret ? 0 : berth_error_make(err, ENOMEM, "--cgroup");
+        }
+        for (char *c = strtok_r(e, ",", &save2); c; c = strtok_r(NULL, ",", &save2))
+            if (!d->v2 && cg_dir_has(d, c)) {
+                *ret = strdup(colon + 1);
+                return *ret ? 0 : berth_error_make(err, ENOMEM, "--cgroup");
+            }
+    }
+    return 0;
+}
+
+int berth_exec_cgroup_enter(struct berth_cgroup *cg, pid_t pid, const char *sub, berth_error_t *err)
+{
+    if (!sub)
+        return berth_cgroup_enter(cg, pid, err);
+    for (size_t i = 0; i < cg->n; i++) {
+        struct cg_dir d = cg->d[i];
+        _cleanup_free_ char *rel = NULL, *path = NULL;
+        _cleanup_close_ int fd = -1;
+        int r = sub_for(&cg->d[i], sub, &rel, err);
+
+        if (r < 0 || (rel && (r = check_sub(rel, err)) < 0))
+            return r;
+        if (rel && asprintf(&path, "%s/%s", d.path, rel) < 0)
+            return berth_error_make(err, ENOMEM, "--cgroup");
+        if (path)
+            d.path = path;
+        fd = cg_dir_open(&d, err);
+        if (fd < 0)
+            return berth_error_wrap(err, "--cgroup `%s`", sub);
+        r = cg_writef(fd, "cgroup.procs", err, "%d", (int)pid);
+        if (r < 0)
+            return berth_error_wrap(err, "join cgroup `%s`", d.path);
+    }
+    return 0;
+}

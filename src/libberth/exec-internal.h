@@ -1,0 +1,50 @@
+/* exec-internal.h: what the files of the exec module share. */
+#ifndef BERTH_EXEC_INTERNAL_H
+#define BERTH_EXEC_INTERNAL_H
+
+#include <sys/types.h>
+
+#include "berth-seccomp.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "exec.h"
+#include "oci-types.h"
+#include "state.h"
+
+/* One exec, from "options parsed" to "process running". The children get
+ * a copy of it (fork without re-exec). */
+struct exec_job {
+    const struct berth_context *ctx;
+    const struct berth_exec_opts *o;
+    int dirfd;
+    struct berth_container_state *state;
+    oci_config *config;
+    oci_process *process; /* the effective process (owned) */
+    struct berth_caps caps;
+    struct berth_seccomp *seccomp;
+    struct berth_cgroup *cgroup;
+    char *pid_file; /* absolute */
+    pid_t init;
+    int init_pidfd;
+    int ns_flags; /* CLONE_NEW* of the container's namespaces */
+    int sync[2];  /* [0] parent, [1] children */
+    pid_t joiner; /* the child that joins the namespaces, then forks */
+    pid_t pid;    /* the exec'd process (host pid), berth's child */
+    int pidfd;
+    int console_master;
+};
+
+/* exec-process.c: the effective process from --process or the container's
+ * process plus the flags, validated (config.md "Process"). */
+int berth_exec_build_process(const struct berth_exec_opts *o, const oci_config *cfg,
+                             oci_process **ret, berth_error_t *err);
+
+/* exec-cgroup.c: moves pid into the container's cgroup, or into `sub`
+ * below it (--cgroup, which must exist). */
+int berth_exec_cgroup_enter(struct berth_cgroup *cg, pid_t pid, const char *sub,
+                            berth_error_t *err);
+
+/* exec-child.c: the joiner child; never returns. */
+_Noreturn void berth_exec_joiner_main(struct exec_job *j);
+
+#endif
