@@ -24,3 +24,7 @@ dist_man_MANS += \
 dist_man_MANS += \
 	man/berth-create.8 \
 	man/berth-run.8
+
+# exec concern
+dist_man_MANS += \
+	man/berth-exec.8
