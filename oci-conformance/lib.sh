@@ -180,7 +180,7 @@ _cleanup_case() {
         [ -d "/proc/$pid" ] && grep -q "oc-$$-" "/proc/$pid/cgroup" 2>/dev/null && kill -9 "$pid" 2>/dev/null
     done
     # Unmount anything left under the case dir, deepest first.
-    awk -v d="$CASE_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+    awk -v d="$CASE_DIR" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r |
         while read -r m; do umount -l "$m" 2>/dev/null; done
     return 0
 }

@@ -65,6 +65,8 @@ t_userns() {
     [ -e /proc/self/ns/user ] || { skip "host kernel has no user namespaces"; return; }
     B=$(bundle)
     chown -R 100000:100000 "$B/rootfs"
+    touch "$B/rootfs/etc/oc-host-root-owned"
+    chown 0:0 "$B/rootfs/etc/oc-host-root-owned"
     cfg "$B" '
 c["linux"]["namespaces"].append({"type": "user"})
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
@@ -298,17 +300,34 @@ t_cg_unified() {
 }
 
 t_rootfs_slave() {
-    local src_opt
-    src_opt=$(findmnt -n -o PROPAGATION --target "$CASE_DIR" 2>/dev/null)
-    [[ "$src_opt" == shared* ]] || { skip "the mount holding the bundle is not shared ($src_opt)"; return; }
+    command -v nsenter >/dev/null || { skip "host has no nsenter"; return; }
+    # The rootfs is a shared mount of its own (as an image's overlay mount
+    # would be), so the host has a peer group to propagate from whatever its
+    # own propagation is.
     B=$(bundle)
+    mkdir -p "$B/rootfs/mnt/late"
+    mount --bind "$B/rootfs" "$B/rootfs" && mount --make-shared "$B/rootfs" ||
+        { skip "cannot make a shared bind mount on this host"; return; }
     cfg "$B" 'c["linux"]["rootfsPropagation"] = "slave"'
-    args "$B" /bin/checker mounts
+    args "$B" /bin/checker signal-wait
     new_id
-    run_to_end "$ID" "$B" || return
-    local root
-    root=$(grep -E '^mount=[^ ]+ [^ ]+ [^ ]+ [^ ]+ / ' <<<"$out" | tail -n 1)
-    [[ "$root" == *" master:"* ]] && [[ "$root" != *" shared:"* ]] && pass || fail "root mount is not a slave: $root"
+    create "$ID" "$B" || { fail "create failed"; return; }
+    local pid
+    pid=$(cat "$B/pid")
+    # A mount made on the host after create must appear in the container...
+    mount -t tmpfs -o size=1m oc-late "$B/rootfs/mnt/late" || { skip "cannot mount on the host"; return; }
+    local seen
+    seen=$(awk '$5 == "/mnt/late"' "/proc/$pid/mountinfo")
+    umount "$B/rootfs/mnt/late"
+    [ -n "$seen" ] || { fail "a host mount below the rootfs did not propagate into the container"; return; }
+    # ...but not the other way around.
+    nsenter -t "$pid" -m mount -t tmpfs oc-back /mnt 2>>"$CASE_DIR/diag" || { skip "cannot mount inside the container"; return; }
+    if awk -v d="$B/rootfs/mnt" '$5 == d' /proc/self/mountinfo | grep -q .; then
+        umount "$B/rootfs/mnt"
+        fail "a container mount propagated back to the host"
+        return
+    fi
+    pass
 }
 
 t_personality() {
@@ -359,8 +378,40 @@ check MUST "config-linux.md#unified: unified values written (cgroup v2)" t_cg_un
 check MUST "config-linux.md#cgroups-path: absolute cgroupsPath relative to the cgroup mount" t_cg_path
 check MUST "config-linux.md#seccomp: SCMP_ACT_ERRNO rule with errnoRet observed inside" t_seccomp
 check MUST "config-linux.md#seccomp: errnoRet unset means EPERM" t_seccomp_default_errno
-check MUST "config-linux.md#rootfs-mount-propagation: rootfsPropagation slave" t_rootfs_slave
+check MUST "config-linux.md#rootfs-mount-propagation: slave receives host mounts, does not send" t_rootfs_slave
 check MUST "config-linux.md#personality: LINUX32 personality" t_personality
 check MUST "config.md#linux-process: apparmorProfile applied" t_apparmor
 check MUST "config-linux.md#intelrdt: intelRdt unset MUST NOT touch resctrl" t_intelrdt
 check MUST "config-linux.md#seccomp: errnoRet with an action without errno MUST fail" t_seccomp_errno_bad_action
+
+t_userns_no_chown() {
+    [ -e /proc/self/ns/user ] || { skip "host kernel has no user namespaces"; return; }
+    t_userns
+    [ "$_result" = pass ] || { _result=""; skip "user namespace container did not run (see the mappings check)"; return; }
+    _result=""
+    expect_eq "$(stat -c %u:%g "$B/rootfs/etc/oc-host-root-owned")" 0:0 "owner of a rootfs file after a user-namespace container ran"
+}
+
+t_cg_pids_zero() {
+    _cg_container 'c["linux"]["resources"]["pids"] = {"limit": 0}' || return
+    _cg_expect pids pids.max 0
+}
+
+t_seccomp_meta_without_path() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "listenerMetadata": "x"}'
+    new_id
+    if create "$ID" "$B"; then fail "create accepted listenerMetadata without listenerPath"; else pass; fi
+}
+
+t_seccomp_empty_names() {
+    B=$(bundle)
+    cfg "$B" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [], "action": "SCMP_ACT_ERRNO"}]}'
+    new_id
+    if create "$ID" "$B"; then fail "create accepted a syscall rule with empty names"; else pass; fi
+}
+
+check SHOULD "config-linux.md#user-namespace-mappings: runtime SHOULD NOT chown the rootfs" t_userns_no_chown
+check SHOULD "config-linux.md#pids: limit 0 SHOULD be written as 0" t_cg_pids_zero
+check MUST "config-linux.md#seccomp: listenerMetadata MUST NOT be set without listenerPath (error)" t_seccomp_meta_without_path
+check MUST "config-linux.md#seccomp: syscall names MUST contain at least one entry (error)" t_seccomp_empty_names

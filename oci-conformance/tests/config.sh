@@ -320,6 +320,38 @@ t_console_size_ignored() {
     expect_eq "$(kv pid)" 1 "container with consoleSize and terminal false ran"
 }
 
+t_args_empty() {
+    B=$(bundle)
+    cfg "$B" 'c["process"]["args"] = []'
+    new_id
+    if create "$ID" "$B" && rt start "$ID"; then fail "a container with empty process.args started"; else pass; fi
+}
+
+t_args_path_lookup() {
+    B=$(bundle)
+    cfg "$B" 'c["process"]["env"] = ["PATH=/sbin:/bin"]'
+    args "$B" checker pid
+    new_id
+    run_to_end "$ID" "$B" || return
+    expect_eq "$(kv pid)" 1 "args[0] 'checker' found through PATH (execvp semantics)"
+}
+
+_hook_invalid() {
+    B=$(bundle)
+    cfg "$B" "c['hooks'] = {'createRuntime': [$1]}"
+    new_id
+    if create "$ID" "$B"; then fail "create accepted hook $1"; else expect_eq "$(status "$ID")" none "state after the failed create"; fi
+}
+t_hook_relative() { _hook_invalid "{'path': 'bin/true'}"; }
+t_hook_timeout_zero() { _hook_invalid "{'path': '/bin/true', 'timeout': 0}"; }
+
+t_annotation_empty_key() {
+    B=$(bundle)
+    cfg "$B" 'c["annotations"] = {"": "x"}'
+    new_id
+    if create "$ID" "$B"; then fail "create accepted an empty annotation key"; else pass; fi
+}
+
 _hook_fail_at() {
     local kind=$1
     B=$(bundle)
@@ -413,4 +445,9 @@ check MUST "runtime.md#lifecycle step 5: failing createContainer hook MUST error
 check MUST "runtime.md#lifecycle step 7: failing startContainer hook MUST error and stop the container" t_hook_fail_startContainer
 check MUST "runtime.md#lifecycle step 9: failing poststart hook MUST error and stop the container (1.3)" t_hook_fail_poststart
 check MUST "runtime.md#lifecycle step 13: failing poststop hook MUST only warn, delete continues" t_hook_fail_poststop
+check MUST "config.md#process: args MUST have at least one entry (empty args is an error)" t_args_empty
+check MUST "config.md#process: args[0] has execvp file semantics (PATH lookup)" t_args_path_lookup
+check MUST "config.md#posix-platform-hooks: hook path MUST be absolute (relative is an error)" t_hook_relative
+check MUST "config.md#posix-platform-hooks: hook timeout MUST be greater than zero (0 is an error)" t_hook_timeout_zero
+check MUST "config.md#annotations: keys MUST NOT be empty (config.md#valid-values: error)" t_annotation_empty_key
 check MUST "config.md#extensibility: unknown properties and annotation keys MUST be ignored" t_annotations_unknown

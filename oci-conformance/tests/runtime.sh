@@ -154,6 +154,19 @@ t_create_invalid_id() {
     fi
 }
 
+t_create_applies() {
+    command -v nsenter >/dev/null || { skip "host has no nsenter"; return; }
+    _created || { fail "create failed"; return; }
+    local pid h m
+    pid=$(cat "$B/pid")
+    h=$(nsenter -t "$pid" -u hostname 2>&1)
+    m=$(awk '{print $5}' "/proc/$pid/mountinfo" | tr '\n' ' ')
+    echo "mount points: $m" >>"$CASE_DIR/diag"
+    [ "$h" = oci-conformance ] || { fail "hostname in the created container's UTS namespace: '$h'"; return; }
+    [[ " $m " == *" /proc "* && " $m " == *" /dev/shm "* && " $m " == *" /dev/pts "* ]] || { fail "mounts of config.json missing before start"; return; }
+    pass
+}
+
 t_args_not_before_start() {
     B=$(bundle)
     mkdir -p "$CASE_DIR/shared"
@@ -351,6 +364,7 @@ check MUST "runtime.md#create: create without an id MUST error" t_create_noid
 check MUST "runtime.md#create: create with an unusable bundle MUST error, no container" t_create_nobundle
 check MUST "runtime.md#create: non-unique id MUST error, no new container, first unaffected" t_create_dup
 check MUST "runtime.md#create: invalid id (../x) MUST error" t_create_invalid_id
+check MUST "runtime.md#create: all properties except process MUST be applied by create (before start)" t_create_applies
 check MUST "runtime.md#lifecycle step 2: process.args MUST NOT run before start" t_args_not_before_start
 check MUST "runtime.md#lifecycle step 2: config.json updates after create MUST NOT affect the container" t_config_frozen
 check MUST "runtime.md#start: start MUST run the user-specified program" t_start_runs
