@@ -207,6 +207,14 @@ static _Noreturn void process_main(struct exec_job *j)
     if (berth_sync_expect(j->sync[1], BERTH_SYNC_INIT_GO, &err) < 0 ||
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         fail(j, &err);
+    /* 0. Non-dumpable until execve resets it (CVE-2016-9962): we are in
+     *    the container's pid namespace with berth's privileges, and no
+     *    process of the container may ptrace us or open our /proc files
+     *    (our exe is the host's berth binary, CVE-2019-5736). */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        berth_error_errno(&err, "prctl(PR_SET_DUMPABLE)");
+        fail(j, &err);
+    }
     /* 1. A session of our own (runc does the same for every exec), and
      *    berth's signal mask must not reach the program. */
     if (setsid() < 0 && errno != EPERM) {

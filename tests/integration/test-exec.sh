@@ -272,4 +272,31 @@ else
     skip "user namespace container did not run: $stderr" 4
 fi
 
+# ---- the container's seccomp filter, rlimits, time namespace ----------------------
+
+B3=$(make_bundle) || bail_out "cannot make a bundle"
+update_config "$B3" 'c["process"]["args"] = ["/bin/checker", "sleep", "300"]
+c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 654}]
+c["process"]["oomScoreAdj"] = 123
+c["linux"]["namespaces"].append({"type": "time"})
+c["linux"]["timeOffsets"] = {"monotonic": {"secs": 86400, "nanosecs": 0}}
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+id=$(new_id)
+run_cmd berth run -d --bundle "$B3" "$id"
+if [ "$status" = 0 ]; then
+    init_pid=$(json_get "$(berth state "$id")" 'j["pid"]')
+    run_cmd berth exec "$id" /bin/checker seccomp rlimits oom ns
+    assert_success "exec into a container with seccomp, rlimits and a time namespace"
+    assert_eq "$(kv Seccomp)" 2 "the container's seccomp filter applies to the exec'd process"
+    assert_eq "$(kv rlimit.RLIMIT_NOFILE)" "321 654" "the container's rlimits"
+    assert_eq "$(kv oom_score_adj)" 123 "the container's oomScoreAdj"
+    assert_eq "$(kv ns.time)" "$(stat -L -c %i /proc/$init_pid/ns/time)" "joined its time namespace"
+    run_cmd berth exec "$id" /bin/mkdir /tmp/x
+    assert_failure "the filter really denies mkdir"
+    run_cmd berth delete -f "$id"
+else
+    skip "seccomp/time namespace container did not run: $stderr" 6
+fi
+
 done_testing
