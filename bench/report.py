@@ -43,7 +43,7 @@ def write(res, out, extra=None):
     p("")
     p("## Machine")
     p("")
-    for k in ("date", "host", "os", "cgroups", "berth", "crun", "runc", "hyperfine", "gcc"):
+    for k in ("date", "host", "os", "state roots", "cgroups", "berth", "crun", "runc", "hyperfine", "gcc"):
         p(f"- {k}: {m.get(k, '')}")
     for k, v in res.get("notes", {}).items():
         p(f"- **{k} not measured**: {v}")
