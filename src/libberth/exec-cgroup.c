@@ -65,25 +65,63 @@ static int sub_for(const struct cg_dir *d, const char *spec, char **ret, berth_e
     return 0;
 }
 
-int berth_exec_cgroup_enter(struct berth_cgroup *cg, pid_t pid, const char *sub, berth_error_t *err)
+/* The directory of hierarchy d for pid's cgroup: the container's, or the
+ * --cgroup sub-cgroup below it; *ret NULL when d keeps the container's. */
+static int target_dir(const struct cg_dir *d, const char *sub, char **ret, berth_error_t *err)
 {
+    _cleanup_free_ char *rel = NULL;
+    int r;
+
+    *ret = NULL;
     if (!sub)
-        return berth_cgroup_enter(cg, pid, err);
+        return 0;
+    r = sub_for(d, sub, &rel, err);
+    if (r < 0 || !rel)
+        return r;
+    if ((r = check_sub(rel, err)) < 0)
+        return r;
+    if (asprintf(ret, "%s/%s", d->path, rel) < 0)
+        return berth_error_make(err, ENOMEM, "--cgroup");
+    return 0;
+}
+
+int berth_exec_cgroup_v2_fd(struct berth_cgroup *cg, const char *sub, berth_error_t *err)
+{
     for (size_t i = 0; i < cg->n; i++) {
         struct cg_dir d = cg->d[i];
-        _cleanup_free_ char *rel = NULL, *path = NULL;
-        _cleanup_close_ int fd = -1;
-        int r = sub_for(&cg->d[i], sub, &rel, err);
+        _cleanup_free_ char *path = NULL;
+        int r;
 
-        if (r < 0 || (rel && (r = check_sub(rel, err)) < 0))
+        if (!d.v2)
+            continue;
+        if ((r = target_dir(&cg->d[i], sub, &path, err)) < 0)
             return r;
-        if (rel && asprintf(&path, "%s/%s", d.path, rel) < 0)
-            return berth_error_make(err, ENOMEM, "--cgroup");
+        if (path)
+            d.path = path;
+        r = cg_dir_open(&d, err);
+        return r < 0 ? berth_error_wrap(err, "--cgroup `%s`", sub ? sub : "") : r;
+    }
+    return -1;
+}
+
+int berth_exec_cgroup_enter(struct berth_cgroup *cg, pid_t pid, const char *sub, bool skip_v2,
+                            berth_error_t *err)
+{
+    for (size_t i = 0; i < cg->n; i++) {
+        struct cg_dir d = cg->d[i];
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        if (skip_v2 && d.v2)
+            continue; /* clone3(CLONE_INTO_CGROUP) placed it there */
+        if ((r = target_dir(&cg->d[i], sub, &path, err)) < 0)
+            return r;
         if (path)
             d.path = path;
         fd = cg_dir_open(&d, err);
         if (fd < 0)
-            return berth_error_wrap(err, "--cgroup `%s`", sub);
+            return sub ? berth_error_wrap(err, "--cgroup `%s`", sub) : fd;
         r = cg_writef(fd, "cgroup.procs", err, "%d", (int)pid);
         if (r < 0)
             return berth_error_wrap(err, "join cgroup `%s`", d.path);

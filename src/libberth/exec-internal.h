@@ -2,6 +2,7 @@
 #ifndef BERTH_EXEC_INTERNAL_H
 #define BERTH_EXEC_INTERNAL_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "berth-seccomp.h"
@@ -40,9 +41,15 @@ int berth_exec_build_process(const struct berth_exec_opts *o, const oci_config *
                              oci_process **ret, berth_error_t *err);
 
 /* exec-cgroup.c: moves pid into the container's cgroup, or into `sub`
- * below it (--cgroup, which must exist). */
-int berth_exec_cgroup_enter(struct berth_cgroup *cg, pid_t pid, const char *sub,
+ * below it (--cgroup, which must exist); skip_v2: not the cgroup2
+ * directory (clone3 already placed the child there). */
+int berth_exec_cgroup_enter(struct berth_cgroup *cg, pid_t pid, const char *sub, bool skip_v2,
                             berth_error_t *err);
+
+/* An O_DIRECTORY fd of the cgroup2 directory the process goes to (for
+ * clone3(CLONE_INTO_CGROUP)), -1 when the container has none, <-1 with
+ * *err set when it cannot be opened. */
+int berth_exec_cgroup_v2_fd(struct berth_cgroup *cg, const char *sub, berth_error_t *err);
 
 /* exec-child.c: the joiner child; never returns. */
 _Noreturn void berth_exec_joiner_main(struct exec_job *j);

@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -187,14 +188,45 @@ static int load(struct exec_job *j, berth_error_t *err)
 
 /* ---- 2. spawn ----------------------------------------------------------- */
 
+/* clone3(CLONE_INTO_CGROUP): the joiner starts in the container's cgroup2
+ * directory, without the cgroup.procs write that takes the cgroup lock
+ * (dense exec probes contend on it: runc PR#4782). 0 when unsupported
+ * here (old kernel, a domain cgroup with threads ...): the caller falls
+ * back to a plain clone and cgroup.procs. */
+static pid_t clone_into_cgroup(int cgroup_fd)
+{
+    struct clone_args args = {
+        .flags = CLONE_INTO_CGROUP,
+        .exit_signal = SIGCHLD,
+        .cgroup = (uint64_t)cgroup_fd,
+    };
+    pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+    return pid < 0 ? -errno : pid;
+}
+
 static int spawn(struct exec_job *j, berth_error_t *err)
 {
-    pid_t pid;
+    _cleanup_close_ int cgfd = -1;
+    bool in_cgroup = false;
+    pid_t pid = -1;
     int r = berth_sync_pair(j->sync, err);
 
     if (r < 0)
         return r;
-    pid = berth_process_clone(0, NULL, err);
+    if (!j->cgroup && j->o->cgroup)
+        return berth_error_make(err, EINVAL, "--cgroup: the container has no cgroup");
+    if (j->cgroup) {
+        cgfd = berth_exec_cgroup_v2_fd(j->cgroup, j->o->cgroup, err);
+        if (cgfd < -1)
+            return berth_error_wrap(err, "exec");
+    }
+    if (cgfd >= 0) {
+        pid = clone_into_cgroup(cgfd);
+        in_cgroup = pid >= 0;
+    }
+    if (!in_cgroup)
+        pid = berth_process_clone(0, NULL, err);
     if (pid < 0)
         return berth_error_wrap(err, "exec");
     if (pid == 0)
@@ -202,11 +234,9 @@ static int spawn(struct exec_job *j, berth_error_t *err)
     j->joiner = pid;
     j->sync[1] = safe_close(j->sync[1]);
     if (j->cgroup) {
-        r = berth_exec_cgroup_enter(j->cgroup, pid, j->o->cgroup, err);
+        r = berth_exec_cgroup_enter(j->cgroup, pid, j->o->cgroup, in_cgroup, err);
         if (r < 0)
             return berth_error_wrap(err, "exec");
-    } else if (j->o->cgroup) {
-        return berth_error_make(err, EINVAL, "--cgroup: the container has no cgroup");
     }
     return berth_sync_send(j->sync[0], BERTH_SYNC_CGROUP_DONE, 0, NULL, err);
 }
