@@ -1,0 +1,41 @@
+# containerd-setup.sh: a private containerd 1.6 (ENGINES.md): own config,
+# root, state and unix sockets under $CD, CRI disabled. Sourced after
+# common.sh. `start_containerd` starts it and sets CD_SOCK; `stop_containerd`
+# kills leftover shims of this daemon (found by its socket path, by pid),
+# stops it and unmounts its snapshots. Shim sockets are still made in
+# /run/containerd/s (containerd 1.6 has no setting for that).
+CD=$TEST_TMP/ctrd
+CD_SOCK=$CD/containerd.sock
+mkdir -p "$CD"/{root,state}
+cat >"$CD/config.toml" <<C
+version = 2
+root = "$CD/root"
+state = "$CD/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+
+[grpc]
+  address = "$CD_SOCK"
+
+[ttrpc]
+  address = "$CD_SOCK.ttrpc"
+
+[debug]
+  address = ""
+  level = "info"
+
+[metrics]
+  address = ""
+C
+
+start_containerd() {
+    start_daemon containerd "$CD/containerd.log" /usr/bin/containerd --config "$CD/config.toml"
+    wait_socket "$CD_SOCK" 30
+}
+
+stop_containerd() {
+    stop_daemon containerd
+    # The shims outlive containerd; each has our socket in its command line.
+    kill_procs_mentioning "$CD_SOCK"
+    sleep 0.2
+    umount_below "$CD"
+}
