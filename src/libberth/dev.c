@@ -156,10 +156,14 @@ static const struct {
     {"/proc/self/fd/0", "stdin"},
     {"/proc/self/fd/1", "stdout"},
     {"/proc/self/fd/2", "stderr"},
+    /* Not in the spec; runc and crun add it, and core-dump tooling expects it. */
+    {"/proc/kcore", "core"},
 };
 
 /* runtime-linux.md: the links are made "if the source file exists after
- * processing mounts", i.e. when the container has a procfs at /proc. */
+ * processing mounts", i.e. when the container has a procfs at /proc
+ * (/proc/kcore may be absent or masked later; the link is made anyway, as
+ * runc does). */
 static bool have_proc_fd(int rootfd)
 {
     _cleanup_error_ berth_error_t ign = NULL;

@@ -189,12 +189,22 @@ int berth_rootfs_console(const struct berth_rootfs *r, const char *pty_path, ber
 }
 
 /* pivot_root(".", ".") stacks the old root on top of the new one at "/";
- * unmounting "." then removes exactly the old root without needing a
- * put_old directory inside the rootfs. */
+ * unmounting it then removes exactly the old root without needing a
+ * put_old directory inside the rootfs. The old root is addressed through
+ * an fd taken before the pivot: "." after the pivot names the new root's
+ * tree too, and an rslave on it would strip the "shared" propagation that
+ * mounts[] options (or linux.rootfsPropagation) asked for. */
 static int do_pivot(berth_error_t *err)
 {
+    _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int newroot = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+    if (oldroot < 0 || newroot < 0)
+        return berth_error_errno(err, "open old and new root");
     if (syscall(SYS_pivot_root, ".", ".") < 0)
         return berth_error_errno(err, "pivot_root");
+    if (fchdir(oldroot) < 0)
+        return berth_error_errno(err, "fchdir old root");
     /* Make the old root a slave before detaching it, so that the unmount
      * can never propagate to the host even if something below it was
      * made shared again. */
@@ -202,6 +212,8 @@ static int do_pivot(berth_error_t *err)
         return berth_error_errno(err, "make old root rslave");
     if (umount2(".", MNT_DETACH) < 0)
         return berth_error_errno(err, "detach old root");
+    if (fchdir(newroot) < 0)
+        return berth_error_errno(err, "fchdir new root");
     return 0;
 }
 
