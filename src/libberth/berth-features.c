@@ -21,6 +21,7 @@
 #include <sys/capability.h>
 
 #include "cleanup.h"
+#include "label.h"
 
 /* ===================== what berth claims to implement ===================== */
 
@@ -126,8 +127,7 @@ static const struct claim claims[] = {
     {"seccomp", NULL, true},
 
     /* Not implemented yet: each reports enabled=false (or false flags). */
-    {"apparmor", NULL, false},
-    {"selinux", NULL, false},
+    /* apparmor, selinux: not claims, probed at run time (lsm_obj) */
     {"cgroup.v1", NULL, false},
     {"cgroup.v2", NULL, false},
     {"cgroup.systemd", NULL, false},
@@ -220,6 +220,17 @@ static oci_feat_enabled *enabled_obj(struct builder *b, const char *group)
 
     if (e) {
         e->enabled = claimed(group);
+        e->enabled_present = true;
+    }
+    return e;
+}
+
+static oci_feat_enabled *lsm_obj(struct builder *b, bool usable)
+{
+    oci_feat_enabled *e = b_zalloc(b, 1, sizeof(*e));
+
+    if (e) {
+        e->enabled = usable;
         e->enabled_present = true;
     }
     return e;
@@ -325,8 +336,10 @@ static oci_feat_linux *linux_obj(struct builder *b, berth_error_t *err)
         capability_names(b, l);
     l->cgroup = cgroup_obj(b);
     l->seccomp = seccomp_obj(b, err);
-    l->apparmor = enabled_obj(b, "apparmor");
-    l->selinux = enabled_obj(b, "selinux");
+    /* Computed at run time, not claimed: berth refuses a label the host
+     * cannot apply (label.h), so "enabled" means usable here and now. */
+    l->apparmor = lsm_obj(b, berth_apparmor_usable());
+    l->selinux = lsm_obj(b, berth_selinux_usable());
     l->intelRdt = intel_rdt_obj(b);
     l->memoryPolicy = memory_policy_obj(b);
     l->mountExtensions = b_zalloc(b, 1, sizeof(*l->mountExtensions));

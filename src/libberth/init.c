@@ -31,6 +31,7 @@
 
 #include "cleanup.h"
 #include "hooks.h"
+#include "label.h"
 #include "ns-attrs.h"
 #include "proc-attrs.h"
 #include "process.h"
@@ -97,9 +98,15 @@ static void userns_handshake(struct berth_launch *l)
 {
     berth_error_t err = NULL;
 
+    /* The parent writes our /proc/PID/[ug]id_map: only possible (for a
+     * parent without CAP_SYS_PTRACE) while we are dumpable. Safe for this
+     * window: nothing is mounted yet, and our pid namespace, if any, is a
+     * new one with only us in it (a joined one is entered by the boot's
+     * child, after this). */
+    (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_USERNS_READY, 0, NULL, &err) < 0 ||
         berth_sync_expect(l->sync_fd, BERTH_SYNC_USERNS_MAPPED, &err) < 0 ||
-        berth_userns_become_root(&err) < 0 ||
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || berth_userns_become_root(&err) < 0 ||
         /* a credential change cleared the parent-death signal */
         arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
@@ -460,6 +467,15 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         l->parent_fds[i] = safe_close(l->parent_fds[i]);
     if (arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
+    /* CVE-2016-9962, CVE-2019-5736: non-dumpable from the start until the
+     *    execve of step 18 resets it. We hold host fds (state dir, rootfs,
+     *    bundle) and our /proc/PID/exe is the host's berth binary; a
+     *    process of a pid namespace we join must not ptrace us or open our
+     *    /proc files (it would need CAP_SYS_PTRACE over us). */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        berth_error_errno(&err, "prctl(PR_SET_DUMPABLE)");
+        fail(l, &err);
+    }
 
     /* 1b. The parent moves us into the container's cgroup first: the cgroup
      *     namespace (created below, not by clone3) must be rooted there,
@@ -501,6 +517,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (!l->no_new_keyring && berth_keyring_join(l->id, l->ns.user, &err) < 0)
         fail(l, &err);
 
+    /* 5b. LSM labels the host cannot apply fail create before any mount
+     *     (mountLabel applies to them): label.h. */
+    if (berth_label_check(c, &err) < 0)
+        fail(l, &err);
+
     /* 6. Root filesystem, in our own mount namespace: mounts never touch
      *    the host, so a failed create leaves no mount behind. Between
      *    prepare and pivot: the create hooks (runtime.md steps 3-5). */
@@ -523,8 +544,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
 
     if (p) {
         /* 8. Process attributes, while still privileged: raising a hard
-         *    rlimit or a scheduler class needs capabilities we drop below. */
-        if (berth_rlimits_apply(p, &err) < 0 || berth_oom_score_adj_apply(p, &err) < 0 ||
+         *    rlimit or a scheduler class needs capabilities we drop below.
+         *    The exec labels first: AppArmor refuses most profile changes
+         *    under no_new_privs (step 12), and the write goes through a
+         *    verified procfs now that the container's mounts are final. */
+        if (berth_label_apply(p, &err) < 0 || berth_rlimits_apply(p, &err) < 0 || berth_oom_score_adj_apply(p, &err) < 0 ||
             berth_personality_apply(c->linux ? c->linux->personality : NULL, &err) < 0 ||
             berth_scheduler_apply(p->scheduler, &err) < 0 ||
             berth_io_priority_apply(p->ioPriority, &err) < 0)
@@ -589,7 +613,9 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     /* 16. READY: create returns. Clear the parent-death signal first:
      *     berth exits right after reading READY. Non-dumpable until the
      *     exec (which resets it): while we wait, our /proc/PID/exe is the
-     *     host's berth binary and no container process may open it. */
+     *     host's berth binary and no container process may open it.
+     *     Set again: a credential change (step 10) resets it to the host's
+     *     fs.suid_dumpable. */
     (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)

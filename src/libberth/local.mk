@@ -21,4 +21,5 @@ include src/libberth/cli-support.mk
 include src/libberth/seccomp.mk
 include src/libberth/cgroup.mk
 include src/libberth/hooks-terminal.mk
+include src/libberth/label.mk
 include src/libberth/exec.mk

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "proc-safe.h"
 
 int berth_uts_apply(const oci_config *c, berth_error_t *err)
 {
@@ -21,29 +22,34 @@ int berth_uts_apply(const oci_config *c, berth_error_t *err)
     return 0;
 }
 
-static int write_sysctl(const char *key, const char *value, berth_error_t *err)
+/* CVE-2025-52881: the value is written through a verified procfs root with
+ * no mount or symlink crossed below it (proc-safe.h): a config mount over
+ * /proc/sys/... (or a fake /proc) cannot redirect it to another file. */
+static int write_sysctl(int procfd, const char *key, const char *value, berth_error_t *err)
 {
     _cleanup_free_ char *path = NULL;
-    _cleanup_close_ int fd = -1;
-    size_t len = strlen(value);
+    int r;
 
-    if (strstr(key, "..") || key[0] == '/' || asprintf(&path, "/proc/sys/%s", key) < 0)
+    if (strstr(key, "..") || key[0] == '/' || asprintf(&path, "sys/%s", key) < 0)
         return berth_error_make(err, EINVAL, "sysctl `%s`: invalid key", key);
-    for (char *p = path + strlen("/proc/sys/"); *p; p++)
+    for (char *p = path + strlen("sys/"); *p; p++)
         if (*p == '.')
             *p = '/';
-    fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return berth_error_errno(err, "sysctl %s: open `%s`", key, path);
-    if (write(fd, value, len) != (ssize_t)len)
-        return berth_error_errno(err, "sysctl %s: write `%s`", key, value);
-    return 0;
+    r = berth_proc_write(procfd, path, value, strlen(value), err);
+    return r < 0 ? berth_error_wrap(err, "sysctl %s", key) : 0;
 }
 
 int berth_sysctl_apply(const oci_linux *linux, berth_error_t *err)
 {
-    for (size_t i = 0; linux && i < linux->sysctl.len; i++) {
-        int r = write_sysctl(linux->sysctl.keys[i], linux->sysctl.values[i], err);
+    _cleanup_close_ int procfd = -1;
+
+    if (!linux || linux->sysctl.len == 0)
+        return 0;
+    procfd = berth_proc_root_open(err);
+    if (procfd < 0)
+        return berth_error_wrap(err, "sysctl");
+    for (size_t i = 0; i < linux->sysctl.len; i++) {
+        int r = write_sysctl(procfd, linux->sysctl.keys[i], linux->sysctl.values[i], err);
         if (r < 0)
             return r;
     }

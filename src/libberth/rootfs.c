@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -259,9 +260,30 @@ static int readonly_path(int rootfd, const char *path, berth_error_t *err)
     return r < 0 ? berth_error_wrap(err, "readonlyPaths: `%s`", path) : 0;
 }
 
+/* CVE-2025-31133: the container's /dev/null (a bind of a host /dev, a
+ * rootfs entry) could be a symlink to, or a file bound over, something
+ * like /proc/sysrq-trigger; binding "that" over a masked path would expose
+ * it writable instead of hiding it. So it is opened without following a
+ * symlink and must be the char device 1:3; the bind uses this very fd. */
+static int open_dev_null(int rootfd, berth_error_t *err)
+{
+    _cleanup_close_ int fd = berth_path_open_in_root(rootfd, "/dev/null", O_PATH | O_NOFOLLOW, err);
+    struct stat st;
+
+    if (fd < 0)
+        return berth_error_wrap(err, "maskedPaths");
+    if (fstat(fd, &st) < 0)
+        return berth_error_errno(err, "maskedPaths: stat /dev/null");
+    if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+        return berth_error_make(err, EPERM,
+                                "maskedPaths: /dev/null in the container is not the null device "
+                                "(char 1:3), refusing to bind it over masked paths");
+    return TAKE_FD(fd);
+}
+
 /* config-linux.md "Masked Paths": an empty read-only tmpfs over a
  * directory, /dev/null over anything else. */
-static int masked_path(int rootfd, const char *path, berth_error_t *err)
+static int masked_path(int rootfd, int *nullfd, const char *path, berth_error_t *err)
 {
     _cleanup_error_ berth_error_t ign = NULL;
     _cleanup_close_ int fd = berth_path_open_in_root(rootfd, path, O_PATH, &ign);
@@ -274,20 +296,23 @@ static int masked_path(int rootfd, const char *path, berth_error_t *err)
         return berth_error_errno(err, "maskedPaths: stat `%s`", path);
     if (S_ISDIR(st.st_mode))
         r = berth_mount_ro_tmpfs_fd(fd, err);
+    else if (*nullfd < 0 && (*nullfd = open_dev_null(rootfd, err)) < 0)
+        return *nullfd; /* opened once, on the first file to mask */
     else
-        r = berth_mount_bind_fd(-1, "/dev/null", fd, false, 0, 0, err);
+        r = berth_mount_bind_fd(*nullfd, NULL, fd, false, 0, 0, err);
     return r < 0 ? berth_error_wrap(err, "maskedPaths: `%s`", path) : 0;
 }
 
 static int protect_paths(int rootfd, const oci_linux *l, berth_error_t *err)
 {
+    _cleanup_close_ int nullfd = -1;
     int r;
 
     for (size_t i = 0; l && i < l->readonlyPaths_len; i++)
         if ((r = readonly_path(rootfd, l->readonlyPaths[i], err)) < 0)
             return r;
     for (size_t i = 0; l && i < l->maskedPaths_len; i++)
-        if ((r = masked_path(rootfd, l->maskedPaths[i], err)) < 0)
+        if ((r = masked_path(rootfd, &nullfd, l->maskedPaths[i], err)) < 0)
             return r;
     return 0;
 }
