@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # variables come from lib.sh / suite.sh
 # lib.sh: the framework of berth's runtime-agnostic OCI conformance suite.
 #
 # Sourced by suite.sh. A check is one shell function registered with

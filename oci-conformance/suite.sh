@@ -51,6 +51,7 @@ BASE_CONFIG=$HERE/base-config.json
 echo "# runtime: $RUNTIME"
 echo "# version: $("$RUNTIME" --version 2>&1 | head -n 1)"
 for t in runtime runtime-linux config config-linux; do
+    # shellcheck source=/dev/null
     . "$HERE/tests/$t.sh"
 done
 echo "1..$_n"

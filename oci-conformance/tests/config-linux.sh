@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # variables come from lib.sh / suite.sh
 # tests/config-linux.sh: config-linux.md (namespaces, user ns mappings,
 # devices, cgroups, sysctl, seccomp, masked/readonly paths).
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # variables come from lib.sh / suite.sh
 # tests/config.sh: config.md (root, mounts, process, hostname, hooks,
 # annotations, extensibility), each read back from inside the container.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # variables come from lib.sh / suite.sh
 # tests/runtime-linux.sh: runtime-linux.md (file descriptors, /dev symlinks).
 
 t_fds_only_stdio() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # variables come from lib.sh / suite.sh
 # tests/runtime.sh: runtime.md (state, lifecycle, operations, errors).
 
 # A container left in `created` whose process waits for signals once started.
