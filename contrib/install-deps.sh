@@ -3,6 +3,9 @@
 # fresh Debian 12 machine. Idempotent: when every package is already
 # installed it only checks (dpkg-query) and never touches apt, so repeated
 # runs (CI, quickstart) take well under a second. Needs root for apt.
+# The container engines for tests/engines (podman, containerd, docker.io)
+# are big and are installed by contrib/install-engine-deps.sh, which
+# tests/engines/run.sh calls, so the quick start stays light.
 set -euo pipefail
 
 PACKAGES=(

@@ -13,6 +13,9 @@
 #   fuzz         tests/fuzz/run-fuzz.sh 60 (when that script exists), in DIR-fuzz
 #   integration  tests/integration/run-integration.sh against DIR/berth
 #                (as root only: the scripts create containers)
+#   engines      tests/engines/run.sh: podman, containerd and dockerd drive
+#                DIR/berth (as root; installs the engines' packages itself);
+#                by default only when CI=true or BERTH_ENGINES=1
 # --quick skips sanitizers and fuzz; --only runs just the named steps (build
 # runs whenever unit, format or integration need it). DIR defaults to build.
 #
@@ -35,13 +38,13 @@ while [ $# -gt 0 ]; do
     --builddir) builddir=$2; shift ;;
     --builddir=*) builddir=${1#--builddir=} ;;
     -v|--verbose) verbose=1 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "tests/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
 
-all_steps="build unit format sanitizers fuzz integration"
+all_steps="build unit format sanitizers fuzz integration engines"
 for s in ${only//,/ }; do
     [[ " $all_steps " == *" $s "* ]] || { echo "tests/run.sh: unknown step $s (steps: $all_steps)" >&2; exit 2; }
 done
@@ -61,6 +64,7 @@ wanted() {
     fi
     case $1 in
     sanitizers|fuzz) [ $quick = 0 ] ;;
+    engines) [ "${CI:-}" = true ] || [ "${BERTH_ENGINES:-0}" = 1 ] ;;
     *) return 0 ;;
     esac
 }
@@ -295,13 +299,38 @@ step_integration() {
     note "integration: $p passed, $f failed, $s skipped ($(elapsed $t), logs $logdir/integration)"
 }
 
+step_engines() {
+    section "engines (tests/engines: podman, containerd, dockerd with $builddir/berth)"
+    if [ $build_ok != 1 ] || [ ! -x "$builddir/berth" ]; then
+        FAILED=$((FAILED + 1))
+        note "engines: not run: the build failed"
+        return
+    fi
+    local t=$(date +%s) summary=$logdir/engines.summary p f s
+    rm -f "$summary"
+    rm -rf "$logdir/engines"
+    local -a args=()
+    [ $verbose = 1 ] && args+=(-v)
+    BERTH=$builddir/berth ENGINES_SUMMARY=$summary ENGINES_LOGDIR=$logdir/engines \
+        timeout 900 tests/engines/run.sh "${args[@]}"
+    if [ -s "$summary" ]; then
+        read -r p f s <"$summary"
+    else
+        p=0 f=1 s=0 # the runner itself broke or timed out
+    fi
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    SKIPPED=$((SKIPPED + s))
+    note "engines: $p passed, $f failed, $s skipped ($(elapsed $t), logs $logdir/engines)"
+}
+
 # ------------------------------------------------------------------- main
 
 start=$(date +%s)
 mkdir -p "$logdir"
 echo "berth tests: source $srcdir, build $builddir, -j$jobs${only:+, only ${only#,}}$([ $quick = 1 ] && echo ', quick')"
 
-if wanted build || wanted unit || wanted format || wanted integration; then
+if wanted build || wanted unit || wanted format || wanted integration || wanted engines; then
     step_build
 fi
 wanted unit && step_unit
@@ -309,6 +338,7 @@ wanted format && step_format
 if wanted sanitizers; then step_sanitizers; elif [ -z "$only" ]; then note "sanitizers: not run (--quick)"; fi
 if wanted fuzz; then step_fuzz; elif [ -z "$only" ]; then note "fuzz: not run (--quick)"; fi
 wanted integration && step_integration
+if wanted engines; then step_engines; elif [ -z "$only" ]; then note "engines: not run (set BERTH_ENGINES=1; CI runs them)"; fi
 
 section "summary ($(elapsed $start))"
 for line in "${report[@]}"; do

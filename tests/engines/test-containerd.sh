@@ -91,7 +91,7 @@ assert_eq "$output" $'line one\nline two\neof' "run: stdin is piped to the conta
 
 # ctr 1.6 has no --user/--hostname and ignores --env/--cwd with --config:
 # all four come from the spec file.
-spec=$(spec_for r3 's["process"]["user"] = {"uid": 1234, "gid": 1234}; s["hostname"] = "box1"; s["process"]["env"].append("FOO=bar"); s["process"]["cwd"] = "/home/u"' \
+spec=$(spec_for r3 's["process"]["user"] = {"uid": 1234, "gid": 1234}; s["hostname"] = "box1"; s["process"]["env"] = ["PATH=/bin", "FOO=bar"]; s["process"]["cwd"] = "/home/u"' \
     sh -c 'echo "$FOO $(id -u):$(id -g) $(pwd) $(hostname)"')
 run_cmd c run --rm "${RUNC[@]}" --config "$spec" r3
 assert_eq "$output" "bar 1234:1234 /home/u box1" "run: env, user, workdir and hostname"

@@ -29,12 +29,21 @@ BERTH_TEST_TIMEOUT=${BERTH_TEST_TIMEOUT:-60}
 
 [ -x "$BERTH" ] || bail_out "berth binary $BERTH not found (build it or set BERTH)"
 CALLS=$TEST_TMP/berth-calls.log
+mkdir -p "$TEST_TMP/configs"
 : >"$CALLS"
 if [ "${BERTH_ENGINES_TRACE:-1}" = 1 ]; then
     RT=$TEST_TMP/bin/berth
     cat >"$RT" <<W
 #!/bin/sh
 printf '%s\n' "\$*" >>'$CALLS'
+# keep each created bundle's config.json for failure reports
+prev=
+for a in "\$@"; do
+    if [ "\$prev" = --bundle ] || [ "\$prev" = -b ]; then
+        cp "\$a/config.json" '$TEST_TMP/configs/'"\$(basename "\$a")".json 2>/dev/null
+    fi
+    prev=\$a
+done
 exec '$BERTH' "\$@"
 W
     chmod 755 "$RT"
