@@ -13,14 +13,11 @@
  * close-on-exec (step 15). */
 #include "init.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +28,9 @@
 
 #include "cleanup.h"
 #include "hooks.h"
-#include "label.h"
 #include "ns-attrs.h"
 #include "proc-attrs.h"
+#include "process-setup.h"
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -43,8 +40,6 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Sends the error to the parent and exits: the only way out of a failed
  * step, so the parent always learns the cause. */
@@ -62,27 +57,6 @@ static void warn(const struct berth_launch *l, const char *text)
     berth_error_release(&ignored);
 }
 
-/* Go-style "<what>: no such file or directory" (lower-case errno text, as
- * runc prints it and engines match on), keeping the errno as status. */
-static int error_go(berth_error_t *err, int errnum, const char *fmt, ...)
-{
-    _cleanup_free_ char *what = NULL;
-    char text[128];
-    va_list ap;
-    int r;
-
-    va_start(ap, fmt);
-    if (vasprintf(&what, fmt, ap) < 0)
-        what = NULL;
-    va_end(ap);
-    snprintf(text, sizeof(text), "%s", strerror(errnum));
-    text[0] = tolower((unsigned char)text[0]);
-    r = berth_error_make(err, 0, "%s: %s", what ? what : "?", text);
-    if (*err)
-        (*err)->status = errnum;
-    return r < 0 && errnum > 0 ? -errnum : r;
-}
-
 /* While being set up the init must not outlive `berth create`: nobody would
  * ever reap or release it. Cleared again just before READY. */
 static int arm_parent_death(int sig, berth_error_t *err)
@@ -98,15 +72,9 @@ static void userns_handshake(struct berth_launch *l)
 {
     berth_error_t err = NULL;
 
-    /* The parent writes our /proc/PID/[ug]id_map: only possible (for a
-     * parent without CAP_SYS_PTRACE) while we are dumpable. Safe for this
-     * window: nothing is mounted yet, and our pid namespace, if any, is a
-     * new one with only us in it (a joined one is entered by the boot's
-     * child, after this). */
-    (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_USERNS_READY, 0, NULL, &err) < 0 ||
         berth_sync_expect(l->sync_fd, BERTH_SYNC_USERNS_MAPPED, &err) < 0 ||
-        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || berth_userns_become_root(&err) < 0 ||
+        berth_userns_become_root(&err) < 0 ||
         /* a credential change cleared the parent-death signal */
         arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
@@ -197,6 +165,12 @@ static int load_seccomp(const struct berth_launch *l, berth_error_t *err)
     return berth_seccomp_load(l->seccomp, NULL, err);
 }
 
+/* berth_process_apply's hook for the filter without no_new_privs. */
+static int load_seccomp_early(void *data, berth_error_t *err)
+{
+    return load_seccomp(data, err);
+}
+
 /* runtime.md "Lifecycle" steps 3-5, once our namespaces and mounts exist
  * and before pivot_root: the parent runs prestart and createRuntime in the
  * runtime namespace, then we run createContainer in ours (config.md: its
@@ -217,153 +191,6 @@ static int run_create_hooks(const struct berth_launch *l, berth_error_t *err)
     }
     return berth_hooks_run_kind(c->hooks, BERTH_HOOK_CREATE_CONTAINER, l->id, getpid(), l->bundle,
                                 &c->annotations, err);
-}
-
-/* berth's signal mask and ignored signals would survive execve. */
-static int reset_signals(berth_error_t *err)
-{
-    sigset_t none;
-
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            (void)signal(sig, SIG_DFL);
-    sigemptyset(&none);
-    if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-        return berth_error_errno(err, "sigprocmask");
-    return 0;
-}
-
-static int switch_user(const oci_user *u, berth_error_t *err)
-{
-    uid_t uid = u ? u->uid : 0;
-    gid_t gid = u ? u->gid : 0;
-    size_t ngroups = u ? u->additionalGids_len : 0;
-
-    /* Always set: an empty list drops berth's own supplementary groups. */
-    if (setgroups(ngroups, ngroups ? (const gid_t *)u->additionalGids : NULL) < 0)
-        return berth_error_errno(err, "setgroups (additionalGids)");
-    if (setresgid(gid, gid, gid) < 0)
-        return berth_error_errno(err, "setresgid %u", (unsigned)gid);
-    if (setresuid(uid, uid, uid) < 0)
-        return berth_error_errno(err, "setresuid %u", (unsigned)uid);
-    return 0;
-}
-
-/* config.md "Process": cwd MUST be absolute (validated); it is entered as
- * the container user, so its permissions apply as they will for the app. */
-static int enter_cwd(const oci_process *p, berth_error_t *err)
-{
-    if (chdir(p->cwd) < 0)
-        return error_go(err, errno, "chdir %s", p->cwd);
-    return 0;
-}
-
-static const char *env_get(char **env, size_t len, const char *name)
-{
-    size_t n = strlen(name);
-
-    for (size_t i = len; i-- > 0;)
-        if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
-            return env[i] + n + 1;
-    return NULL;
-}
-
-static int check_executable(const char *path)
-{
-    struct stat st;
-
-    if (stat(path, &st) < 0)
-        return -errno;
-    if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
-        return -EACCES;
-    return 0;
-}
-
-/* Like runc (Go's exec.LookPath) at create time: resolve args[0] with the
- * container's PATH, so a missing binary fails `create`, not `start`. */
-static int find_executable(const oci_process *p, char **ret, berth_error_t *err)
-{
-    const char *name = p->args[0];
-    const char *path = env_get(p->env, p->env_len, "PATH");
-    _cleanup_free_ char *dirs = NULL;
-    char *saveptr = NULL;
-    int r;
-
-    if (strchr(name, '/')) {
-        r = check_executable(name);
-        if (r < 0)
-            return error_go(err, -r, "exec: \"%s\"", name);
-        *ret = strdup(name);
-        return *ret ? 0 : berth_error_make(err, ENOMEM, "exec");
-    }
-    dirs = strdup(path ? path : DEFAULT_PATH);
-    for (char *d = dirs ? strtok_r(dirs, ":", &saveptr) : NULL; d;
-         d = strtok_r(NULL, ":", &saveptr)) {
-        _cleanup_free_ char *candidate = NULL;
-        if (asprintf(&candidate, "%s/%s", d, name) < 0)
-            break;
-        if (check_executable(candidate) == 0) {
-            *ret = TAKE_PTR(candidate);
-            return 0;
-        }
-    }
-    r = berth_error_make(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
-    (*err)->status = ENOENT;
-    return -ENOENT;
-}
-
-/* "HOME=..." from the container's /etc/passwd when the config does not set
- * it, as runc does; "/" when the uid has no entry. */
-static char *home_of(uid_t uid)
-{
-    _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-    const char *home = "/";
-    char line[1024];
-    char *ret = NULL;
-
-    while (f && fgets(line, sizeof(line), f)) {
-        char *fields[7] = {0};
-        char *s = line;
-        size_t n = 0;
-
-        line[strcspn(line, "\n")] = '\0';
-        for (char *tok = strsep(&s, ":"); tok && n < 7; tok = strsep(&s, ":"))
-            fields[n++] = tok;
-        if (n >= 6 && fields[2][0] && strtoul(fields[2], NULL, 10) == uid) {
-            if (fields[5][0])
-                home = fields[5];
-            break;
-        }
-    }
-    if (asprintf(&ret, "HOME=%s", home) < 0)
-        return NULL;
-    return ret;
-}
-
-/* process.env, plus LISTEN_FDS/LISTEN_PID (socket activation, as runc:
- * LISTEN_PID is the init's pid as the container sees it) and HOME. */
-static char **build_env(const struct berth_launch *l, const oci_process *p)
-{
-    char **env = calloc(p->env_len + 4, sizeof(char *));
-    size_t n = 0;
-
-    if (!env)
-        return NULL;
-    for (size_t i = 0; i < p->env_len; i++) {
-        bool listen =
-            !strncmp(p->env[i], "LISTEN_FDS=", 11) || !strncmp(p->env[i], "LISTEN_PID=", 11);
-        if (!(listen && l->listen_fds > 0))
-            env[n++] = p->env[i];
-    }
-    if (l->listen_fds > 0) {
-        if (asprintf(&env[n++], "LISTEN_FDS=%d", l->listen_fds) < 0 ||
-            asprintf(&env[n++], "LISTEN_PID=%d", (int)getpid()) < 0)
-            return NULL;
-    }
-    if (!env_get(p->env, p->env_len, "HOME"))
-        env[n++] = home_of(getuid());
-    env[n] = NULL;
-    return env;
 }
 
 /* runtime-linux.md "File descriptors": only stdio and the preserved fds
@@ -430,15 +257,11 @@ static void answer_start(int fd, const berth_error_t *err)
 
 static _Noreturn void exec_process(const char *path, const oci_process *p, char **env)
 {
-    /* libocispec arrays are counted, execve wants a NULL-terminated one */
-    char **argv = calloc(p->args_len + 1, sizeof(char *));
+    int r = berth_process_execve(path, p, env);
 
-    if (argv)
-        memcpy(argv, p->args, p->args_len * sizeof(char *));
-    execve(path, argv, env);
     /* Only at start time: the create-time lookup already succeeded. */
-    dprintf(STDERR_FILENO, "exec: \"%s\": %s\n", p->args[0], strerror(errno));
-    _exit(errno == ENOENT ? 127 : 126);
+    dprintf(STDERR_FILENO, "exec: \"%s\": %s\n", p->args[0], strerror(-r));
+    _exit(r == -ENOENT ? 127 : 126);
 }
 
 _Noreturn void berth_init_main(struct berth_launch *l)
@@ -451,6 +274,14 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     int fifo_fd;
     char **env = NULL;
     char *warning = NULL;
+    int r;
+    struct berth_process_setup setup = {
+        .p = p,
+        .personality = c->linux ? c->linux->personality : NULL,
+        .caps = &l->caps,
+        .load_seccomp = load_seccomp_early,
+        .data = l,
+    };
     struct berth_rootfs rootfs = {
         .config = c,
         .rootfs = l->rootfs,
@@ -467,15 +298,6 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         l->parent_fds[i] = safe_close(l->parent_fds[i]);
     if (arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
-    /* CVE-2016-9962, CVE-2019-5736: non-dumpable from the start until the
-     *    execve of step 18 resets it. We hold host fds (state dir, rootfs,
-     *    bundle) and our /proc/PID/exe is the host's berth binary; a
-     *    process of a pid namespace we join must not ptrace us or open our
-     *    /proc files (it would need CAP_SYS_PTRACE over us). */
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-        berth_error_errno(&err, "prctl(PR_SET_DUMPABLE)");
-        fail(l, &err);
-    }
 
     /* 1b. The parent moves us into the container's cgroup first: the cgroup
      *     namespace (created below, not by clone3) must be rooted there,
@@ -505,7 +327,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         berth_error_errno(&err, "setsid");
         fail(l, &err);
     }
-    if (reset_signals(&err) < 0)
+    if (berth_signals_reset(&err) < 0)
         fail(l, &err);
 
     /* 4. UTS namespace (validation: hostname needs one). */
@@ -515,11 +337,6 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     /* 5. A session keyring of the container's own (--no-new-keyring keeps
      *    berth's), joined before the user switch like runc. */
     if (!l->no_new_keyring && berth_keyring_join(l->id, l->ns.user, &err) < 0)
-        fail(l, &err);
-
-    /* 5b. LSM labels the host cannot apply fail create before any mount
-     *     (mountLabel applies to them): label.h. */
-    if (berth_label_check(c, &err) < 0)
         fail(l, &err);
 
     /* 6. Root filesystem, in our own mount namespace: mounts never touch
@@ -543,57 +360,22 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         fail(l, &err);
 
     if (p) {
-        /* 8. Process attributes, while still privileged: raising a hard
-         *    rlimit or a scheduler class needs capabilities we drop below.
-         *    The exec labels first: AppArmor refuses most profile changes
-         *    under no_new_privs (step 12), and the write goes through a
-         *    verified procfs now that the container's mounts are final. */
-        if (berth_label_apply(p, &err) < 0 || berth_rlimits_apply(p, &err) < 0 || berth_oom_score_adj_apply(p, &err) < 0 ||
-            berth_personality_apply(c->linux ? c->linux->personality : NULL, &err) < 0 ||
-            berth_scheduler_apply(p->scheduler, &err) < 0 ||
-            berth_io_priority_apply(p->ioPriority, &err) < 0)
-            fail(l, &err);
-
-        /* 8b. Seccomp without no_new_privs needs CAP_SYS_ADMIN, so it is
-         *     loaded before capabilities are dropped (as runc). */
-        if (!p->noNewPrivileges && load_seccomp(l, &err) < 0)
-            fail(l, &err);
-
-        /* 9. Capabilities, part 1: the bounding set is dropped while we
-         *    still have CAP_SETPCAP, and KEEPCAPS keeps the permitted set
-         *    across the uid change of step 10. */
-        if (berth_caps_prepare(&l->caps, &err) < 0)
-            fail(l, &err);
-
-        /* 10. User: groups, gid, then uid (after setuid we could not
-         *     change groups any more). */
-        if (switch_user(p->user, &err) < 0)
-            fail(l, &err);
-
-        /* 11. Capabilities, part 2: setuid cleared the effective set; now
-         *     set E/P/I, then ambient (needs P and I). */
-        if (berth_caps_apply(&l->caps, &warning, &err) < 0)
-            fail(l, &err);
+        /* 8-13. Still privileged: rlimits, oomScoreAdj, personality,
+         *       scheduler, ioPriority; seccomp without no_new_privs (needs
+         *       CAP_SYS_ADMIN); the bounding set (needs CAP_SETPCAP); user
+         *       (groups, gid, uid); capabilities; no_new_privs; umask; cwd
+         *       as the user. Shared with `berth exec`; the order and its
+         *       reasons are in process-setup.c. */
+        r = berth_process_apply(&setup, &warning, &err);
         if (warning)
             warn(l, warning);
-
-        /* 12. no_new_privs: after the last privileged step, before the
-         *     seccomp filter (step 15b). */
-        if (p->noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-            berth_error_errno(&err, "prctl(PR_SET_NO_NEW_PRIVS)");
-            fail(l, &err);
-        }
-
-        /* 13. umask (config.md: unchanged when unset), cwd as the user. */
-        if (p->user && p->user->umask_present)
-            umask(p->user->umask);
-        if (enter_cwd(p, &err) < 0)
+        if (r < 0)
             fail(l, &err);
 
         /* 14. args[0] must exist now: create, not start, reports it. */
-        if (find_executable(p, &exe, &err) < 0)
+        if (berth_find_executable(p, &exe, &err) < 0)
             fail(l, &err);
-        env = build_env(l, p);
+        env = berth_process_env(p, l->listen_fds);
         if (!env) {
             berth_error_make(&err, ENOMEM, "build environment");
             fail(l, &err);
@@ -613,9 +395,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     /* 16. READY: create returns. Clear the parent-death signal first:
      *     berth exits right after reading READY. Non-dumpable until the
      *     exec (which resets it): while we wait, our /proc/PID/exe is the
-     *     host's berth binary and no container process may open it.
-     *     Set again: a credential change (step 10) resets it to the host's
-     *     fs.suid_dumpable. */
+     *     host's berth binary and no container process may open it. */
     (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
