@@ -239,6 +239,9 @@ static _Noreturn void process_main(struct exec_job *j)
         warn(j, warning);
     if (r < 0 || check_cwd(&err) < 0)
         fail(j, &err);
+    /* The user switch reset dumpable to fs.suid_dumpable: clear it again
+     * until execve. */
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     /* 6. args[0] with the process's PATH, env with HOME. */
     if (berth_find_executable(p, &exe, &err) < 0)
         fail(j, &err);
