@@ -67,11 +67,15 @@ check() {
 
 # ------------------------------------------------------------------ runtime
 
+# Runtimes get an empty pipe, never /dev/null, as stdin: a runtime that
+# chowns its stdio to the container's root (crun 1.8.1 does, in a user
+# namespace) would otherwise chown the host's /dev/null.
+
 # rt ARGS...: runs the runtime with its private root; stdout/stderr go to
 # $CASE_DIR/rt.out/rt.err (the last call), status in $rc.
 rt() {
     timeout -k 5 "$CONF_TIMEOUT" "$RUNTIME" --root "$RT_ROOT" "$@" \
-        </dev/null >"$CASE_DIR/rt.out" 2>"$CASE_DIR/rt.err"
+        < <(:) >"$CASE_DIR/rt.out" 2>"$CASE_DIR/rt.err"
     rc=$?
     echo "\$ runtime $* -> $rc $(head -c 300 "$CASE_DIR/rt.err" | tr '\n' ' ')" >>"$CASE_DIR/diag"
     return $rc
@@ -95,7 +99,7 @@ create() {
     local id=$1 b=$2
     shift 2
     timeout -k 5 "$CONF_TIMEOUT" "$RUNTIME" --root "$RT_ROOT" create --bundle "$b" \
-        --pid-file "$b/pid" "$@" "$id" </dev/null >"$b/out" 2>"$b/err"
+        --pid-file "$b/pid" "$@" "$id" < <(:) >"$b/out" 2>"$b/err"
     rc=$?
     echo "\$ runtime create $id -> $rc $(grep -v '^$' "$b/err" | head -c 400 | tr '\n' ' ')" >>"$CASE_DIR/diag"
     return $rc
