@@ -299,4 +299,47 @@ else
     skip "seccomp/time namespace container did not run: $stderr" 6
 fi
 
+# ---- seccomp notify: the exec'd process's listener fd goes to listenerPath ----------
+
+LISTENER=$TEST_TMP/seccomp-listener
+if gcc -O2 -Wall -o "$LISTENER" "$SRCDIR/tests/integration/helpers/seccomp-listener.c" \
+    >"$TEST_TMP/listener-build.log" 2>&1; then
+    # start_listener DIR: the agent on $TEST_TMP/l.sock (mkdir answered 0, not run)
+    start_listener() {
+        local i
+        mkdir -p "$1"
+        "$LISTENER" "$TEST_TMP/l.sock" "$1" 0 2>"$1/stderr" &
+        LISTENER_PID=$!
+        add_cleanup "kill -KILL $LISTENER_PID 2>/dev/null; wait $LISTENER_PID 2>/dev/null"
+        for i in $(seq 100); do
+            [ -e "$1/ready" ] && return 0
+            sleep 0.05
+        done
+        return 1
+    }
+    B4=$(make_bundle) || bail_out "cannot make a bundle"
+    update_config "$B4" 'c["process"]["args"] = ["/bin/checker", "sleep", "300"]
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$TEST_TMP"'/l.sock",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+    start_listener "$TEST_TMP/lcreate" || bail_out "seccomp-listener did not start"
+    id=$(new_id)
+    run_cmd berth run -d --bundle "$B4" "$id"
+    assert_success "container with a NOTIFY filter"
+    # a second agent takes over the socket path for the exec's connection
+    start_listener "$TEST_TMP/lexec" || bail_out "seccomp-listener did not start"
+    run_cmd berth exec -d --pid-file "$TEST_TMP/notify.pid" "$id" /bin/sh -c \
+        'mkdir /tmp/made; echo rc=$?; test -d /tmp/made && echo made || echo absent; sleep 1'
+    assert_success "exec under a NOTIFY filter"
+    wait_for test -s "$TEST_TMP/lexec/state.json"
+    st=$(cat "$TEST_TMP/lexec/state.json" 2>/dev/null)
+    assert_eq "$(json_get "$st" '[j["state"]["id"], j["state"]["status"]]')" "[\"$id\", \"running\"]" \
+        "NOTIFY: the exec's state goes to the listener"
+    assert_eq "$(json_get "$st" 'j["pid"]')" "$(cat "$TEST_TMP/notify.pid")" "NOTIFY: with the exec'd pid"
+    wait_for grep -q answered "$TEST_TMP/lexec/log"
+    assert_contains "$(cat "$TEST_TMP/lexec/log" 2>/dev/null)" answered "NOTIFY: the exec's mkdir went to the agent"
+    run_cmd berth delete -f "$id"
+else
+    skip "cannot build seccomp-listener" 5
+fi
+
 done_testing
