@@ -182,6 +182,13 @@ def write(res, out, extra=None):
         p(pf["dso"])
         p("```")
         p("")
+        if pf.get("sys"):
+            p("Kernel time of the `berth` processes by system call (inclusive, % of all samples):")
+            p("")
+            p("```")
+            p(pf["sys"])
+            p("```")
+            p("")
         p("Symbols of the `berth` processes:")
         p("")
         p("```")

@@ -28,6 +28,7 @@
 
 #include "cleanup.h"
 #include "hooks.h"
+#include "label.h"
 #include "ns-attrs.h"
 #include "proc-attrs.h"
 #include "process-setup.h"
@@ -72,9 +73,15 @@ static void userns_handshake(struct berth_launch *l)
 {
     berth_error_t err = NULL;
 
+    /* The parent writes our /proc/PID/[ug]id_map: only possible (for a
+     * parent without CAP_SYS_PTRACE) while we are dumpable. Safe for this
+     * window: nothing is mounted yet, and our pid namespace, if any, is a
+     * new one with only us in it (a joined one is entered by the boot's
+     * child, after this). */
+    (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_USERNS_READY, 0, NULL, &err) < 0 ||
         berth_sync_expect(l->sync_fd, BERTH_SYNC_USERNS_MAPPED, &err) < 0 ||
-        berth_userns_become_root(&err) < 0 ||
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || berth_userns_become_root(&err) < 0 ||
         /* a credential change cleared the parent-death signal */
         arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
@@ -298,6 +305,15 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         l->parent_fds[i] = safe_close(l->parent_fds[i]);
     if (arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
+    /* CVE-2016-9962, CVE-2019-5736: non-dumpable from the start until the
+     *    execve of step 18 resets it. We hold host fds (state dir, rootfs,
+     *    bundle) and our /proc/PID/exe is the host's berth binary; a
+     *    process of a pid namespace we join must not ptrace us or open our
+     *    /proc files (it would need CAP_SYS_PTRACE over us). */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        berth_error_errno(&err, "prctl(PR_SET_DUMPABLE)");
+        fail(l, &err);
+    }
 
     /* 1b. The parent moves us into the container's cgroup first: the cgroup
      *     namespace (created below, not by clone3) must be rooted there,
@@ -360,6 +376,12 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         fail(l, &err);
 
     if (p) {
+        /* 8. The exec labels first: AppArmor refuses most profile changes
+         *    under no_new_privs (step 12), and the write goes through a
+         *    verified procfs now that the container's mounts are final. */
+        if (berth_label_apply(p, &err) < 0)
+            fail(l, &err);
+
         /* 8-13. Still privileged: rlimits, oomScoreAdj, personality,
          *       scheduler, ioPriority; seccomp without no_new_privs (needs
          *       CAP_SYS_ADMIN); the bounding set (needs CAP_SETPCAP); user
@@ -395,7 +417,9 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     /* 16. READY: create returns. Clear the parent-death signal first:
      *     berth exits right after reading READY. Non-dumpable until the
      *     exec (which resets it): while we wait, our /proc/PID/exe is the
-     *     host's berth binary and no container process may open it. */
+     *     host's berth binary and no container process may open it.
+     *     Set again: a credential change (step 10) resets it to the host's
+     *     fs.suid_dumpable. */
     (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
