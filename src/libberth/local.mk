@@ -23,3 +23,4 @@ include src/libberth/cgroup.mk
 include src/libberth/hooks-terminal.mk
 include src/libberth/label.mk
 include src/libberth/exec.mk
+include src/libberth/criu.mk

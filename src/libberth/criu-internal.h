@@ -1,0 +1,39 @@
+/* criu-internal.h: shared by criu-run.c, criu-dump.c, criu-restore.c. */
+#ifndef BERTH_CRIU_INTERNAL_H
+#define BERTH_CRIU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "criu.h"
+
+#define BERTH_CRIU_STDIO    "berth-stdio"
+#define BERTH_CRIU_EXTERNAL "berth-external"
+/* source of the container's own cgroup2 dir in BERTH_CRIU_EXTERNAL */
+#define BERTH_CRIU_CGROUP2 "cgroup2:"
+
+const char *berth_criu_bin(const char *criu);
+int berth_criu_spawn(char *const argv[], char **ret_out, void (*pre_exec)(void *), void *data,
+                     berth_error_t *err);
+char *berth_criu_reason(const char *text);
+int berth_criu_action(const char *what, char *const argv[], const char *log_path,
+                      void (*pre_exec)(void *), void *data, berth_error_t *err);
+
+/* A growing argv (NULL-terminated); on allocation failure `failed` is set
+ * and the caller reports ENOMEM once. */
+struct berth_argv {
+    char **v;
+    size_t n;
+    bool failed;
+};
+void berth_argv_add(struct berth_argv *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void berth_argv_free(struct berth_argv *a);
+
+/* The options both dump and restore turn into criu flags. */
+void berth_criu_common_args(struct berth_argv *a, const struct berth_criu_opts *o);
+
+/* mkdir -p with mode 0700 for the image/work directories. */
+int berth_criu_mkdirs(const char *path, berth_error_t *err);
+
+#endif
