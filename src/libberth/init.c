@@ -355,6 +355,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (!l->no_new_keyring && berth_keyring_join(l->id, l->ns.user, &err) < 0)
         fail(l, &err);
 
+    /* 5b. LSM labels the host cannot apply fail create before any mount
+     *     (mountLabel applies to them): label.h. */
+    if (berth_label_check(c, &err) < 0)
+        fail(l, &err);
+
     /* 6. Root filesystem, in our own mount namespace: mounts never touch
      *    the host, so a failed create leaves no mount behind. Between
      *    prepare and pivot: the create hooks (runtime.md steps 3-5). */

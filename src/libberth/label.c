@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifdef HAVE_SELINUX
@@ -67,19 +68,23 @@ int berth_label_check(const oci_config *c, berth_error_t *err)
 }
 
 /* The interface of the stacking-aware kernels first, then the legacy one
- * that goes to the first "major" LSM. */
+ * that goes to the first "major" LSM. "PID/task/TID", not "thread-self":
+ * that is a symlink, which RESOLVE_NO_SYMLINKS (proc-safe.h) refuses; our
+ * ids are those of the procfs' pid namespace, which is ours. */
 static int write_attr(int procfd, const char *lsm, const char *value, berth_error_t *err)
 {
-    _cleanup_free_ char *path = NULL;
+    _cleanup_free_ char *path = NULL, *legacy = NULL;
+    int pid = (int)getpid(), tid = (int)syscall(SYS_gettid);
     int r;
 
-    if (asprintf(&path, "thread-self/attr/%s/exec", lsm) < 0)
+    if (asprintf(&path, "%d/task/%d/attr/%s/exec", pid, tid, lsm) < 0 ||
+        asprintf(&legacy, "%d/task/%d/attr/exec", pid, tid) < 0)
         return berth_error_make(err, ENOMEM, "label");
     r = berth_proc_write(procfd, path, value, strlen(value), err);
     if (r != -ENOENT)
         return r;
     berth_error_release(err);
-    return berth_proc_write(procfd, "thread-self/attr/exec", value, strlen(value), err);
+    return berth_proc_write(procfd, legacy, value, strlen(value), err);
 }
 
 static int apply_apparmor(int procfd, const char *profile, berth_error_t *err)
