@@ -180,12 +180,16 @@ static int load_seccomp(void *data, berth_error_t *err)
         return 0;
     /* With a notify action berth copies the listener fd out of us
      * (pidfd_getfd) while we go on, as for create (init.c). */
-    if (j->seccomp->notify) {
-        r = berth_sync_send(j->sync[1], BERTH_SYNC_SECCOMP, 0, NULL, err);
-        if (r < 0)
-            return r;
-    }
-    return berth_seccomp_load(j->seccomp, NULL, err);
+    if (!j->seccomp->notify)
+        return berth_seccomp_load(j->seccomp, NULL, err);
+    r = berth_sync_send(j->sync[1], BERTH_SYNC_SECCOMP, 0, NULL, err);
+    if (r < 0 || (r = berth_seccomp_load(j->seccomp, NULL, err)) < 0)
+        return r;
+    /* Unlike the init (which waits for start long after), we are about to
+     * execve, which closes the O_CLOEXEC listener fd: wait until berth
+     * has its copy ("go on"). A notified recvmsg here is answered by the
+     * agent, which has the fd before berth sends this. */
+    return berth_sync_expect(j->sync[1], BERTH_SYNC_INIT_GO, err);
 }
 
 static _Noreturn void process_main(struct exec_job *j)

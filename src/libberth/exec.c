@@ -22,6 +22,8 @@
  *      ---- INIT_GO --------------------------------->  setsid, [pty:]
  *      <--- TERMINAL + master ------------------------  labels, close fds,
  *      <--- SECCOMP (notify only) --------------------  user, caps, cwd ...
+ *   pidfd_getfd, listenerPath                            load filter
+ *      ---- INIT_GO (notify only) ------------------->
  *      <--- ERROR(errno, text), or EOF at execve -----  execve
  */
 #include "exec-internal.h"
@@ -274,10 +276,13 @@ static int hand_out_seccomp_fd(struct exec_job *j, berth_error_t *err)
     };
     int r = berth_seccomp_notify_take(j->seccomp, j->pidfd, &fd, err);
 
-    if (r < 0 || fd < 0)
+    if (r < 0 || fd < 0) /* fd < 0: the load failed, its ERROR comes next */
         return r;
     r = berth_seccomp_notify_send(sc->listenerPath, sc->listenerMetadata, &state, fd, err);
-    return r < 0 ? berth_error_wrap(err, "seccomp listener `%s`", sc->listenerPath) : 0;
+    if (r < 0)
+        return berth_error_wrap(err, "seccomp listener `%s`", sc->listenerPath);
+    /* the process waits for this before its execve closes the fd */
+    return berth_sync_send(j->sync[0], BERTH_SYNC_INIT_GO, 0, NULL, err);
 }
 
 static int child_gone(struct exec_job *j, berth_error_t *err)
