@@ -142,16 +142,25 @@ static int close_host_fds(struct exec_job *j, berth_error_t *err)
         fd = fcntl(j->sync[1], F_DUPFD_CLOEXEC, keep_to);
         if (fd < 0)
             return berth_error_errno(err, "dup sync socket");
+        /* closed, or the loop below would pass it on as a preserved fd
+         * and berth would never see EOF at the execve */
+        close(j->sync[1]);
         j->sync[1] = fd;
     }
     if (j->sync[1] > keep_to && syscall(SYS_close_range, keep_to, j->sync[1] - 1, 0) < 0)
         return berth_error_errno(err, "close_range");
     if (syscall(SYS_close_range, j->sync[1] + 1, ~0U, 0) < 0)
         return berth_error_errno(err, "close_range");
-    /* The preserved fds stay open across execve. */
+    /* The caller's fds stay open across execve; an fd of berth's own that
+     * landed in the range (opened after exec began) is closed. */
     for (fd = 3; fd < keep_to; fd++) {
         int flags = fcntl(fd, F_GETFD);
-        if (flags >= 0 && (flags & FD_CLOEXEC))
+
+        if (flags < 0)
+            continue;
+        if (!j->preserved[fd - 3])
+            close(fd);
+        else if (flags & FD_CLOEXEC)
             (void)fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
     }
     return 0;

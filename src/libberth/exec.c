@@ -78,6 +78,7 @@ static void exec_job_release(struct exec_job *j)
     if (j->cgroup)
         berth_cgroup_free(j->cgroup);
     free(j->pid_file);
+    free(j->preserved);
 }
 
 /* ---- 1. load ------------------------------------------------------------ */
@@ -463,6 +464,14 @@ int berth_container_exec(const struct berth_context *ctx, const struct berth_exe
 
     j.ctx = ctx;
     j.o = o;
+    /* Before berth opens anything: the fds the caller passes. */
+    if (o->preserve_fds > 0) {
+        j.preserved = calloc(o->preserve_fds, sizeof(bool));
+        if (!j.preserved)
+            return berth_error_make(err, ENOMEM, "--preserve-fds");
+        for (int i = 0; i < o->preserve_fds; i++)
+            j.preserved[i] = fcntl(3 + i, F_GETFD) >= 0;
+    }
     /* Blocked from before the clone, so that none sent meanwhile is lost;
      * the process unblocks them for itself (berth_signals_reset). */
     forward_set(&set);

@@ -80,6 +80,9 @@ run_cmd berth exec --preserve-fds 2 "$id" /bin/checker fds 3<"$TEST_TMP/preserve
 assert_eq "$(kv fds)" 3,4 "--preserve-fds 2: fds 3 and 4 reach the process"
 run_cmd berth exec "$id" /bin/checker fds 3<"$TEST_TMP/preserved"
 assert_eq "$(kv fds)" "" "without --preserve-fds an inherited fd 3 is closed"
+run_cmd berth exec --preserve-fds 5 "$id" /bin/checker fds 3<"$TEST_TMP/preserved"
+assert_success "--preserve-fds 5 with only fd 3 open"
+assert_eq "$(kv fds)" 3 "none of berth's own fds fills the rest of the range"
 
 # LSM labels: applied where the host has the LSM, an error elsewhere
 if grep -qw apparmor /sys/kernel/security/lsm 2>/dev/null; then
