@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -74,6 +75,7 @@ static void unescape(char *s)
 }
 
 struct mnt {
+    int id;
     char root[PATH_MAX], path[PATH_MAX], fstype[64], dev[32];
 };
 
@@ -132,7 +134,8 @@ static int read_mounts(pid_t pid, struct mnt **ret, size_t *ret_n, berth_error_t
         }
         all = grown;
         m = &all[n];
-        if (!dash || sscanf(line, "%*s %*s %31s %4095s %4095s", m->dev, m->root, m->path) != 3 ||
+        if (!dash ||
+            sscanf(line, "%d %*s %31s %4095s %4095s", &m->id, m->dev, m->root, m->path) != 4 ||
             sscanf(dash + 3, "%63s", m->fstype) != 1)
             continue;
         unescape(m->root);
@@ -144,6 +147,9 @@ static int read_mounts(pid_t pid, struct mnt **ret, size_t *ret_n, berth_error_t
     return 0;
 }
 
+static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *img,
+                      struct berth_argv *a, berth_error_t *err);
+
 /* Writes BERTH_CRIU_EXTERNAL and adds --external mnt[M]:M per mount. */
 static int plan_externals(pid_t pid, const oci_config *c, const char *bundle, const char *img,
                           struct berth_argv *a, berth_error_t *err)
@@ -154,7 +160,7 @@ static int plan_externals(pid_t pid, const oci_config *c, const char *bundle, co
     size_t n = 0;
     int r = read_mounts(pid, &all, &n, err);
 
-    if (r < 0)
+    if (r < 0 || (r = save_stdio(pid, all, n, img, a, err)) < 0)
         return r;
     if (asprintf(&out, "%s/" BERTH_CRIU_EXTERNAL, img) < 0)
         return berth_error_make(err, ENOMEM, "checkpoint");
@@ -178,8 +184,27 @@ static int plan_externals(pid_t pid, const oci_config *c, const char *bundle, co
     return 0;
 }
 
-/* What the init's fds 0-2 were: "pipe:[123]", "/dev/null", ... */
-static int save_stdio(pid_t pid, const char *img, berth_error_t *err)
+/* The mount id of an fd of pid (fdinfo "mnt_id:"), -1 when unknown. */
+static int fd_mnt_id(pid_t pid, int fd)
+{
+    char path[64], line[256];
+    _cleanup_fclose_ FILE *f = NULL;
+    int id = -1;
+
+    snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+    f = fopen(path, "re");
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "mnt_id: %d", &id) == 1)
+            break;
+    return id;
+}
+
+/* What the init's fds 0-2 were: "pipe:[123]" is kept as is; a file from
+ * outside the container's mounts (the caller's /dev/null, a fifo) cannot
+ * be dumped by criu, so it is dumped as external "file[MNT:INODE]"; both
+ * are bound to restore's own stdio with --inherit-fd. */
+static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *img,
+                      struct berth_argv *a, berth_error_t *err)
 {
     _cleanup_free_ char *out = NULL;
     _cleanup_fclose_ FILE *o = NULL;
@@ -191,11 +216,22 @@ static int save_stdio(pid_t pid, const char *img, berth_error_t *err)
         return berth_error_errno(err, "create `%s`", out);
     for (int fd = 0; fd < 3; fd++) {
         char link[64], target[PATH_MAX];
-        ssize_t n;
+        int mnt = fd_mnt_id(pid, fd);
+        bool inside = false;
+        struct stat st;
+        ssize_t len;
 
         snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
-        n = readlink(link, target, sizeof(target) - 1);
-        target[n > 0 ? n : 0] = '\0';
+        len = readlink(link, target, sizeof(target) - 1);
+        target[len > 0 ? len : 0] = '\0';
+        for (size_t i = 0; i < n; i++)
+            inside = inside || all[i].id == mnt;
+        if (target[0] == '/' && !inside && stat(link, &st) == 0) {
+            snprintf(target, sizeof(target), "file[%x:%lx]", (unsigned)mnt,
+                     (unsigned long)st.st_ino);
+            berth_argv_add(a, "--external");
+            berth_argv_add(a, "%s", target);
+        }
         fprintf(o, "%s\n", target);
     }
     if (fflush(o) != 0)
@@ -300,8 +336,7 @@ int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
     if ((r = berth_criu_mkdirs(j.img, err)) < 0 || (r = berth_criu_mkdirs(j.work, err)) < 0)
         return berth_error_wrap(err, "checkpoint");
     dump_args(&j.argv, o, j.state->pid, j.img, j.work);
-    if ((r = plan_externals(j.state->pid, j.config, j.state->bundle, j.img, &j.argv, err)) < 0 ||
-        (r = save_stdio(j.state->pid, j.img, err)) < 0)
+    if ((r = plan_externals(j.state->pid, j.config, j.state->bundle, j.img, &j.argv, err)) < 0)
         return berth_error_wrap(err, "checkpoint");
     if (j.argv.failed)
         return berth_error_make(err, ENOMEM, "checkpoint");

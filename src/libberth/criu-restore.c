@@ -266,7 +266,7 @@ static int stdio_args(struct restore_job *j, berth_error_t *err)
         return errno == ENOENT ? 0 : berth_error_errno(err, "open `%s`", path);
     for (int fd = 0; fd < 3 && getline(&line, &cap, f) > 0; fd++) {
         line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "pipe:", 5) != 0)
+        if (strncmp(line, "pipe:", 5) != 0 && strncmp(line, "file[", 5) != 0)
             continue;
         j->stdio[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
         if (j->stdio[fd] < 0)

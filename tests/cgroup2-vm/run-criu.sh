@@ -1,0 +1,27 @@
+#!/bin/bash
+# run-criu.sh: the checkpoint/restore suite (tests/cgroup2-vm/test-criu.sh)
+# inside the cgroup2 VM of vm.sh, whose Debian 6.1 kernel criu 3.17.1 can
+# run on (it cannot on the 6.18 host kernel). criu comes from the host's /
+# (read-only in the guest): contrib/install-deps.sh installs it.
+#
+# Usage: tests/cgroup2-vm/run-criu.sh [BERTH_BINARY]   (default build/berth)
+# Exit status: the test script's (TAP on stdout); 77 when the VM cannot run.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+BERTH=$(readlink -f "${1:-${BERTH:-$SRC/build/berth}}")
+[ -x "$BERTH" ] || {
+    echo "run-criu: no berth binary at $BERTH" >&2
+    exit 2
+}
+for t in qemu-system-x86_64 criu; do
+    command -v $t >/dev/null || {
+        echo "1..0 # SKIP $t is not installed (contrib/install-deps.sh)"
+        exit 77
+    }
+done
+# the static checker (make_bundle copies it) is built on the host
+gcc -static -O2 -o "$SRC/tests/integration/helpers/checker" "$SRC/tests/integration/helpers/checker.c" 2>/dev/null || true
+cd "$SRC"
+exec "$HERE/vm.sh" env BERTH="$BERTH" BERTH_TEST_TIMEOUT=120 bash "$SRC/tests/cgroup2-vm/test-criu.sh"

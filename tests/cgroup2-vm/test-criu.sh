@@ -1,0 +1,128 @@
+#!/bin/bash
+# test-criu.sh: `berth checkpoint` / `berth restore` with CRIU, run inside
+# the cgroup2 VM (run-criu.sh): Debian's criu 3.17.1 cannot run on the 6.18
+# development kernel, but works on Debian's own 6.1 kernel there.
+#
+# Asserts real outcomes: a counter continues after restore (process state),
+# the restored init is pid 1 of its own pid namespace, the cgroup limits of
+# the bundle hold in the new container's cgroup, stdout stays a pipe that
+# reaches the restoring caller, --leave-running keeps the container going,
+# a pre-dump + --parent-path dump restores, a second checkpoint of the
+# restored container restores again (into a new id), and a checkpoint criu
+# fails leaves the container running untouched with criu's reason and log.
+. "$(dirname "$0")/../integration/lib.sh"
+
+require_root
+require_cmd criu
+
+# The guest kernel's modules (never installed): criu's kerndat needs
+# nf_tables, socket dumping needs the *_diag modules, and dumping a network
+# namespace needs conntrack over netlink.
+load_modules() {
+    local k m cache=${BERTH_VM_CACHE:-/var/cache/berth-cgroup2-vm}
+    k=$(uname -r)
+    if [ ! -e "/lib/modules/$k" ] && [ -d "$cache/k/lib/modules/$k" ]; then
+        mkdir -p /lib/modules && ln -s "$cache/k/lib/modules/$k" "/lib/modules/$k"
+    fi
+    for m in crc32c_generic nf_tables inet_diag unix_diag netlink_diag tcp_diag udp_diag \
+        raw_diag af_packet_diag nf_conntrack nf_conntrack_netlink; do
+        if command -v modprobe >/dev/null; then modprobe "$m"; else /.vm/busybox modprobe "$m"; fi 2>/dev/null
+    done
+}
+load_modules
+criu check >"$TEST_TMP/check" 2>&1 || skip_all "criu cannot run here: $(grep -m1 Error "$TEST_TMP/check")"
+
+B=$(make_bundle) || bail_out "make_bundle failed"
+update_config "$B" '
+c["root"]["readonly"] = False
+c["process"]["args"] = ["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i; echo $i >/tmp/count; sleep 0.2; done"]
+c["linux"].setdefault("resources", {})["pids"] = {"limit": 50}
+c["linux"]["resources"]["memory"] = {"limit": 67108864}
+' || bail_out "update_config failed"
+COUNT=$B/rootfs/tmp/count
+count() { cat "$COUNT" 2>/dev/null || echo 0; }
+pid_of() { json_get "$(berth state "$1")" 'j["pid"]'; }
+# advancing: the counter moves within 3 s
+advancing() {
+    local a b i
+    a=$(count)
+    for i in $(seq 30); do
+        sleep 0.1
+        b=$(count)
+        [ "$b" -gt "$a" ] && return 0
+    done
+    return 1
+}
+
+ID=$(new_id)
+OUT1=$TEST_TMP/out1
+# stdout is a pipe to a reader, as with conmon or containerd
+berth run -d --bundle "$B" "$ID" </dev/null > >(cat >"$OUT1") 2>&1
+wait_for_status "$ID" running && advancing
+check "container runs, counter advancing" [ "$(container_status "$ID")" = running ]
+PID0=$(pid_of "$ID")
+
+# ---- --leave-running
+run_cmd berth checkpoint --leave-running --image-path "$TEST_TMP/img0" "$ID"
+assert_success "checkpoint --leave-running"
+check "--leave-running: still running with the same init" [ "$(pid_of "$ID")" = "$PID0" ]
+check "--leave-running: counter still advancing" advancing
+check "images written" [ -s "$TEST_TMP/img0/inventory.img" ]
+
+# ---- a checkpoint criu fails (no page server there) leaves it intact
+run_cmd berth checkpoint --page-server 127.0.0.1:1 --image-path "$TEST_TMP/imgbad" "$ID"
+assert_failure "checkpoint with an unreachable page server fails"
+assert_contains "$stderr" "criu dump failed" "the error says criu failed"
+assert_contains "$stderr" "log: $TEST_TMP/imgbad/dump.log" "the error names criu's log"
+assert_match "$stderr" 'Error \((criu|compel)/' "the error carries criu's own reason"
+check "failed checkpoint: still running with the same init" [ "$(pid_of "$ID")" = "$PID0" ]
+check "failed checkpoint: counter still advancing" advancing
+
+# ---- pre-dump, then a dump on top of it
+run_cmd berth checkpoint --pre-dump --image-path "$TEST_TMP/img1" "$ID"
+assert_success "checkpoint --pre-dump"
+check "--pre-dump leaves it running" [ "$(container_status "$ID")" = running ]
+run_cmd berth checkpoint --parent-path ../img1 --image-path "$TEST_TMP/img2" "$ID"
+assert_success "checkpoint --parent-path ../img1"
+C1=$(count)
+check "checkpoint ended the container (state is gone)" [ -z "$(container_status "$ID")" ]
+sleep 1
+check "checkpoint: the counter stopped at $C1" [ "$(count)" = "$C1" ]
+check "checkpoint: the init is gone" [ ! -e "/proc/$PID0" ]
+
+# ---- restore into the same id
+OUT2=$TEST_TMP/out2
+# our stdout is a pipe (run_cmd would give it a file)
+berth restore -d --image-path "$TEST_TMP/img2" --bundle "$B" "$ID" </dev/null > >(cat >"$OUT2") 2>"$TEST_TMP/restore.err"
+check "restore -d succeeds" [ "$(container_status "$ID")" = running ]
+[ -s "$TEST_TMP/restore.err" ] && diag_block "restore stderr:" "$(cat "$TEST_TMP/restore.err")"
+PID1=$(pid_of "$ID")
+check "restored: counter advancing" advancing
+check "restored: counter continued from $C1 (not restarted)" [ "$(count)" -gt "$C1" ]
+first=$(head -1 "$OUT2" 2>/dev/null)
+check "restored: stdout is our pipe, first line $first follows $C1" [ "${first:-0}" -gt "$C1" ]
+assert_match "$(readlink "/proc/$PID1/fd/1")" '^pipe:' "restored: fd 1 is a pipe"
+check "restored: init is pid 1 of its own pid namespace" \
+    [ "$(awk '/^NSpid:/ {print $NF}' "/proc/$PID1/status")" = 1 ]
+assert_ne "$(readlink "/proc/$PID1/ns/pid")" "$(readlink /proc/self/ns/pid)" "restored: own pid namespace"
+CG=$(sed -n 's/^0:://p' "/proc/$PID1/cgroup")
+assert_eq "$CG" "/berth/$ID" "restored: in the container's cgroup"
+assert_eq "$(cat "/sys/fs/cgroup$CG/pids.max" 2>/dev/null)" 50 "restored: pids.max"
+assert_eq "$(cat "/sys/fs/cgroup$CG/memory.max" 2>/dev/null)" 67108864 "restored: memory.max"
+
+# ---- a second checkpoint of the restored container, restored into a new id
+run_cmd berth checkpoint --image-path "$TEST_TMP/img3" "$ID"
+assert_success "second checkpoint (of the restored container)"
+C2=$(count)
+ID2=$(new_id)
+berth restore -d --image-path "$TEST_TMP/img3" --bundle "$B" "$ID2" </dev/null >/dev/null 2>"$TEST_TMP/restore2.err"
+rc=$?
+check "restore into a new id (exit $rc: $(head -c 300 "$TEST_TMP/restore2.err"))" [ "$rc" = 0 ]
+check "second restore: counter continued from $C2" advancing
+check "second restore: counter beyond $C2" [ "$(count)" -gt "$C2" ]
+assert_eq "$(sed -n 's/^0:://p' "/proc/$(pid_of "$ID2")/cgroup")" "/berth/$ID2" "second restore: its own cgroup"
+run_cmd berth delete -f "$ID2"
+assert_success "delete the restored container"
+check "delete removed its cgroup" [ ! -d "/sys/fs/cgroup/berth/$ID2" ]
+
+done_testing
