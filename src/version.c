@@ -4,6 +4,9 @@
 #include "version.h"
 
 #include <seccomp.h>
+#include <stdlib.h>
+
+#include "criu.h"
 
 static void print_seccomp(FILE *out)
 {
@@ -20,6 +23,22 @@ static void print_seccomp(FILE *out)
     fputc('\n', out);
 }
 
+/* checkpoint/restore need the criu binary and a kernel it can run on. */
+static void print_criu(FILE *out)
+{
+    char *v = berth_criu_version(NULL);
+    berth_error_t err = NULL;
+
+    if (!v) {
+        fprintf(out, "criu: not installed (checkpoint/restore unavailable)\n");
+        return;
+    }
+    fprintf(out, "criu: %s (%s on this kernel)\n", v,
+            berth_criu_check(NULL, &err) < 0 ? "unusable" : "usable");
+    berth_error_release(&err);
+    free(v);
+}
+
 void berth_print_version(FILE *out)
 {
     fprintf(out, "berth version %s\n", PACKAGE_VERSION);
@@ -33,4 +52,5 @@ void berth_print_version(FILE *out)
 #else
     fprintf(out, "libselinux: disabled\n");
 #endif
+    print_criu(out);
 }

@@ -352,9 +352,14 @@ static oci_feat_linux *linux_obj(struct builder *b, berth_error_t *err)
 /* Informational annotations about this build (features.md "annotations"). */
 static void annotations(struct builder *b, oci_features *f)
 {
+    /* checkpoint.enabled as runc's org.opencontainers.runc.checkpoint.enabled:
+     * the commands are built in (criu.h); whether criu runs on this kernel
+     * is a run-time fact `berth --version` reports ("criu: X (usable|...)"). */
     static const char *const keys[] = {"org.berth.version", "org.berth.commit",
-                                       "org.berth.libseccomp.version"};
-    static const char *const values[] = {PACKAGE_VERSION, GIT_COMMIT, SECCOMP_VERSION_STR};
+                                       "org.berth.libseccomp.version",
+                                       "org.berth.checkpoint.enabled"};
+    static const char *const values[] = {PACKAGE_VERSION, GIT_COMMIT, SECCOMP_VERSION_STR,
+                                         "true"};
     size_t n = ARRAY_SIZE(keys);
 
     f->annotations.keys = b_zalloc(b, n, sizeof(char *));
