@@ -19,6 +19,7 @@ PACKAGES=(
     runc                      # reference runtime for comparisons
     crun hyperfine strace     # bench/ (make bench): crun comparison, timing, syscall counts
     qemu-system-x86           # tests/cgroup2-vm: the cgroup v2 test VM
+    criu                      # checkpoint/restore (usable in the cgroup2 VM: tests/cgroup2-vm/run-criu.sh)
     iproute2 procps util-linux
 )
 

@@ -28,3 +28,8 @@ dist_man_MANS += \
 # exec concern
 dist_man_MANS += \
 	man/berth-exec.8
+
+# criu concern: checkpoint and restore
+dist_man_MANS += \
+	man/berth-checkpoint.8 \
+	man/berth-restore.8
