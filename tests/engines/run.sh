@@ -5,7 +5,7 @@
 # Installs the engines' Debian packages first (contrib/install-engine-deps.sh;
 # apt only when something is missing), then runs test-NAME.sh for each NAME
 # (default: all), one after another (they share the host's cgroups and
-# /run/containerd/s), each under ENGINES_TIMEOUT seconds (default 240).
+# /run/containerd/s), each under ENGINES_TIMEOUT seconds (default 480).
 # Prints "PASS|FAIL|CRASH name counts (time)" per engine, the failing tests
 # with their diagnostics (-v: the whole TAP), and a last line
 # "N passed, N failed, N skipped". With ENGINES_SUMMARY=FILE it writes
@@ -34,7 +34,7 @@ case $BERTH in /*) ;; *) BERTH=$PWD/$BERTH ;; esac
 export BERTH
 logdir=${ENGINES_LOGDIR:-$(mktemp -d "${TMPDIR:-/tmp}/berth-engines.XXXXXX")}
 mkdir -p "$logdir"
-timeout_s=${ENGINES_TIMEOUT:-240}
+timeout_s=${ENGINES_TIMEOUT:-480}
 
 P=0 F=0 S=0
 finish() {
@@ -73,7 +73,7 @@ for n in "${names[@]}"; do
         continue
     fi
     t0=$(date +%s)
-    timeout -k 10 "$timeout_s" bash "$s" >"$log" 2>&1
+    timeout -k 60 "$timeout_s" bash "$s" >"$log" 2>&1
     rc=$?
     secs=$(($(date +%s) - t0))
     p=$(grep -c -E '^ok [0-9]+' "$log")

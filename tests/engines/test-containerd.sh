@@ -146,7 +146,7 @@ assert_eq "$(cgv freezer freezer.state c1)" THAWED "resume: freezer THAWED"
 
 run_cmd c task kill c1
 assert_success "kill (SIGTERM)"
-wait_for test "$(task_status c1)" = STOPPED
+poll 50 '[ "$(task_status c1)" = STOPPED ]'
 assert_eq "$(task_status c1)" STOPPED "kill: task STOPPED"
 run_cmd c task rm c1
 assert_contains "$stderr" "exit code 9" "task rm reports the trapped exit code 9"
@@ -155,7 +155,7 @@ run_cmd c task start -d c1
 assert_eq "$(task_status c1)" RUNNING "restart: a new task RUNNING"
 assert_ne "$(task_pid c1)" "$pid1" "restart: a new init pid"
 run_cmd c task kill -s SIGKILL c1
-wait_for test "$(task_status c1)" = STOPPED
+poll 50 '[ "$(task_status c1)" = STOPPED ]'
 run_cmd c task rm c1
 assert_contains "$stderr" "exit code 137" "kill -s SIGKILL: exit 137"
 run_cmd c container rm c1
@@ -171,7 +171,7 @@ assert_eq "$(cgv memory memory.limit_in_bytes c2)" 67108864 "--memory-limit: mem
 assert_eq "$(cgv cpu cpu.cfs_quota_us c2)/$(cgv cpu cpu.cfs_period_us c2)" 50000/100000 "--cpus 0.5: cfs quota/period"
 skip "update: ctr 1.6 has no 'task update' command (the shim's update path is covered by test-docker.sh's docker update)"
 c task kill -s SIGKILL c2 >/dev/null 2>&1
-wait_for test "$(task_status c2)" = STOPPED
+poll 50 '[ "$(task_status c2)" = STOPPED ]'
 c task rm c2 >/dev/null 2>&1
 c container rm c2 >/dev/null 2>&1
 
@@ -195,7 +195,7 @@ assert_status 2 "exec -t: exit code"
 assert_match "$output" "/dev/pts/[0-9]+" "exec -t: a pty"
 run_cmd c task exec -d --exec-id e3 c3 sh -c 'echo detached >/tmp/mark'
 assert_success "exec -d"
-wait_for c task exec --exec-id w c3 test -s /tmp/mark
+retry 10 c task exec --exec-id w c3 test -s /tmp/mark
 run_cmd c task exec --exec-id e4 c3 cat /tmp/mark
 assert_eq "$output" detached "exec -d: the detached process ran"
 run_cmd c task exec --exec-id e5 c3 /no/such/binary
@@ -212,7 +212,7 @@ calls_if_failed
 c container rm m1 >/dev/null 2>&1
 
 c task kill -s SIGKILL c3 >/dev/null 2>&1
-wait_for test "$(task_status c3)" = STOPPED
+poll 50 '[ "$(task_status c3)" = STOPPED ]'
 c task rm c3 >/dev/null 2>&1
 c container rm c3 >/dev/null 2>&1
 run_cmd c container ls -q

@@ -85,7 +85,7 @@ assert_contains "$(berth_calls ' ps ')" "ps --format json" "top: the shim calls 
 run_cmd dk ps --format '{{.Names}} {{.Status}}'
 assert_match "$output" "c1 Up" "ps shows the container up"
 run_cmd dk stats --no-stream --format '{{.PIDs}} {{.MemUsage}}' c1
-assert_match "$output" "^2 [0-9.]+[kMG]i?B" "stats: 2 pids and a memory usage from the cgroup"
+assert_match "$output" "^2 [0-9.]+[kKMG]i?B" "stats: 2 pids and a memory usage from the cgroup"
 
 run_cmd dk pause c1
 assert_success "pause"
@@ -105,7 +105,7 @@ run_cmd dk start c1
 assert_eq "$(status_of c1)" running "start: a stopped container runs again"
 run_cmd dk kill -s KILL c1
 assert_success "kill -s KILL"
-wait_for test "$(status_of c1)" = exited
+poll 50 '[ "$(status_of c1)" = exited ]'
 assert_eq "$(dk inspect --format '{{.State.ExitCode}}' c1)" 137 "kill -s KILL: exit code 137"
 run_cmd dk restart -t 1 c1
 assert_eq "$(status_of c1)" running "restart: running"
@@ -145,7 +145,7 @@ assert_status 2 "exec -it: exit code"
 assert_match "$output" "/dev/pts/[0-9]+" "exec -it: a pty"
 run_cmd dk exec -d c1 sh -c 'echo detached >/tmp/mark'
 assert_success "exec -d"
-wait_for dk exec c1 test -s /tmp/mark
+retry 10 dk exec c1 test -s /tmp/mark
 run_cmd dk exec c1 cat /tmp/mark
 assert_eq "$output" detached "exec -d: the detached process ran"
 run_cmd dk exec c1 /no/such/binary

@@ -19,6 +19,18 @@
 #                                 whose path contains PATTERN
 #   berth_calls PATTERN           the traced calls matching PATTERN
 #   expect_bug DESC               diag line marking a known berth bug
+# conmon and the containerd shims daemonise: they are reparented to the
+# nearest child subreaper, else to pid 1. A pid 1 that reaps slowly (some VM
+# inits do) leaves conmon a zombie, and podman then waits 20 s per container
+# for it to go. So the script re-executes itself as a child subreaper; bash
+# reaps any child promptly (waitpid(-1) on SIGCHLD).
+if [ -z "${_BERTH_ENGINES_SUBREAPER:-}" ]; then
+    export _BERTH_ENGINES_SUBREAPER=1
+    exec /usr/bin/python3 -c 'import ctypes, os, sys
+if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+    sys.exit("prctl(PR_SET_CHILD_SUBREAPER) failed")
+os.execv("/bin/bash", ["bash"] + sys.argv[1:])' "$0" "$@"
+fi
 . "$(dirname "${BASH_SOURCE[0]}")/../../integration/lib.sh"
 
 require_root
@@ -141,4 +153,26 @@ calls_if_failed() { [ "$_tap_failed" = "$_n_failed_before" ] || diag_calls 8; }
 host_has_oom_kill() {
     # cgroup v1 memory controller with a writable limit.
     [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]
+}
+
+# retry N CMD...: up to N tries of CMD, 0.3 s apart (engine CLIs are slow:
+# lib.sh's wait_for would make 100 calls).
+retry() {
+    local n=$1 i
+    shift
+    for ((i = 0; i < n; i++)); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.3
+    done
+    return 1
+}
+
+# poll N 'SHELL CONDITION': evaluates the condition up to N times, 0.2 s apart.
+poll() {
+    local n=$1 i
+    for ((i = 0; i < n; i++)); do
+        eval "$2" && return 0
+        sleep 0.2
+    done
+    return 1
 }

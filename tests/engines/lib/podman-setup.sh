@@ -39,13 +39,18 @@ printf 'unqualified-search-registries = []\n' >"$PD/registries.conf"
 chmod 755 "$TEST_TMP/bin/pm"
 
 _podman_teardown() {
-    local c
     # Containers first (conmon and the container processes go with them),
     # then podman's storage mounts; conmon is daemonised, so any left over
     # is found by its private path and killed by pid.
     timeout 60 pm rm -a -f -t 0 >/dev/null 2>&1
     timeout 30 pm rmi -a -f >/dev/null 2>&1
     kill_procs_mentioning "$PD/"
+    # podman passes no --root: berth's state of our containers is in
+    # /run/berth; a container podman lost track of must not stay there.
+    local id
+    for id in $(awk '$1 == "create" { print $NF }' "$CALLS" | sort -u); do
+        [ -d "/run/berth/$id" ] && timeout 20 "$BERTH" delete --force "$id" >/dev/null 2>&1
+    done
     umount_below "$PD"
 }
 add_cleanup '_podman_teardown'
