@@ -63,6 +63,11 @@
  * Any error on either side aborts create: the parent kills and reaps the
  * children, runs poststop if the create hooks had begun, removes the cgroup
  * and the state directory, so the host is left as before.
+ *
+ * `berth exec` speaks the same messages with its own two children (joiner
+ * and process: CGROUP_DONE, INIT_PID, INIT_GO, TERMINAL, SECCOMP, WARN,
+ * ERROR; EOF at the process's execve means "running"); its chart is in
+ * exec.c.
  */
 #ifndef BERTH_SYNC_H
 #define BERTH_SYNC_H
