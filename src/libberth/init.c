@@ -14,6 +14,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
@@ -271,6 +272,20 @@ static _Noreturn void exec_process(const char *path, const oci_process *p, char 
     _exit(r == -ENOENT ? 127 : 126);
 }
 
+/* CVE-2024-21626: a process.cwd reached through an fd that leaked into
+ * the init (/proc/self/fd/N) lies outside our root; getcwd() then fails or
+ * returns "(unreachable)/...". runc's wording. */
+static int check_cwd(berth_error_t *err)
+{
+    char buf[PATH_MAX];
+
+    if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+        return berth_error_make(err, EPERM,
+                                "current working directory is outside of container mount "
+                                "namespace root -- possible container breakout detected");
+    return 0;
+}
+
 _Noreturn void berth_init_main(struct berth_launch *l)
 {
     const oci_config *c = l->config;
@@ -396,7 +411,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         r = berth_process_apply(&setup, &warning, &err);
         if (warning)
             warn(l, warning);
-        if (r < 0)
+        if (r < 0 || check_cwd(&err) < 0)
             fail(l, &err);
 
         /* 14. args[0] must exist now: create, not start, reports it. */
