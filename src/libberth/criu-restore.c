@@ -13,8 +13,10 @@
  *     (config.json bind mounts from the NEW bundle's sources);
  *   - criu runs inside the container's cgroup and restores the tasks there
  *     (--cgroup-root; --manage-cgroups=ignore keeps them where criu is);
- *   - the init's stdio pipes are replaced by ours (--inherit-fd), so the
- *     caller (conmon, containerd) gets the output as after create;
+ *   - the init's stdio (pipes, and files from outside the container such
+ *     as the caller's /dev/null, dumped as external files) is replaced by
+ *     ours (--inherit-fd), so the caller (conmon, containerd) gets the
+ *     output as after create;
  *   - the namespaces (pid, mount, uts, ipc, net, cgroup) are criu's.
  *
  * On any failure everything made is removed again. Not supported:
@@ -251,8 +253,8 @@ static int external_args(struct restore_job *j, berth_error_t *err)
     return 0;
 }
 
-/* The init's stdio pipes become ours (runc does the same with the pipes
- * the engine passed to `restore`). */
+/* The init's stdio pipes and outside files become ours (runc does the
+ * same with the pipes the engine passed to `restore`). */
 static int stdio_args(struct restore_job *j, berth_error_t *err)
 {
     _cleanup_free_ char *path = NULL, *line = NULL;

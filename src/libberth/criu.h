@@ -3,8 +3,10 @@
  * Debian ships no libcriu, so berth drives the `criu` binary (its CLI, one
  * dump or restore per call) and reads criu's log file for errors. What is
  * kept next to criu's images (in --image-path):
- *   berth-stdio     readlink of the init's fds 0, 1, 2 at dump time: a pipe
- *                   there is re-bound on restore with --inherit-fd
+ *   berth-stdio     the init's fds 0, 1, 2 at dump time: "pipe:[INO]", or
+ *                   "file[MNT:INO]" for a file from outside the container
+ *                   (dumped with --external); both are re-bound to
+ *                   restore's own stdio with --inherit-fd
  *   berth-external  one "KEY\tHOST-PATH" line per mount criu cannot dump by
  *                   itself (binds from outside the container), given to criu
  *                   as --external mnt[KEY] (dump) and mnt[KEY]:PATH (restore)
