@@ -119,6 +119,13 @@ static void boot_stage(struct berth_launch *l)
     if ((l->ns.new_flags & CLONE_NEWTIME) &&
         berth_ns_write_time_offsets(l->config->linux->timeOffsets, &err) < 0)
         fail(l, &err);
+    /* The init inherits this: it appears in a pid namespace that may be
+     * joined (other processes already in it) holding berth's fds, and must
+     * not be dumpable there even before its own step 1 (CVE-2016-9962). */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        berth_error_errno(&err, "prctl(PR_SET_DUMPABLE)");
+        fail(l, &err);
+    }
     /* CLONE_PARENT: the init becomes berth's child (so berth can wait for
      * it and get its pidfd), and pid 1 of a new pid namespace. */
     pid = berth_process_clone(CLONE_PARENT, NULL, &err);
