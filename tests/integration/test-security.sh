@@ -3,7 +3,8 @@
 # attacked from a real bundle; every section asserts that the attack fails.
 #
 # How each section was shown to fail without its defence (run once by hand,
-# berth built from a tree with only that defence removed):
+# 2026-11-28, one berth build with all of these defences removed, marked
+# "DEFENCE REMOVED"; every section below failed, the normal build passes):
 #   CVE-2019-5736/2016-9962: init.c step 16 without prctl(PR_SET_DUMPABLE, 0):
 #     exe.opened=1 (handle on the berth binary), exe.written=1 (the copy of
 #     berth used below was overwritten after `start`), ptrace=1, fd.opened=1.
@@ -11,7 +12,10 @@
 #     RESOLVE_IN_ROOT: the tmpfs lands on the host dir (outside the rootfs)
 #     and the container does not see it.
 #   CVE-2025-31133: rootfs.c masked_path binding the path "/dev/null" again:
-#     /proc/timer_list in the container became /proc/sysrq-trigger.
+#     with a plain-file "null", /proc/timer_list became that file; with a
+#     symlink, create failed, but not with the check's error.
+#   CVE-2025-52565: terminal.c opening /dev/console following symlinks:
+#     create failed by luck ("File exists"), not with the check's error.
 #   CVE-2025-52881/2019-16884: ns-attrs.c writing "/proc/sys/KEY" by path
 #     (the code before proc-safe.c): the sentinel files were overwritten.
 #   CVE-2022-29162: a config listing inheritable caps makes CapInh non-zero
