@@ -113,7 +113,7 @@ while True:
 ' "$B/rootfs/mnt" "$B/rootfs/mnt.alt" &
 swapper=$!
 add_cleanup "kill $swapper 2>/dev/null; wait $swapper 2>/dev/null"
-lost=0 outside=0
+lost=0
 for i in $(seq 25); do
     run_cmd berth run --bundle "$B" "$(new_id)"
     [ "$status" = 0 ] || continue # a create that fails on the race is fine
