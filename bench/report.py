@@ -211,11 +211,11 @@ def write(res, out, extra=None):
         else:
             p(f"| {label} | {fmt(val)} | {'yes' if val <= limit else 'no'} |")
     b, c = per.get("berth"), per.get("crun")
-    tgt("100x run: berth <= 0.5x crun", b[0] / c[0] if b and c else None, 0.5, lambda x: f"{x:.2f}x")
+    tgt("100x run: berth <= 0.5x crun", b[0] / c[0] if b and c else None, 0.5, lambda x: f"{x:.3f}x")
     sb, sc = opmed.get(("state", "berth")), opmed.get(("state", "crun"))
-    tgt("state <= 0.5x crun", sb / sc if sb and sc else None, 0.5, lambda x: f"{x:.2f}x")
+    tgt("state <= 0.5x crun", sb / sc if sb and sc else None, 0.5, lambda x: f"{x:.3f}x")
     eb, ec = opmed.get(("exec", "berth")), opmed.get(("exec", "crun"))
-    tgt("exec <= 0.5x crun", eb / ec if eb and ec else None, 0.5, lambda x: f"{x:.2f}x")
+    tgt("exec <= 0.5x crun", eb / ec if eb and ec else None, 0.5, lambda x: f"{x:.3f}x")
     r = rss.get("berth run")
     tgt("peak RSS of berth during run <= 1.5 MiB", r / 1024 if isinstance(r, (int, float)) else None,
         1.5, lambda x: f"{x:.2f} MiB")
