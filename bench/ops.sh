@@ -23,8 +23,11 @@ clean() { # RT ROOT [ID]
         return 0
     fi
     [ -d "$root" ] || return 0
-    for id in $(ls "$root" 2>/dev/null); do
-        [ -d "$root/$id" ] && "$rt" --root "$root" delete --force "$id" >/dev/null 2>&1
+    local d
+    for d in "$root"/*/; do
+        [ -d "$d" ] || continue
+        id=$(basename "$d")
+        "$rt" --root "$root" delete --force "$id" >/dev/null 2>&1
     done
     return 0
 }
