@@ -8,7 +8,8 @@
 # the bundle hold in the new container's cgroup, stdout stays a pipe that
 # reaches the restoring caller, --leave-running keeps the container going,
 # a pre-dump + --parent-path dump restores, a second checkpoint of the
-# restored container restores again (into a new id), and a checkpoint criu
+# restored container restores again (into a new id), a foreground restore
+# waits and returns the init's status, and a checkpoint criu
 # fails leaves the container running untouched with criu's reason and log.
 . "$(dirname "$0")/../integration/lib.sh"
 
@@ -85,7 +86,8 @@ check "--pre-dump leaves it running" [ "$(container_status "$ID")" = running ]
 run_cmd berth checkpoint --parent-path ../img1 --image-path "$TEST_TMP/img2" "$ID"
 assert_success "checkpoint --parent-path ../img1"
 C1=$(count)
-check "checkpoint ended the container (state is gone)" [ -z "$(container_status "$ID")" ]
+run_cmd berth state "$ID"
+assert_contains "$stderr" "does not exist" "checkpoint ended and deleted the container"
 sleep 1
 check "checkpoint: the counter stopped at $C1" [ "$(count)" = "$C1" ]
 check "checkpoint: the init is gone" [ ! -e "/proc/$PID0" ]
@@ -94,9 +96,11 @@ check "checkpoint: the init is gone" [ ! -e "/proc/$PID0" ]
 OUT2=$TEST_TMP/out2
 # our stdout is a pipe (run_cmd would give it a file)
 berth restore -d --image-path "$TEST_TMP/img2" --bundle "$B" "$ID" </dev/null > >(cat >"$OUT2") 2>"$TEST_TMP/restore.err"
-check "restore -d succeeds" [ "$(container_status "$ID")" = running ]
-[ -s "$TEST_TMP/restore.err" ] && diag_block "restore stderr:" "$(cat "$TEST_TMP/restore.err")"
+rc=$?
+check "restore -d into the same id (exit $rc: $(head -c 300 "$TEST_TMP/restore.err"))" [ "$rc" = 0 ]
+check "restored: running" [ "$(container_status "$ID")" = running ]
 PID1=$(pid_of "$ID")
+assert_ne "$PID1" "$PID0" "restored: a new init process"
 check "restored: counter advancing" advancing
 check "restored: counter continued from $C1 (not restarted)" [ "$(count)" -gt "$C1" ]
 first=$(head -1 "$OUT2" 2>/dev/null)
@@ -124,5 +128,17 @@ assert_eq "$(sed -n 's/^0:://p' "/proc/$(pid_of "$ID2")/cgroup")" "/berth/$ID2" 
 run_cmd berth delete -f "$ID2"
 assert_success "delete the restored container"
 check "delete removed its cgroup" [ ! -d "/sys/fs/cgroup/berth/$ID2" ]
+
+# ---- foreground restore: waits for the init like run, then deletes it
+ID3=$(new_id)
+berth restore --image-path "$TEST_TMP/img3" --bundle "$B" "$ID3" </dev/null >/dev/null 2>"$TEST_TMP/restore3.err" &
+RPID=$!
+wait_for_status "$ID3" running 30
+check "foreground restore: running" [ "$(container_status "$ID3")" = running ]
+berth kill "$ID3" KILL
+wait $RPID
+rc=$?
+assert_eq "$rc" 137 "foreground restore exits with the init's status (SIGKILL)"
+check "foreground restore deleted the container afterwards" [ -z "$(container_status "$ID3")" ]
 
 done_testing
