@@ -96,16 +96,17 @@ static const struct oci_desc time_offsets_desc = OCI_DESC(oci_time_offsets, time
 /* ---- devices ------------------------------------------------------------- */
 
 /* config-linux.md "Devices": major, minor are REQUIRED unless type is "p" */
-static const char *check_device(const void *obj, char *buf, size_t size)
+static bool check_device(const void *obj, struct oci_obj_problem *ret)
 {
     const oci_device *d = obj;
 
     if (d->type == NULL || strcmp(d->type, "p") == 0)
-        return NULL;
+        return false;
     if (d->major_present && d->minor_present)
-        return NULL;
-    snprintf(buf, size, "major and minor are required for device type \"%s\"", d->type);
-    return buf;
+        return false;
+    snprintf(ret->message, sizeof(ret->message),
+             "major and minor are required for device type \"%s\"", d->type);
+    return true;
 }
 
 static const struct oci_field device_fields[] = {
@@ -298,7 +299,7 @@ static int namespace_type_index(const char *type)
 }
 
 /* config-linux.md "Namespaces": duplicated namespace types MUST error */
-static const char *check_linux(const void *obj, char *buf, size_t size)
+static bool check_linux(const void *obj, struct oci_obj_problem *ret)
 {
     const oci_linux *l = obj;
     bool seen[sizeof(oci_namespace_types) / sizeof(oci_namespace_types[0])] = {false};
@@ -309,13 +310,14 @@ static const char *check_linux(const void *obj, char *buf, size_t size)
         if (t < 0)
             continue;
         if (seen[t]) {
-            snprintf(buf, size, "namespaces/%zu: type \"%s\" is listed more than once", i,
+            snprintf(ret->where, sizeof(ret->where), "namespaces/%zu/type", i);
+            snprintf(ret->message, sizeof(ret->message), "type \"%s\" is listed more than once",
                      oci_namespace_types[t]);
-            return buf;
+            return true;
         }
         seen[t] = true;
     }
-    return NULL;
+    return false;
 }
 
 static const struct oci_field linux_fields[] = {

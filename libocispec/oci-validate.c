@@ -134,10 +134,28 @@ static void check_field(struct oci_ctx *ctx, const struct oci_field *f, const vo
     oci_ctx_pop(ctx);
 }
 
+/* Reports msg at the object's pointer extended by `where` ("a/0/b"). */
+static void report_at(struct oci_ctx *ctx, char *where, const char *msg)
+{
+    size_t depth = 0;
+
+    for (char *tok = strtok(where, "/"); tok; tok = strtok(NULL, "/"), depth++) {
+        char *end;
+        unsigned long idx = strtoul(tok, &end, 10);
+
+        if (*end == '\0' && end != tok)
+            oci_ctx_push_index(ctx, idx);
+        else
+            oci_ctx_push_key(ctx, tok);
+    }
+    oci_ctx_error(ctx, "%s", msg);
+    while (depth-- > 0)
+        oci_ctx_pop(ctx);
+}
+
 void oci_validate_object(struct oci_ctx *ctx, const struct oci_desc *desc, const void *obj)
 {
-    char buf[256];
-    const char *msg;
+    struct oci_obj_problem pb = {{0}};
 
     for (size_t i = 0; i < desc->nfields && !oci_ctx_full(ctx); i++)
         check_field(ctx, &desc->fields[i], obj);
@@ -147,9 +165,9 @@ void oci_validate_object(struct oci_ctx *ctx, const struct oci_desc *desc, const
      * those errors. */
     if (ctx->skip_reported && oci_ctx_has_error_within(ctx))
         return;
-    msg = desc->check(obj, buf, sizeof(buf));
-    if (msg != NULL)
-        oci_ctx_error(ctx, "%s", msg);
+    if (!desc->check(obj, &pb))
+        return;
+    report_at(ctx, pb.where, pb.message);
 }
 
 size_t oci_check(const struct oci_desc *desc, const void *obj, struct oci_diags *diags)

@@ -80,9 +80,14 @@ typedef const char *(*oci_check_fn)(const void *value);
 struct oci_desc;
 
 /* Whole-object check for rules that involve several members (e.g. device
- * major/minor required unless type is "p"). Returns NULL when fine, else a
- * message, which may be written into buf. */
-typedef const char *(*oci_obj_check_fn)(const void *obj, char *buf, size_t size);
+ * major/minor required unless type is "p"). Returns false when fine, else
+ * true with *ret filled: the message and, in `where`, the member that breaks
+ * the rule relative to the object, so the error points at it. */
+struct oci_obj_problem {
+    char message[256];
+    char where[64]; /* pointer relative to the object, e.g. "namespaces/1/type"; "" = object */
+};
+typedef bool (*oci_obj_check_fn)(const void *obj, struct oci_obj_problem *ret);
 
 struct oci_field {
     const char *name;   /* JSON member name */

@@ -579,7 +579,7 @@ START_TEST(checks_enums)
                  "/status", NULL);
     expect_error(&oci_config_desc,
                  CFG("\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"}]}"),
-                 "/linux", "namespaces/1: type \"pid\" is listed more than once");
+                 "/linux/namespaces/1/type", "type \"pid\" is listed more than once");
 }
 END_TEST
 
