@@ -124,6 +124,7 @@ static void create_job_release(struct create_job *j)
     if (j->cgroup)
         berth_cgroup_free(j->cgroup);
     j->launch.fifo_fd = safe_close(j->launch.fifo_fd);
+    berth_idmap_trees_free(&j->launch.idmap_trees);
     safe_close(j->sync[0]);
     safe_close(j->sync[1]);
     safe_close(j->child_pidfd);
@@ -343,6 +344,11 @@ static int spawn(struct create_job *j, berth_error_t *err)
     pid_t pid;
     int r;
 
+    /* Idmapped binds are made here, root on the host, before the clone
+     * inherits them (idmap.h). */
+    r = berth_idmap_prepare(j->config, j->bundle, &j->launch.idmap_trees, err);
+    if (r < 0)
+        return r;
     r = berth_sync_pair(j->sync, err);
     if (r < 0)
         return r;
@@ -360,6 +366,7 @@ static int spawn(struct create_job *j, berth_error_t *err)
         berth_init_main(&j->launch); /* never returns */
     j->child = pid;
     j->sync[1] = safe_close(j->sync[1]);
+    berth_idmap_trees_free(&j->launch.idmap_trees); /* the init has its copies */
     if (!j->launch.ns.two_stage) {
         j->init = pid;
         j->init_pidfd = TAKE_FD(j->child_pidfd);

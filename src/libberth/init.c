@@ -317,6 +317,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         .bundle = l->bundle,
         .no_pivot = l->no_pivot,
         .userns = l->ns.user,
+        .idmap_trees = &l->idmap_trees,
     };
 
     /* 1. Only our end of the socketpair (the parent sees EOF when we die,
@@ -388,6 +389,8 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (berth_rootfs_prepare(&rootfs, &err) < 0 || run_create_hooks(l, &err) < 0 ||
         berth_rootfs_pivot(&rootfs, &err) < 0)
         fail(l, &err);
+    /* The idmapped trees are attached now: none may reach the process. */
+    berth_idmap_trees_free(&l->idmap_trees);
 
     /* 7. sysctl through the container's /proc/sys, after pivot (and before
      *    finalize makes paths read-only), as runc. */

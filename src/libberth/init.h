@@ -11,6 +11,7 @@
 #include "berth-seccomp.h"
 #include "caps.h"
 #include "context.h"
+#include "idmap.h"
 #include "namespaces.h"
 #include "oci-types.h"
 
@@ -33,6 +34,9 @@ struct berth_launch {
      * as long as any copy of its fd), closed first thing in the child. */
     int parent_fds[2];
     int fifo_fd; /* O_PATH fd of <state>/exec.fifo */
+    /* Idmapped bind trees made by the parent (idmap.h), closed by the init
+     * once the rootfs is mounted. */
+    struct berth_idmap_trees idmap_trees;
 };
 
 /* Entry point of the clone()d child; never returns. On failure it sends an

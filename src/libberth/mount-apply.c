@@ -6,7 +6,8 @@
  * move_mount() attaches it to the destination fd. mount_setattr only touches
  * the attributes the config names, so flags the kernel locks in a user
  * namespace (nosuid, nodev, ro of a host mount) are kept without a
- * statvfs() dance. New filesystems use mount(2) onto /proc/self/fd/N, which
+ * statvfs() dance. Idmapped binds move the tree the parent prepared
+ * (idmap.h) instead of cloning the source. New filesystems use mount(2) onto /proc/self/fd/N, which
  * the kernel resolves to exactly the fd's dentry.
  */
 #include <errno.h>
@@ -100,14 +101,27 @@ static int bind_dest(int rootfd, int tree, const char *dest, berth_error_t *err)
     return berth_path_touch_in_root(rootfd, dest, 0644, err);
 }
 
-static int apply_bind(int rootfd, const struct berth_mount_step *s, berth_error_t *err)
+static int apply_bind(int rootfd, const struct berth_mount_step *s,
+                      const struct berth_mount_env *env, berth_error_t *err)
 {
     unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (s->recursive ? AT_RECURSIVE : 0);
     _cleanup_close_ int tree = -1, dest = -1;
     uint64_t set, clr;
     int r;
 
-    tree = open_tree(AT_FDCWD, s->source, flags);
+    if (s->idmap) {
+        /* The parent made the idmapped tree (idmap.h): only it could. Take
+         * our copy of the fd: a detached tree is attached once. */
+        int fd = berth_idmap_tree(env->idmap_trees, s->index);
+
+        if (fd < 0)
+            return berth_error_make(err, EINVAL, "idmap: no idmapped tree was prepared");
+        tree = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (tree < 0)
+            return berth_error_errno(err, "idmap: dup tree fd");
+    } else {
+        tree = open_tree(AT_FDCWD, s->source, flags);
+    }
     if (tree < 0)
         return berth_error_errno(err, "open_tree");
     dest = bind_dest(rootfd, tree, s->destination, err);
@@ -178,7 +192,7 @@ int berth_mount_apply(int rootfd, const struct berth_mount_step *s,
 
     switch (s->kind) {
     case BERTH_MOUNT_BIND:
-        r = apply_bind(rootfd, s, err);
+        r = apply_bind(rootfd, s, env, err);
         break;
     case BERTH_MOUNT_CGROUP:
         r = berth_mount_cgroup(rootfd, s, env, err);

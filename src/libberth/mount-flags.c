@@ -97,8 +97,8 @@ static const struct berth_mount_opt opts[] = {
     RATIME("rstrictatime", MOUNT_ATTR_STRICTATIME),
     RATIME("rnostrictatime", MOUNT_ATTR_RELATIME),
     {"tmpcopyup", BERTH_MOPT_COPYUP, false, 0, 0, 0},
-    {"idmap", BERTH_MOPT_UNSUPPORTED, false, 0, 0, 0},
-    {"ridmap", BERTH_MOPT_UNSUPPORTED, false, 0, 0, 0},
+    {"idmap", BERTH_MOPT_IDMAP, false, 0, 0, 0},
+    {"ridmap", BERTH_MOPT_IDMAP, false, MS_REC, 0, 0},
 };
 
 const struct berth_mount_opt *berth_mount_opt_find(const char *name)

@@ -17,6 +17,7 @@ enum berth_mount_opt_kind {
     BERTH_MOPT_RECURSIVE,   /* mount_setattr(AT_RECURSIVE): attr_set / attr_clr */
     BERTH_MOPT_IGNORE,      /* "defaults": nothing to do */
     BERTH_MOPT_COPYUP,      /* tmpcopyup: copy the covered directory into the tmpfs */
+    BERTH_MOPT_IDMAP,       /* idmap (flag 0) or ridmap (flag MS_REC): see idmap.h */
     BERTH_MOPT_UNSUPPORTED, /* recognised but not implemented: EOPNOTSUPP */
 };
 

@@ -81,6 +81,10 @@ int berth_mount_parse_options(char *const *options, size_t n, const char *what,
         case BERTH_MOPT_COPYUP:
             step->copyup = true;
             break;
+        case BERTH_MOPT_IDMAP:
+            step->idmap = true;
+            step->idmap_recursive |= (o->flag & MS_REC) != 0;
+            break;
         case BERTH_MOPT_UNSUPPORTED:
             return berth_error_make(err, EOPNOTSUPP, "%s: mount option %s: not supported yet", what,
                                     o->name);
@@ -181,6 +185,12 @@ static int plan_step(const oci_mount *m, size_t index, const struct berth_mount_
         sysfs_to_bind(step);
         return bind_source("/sys", env, what, &step->source, err);
     }
+    /* config.md "Mounts": mount uid/gidMappings are an idmapping even
+     * without the option (the validator warns); non-recursive then. */
+    if (m->uidMappings_len || m->gidMappings_len)
+        step->idmap = true;
+    if (step->idmap && step->kind != BERTH_MOUNT_BIND)
+        return berth_error_make(err, EINVAL, "%s: idmap/ridmap: bind mounts only", what);
     if (step->kind == BERTH_MOUNT_BIND)
         return bind_source(m->source, env, what, &step->source, err);
     /* config.md: tmpcopyup copies "to a tmpfs"; nothing else makes sense. */

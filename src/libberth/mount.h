@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "idmap.h"
 #include "oci-types.h"
 
 enum berth_mount_kind {
@@ -35,6 +36,10 @@ struct berth_mount_step {
     uint64_t rattr_clr;
     char *data;  /* filesystem-specific options joined by ',', NULL if none */
     bool copyup; /* tmpcopyup: fill the new tmpfs with what it covers */
+    /* idmap/ridmap or per-mount uid/gidMappings: the bind uses the detached
+     * idmapped tree the parent made (idmap.h, env->idmap_trees). */
+    bool idmap;
+    bool idmap_recursive; /* ridmap */
 };
 
 struct berth_mount_plan {
@@ -52,6 +57,8 @@ struct berth_mount_env {
      * caller clears it otherwise): becomes context="..." in the data of new
      * filesystems other than proc, sysfs and mqueue, as runc does. */
     const char *mount_label;
+    /* Detached idmapped trees by mounts[] index (idmap.h), or NULL. */
+    const struct berth_idmap_trees *idmap_trees;
 };
 
 /* Fills env from the config's namespaces. */

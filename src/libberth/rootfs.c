@@ -99,6 +99,7 @@ static int apply_mounts(int rootfd, const struct berth_rootfs *r, bool *ret_dev_
     int ret = 0;
 
     berth_mount_env_init(&env, r->config, r->bundle, r->userns);
+    env.idmap_trees = r->idmap_trees;
     if (!selinux_enabled())
         env.mount_label = NULL;
     ret = berth_mount_plan_build(r->config, &env, &plan, err);

@@ -28,6 +28,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "idmap.h"
 #include "oci-types.h"
 
 struct berth_rootfs {
@@ -36,6 +37,9 @@ struct berth_rootfs {
     const char *bundle; /* absolute bundle dir, for relative mount sources */
     bool no_pivot;
     bool userns; /* inside a new user namespace: devices are bind mounts */
+    /* Detached idmapped trees made by the parent before the clone, by
+     * mounts[] index (idmap.h); NULL when no mount is idmapped. */
+    const struct berth_idmap_trees *idmap_trees;
 };
 
 /* Resolves root.path against the bundle (config.md "Root"), canonicalised;

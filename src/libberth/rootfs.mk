@@ -13,4 +13,6 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/copy-tree.h \
 	src/libberth/copy-tree.c \
 	src/libberth/path-util.h \
-	src/libberth/path-util.c
+	src/libberth/path-util.c \
+	src/libberth/idmap.h \
+	src/libberth/idmap.c

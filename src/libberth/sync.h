@@ -15,6 +15,11 @@
  *   ---------------------          -------------------       ----
  *   validate, state dir,
  *   exec.fifo, cgroup dirs
+ *   idmapped bind trees (idmap.h:
+ *   open_tree + MOUNT_ATTR_IDMAP;
+ *   no message: the clone
+ *   inherits the fds and the init
+ *   move_mount()s them in prepare)
  *   socketpair, clone3 ----------> the clone (boot, or the init on 1-stage)
  *   enter cgroup, resources        waits first, so that it is in its cgroup
  *        ---- CGROUP_DONE -------> before a cgroup namespace is made

@@ -257,6 +257,60 @@ assert_eq "$(printf '%s\n' "$output" | grep -E '^stat\.(type|major|minor)=' | cu
 assert_eq "$(fstype "$(mount_line /dev/kmsg)") $(fstype "$(mount_line /dev/null)")" "devtmpfs devtmpfs" \
     "user namespace: device nodes are bind mounts of the host's"
 
+# ------------------------------------------------ idmapped bind mounts
+I=$TEST_TMP/idsrc
+mkdir -p "$I/sub"
+echo x >"$I/owned1000"
+chown 1000:1000 "$I/owned1000"
+echo y >"$I/owned0"
+mount -t tmpfs berth-idmap-sub "$I/sub"
+add_cleanup "umount -l '$I/sub' 2>/dev/null"
+echo z >"$I/sub/insub"
+BI=$(base_bundle) || bail_out "cannot make a bundle"
+update_config "$BI" "
+c['mounts'] += [
+  {'destination': '/mnt/id', 'type': 'none', 'source': '$I', 'options': ['bind', 'idmap', 'ro'],
+   'uidMappings': [{'containerID': 1000, 'hostID': 2000, 'size': 10}, {'containerID': 0, 'hostID': 0, 'size': 1}],
+   'gidMappings': [{'containerID': 1000, 'hostID': 3000, 'size': 10}, {'containerID': 0, 'hostID': 0, 'size': 1}]},
+]"
+crun "$BI" /bin/sh -c 'stat -c "%n %u:%g" /mnt/id/owned1000 /mnt/id/owned0; grep " /mnt/id " /proc/self/mountinfo; touch /mnt/id/w 2>/dev/null || echo rofs'
+assert_success "container with an idmapped bind (mount uid/gidMappings, no user namespace) runs"
+assert_contains "$output" "/mnt/id/owned1000 2000:3000" "idmap: on-disk 1000:1000 shows as 2000:3000 (the mount's mappings)"
+assert_contains "$output" "/mnt/id/owned0 0:0" "idmap: on-disk 0:0 shows as 0:0"
+assert_match "$(grep ' /mnt/id ' <<<"$output")" '(^|[ ,])idmapped([ ,]|$)' "mountinfo flags the mount idmapped"
+assert_contains "$output" rofs "other options (ro) still apply to the idmapped mount"
+assert_eq "$(stat -c %u:%g "$I/owned1000")" 1000:1000 "host file ownership unchanged"
+
+# ridmap with the container's user namespace mappings (no mount mappings).
+BU=$(base_bundle) || bail_out "cannot make a bundle"
+mkdir -p "$BU/rootfs/mnt/rid" "$BU/rootfs/mnt/plain"
+update_config "$BU" "
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['mounts'] = [m for m in c['mounts'] if m['type'] not in ('cgroup', 'cgroup2')]
+for m in c['mounts']:
+    if m['destination'] == '/dev/pts':
+        m['options'] = [o for o in m['options'] if o != 'gid=5']
+c['mounts'] += [
+  {'destination': '/mnt/rid', 'type': 'none', 'source': '$I', 'options': ['rbind', 'ridmap']},
+  {'destination': '/mnt/plain', 'type': 'none', 'source': '$I', 'options': ['rbind']},
+]"
+crun "$BU" /bin/sh -c 'stat -c "%n %u" /mnt/rid/owned0 /mnt/rid/sub/insub /mnt/plain/owned0; grep " /mnt/rid/sub " /proc/self/mountinfo; echo new >/mnt/rid/fromctr && echo wrote'
+assert_success "container in a user namespace with a ridmap bind runs"
+assert_contains "$output" "/mnt/rid/owned0 0" "ridmap, container mappings: host root's file is the container root's"
+assert_contains "$output" "/mnt/plain/owned0 65534" "without idmap the same file is unmapped (overflow uid)"
+assert_contains "$output" "/mnt/rid/sub/insub 0" "ridmap: the submount is idmapped too"
+assert_match "$(grep ' /mnt/rid/sub ' <<<"$output")" 'idmapped' "ridmap: mountinfo flags the submount idmapped"
+assert_eq "$(stat -c %u:%g "$I/fromctr" 2>&1)" 0:0 "a file the container root writes lands as host 0:0 (mapped back)"
+
+BX=$(base_bundle) || bail_out "cannot make a bundle"
+update_config "$BX" "c['mounts'].append({'destination': '/mnt/x', 'type': 'none', 'source': '$I', 'options': ['bind', 'idmap']})"
+crun "$BX" /bin/true
+assert_failure "idmap without mappings and without a user namespace fails"
+assert_match "$stderr" 'mounts/[0-9]+|mounts\[[0-9]+\]' "the error names the mount"
+umount "$I/sub"
+
 # --------------------------------------------- symlink escape attempts
 ESC=$TEST_TMP/escape
 mkdir -p "$ESC/etc"

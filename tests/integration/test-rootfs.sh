@@ -15,7 +15,7 @@ build_driver() {
     local s=$SRCDIR
     gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
         "$s/tests/integration/helpers/rootfs-driver.c" \
-        "$s"/src/libberth/{rootfs,mount,mount-apply,mount-cgroup,mount-flags,dev,path-util,copy-tree,error}.c \
+        "$s"/src/libberth/{rootfs,mount,mount-apply,mount-cgroup,mount-flags,dev,path-util,copy-tree,idmap,userns,error}.c \
         "$s"/libocispec/*.c -lyajl
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||
@@ -201,7 +201,7 @@ assert_match "$stderr" "mounts\[$n\]: mount /nope to /mnt/nope: .*No such file o
 
 update_config "$B3" "c['mounts'][-1] = {'destination': '/mnt/x', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['idmap']}"
 checker "$B3" -- pid
-assert_match "$stderr" "mount option idmap: not supported yet" "unsupported option is rejected clearly"
+assert_match "$stderr" "mounts\\[$n\\]: idmap/ridmap: bind mounts only" "idmap on a tmpfs is rejected clearly"
 
 update_config "$B3" "
 c['mounts'].pop()

@@ -47,7 +47,8 @@ START_TEST(test_option_table)
     ck_assert_uint_eq(berth_mount_opt_find("rslave")->flag, MS_SLAVE | MS_REC);
     ck_assert_int_eq(berth_mount_opt_find("rro")->kind, BERTH_MOPT_RECURSIVE);
     ck_assert_int_eq(berth_mount_opt_find("tmpcopyup")->kind, BERTH_MOPT_COPYUP);
-    ck_assert_int_eq(berth_mount_opt_find("idmap")->kind, BERTH_MOPT_UNSUPPORTED);
+    ck_assert_int_eq(berth_mount_opt_find("idmap")->kind, BERTH_MOPT_IDMAP);
+    ck_assert_int_eq(berth_mount_opt_find("ridmap")->kind, BERTH_MOPT_IDMAP);
     ck_assert_ptr_null(berth_mount_opt_find("size=64k"));
     ck_assert_ptr_null(berth_mount_opt_find("RO"));
     /* every MUST option of config.md "Linux mount options" is known */
@@ -125,12 +126,15 @@ START_TEST(test_parse_unsupported)
 {
     struct berth_mount_step s = {0};
     berth_error_t err = NULL;
-    char *opts[] = {"bind", "idmap"};
+    char *opts[] = {"rbind", "ridmap"};
+    char *opts2[] = {"bind", "idmap"};
 
-    ck_assert_int_eq(berth_mount_parse_options(opts, 2, "mounts[4]", &s, &err), -EOPNOTSUPP);
-    ck_assert_str_eq(err->msg,
-                     "mounts[4]: mount option idmap: not supported yet: Operation not supported");
-    berth_error_release(&err);
+    ck_assert_int_eq(berth_mount_parse_options(opts, 2, "mounts[4]", &s, &err), 0);
+    ck_assert(s.idmap && s.idmap_recursive && s.recursive);
+    s = (struct berth_mount_step){0};
+    ck_assert_int_eq(berth_mount_parse_options(opts2, 2, "mounts[4]", &s, &err), 0);
+    ck_assert(s.idmap && !s.idmap_recursive);
+    ck_assert_ptr_null(s.data); /* never passed to mount(2) (config.md) */
 }
 END_TEST
 
