@@ -41,10 +41,11 @@ static const struct claim claims[] = {
     {"hooks", "poststart", true},
     {"hooks", "poststop", true},
 
-    /* config.md "Mounts": the mount(2) flags and propagation types. The
-     * recursive mount_setattr(2) attributes (rro, rnosuid, ...), idmap/ridmap
-     * and tmpcopyup are not implemented yet: keep them false until they are,
-     * containerd enables recursive read-only mounts on seeing "rro". */
+    /* config.md "Mounts": the mount(2) flags and propagation types, the
+     * recursive mount_setattr(2) attributes (rro, rnosuid, ...; containerd
+     * enables recursive read-only mounts on seeing "rro"), nosymfollow,
+     * tmpcopyup and idmap/ridmap (idmap.h), each tested from inside a
+     * container by tests/integration/test-mounts.sh and test-rootfs.sh. */
     {"mountOptions", "async", true},
     {"mountOptions", "atime", true},
     {"mountOptions", "bind", true},
@@ -84,29 +85,29 @@ static const struct claim claims[] = {
     {"mountOptions", "suid", true},
     {"mountOptions", "sync", true},
     {"mountOptions", "unbindable", true},
-    {"mountOptions", "nosymfollow", false},
-    {"mountOptions", "symfollow", false},
-    {"mountOptions", "ratime", false},
-    {"mountOptions", "rdev", false},
-    {"mountOptions", "rdiratime", false},
-    {"mountOptions", "rexec", false},
-    {"mountOptions", "rnoatime", false},
-    {"mountOptions", "rnodev", false},
-    {"mountOptions", "rnodiratime", false},
-    {"mountOptions", "rnoexec", false},
-    {"mountOptions", "rnorelatime", false},
-    {"mountOptions", "rnostrictatime", false},
-    {"mountOptions", "rnosuid", false},
-    {"mountOptions", "rnosymfollow", false},
-    {"mountOptions", "rrelatime", false},
-    {"mountOptions", "rro", false},
-    {"mountOptions", "rrw", false},
-    {"mountOptions", "rstrictatime", false},
-    {"mountOptions", "rsuid", false},
-    {"mountOptions", "rsymfollow", false},
-    {"mountOptions", "idmap", false},
-    {"mountOptions", "ridmap", false},
-    {"mountOptions", "tmpcopyup", false},
+    {"mountOptions", "nosymfollow", true},
+    {"mountOptions", "symfollow", true},
+    {"mountOptions", "ratime", true},
+    {"mountOptions", "rdev", true},
+    {"mountOptions", "rdiratime", true},
+    {"mountOptions", "rexec", true},
+    {"mountOptions", "rnoatime", true},
+    {"mountOptions", "rnodev", true},
+    {"mountOptions", "rnodiratime", true},
+    {"mountOptions", "rnoexec", true},
+    {"mountOptions", "rnorelatime", true},
+    {"mountOptions", "rnostrictatime", true},
+    {"mountOptions", "rnosuid", true},
+    {"mountOptions", "rnosymfollow", true},
+    {"mountOptions", "rrelatime", true},
+    {"mountOptions", "rro", true},
+    {"mountOptions", "rrw", true},
+    {"mountOptions", "rstrictatime", true},
+    {"mountOptions", "rsuid", true},
+    {"mountOptions", "rsymfollow", true},
+    {"mountOptions", "idmap", true},
+    {"mountOptions", "ridmap", true},
+    {"mountOptions", "tmpcopyup", true},
 
     /* config-linux.md "Namespaces": all eight, implemented with the
      * lifecycle (create/setns). */
@@ -137,7 +138,7 @@ static const struct claim claims[] = {
     {"intelRdt.schemata", NULL, false},
     {"intelRdt.monitoring", NULL, false},
     {"netDevices", NULL, false},
-    {"mountExtensions.idmap", NULL, false},
+    {"mountExtensions.idmap", NULL, true},
     /* linux.memoryPolicy: the whole object is left out until implemented,
      * since its only members are lists of names berth would have to honour. */
     {"memoryPolicy", NULL, false},

@@ -316,10 +316,10 @@ ns=set(f[\"linux\"][\"namespaces\"])
 assert ns=={\"cgroup\",\"ipc\",\"mount\",\"network\",\"pid\",\"time\",\"user\",\"uts\"}, ns
 assert \"CAP_SYS_ADMIN\" in f[\"linux\"][\"capabilities\"]
 assert \"bind\" in f[\"mountOptions\"] and \"rprivate\" in f[\"mountOptions\"]" "$T/out"'
-    check "features claims nothing not implemented yet (rro, idmap, cgroups); seccomp is wired" 0 \
+    check "features claims nothing not implemented yet (cgroups); seccomp, rro, idmap are wired" 0 \
         'python3 -c "import json,sys; f=json.load(open(sys.argv[1])); l=f[\"linux\"]
-assert \"rro\" not in f[\"mountOptions\"] and \"idmap\" not in f[\"mountOptions\"]
-assert l[\"mountExtensions\"][\"idmap\"][\"enabled\"] is False
+assert all(o in f[\"mountOptions\"] for o in (\"rro\", \"rnosuid\", \"nosymfollow\", \"tmpcopyup\", \"idmap\", \"ridmap\"))
+assert l[\"mountExtensions\"][\"idmap\"][\"enabled\"] is True
 assert l[\"seccomp\"][\"enabled\"] is True and \"SECCOMP_FILTER_FLAG_TSYNC\" in l[\"seccomp\"][\"supportedFlags\"]
 assert \"SCMP_ACT_ERRNO\" in l[\"seccomp\"][\"actions\"]
 assert not any(l[\"cgroup\"].values()), l[\"cgroup\"]
