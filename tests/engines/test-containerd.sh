@@ -187,9 +187,9 @@ calls_if_failed
 # ---------------------------------------------------------------- exec
 mark
 run_cmd c run -d "${RUNC[@]}" $I c3 sleep 1000
-run_cmd c task exec --exec-id e1 c3 sh -c 'echo "in $(hostname)"; exit 5'
+run_cmd c task exec --exec-id e1 c3 sh -c 'echo "in $(cat /proc/1/comm)"; exit 5'
 assert_status 5 "exec: exit code 5"
-assert_eq "$output" "in c3" "exec: output from inside the container"
+assert_eq "$output" "in sleep" "exec: output from inside the container (its pid 1 is the sleep)"
 run_cmd "$PTY" c task exec -t --exec-id e2 c3 sh -c 'tty; exit 2'
 assert_status 2 "exec -t: exit code"
 assert_match "$output" "/dev/pts/[0-9]+" "exec -t: a pty"
