@@ -119,6 +119,9 @@ assert_eq "$output" fromlower "overlay: file from lowerdir visible in the contai
 assert_eq "$(cat "$H/upper/newfile" 2>&1)" up "overlay: a new file lands in upperdir on the host"
 assert_eq "$(cat "$H/upper/lowerfile" 2>&1) $(cat "$H/lower/lowerfile")" "changed fromlower" \
     "overlay: a changed file is copied up; lowerdir untouched"
+crun "$B" /bin/sh -c 'echo t >/mnt/strict/f; ln -s f /mnt/strict/l; cat /mnt/strict/l 2>/dev/null || echo nofollow; cp /bin/busybox /mnt/tmp/bb; /mnt/tmp/bb true 2>/dev/null || echo noexec'
+assert_eq "$(tr '\n' ' ' <<<"$output")" "nofollow noexec " \
+    "nosymfollow: a symlink on the mount is not followed; noexec: a binary on the tmpfs cannot run"
 run_cmd touch "$H/src/sub/host-writable"
 assert_success "host submount stays writable after rro in the container"
 
