@@ -344,6 +344,21 @@ static int signal_all(const struct berth_context *ctx, const struct loaded *l, i
     return signal_pidns(init_pidfd, l->state->pid, signo, err);
 }
 
+/* A SIGKILLed process of a frozen cgroup only dies once it is thawed: thaw
+ * the container after the signal, as runc does, so that `kill ID KILL` of a
+ * paused container really ends it instead of leaving it paused. */
+static int thaw_after_kill(const struct berth_context *ctx, const struct loaded *l,
+                           berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    int r = load_cgroup(ctx, l, &cg, err);
+
+    if (r < 0 || !cg)
+        return r;
+    r = berth_cgroup_freeze(cg, false, err);
+    return r < 0 ? berth_error_wrap(err, "thaw container %s after SIGKILL", l->state->id) : 0;
+}
+
 int berth_container_kill(const struct berth_context *ctx, const char *id, int signo, bool all,
                          berth_error_t *err)
 {
@@ -366,6 +381,8 @@ int berth_container_kill(const struct berth_context *ctx, const char *id, int si
     if (pidfd < 0)
         return pidfd;
     r = all ? signal_all(ctx, &l, pidfd, signo, err) : signal_pidfd(pidfd, signo);
+    if (r == 0 && signo == SIGKILL && l.status == BERTH_STATUS_PAUSED)
+        r = thaw_after_kill(ctx, &l, err);
     if (r == -ESRCH) {
         berth_error_release(err);
         return berth_error_make(err, 0, "container not running");

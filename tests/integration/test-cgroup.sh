@@ -265,6 +265,22 @@ else
     run_cmd berth delete --force "$ID"
     assert_success "delete --force of a paused container"
     check "its cgroup is gone" test ! -e "/sys/fs/cgroup/pids/berth/$ID" -a ! -e "/sys/fs/cgroup/berth/$ID"
+    # kill KILL of a paused container: berth thaws it after the signal (as
+    # runc does), so the init really dies and the state says stopped
+    ID=$(new_id)
+    run_cmd berth run -d --bundle "$B" "$ID"
+    assert_success "berth run -d (to pause and kill)"
+    PID=$(json_get "$(berth state "$ID")" 'j["pid"]')
+    check "berth pause (to kill)" berth pause "$ID"
+    check "berth kill KILL of a paused container" berth kill "$ID" KILL
+    if wait_for bash -c "! kill -0 $PID 2>/dev/null"; then
+        ok "the paused init died after kill KILL"
+    else
+        not_ok "the paused init died after kill KILL"
+    fi
+    assert_eq "$(container_status "$ID")" stopped "state: stopped after kill KILL of a paused container"
+    run_cmd berth delete "$ID"
+    assert_success "delete of the killed paused container"
 fi
 
 done_testing
