@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "label.h"
 #include "namespaces.h"
 #include "process-setup.h"
 #include "process.h"
@@ -43,18 +44,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* LSM labels come from label.h (the security concern); while that module
- * is not in the tree, asking for a label is an error, never ignored. */
-#if __has_include("label.h")
-#include "label.h"
-#else
-static int berth_label_apply(const oci_process *p, berth_error_t *err)
-{
-    if ((p->apparmorProfile && p->apparmorProfile[0]) || (p->selinuxLabel && p->selinuxLabel[0]))
-        return berth_error_make(err, EOPNOTSUPP, "exec: LSM labels are not supported yet");
-    return 0;
-}
-#endif
 
 static _Noreturn void fail(const struct exec_job *j, berth_error_t *err)
 {
