@@ -44,7 +44,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-
 static _Noreturn void fail(const struct exec_job *j, berth_error_t *err)
 {
     berth_sync_send_error(j->sync[1], err);
