@@ -115,4 +115,12 @@ int cg_v1_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st
 int cg_v2_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
                 berth_error_t *err);
 
+/* blockIO weights: 0 is not a weight the kernel takes (10..1000) but the
+ * zero value Go engines send for "not set" (docker: "blockIO":{"weight":0}
+ * in every config and every `update`); runc skips it, and so does berth. */
+static inline bool cg_weight_set(bool present, uint16_t weight)
+{
+    return present && weight != 0;
+}
+
 #endif

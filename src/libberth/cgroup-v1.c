@@ -208,20 +208,20 @@ int berth_cgv1_blkio(int dirfd, const oci_block_io *b, berth_error_t *err)
 
     if (!b)
         return 0;
-    if (b->weight_present &&
+    if (cg_weight_set(b->weight_present, b->weight) &&
         (r = cg_writef(dirfd, weight_file(dirfd, false), err, "%u", b->weight)) < 0)
         return r;
-    if (b->leafWeight_present &&
+    if (cg_weight_set(b->leafWeight_present, b->leafWeight) &&
         (r = cg_writef(dirfd, "blkio.leaf_weight", err, "%u", b->leafWeight)) < 0)
         return r;
     for (size_t i = 0; b->weightDevice && i < b->weightDevice_len; i++) {
         const oci_weight_device *w = &b->weightDevice[i];
 
-        if (w->weight_present &&
+        if (cg_weight_set(w->weight_present, w->weight) &&
             (r = cg_writef(dirfd, weight_file(dirfd, true), err, "%" PRId64 ":%" PRId64 " %u",
                            w->major, w->minor, w->weight)) < 0)
             return r;
-        if (w->leafWeight_present &&
+        if (cg_weight_set(w->leafWeight_present, w->leafWeight) &&
             (r = cg_writef(dirfd, "blkio.leaf_weight_device", err, "%" PRId64 ":%" PRId64 " %u",
                            w->major, w->minor, w->leafWeight)) < 0)
             return r;

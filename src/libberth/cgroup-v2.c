@@ -184,11 +184,11 @@ int berth_cgv2_io(int dirfd, const oci_block_io *b, berth_error_t *err)
 
     if (!b)
         return 0;
-    if (b->leafWeight_present)
+    if (cg_weight_set(b->leafWeight_present, b->leafWeight))
         return berth_error_make(err, EINVAL, "blockIO.leafWeight: cgroup v2 has no leaf weight");
     /* With BFQ, io.bfq.weight takes the blkio range as is (runc does the
      * same); otherwise io.weight on its own 1..10000 scale. */
-    if (b->weight_present) {
+    if (cg_weight_set(b->weight_present, b->weight)) {
         if (cg_has(dirfd, "io.bfq.weight"))
             r = cg_writef(dirfd, "io.bfq.weight", err, "%u", b->weight);
         else
@@ -200,12 +200,12 @@ int berth_cgv2_io(int dirfd, const oci_block_io *b, berth_error_t *err)
     for (size_t i = 0; b->weightDevice && i < b->weightDevice_len; i++) {
         const oci_weight_device *w = &b->weightDevice[i];
 
-        if (w->leafWeight_present)
+        if (cg_weight_set(w->leafWeight_present, w->leafWeight))
             return berth_error_make(err, EINVAL,
                                     "blockIO.weightDevice %" PRId64 ":%" PRId64
                                     " leafWeight: cgroup v2 has no leaf weight",
                                     w->major, w->minor);
-        if (!w->weight_present)
+        if (!cg_weight_set(w->weight_present, w->weight))
             continue;
         if (cg_has(dirfd, "io.bfq.weight"))
             r = cg_writef(dirfd, "io.bfq.weight", err, "%" PRId64 ":%" PRId64 " %u", w->major,

@@ -282,6 +282,29 @@ START_TEST(test_v1_blkio_hugetlb_net_rdma)
     ck_assert_int_lt(berth_cgv1_blkio(dfd, &b, &err), 0);
     ck_assert_ptr_nonnull(strstr(err->msg, "blkio.leaf_weight` = `10`"));
     berth_error_release(&err);
+    /* Weight 0 is Go's "not set" (docker sends it in every config): nothing
+     * is written, where the kernel would refuse 0 with ERANGE. */
+    {
+        oci_weight_device w0 = {.major = 8,
+                                .major_present = true,
+                                .minor = 32,
+                                .minor_present = true,
+                                .weight = 0,
+                                .weight_present = true,
+                                .leafWeight = 0,
+                                .leafWeight_present = true};
+        oci_block_io zero = {.weight = 0,
+                             .weight_present = true,
+                             .leafWeight = 0,
+                             .leafWeight_present = true,
+                             .weightDevice = &w0,
+                             .weightDevice_len = 1};
+
+        ck_assert_int_eq(berth_cgv1_blkio(dfd, &zero, &err), 0);
+        ck_file(dfd, "blkio.bfq.weight", "10");
+        ck_file(dfd, "blkio.bfq.weight_device", "8:16 500");
+        ck_assert_int_eq(berth_cgv2_io(dfd, &zero, &err), 0);
+    }
 
     mk(dfd, "hugetlb.2MB.limit_in_bytes", "0");
     mk(dfd, "hugetlb.2MB.rsvd.limit_in_bytes", "0");
