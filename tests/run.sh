@@ -16,6 +16,10 @@
 #   engines      tests/engines/run.sh: podman, containerd and dockerd drive
 #                DIR/berth (as root; installs the engines' packages itself);
 #                by default only when CI=true or BERTH_ENGINES=1
+#   vm           tests/cgroup2-vm: the cgroup v2 suite and the CRIU
+#                checkpoint/restore suite in a QEMU VM booting Debian's 6.1
+#                kernel (pure cgroup2; criu cannot run on the host kernel);
+#                by default only when CI=true or BERTH_VM=1
 # --quick skips sanitizers and fuzz; --only runs just the named steps (build
 # runs whenever unit, format or integration need it). DIR defaults to build.
 #
@@ -44,7 +48,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-all_steps="build unit format sanitizers fuzz integration engines"
+all_steps="build unit format sanitizers fuzz integration engines vm"
 for s in ${only//,/ }; do
     [[ " $all_steps " == *" $s "* ]] || { echo "tests/run.sh: unknown step $s (steps: $all_steps)" >&2; exit 2; }
 done
@@ -65,6 +69,7 @@ wanted() {
     case $1 in
     sanitizers|fuzz) [ $quick = 0 ] ;;
     engines) [ "${CI:-}" = true ] || [ "${BERTH_ENGINES:-0}" = 1 ] ;;
+    vm) [ "${CI:-}" = true ] || [ "${BERTH_VM:-0}" = 1 ] ;;
     *) return 0 ;;
     esac
 }
@@ -324,13 +329,55 @@ step_engines() {
     note "engines: $p passed, $f failed, $s skipped ($(elapsed $t), logs $logdir/engines)"
 }
 
+# count_tap FILE: "passed failed skipped" of a TAP stream; a plan of
+# "1..0 # SKIP" counts as one skip, a stream with no result as one failure.
+count_tap() {
+    awk '/^ok / { if ($0 ~ /# [Ss][Kk][Ii][Pp]/) s++; else p++ }
+         /^not ok / { if ($0 ~ /# TODO/) p++; else f++ }
+         /^1\.\.0 *# *[Ss][Kk][Ii][Pp]/ { s++ }
+         END { if (p + f + s == 0) f = 1; print p + 0, f + 0, s + 0 }' "$1"
+}
+
+# vm_suite NAME SCRIPT: one suite of tests/cgroup2-vm, counted from its TAP.
+vm_suite() {
+    local name=$1 script=$2 t=$(date +%s) log=$logdir/vm-$1.log rc p f s
+    timeout 1200 "$script" "$builddir/berth" >"$log" 2>&1
+    rc=$?
+    read -r p f s < <(count_tap "$log")
+    # 77: the VM cannot run here (no qemu); the suite printed why
+    if [ $rc != 0 ] && [ $rc != 77 ] && [ "$f" = 0 ]; then
+        f=1
+    fi
+    [ "$f" != 0 ] && show_log "$log"
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    SKIPPED=$((SKIPPED + s))
+    note "vm $name: $p passed, $f failed, $s skipped (exit $rc, $(elapsed $t), log $log)"
+}
+
+step_vm() {
+    section "vm (tests/cgroup2-vm: cgroup v2 and CRIU in a Debian 6.1 kernel VM)"
+    if [ "$(id -u)" != 0 ] || [ $build_ok != 1 ] || [ ! -x "$builddir/berth" ]; then
+        FAILED=$((FAILED + 1))
+        note "vm: not run: needs root and a successful build"
+        return
+    fi
+    if ! build_checker >"$logdir/checker.log" 2>&1; then
+        FAILED=$((FAILED + 1))
+        note "vm: FAILED: cannot build tests/integration/helpers/checker"
+        return
+    fi
+    vm_suite cgroup2 tests/cgroup2-vm/run-tests.sh
+    vm_suite criu tests/cgroup2-vm/run-criu.sh
+}
+
 # ------------------------------------------------------------------- main
 
 start=$(date +%s)
 mkdir -p "$logdir"
 echo "berth tests: source $srcdir, build $builddir, -j$jobs${only:+, only ${only#,}}$([ $quick = 1 ] && echo ', quick')"
 
-if wanted build || wanted unit || wanted format || wanted integration || wanted engines; then
+if wanted build || wanted unit || wanted format || wanted integration || wanted engines || wanted vm; then
     step_build
 fi
 wanted unit && step_unit
@@ -339,6 +386,7 @@ if wanted sanitizers; then step_sanitizers; elif [ -z "$only" ]; then note "sani
 if wanted fuzz; then step_fuzz; elif [ -z "$only" ]; then note "fuzz: not run (--quick)"; fi
 wanted integration && step_integration
 if wanted engines; then step_engines; elif [ -z "$only" ]; then note "engines: not run (set BERTH_ENGINES=1; CI runs them)"; fi
+if wanted vm; then step_vm; elif [ -z "$only" ]; then note "vm: not run (set BERTH_VM=1; CI runs it)"; fi
 
 section "summary ($(elapsed $start))"
 for line in "${report[@]}"; do
