@@ -201,6 +201,27 @@ int cg_page_size_kb(const char *s, uint64_t *ret_kb)
     return 0;
 }
 
+int cg_write_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, const char *limit_file,
+                     const char *rsvd_file, berth_error_t *err)
+{
+    for (size_t i = 0; h && i < n; i++) {
+        char file[96];
+        uint64_t kb;
+        int r;
+
+        if (cg_page_size_kb(h[i].pageSize, &kb) < 0)
+            return berth_error_make(err, EINVAL, "hugepageLimits: bad pageSize `%s`",
+                                    h[i].pageSize ? h[i].pageSize : "");
+        snprintf(file, sizeof(file), "hugetlb.%s.%s", h[i].pageSize, limit_file);
+        if ((r = cg_writef(dirfd, file, err, "%" PRIu64, h[i].limit)) < 0)
+            return r;
+        snprintf(file, sizeof(file), "hugetlb.%s.%s", h[i].pageSize, rsvd_file);
+        if (cg_has(dirfd, file) && (r = cg_writef(dirfd, file, err, "%" PRIu64, h[i].limit)) < 0)
+            return r;
+    }
+    return 0;
+}
+
 struct pidvec {
     pid_t *v;
     size_t n, cap;

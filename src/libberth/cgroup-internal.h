@@ -46,6 +46,13 @@ void cg_fmt_mem(char *buf, size_t size, int64_t v, bool v2);
  * returns 0 and the size in KiB, or -EINVAL. */
 int cg_page_size_kb(const char *s, uint64_t *ret_kb);
 
+/* Writes hugepageLimits to hugetlb.<size>.<limit_file>, and to
+ * hugetlb.<size>.<rsvd_file> where the kernel accounts reservations
+ * (config-linux.md "Huge page limits"). The file names differ between v1
+ * (limit_in_bytes) and v2 (max); the rule does not. */
+int cg_write_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, const char *limit_file,
+                     const char *rsvd_file, berth_error_t *err);
+
 /* Reads the pids listed in dirfd/cgroup.procs of the cgroup and of every
  * cgroup below it; *ret is malloc'd. */
 int cg_read_procs_recursive(int dirfd, pid_t **ret, size_t *ret_n, berth_error_t *err);

@@ -232,22 +232,7 @@ int berth_cgv2_io(int dirfd, const oci_block_io *b, berth_error_t *err)
 
 int berth_cgv2_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, berth_error_t *err)
 {
-    for (size_t i = 0; h && i < n; i++) {
-        char file[96];
-        uint64_t kb;
-        int r;
-
-        if (cg_page_size_kb(h[i].pageSize, &kb) < 0)
-            return berth_error_make(err, EINVAL, "hugepageLimits: bad pageSize `%s`",
-                                    h[i].pageSize ? h[i].pageSize : "");
-        snprintf(file, sizeof(file), "hugetlb.%s.max", h[i].pageSize);
-        if ((r = cg_writef(dirfd, file, err, "%" PRIu64, h[i].limit)) < 0)
-            return r;
-        snprintf(file, sizeof(file), "hugetlb.%s.rsvd.max", h[i].pageSize);
-        if (cg_has(dirfd, file) && (r = cg_writef(dirfd, file, err, "%" PRIu64, h[i].limit)) < 0)
-            return r;
-    }
-    return 0;
+    return cg_write_hugetlb(dirfd, h, n, "max", "rsvd.max", err);
 }
 
 int berth_cgv2_pids(int dirfd, const oci_pids *p, berth_error_t *err)
