@@ -40,6 +40,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "pid-file.h"
 #include "hooks.h"
 #include "init.h"
 #include "process.h"
@@ -572,27 +573,6 @@ static int write_state(struct create_job *j, berth_error_t *err)
     return berth_state_write(j->dirfd, &s, err);
 }
 
-/* Atomically: a reader (containerd, conmon) never sees a partial pid. */
-static int write_pid_file(const char *path, pid_t pid, berth_error_t *err)
-{
-    _cleanup_free_ char *tmp = NULL;
-    _cleanup_close_ int fd = -1;
-    char buf[16];
-    int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-    if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-        return berth_error_make(err, ENOMEM, "pid file");
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0)
-        return berth_error_errno(err, "write pid file `%s`", path);
-    if (fchmod(fd, 0644) < 0 || write(fd, buf, len) != len || rename(tmp, path) < 0) {
-        int r = berth_error_errno(err, "write pid file `%s`", path);
-        (void)unlink(tmp);
-        return r;
-    }
-    return 0;
-}
-
 /* The pty master goes to the engine now; a foreground run keeps it. */
 static int hand_out_console(struct create_job *j, berth_error_t *err)
 {
@@ -616,7 +596,7 @@ static int record(struct create_job *j, berth_error_t *err)
     if (r < 0)
         return r;
     if (j->pid_file)
-        return write_pid_file(j->pid_file, j->init, err);
+        return berth_pid_file_write(j->pid_file, j->init, err);
     return 0;
 }
 

@@ -41,6 +41,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "pid-file.h"
 #include "container.h"
 #include "hooks.h"
 #include "oci.h"
@@ -397,15 +398,11 @@ static int write_state(struct restore_job *j, berth_error_t *err)
 
 static int write_pid_file(const char *path, pid_t pid, berth_error_t *err)
 {
-    _cleanup_free_ char *abs = absolute(path), *tmp = NULL;
-    _cleanup_fclose_ FILE *f = NULL;
+    _cleanup_free_ char *abs = absolute(path);
 
-    if (!abs || asprintf(&tmp, "%s.tmp", abs) < 0)
+    if (!abs)
         return berth_error_make(err, ENOMEM, "pid file");
-    f = fopen(tmp, "we");
-    if (!f || fprintf(f, "%d", (int)pid) < 0 || fflush(f) != 0 || rename(tmp, abs) < 0)
-        return berth_error_errno(err, "write pid file `%s`", path);
-    return 0;
+    return berth_pid_file_write(abs, pid, err);
 }
 
 /* The restored init was criu's child; criu exited, so (as subreaper) it is

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "pid-file.h"
 #include "hooks.h"
 #include "namespaces.h"
 #include "process.h"
@@ -331,33 +332,12 @@ static int serve(struct exec_job *j, berth_error_t *err)
 
 /* ---- 4. hand out -------------------------------------------------------- */
 
-/* Atomically: a reader (containerd, conmon) never sees a partial pid. */
-static int write_pid_file(const char *path, pid_t pid, berth_error_t *err)
-{
-    _cleanup_free_ char *tmp = NULL;
-    _cleanup_close_ int fd = -1;
-    char buf[16];
-    int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-    if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-        return berth_error_make(err, ENOMEM, "pid file");
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0)
-        return berth_error_errno(err, "write pid file `%s`", path);
-    if (fchmod(fd, 0644) < 0 || write(fd, buf, len) != len || rename(tmp, path) < 0) {
-        int r = berth_error_errno(err, "write pid file `%s`", path);
-        (void)unlink(tmp);
-        return r;
-    }
-    return 0;
-}
-
 static int hand_out(struct exec_job *j, berth_error_t *err)
 {
     char name[64];
     int r;
 
-    if (j->pid_file && (r = write_pid_file(j->pid_file, j->pid, err)) < 0)
+    if (j->pid_file && (r = berth_pid_file_write(j->pid_file, j->pid, err)) < 0)
         return r;
     if (j->o->pidfd_socket) {
         r = berth_console_socket_send(j->o->pidfd_socket, j->pidfd, "pidfd", err);
