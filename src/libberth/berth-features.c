@@ -364,8 +364,7 @@ static void annotations(struct builder *b, oci_features *f)
     static const char *const keys[] = {"org.berth.version", "org.berth.commit",
                                        "org.berth.libseccomp.version",
                                        "org.berth.checkpoint.enabled"};
-    static const char *const values[] = {PACKAGE_VERSION, GIT_COMMIT, SECCOMP_VERSION_STR,
-                                         "true"};
+    static const char *const values[] = {PACKAGE_VERSION, GIT_COMMIT, SECCOMP_VERSION_STR, "true"};
     size_t n = ARRAY_SIZE(keys);
 
     f->annotations.keys = b_zalloc(b, n, sizeof(char *));
