@@ -1,6 +1,7 @@
 /* cmd-create.c: `berth create [options] ID` (runtime.md "Create"): sets the
  * container up and leaves its init waiting for `berth start`. Flags and
  * help texts follow runc's create. */
+#include "cli-opts.h"
 #include "cli.h"
 #include "commands.h"
 #include "container.h"
@@ -10,20 +11,8 @@ int cmd_create(struct berth_cli *cli, int argc, char **argv)
     const struct cli_command *cmd = cli_command_find("create");
     struct berth_create_opts o = {0};
     const struct cli_opt opts[] = {
-        {"bundle", 'b', CLI_OPT_STRING, &o.bundle, "DIR",
-         "path to the root of the bundle directory, defaults to the current directory"},
-        {"console-socket", 0, CLI_OPT_STRING, &o.console_socket, "PATH",
-         "path to an AF_UNIX socket which will receive a file descriptor referencing the master "
-         "end of the console's pseudoterminal"},
-        {"pid-file", 0, CLI_OPT_STRING, &o.pid_file, "FILE",
-         "specify the file to write the process id to"},
-        {"no-pivot", 0, CLI_OPT_BOOL, &o.no_pivot, NULL,
-         "do not use pivot root to jail process inside rootfs"},
-        {"no-new-keyring", 0, CLI_OPT_BOOL, &o.no_new_keyring, NULL,
-         "do not create a new session keyring for the container"},
-        {"preserve-fds", 0, CLI_OPT_INT, &o.preserve_fds, "N",
-         "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in "
-         "total)"},
+        CLI_OPTS_BUNDLE(o),
+        CLI_OPTS_NEW_INIT(o),
     };
     berth_error_t err = NULL;
     char **args;

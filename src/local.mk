@@ -3,6 +3,7 @@
 bin_PROGRAMS += berth
 berth_SOURCES = \
 	src/cli.h \
+	src/cli-opts.h \
 	src/cli.c \
 	src/cli-help.h \
 	src/cli-help.c \
