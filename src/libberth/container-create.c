@@ -246,27 +246,6 @@ static int plan_launch(struct create_job *j, berth_error_t *err)
 
 /* ---- 3. state dir ------------------------------------------------------- */
 
-/* The spec: later edits of the bundle's config.json have no effect, and
- * start/delete read this copy. Emitted from what we parsed, not copied
- * again from the bundle, so it is exactly what the container got. */
-static int write_config_copy(struct create_job *j, berth_error_t *err)
-{
-    _cleanup_free_ char *json = NULL;
-    _cleanup_close_ int fd = -1;
-    size_t len = 0;
-
-    json = oci_emit(&oci_config_desc, j->config, false, &len);
-    if (!json)
-        return berth_error_make(err, ENOMEM, "serialise config.json");
-    fd =
-        openat(j->dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return berth_error_errno(err, "create state config.json");
-    if (write(fd, json, len) != (ssize_t)len)
-        return berth_error_errno(err, "write state config.json");
-    return 0;
-}
-
 /* exec.fifo as runc: 0622 and owned by the container's root, so the init
  * can open it for writing whatever user it has become. */
 static int make_exec_fifo(struct create_job *j, berth_error_t *err)
@@ -305,7 +284,7 @@ static int make_state_dir(struct create_job *j, berth_error_t *err)
     j->lockfd = berth_state_lock(j->dirfd, err);
     if (j->lockfd < 0)
         return j->lockfd;
-    r = write_config_copy(j, err);
+    r = berth_state_write_config(j->dirfd, j->config, err);
     if (r < 0)
         return r;
     return make_exec_fifo(j, err);

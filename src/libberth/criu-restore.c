@@ -146,24 +146,6 @@ static int paths(struct restore_job *j, berth_error_t *err)
     return berth_criu_mkdirs(j->work, err);
 }
 
-static int write_config_copy(struct restore_job *j, berth_error_t *err)
-{
-    _cleanup_free_ char *json = NULL;
-    _cleanup_close_ int fd = -1;
-    size_t len = 0;
-
-    json = oci_emit(&oci_config_desc, j->config, false, &len);
-    if (!json)
-        return berth_error_make(err, ENOMEM, "serialise config.json");
-    fd =
-        openat(j->dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return berth_error_errno(err, "create state config.json");
-    if (write(fd, json, len) != (ssize_t)len)
-        return berth_error_errno(err, "write state config.json");
-    return 0;
-}
-
 static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
 {
     const oci_linux *lx = j->config->linux;
@@ -176,7 +158,7 @@ static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
     j->lockfd = berth_state_lock(j->dirfd, err);
     if (j->lockfd < 0)
         return j->lockfd;
-    if ((r = write_config_copy(j, err)) < 0)
+    if ((r = berth_state_write_config(j->dirfd, j->config, err)) < 0)
         return r;
     if (mkdirat(j->dirfd, "criu-root", 0700) < 0)
         return berth_error_errno(err, "mkdir `%s`", j->criu_root);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "oci-types.h"
 #include "state-json.h"
 
 #define STATE_FILE "state.json"
@@ -485,5 +486,22 @@ int berth_state_list(const char *root, char ***ret, berth_error_t *err)
         return berth_error_errno(err, "read state root `%s`", root);
     qsort(ids, n, sizeof(char *), cmp_str);
     *ret = TAKE_PTR(ids);
+    return 0;
+}
+
+int berth_state_write_config(int dirfd, const struct oci_config *cfg, berth_error_t *err)
+{
+    _cleanup_free_ char *json = NULL;
+    _cleanup_close_ int fd = -1;
+    size_t len = 0;
+
+    json = oci_emit(&oci_config_desc, cfg, false, &len);
+    if (!json)
+        return berth_error_make(err, ENOMEM, "serialise config.json");
+    fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return berth_error_errno(err, "create state config.json");
+    if (write(fd, json, len) != (ssize_t)len)
+        return berth_error_errno(err, "write state config.json");
     return 0;
 }

@@ -86,6 +86,13 @@ int berth_state_lock(int dirfd, berth_error_t *err);
 bool berth_state_dir_is_removed(int dirfd);
 
 int berth_state_write(int dirfd, const struct berth_container_state *s, berth_error_t *err);
+
+struct oci_config;
+/* Writes <dir>/config.json (created exclusively, 0600): the config the
+ * container was made from, emitted from the parsed model. runtime.md
+ * "Create": later edits of the bundle's config.json have no effect, and
+ * start, delete and exec read this copy. */
+int berth_state_write_config(int dirfd, const struct oci_config *cfg, berth_error_t *err);
 int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err);
 
 /* Reads a small file of the state dir (e.g. the config.json copy) into a
