@@ -40,6 +40,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "foreground.h"
 #include "pid-file.h"
 #include "hooks.h"
 #include "init.h"
@@ -638,63 +639,6 @@ int berth_container_create(const struct berth_context *ctx, const struct berth_c
 
 /* ---- run ---------------------------------------------------------------- */
 
-/* Forwarded to the init while `run` waits (runc forwards all but SIGCHLD,
- * which we use for reaping). */
-static const int forwarded_signals[] = {
-    SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE,  SIGALRM,
-    SIGTERM, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH,
-};
-
-static void forward_set(sigset_t *set)
-{
-    sigemptyset(set);
-    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
-        sigaddset(set, forwarded_signals[i]);
-    sigaddset(set, SIGCHLD);
-}
-
-/* As subreaper we inherit orphans of the container; reap them, but leave
- * the init's zombie alone: its status is the result of run. */
-static void reap_orphans(pid_t init)
-{
-    for (;;) {
-        siginfo_t info = {0};
-        if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0 ||
-            info.si_pid == init)
-            return;
-        (void)waitpid(info.si_pid, NULL, WNOHANG);
-    }
-}
-
-static int wait_forwarding(const struct launched *l, struct berth_terminal_proxy *proxy,
-                           const sigset_t *set, int *ret_status, berth_error_t *err)
-{
-    _cleanup_close_ int sfd = signalfd(-1, set, SFD_CLOEXEC);
-
-    if (sfd < 0)
-        return berth_error_errno(err, "signalfd");
-    for (;;) {
-        struct pollfd pfd[2] = {{.fd = l->pidfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
-        struct signalfd_siginfo si;
-
-        if (poll(pfd, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return berth_error_errno(err, "poll");
-        }
-        if (pfd[0].revents)
-            return berth_process_wait(l->pid, ret_status, err);
-        if (read(sfd, &si, sizeof(si)) != sizeof(si))
-            continue;
-        if (si.ssi_signo == SIGCHLD)
-            reap_orphans(l->pid);
-        else if (si.ssi_signo == SIGWINCH && proxy)
-            berth_terminal_proxy_winch(proxy); /* the pty's size follows ours */
-        else
-            (void)syscall(SYS_pidfd_send_signal, l->pidfd, si.ssi_signo, NULL, 0);
-    }
-}
-
 /* run failed after create: the container must not stay behind. */
 static void start_or_destroy_undo(const struct berth_context *ctx,
                                   const struct berth_create_opts *o, const struct launched *l)
@@ -729,7 +673,7 @@ int berth_container_run(const struct berth_context *ctx, const struct berth_crea
      * while creating is lost (the init unblocks them for itself). */
     if (!o->detach && !o->no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         return berth_error_errno(err, "prctl(PR_SET_CHILD_SUBREAPER)");
-    forward_set(&set);
+    berth_foreground_sigset(&set, true);
     if (!o->detach)
         sigprocmask(SIG_BLOCK, &set, &old);
     r = create_container(ctx, o, !o->detach, &l, err);
@@ -741,7 +685,7 @@ int berth_container_run(const struct berth_context *ctx, const struct berth_crea
     if (r >= 0)
         r = start_or_destroy(ctx, o, &l, err);
     if (r >= 0 && !o->detach) {
-        r = wait_forwarding(&l, proxy, &set, &status, err);
+        r = berth_foreground_wait(l.pid, l.pidfd, proxy, &set, &status, err);
         if (proxy)
             berth_terminal_proxy_finish(proxy, 1000);
         proxy = NULL;

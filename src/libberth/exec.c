@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "foreground.h"
 #include "pid-file.h"
 #include "hooks.h"
 #include "namespaces.h"
@@ -356,49 +357,6 @@ static int hand_out(struct exec_job *j, berth_error_t *err)
 
 /* ---- 5. foreground ------------------------------------------------------ */
 
-/* Forwarded to the process while we wait (as `run`). */
-static const int forwarded_signals[] = {
-    SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE,  SIGALRM,
-    SIGTERM, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH,
-};
-
-static void forward_set(sigset_t *set)
-{
-    sigemptyset(set);
-    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
-        sigaddset(set, forwarded_signals[i]);
-}
-
-static int wait_forwarding(struct exec_job *j, struct berth_terminal_proxy *proxy,
-                           const sigset_t *set, int *ret_status, berth_error_t *err)
-{
-    _cleanup_close_ int sfd = signalfd(-1, set, SFD_CLOEXEC);
-
-    if (sfd < 0)
-        return berth_error_errno(err, "signalfd");
-    for (;;) {
-        struct pollfd pfd[2] = {{.fd = j->pidfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
-        struct signalfd_siginfo si;
-
-        if (poll(pfd, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return berth_error_errno(err, "poll");
-        }
-        if (pfd[0].revents) {
-            int r = berth_process_wait(j->pid, ret_status, err);
-            j->pid = 0;
-            return r;
-        }
-        if (read(sfd, &si, sizeof(si)) != sizeof(si))
-            continue;
-        if (si.ssi_signo == SIGWINCH && proxy)
-            berth_terminal_proxy_winch(proxy);
-        else
-            (void)syscall(SYS_pidfd_send_signal, j->pidfd, si.ssi_signo, NULL, 0);
-    }
-}
-
 static int foreground(struct exec_job *j, const sigset_t *set, int *ret_status, berth_error_t *err)
 {
     struct berth_terminal_proxy *proxy = NULL;
@@ -409,7 +367,9 @@ static int foreground(struct exec_job *j, const sigset_t *set, int *ret_status, 
         if (r < 0)
             return r;
     }
-    r = wait_forwarding(j, proxy, set, &status, err);
+    r = berth_foreground_wait(j->pid, j->pidfd, proxy, set, &status, err);
+    if (r >= 0)
+        j->pid = 0; /* reaped */
     if (proxy)
         berth_terminal_proxy_finish(proxy, r < 0 ? 0 : 1000);
     if (r < 0)
@@ -454,7 +414,7 @@ int berth_container_exec(const struct berth_context *ctx, const struct berth_exe
     }
     /* Blocked from before the clone, so that none sent meanwhile is lost;
      * the process unblocks them for itself (berth_signals_reset). */
-    forward_set(&set);
+    berth_foreground_sigset(&set, false);
     if (!o->detach)
         sigprocmask(SIG_BLOCK, &set, &old);
     r = run_exec(&j, &set, ret_status, err);

@@ -7,6 +7,8 @@ src_libberth_libberth_la_SOURCES = \
 	src/libberth/error.c \
 	src/libberth/context.h \
 	src/libberth/context.c \
+	src/libberth/foreground.h \
+	src/libberth/foreground.c \
 	src/libberth/pid-file.h \
 	src/libberth/pid-file.c \
 	src/libberth/container.h \
