@@ -199,3 +199,22 @@ int cli_nargs(const struct cli_command *cmd, int nargs, int min, int max)
                            max == 1 ? "" : "s", nargs);
     return 0;
 }
+
+int cli_run_on_id(struct berth_cli *cli, const char *name, cli_id_fn fn, int argc, char **argv)
+{
+    const struct cli_command *cmd = cli_command_find(name);
+    berth_error_t err = NULL;
+    char **args;
+    int nargs;
+    int r;
+
+    r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
+    if (r != 0)
+        return r == 1 ? 0 : r;
+    r = cli_nargs(cmd, nargs, 1, 1);
+    if (r != 0)
+        return r;
+    if (fn(&cli->ctx, args[0], &err) < 0)
+        return cli_fail(cli, &err);
+    return 0;
+}

@@ -61,6 +61,12 @@ int cli_parse(const struct cli_command *cmd, const struct cli_opt *opts, size_t 
  * nargs is outside [min, max] (max < 0: unbounded), else 0. */
 int cli_nargs(const struct cli_command *cmd, int nargs, int min, int max);
 
+/* A command whose only argument is a container id and that has no flags
+ * (start, pause, resume): parses, checks the one argument, calls fn and
+ * reports its error. Returns the exit status. */
+typedef int (*cli_id_fn)(const struct berth_context *ctx, const char *id, berth_error_t *err);
+int cli_run_on_id(struct berth_cli *cli, const char *name, cli_id_fn fn, int argc, char **argv);
+
 /* Logs err (text or JSON per --log-format, to --log or stderr), releases
  * it and returns 1. On a failing command exactly one error record is written. */
 int cli_fail(struct berth_cli *cli, berth_error_t *err);
