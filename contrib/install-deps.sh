@@ -11,6 +11,10 @@ set -euo pipefail
 PACKAGES=(
     build-essential autoconf automake libtool pkg-config git
     libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
+    # the default static-pie berth links the .a files of the four above
+    # (libyajl_s.a, libseccomp.a, libcap.a, libselinux.a) and of these:
+    # libc.a and rcrt1.o, libsepol.a, libpcre2-8.a (libselinux's deps)
+    libc6-dev libsepol-dev libpcre2-dev
     check                     # unit test framework (tests/unit)
     busybox-static            # rootfs for test bundles (contrib/make-bundle.sh)
     clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)

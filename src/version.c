@@ -53,4 +53,7 @@ void berth_print_version(FILE *out)
     fprintf(out, "libselinux: disabled\n");
 #endif
     print_criu(out);
+    /* configure.ac picks it: static-pie by default, dynamic with
+     * --disable-static-binary, sanitizers or fuzzing */
+    fprintf(out, "linked: %s\n", BERTH_LINKAGE);
 }
