@@ -8,4 +8,6 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/exec-process.c \
 	src/libberth/exec-cgroup.c \
 	src/libberth/process-setup.h \
-	src/libberth/process-setup.c
+	src/libberth/process-setup.c \
+	src/libberth/passwd.h \
+	src/libberth/passwd.c

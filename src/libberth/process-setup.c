@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "passwd.h"
 #include "proc-attrs.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -167,29 +168,15 @@ int berth_find_executable(const oci_process *p, char **ret, berth_error_t *err)
 }
 
 /* "HOME=..." from the container's /etc/passwd when the config does not set
- * it, as runc does; "/" when the uid has no entry. */
+ * it, as runc does; "/" when the uid has no entry (or an empty home). */
 static char *home_of(uid_t uid)
 {
-    _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-    const char *home = "/";
-    char line[1024];
+    _cleanup_free_ char *home = NULL;
     char *ret = NULL;
 
-    while (f && fgets(line, sizeof(line), f)) {
-        char *fields[7] = {0};
-        char *s = line;
-        size_t n = 0;
-
-        line[strcspn(line, "\n")] = '\0';
-        for (char *tok = strsep(&s, ":"); tok && n < 7; tok = strsep(&s, ":"))
-            fields[n++] = tok;
-        if (n >= 6 && fields[2][0] && strtoul(fields[2], NULL, 10) == uid) {
-            if (fields[5][0])
-                home = fields[5];
-            break;
-        }
-    }
-    if (asprintf(&ret, "HOME=%s", home) < 0)
+    if (berth_passwd_lookup("/etc/passwd", uid, NULL, &home) < 0)
+        return NULL;
+    if (asprintf(&ret, "HOME=%s", home && home[0] ? home : "/") < 0)
         return NULL;
     return ret;
 }
