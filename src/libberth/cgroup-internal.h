@@ -101,6 +101,7 @@ struct cg_dir {
     char *created;     /* topmost directory berth created, NULL = none */
     bool devices;      /* v2: serves the device filter (no v1 devices) */
     bool freezer;      /* v2: serves freeze (no v1 freezer) */
+    int fd;            /* path opened by create (O_DIRECTORY), -1 when not open */
 };
 
 struct berth_cgroup {
@@ -113,7 +114,8 @@ struct berth_cgroup {
 /* True when the directory drives `controller` ("memory", "devices", ...). */
 bool cg_dir_has(const struct cg_dir *d, const char *controller);
 
-/* Opens d->path (O_RDONLY|O_DIRECTORY|O_CLOEXEC). */
+/* An fd of d->path (O_RDONLY|O_DIRECTORY|O_CLOEXEC) for the caller to close:
+ * a dup of d->fd when create left it open (no kernfs path walk). */
 int cg_dir_open(const struct cg_dir *d, berth_error_t *err);
 
 /* Per-hierarchy statistics (cgroup-stats.c). */

@@ -300,7 +300,8 @@ bool cg_dir_has(const struct cg_dir *d, const char *controller)
 
 int cg_dir_open(const struct cg_dir *d, berth_error_t *err)
 {
-    int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = d->fd >= 0 ? fcntl(d->fd, F_DUPFD_CLOEXEC, 3)
+                        : open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
     if (fd < 0)
         return berth_error_errno(err, "open cgroup `%s`", d->path);
@@ -309,6 +310,7 @@ int cg_dir_open(const struct cg_dir *d, berth_error_t *err)
 
 static void cg_dir_release(struct cg_dir *d)
 {
+    d->fd = safe_close(d->fd);
     free(d->controllers);
     free(d->mount);
     free(d->path);
@@ -324,6 +326,26 @@ void berth_cgroup_free(struct berth_cgroup *cg)
     free(cg->d);
     free(cg->path);
     free(cg);
+}
+
+int berth_cgroup_dir_refs(const struct berth_cgroup *cg, struct berth_cgroup_dir_ref **ret,
+                          size_t *ret_n, berth_error_t *err)
+{
+    struct berth_cgroup_dir_ref *v = calloc(cg->n ? cg->n : 1, sizeof(*v));
+
+    if (!v)
+        return berth_error_make(err, ENOMEM, "cgroup");
+    for (size_t i = 0; i < cg->n; i++)
+        v[i] = (struct berth_cgroup_dir_ref){cg->d[i].mount, cg->d[i].path};
+    *ret = v;
+    *ret_n = cg->n;
+    return 0;
+}
+
+void berth_cgroup_close_fds(struct berth_cgroup *cg)
+{
+    for (size_t i = 0; i < cg->n; i++)
+        cg->d[i].fd = safe_close(cg->d[i].fd);
 }
 
 const char *berth_cgroup_path(const struct berth_cgroup *cg)
@@ -386,6 +408,23 @@ static int normalise_path(const char *in, char **ret, berth_error_t *err)
     return 0;
 }
 
+/* The usual case on v1: the parent exists (the /berth of an earlier
+ * container) and the leaf does not: one mkdir instead of a walk from the
+ * mount point. 1 when done, 0 when the walk must do it: v2 enables the
+ * controllers level by level, and v1 cpuset fills empty cpus/mems of every
+ * level (a parent made by someone else may have none). */
+static int make_leaf(struct cg_dir *d, berth_error_t *err)
+{
+    if (d->v2 || cg_dir_has(d, "cpuset") || mkdir(d->path, 0755) < 0)
+        return 0; /* or ENOENT, EEXIST: the walk knows what to do */
+    if (!(d->created = strdup(d->path)))
+        return berth_error_make(err, ENOMEM, "create cgroup");
+    d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (d->fd < 0)
+        return berth_error_errno(err, "open cgroup `%s`", d->path);
+    return 1;
+}
+
 /* mkdir -p of d->path below d->mount, recording the first directory made.
  * v1 cpuset: each level gets its parent's cpus/mems. v2: each level enables
  * the controllers it has for its children. */
@@ -430,6 +469,7 @@ static int make_dirs(struct cg_dir *d, berth_error_t *err)
         fd = sub;
         rel += n;
     }
+    d->fd = TAKE_FD(fd);
     return 0;
 }
 
@@ -483,14 +523,17 @@ static int destroy_dir(struct cg_dir *d, berth_error_t *err)
     /* runtime.md "Delete": only what this container created. */
     if (!d->created)
         return 0;
-    fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : berth_error_errno(err, "open cgroup `%s`", d->path);
-    /* Cgroups the container made inside its own are part of it. */
-    remove_children(fd, 0);
-    r = rmdir_wait(d->path, true, err);
-    if (r < 0)
-        return r;
+    /* Usually empty by now: one rmdir. Busy: children or dying tasks. */
+    if (rmdir(d->path) < 0 && errno != ENOENT) {
+        fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return errno == ENOENT ? 0 : berth_error_errno(err, "open cgroup `%s`", d->path);
+        /* Cgroups the container made inside its own are part of it. */
+        remove_children(fd, 0);
+        r = rmdir_wait(d->path, true, err);
+        if (r < 0)
+            return r;
+    }
     /* The parents berth created for it, up to the recorded top; one that
      * another container still uses stays (ENOTEMPTY/EBUSY). */
     p = strdup(d->path);
@@ -536,6 +579,7 @@ static int add_dir(struct berth_cgroup *cg, const struct berth_cgroup_hier *h, c
     cg->d = nd;
     d = &cg->d[cg->n++];
     memset(d, 0, sizeof(*d));
+    d->fd = -1;
     d->v2 = h->v2;
     d->ops = h->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1;
     d->controllers = strdup(h->controllers ? h->controllers : "");
@@ -605,7 +649,9 @@ int berth_cgroup_create_in(const struct berth_context *ctx,
         }
     }
     for (size_t i = 0; i < cg->n; i++) {
-        r = make_dirs(&cg->d[i], err);
+        r = make_leaf(&cg->d[i], err);
+        if (r == 0)
+            r = make_dirs(&cg->d[i], err);
         if (r < 0)
             goto fail;
     }
@@ -660,15 +706,6 @@ int berth_cgroup_enter(struct berth_cgroup *cg, pid_t pid, berth_error_t *err)
             return berth_error_wrap(err, "join cgroup `%s`", cg->d[i].path);
     }
     return 0;
-}
-
-int berth_cgroup_dirfd_v2(const struct berth_cgroup *cg)
-{
-    const struct cg_dir *d = v2_dir(cg);
-
-    if (!d)
-        return -1;
-    return open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* ---- resources ---------------------------------------------------------- */
@@ -992,6 +1029,7 @@ int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct 
         cg->d = nd;
         d = &cg->d[cg->n++];
         memset(d, 0, sizeof(*d));
+        d->fd = -1;
         d->v2 = f[0][1] == '2';
         d->ops = d->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1;
         d->controllers = strdup(f[1]);

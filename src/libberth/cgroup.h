@@ -16,10 +16,10 @@
  *
  * Lifecycle, as create/delete/kill use it:
  *   berth_cgroup_create()      -> struct berth_cgroup *cg (dirs made)
- *   berth_cgroup_dirfd_v2()    -> fd for clone3(CLONE_INTO_CGROUP), or -1
- *   berth_cgroup_enter(pid)    every hierarchy (idempotent for the one
- *                              clone3 already placed the child in)
  *   berth_cgroup_apply(res)    resources (before the user process runs)
+ *   berth_cgroup_join_*()      the new child enters it by itself
+ *                              (cgroup-join.h); berth_cgroup_enter(pid)
+ *                              moves another process (the slow way)
  *   berth_cgroup_serialize()   -> text for the state file; _load() back
  *   berth_cgroup_kill_all(), _freeze(), _stats(), _destroy()
  */
@@ -86,15 +86,24 @@ int berth_cgroup_create_in(const struct berth_context *ctx,
                            const struct berth_cgroup_layout *layout, const char *cgroups_path,
                            const char *id, struct berth_cgroup **ret, berth_error_t *err);
 
+/* The container's directory in one hierarchy: path (e.g.
+ * "/sys/fs/cgroup/memory/berth/ID") below the hierarchy mounted at mount. */
+struct berth_cgroup_dir_ref {
+    const char *mount;
+    const char *path;
+};
+
+/* One ref per hierarchy, borrowing cg's strings (valid while cg lives);
+ * *ret is malloc'd. */
+int berth_cgroup_dir_refs(const struct berth_cgroup *cg, struct berth_cgroup_dir_ref **ret,
+                          size_t *ret_n, berth_error_t *err);
+
+/* Closes the directory fds create keeps open for apply and join (a clone
+ * must not inherit them). */
+void berth_cgroup_close_fds(struct berth_cgroup *cg);
+
 /* Moves pid into the container's cgroup in every hierarchy. */
 int berth_cgroup_enter(struct berth_cgroup *cg, pid_t pid, berth_error_t *err);
-
-/* An O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of the container's cgroup2
- * directory, for clone3(CLONE_INTO_CGROUP); -1 when there is none (v1
- * only). Caller closes it. Still call berth_cgroup_enter afterwards: the v1
- * hierarchies of a hybrid host need it, and it is a no-op for the cgroup2
- * directory the child is already in. */
-int berth_cgroup_dirfd_v2(const struct berth_cgroup *cg);
 
 /* Applies resources. The device list is written (deny all, the rules, then
  * the spec's default devices) always at create, and at update only when

@@ -4,6 +4,8 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/cgroup.c \
 	src/libberth/cgroup-internal.h \
 	src/libberth/cgroup-fs.c \
+	src/libberth/cgroup-join.h \
+	src/libberth/cgroup-join.c \
 	src/libberth/cgroup-resources.c \
 	src/libberth/cgroup-stats.c \
 	src/libberth/cgroup-v1.h \

@@ -10,9 +10,10 @@
  *      semantic rules) before any side effect;
  *   2. plan the launch in memory: namespaces (paths opened and type
  *      checked), capabilities (names resolved, warnings), passed fds;
- *   3. state dir (exclusive, locked), config.json copy, exec.fifo, cgroup;
- *   4. socketpair + clone3 -> the init (init.c); we move it into its
- *      cgroup and apply the resources before it goes on;
+ *   3. state dir (exclusive, locked), config.json copy, exec.fifo, cgroup
+ *      with its resources applied;
+ *   4. socketpair + clone3 -> the init (init.c), which enters its cgroup
+ *      by itself (cgroup-join.h), as late as its config allows;
  *   5. serve the init over the sync socket (sync.h) until READY or ERROR:
  *      user namespace maps, prestart/createRuntime hooks, seccomp listener;
  *   6. record pid + start time in state.json, write the pid file.
@@ -23,9 +24,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@
 #include "pid-file.h"
 #include "hooks.h"
 #include "init.h"
+#include "passwd.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp-notify.h"
@@ -81,7 +83,11 @@ struct create_job {
     {                                                                                              \
         .dirfd = -1, .lockfd = -1, .sync = {-1, -1}, .child_pidfd = -1, .init_pidfd = -1,          \
         .console_master = -1,                                                                      \
-        .launch = {.sync_fd = -1, .parent_sync_fd = -1, .fifo_fd = -1, .parent_fds = {-1, -1}},    \
+        .launch = {.sync_fd = -1,                                                                  \
+                   .parent_sync_fd = -1,                                                           \
+                   .fifo_fd = -1,                                                                  \
+                   .parent_fds = {-1, -1},                                                         \
+                   .cgroup_join = BERTH_CGROUP_JOIN_INIT},                                         \
     }
 
 /* Two-stage failure: the boot child may have sent INIT_PID before it died
@@ -127,6 +133,8 @@ static void create_job_release(struct create_job *j)
         berth_cgroup_free(j->cgroup);
     j->launch.fifo_fd = safe_close(j->launch.fifo_fd);
     berth_idmap_trees_free(&j->launch.idmap_trees);
+    berth_cgroup_join_release(&j->launch.cgroup_join);
+    free(j->launch.cgroup_dirs);
     safe_close(j->sync[0]);
     safe_close(j->sync[1]);
     safe_close(j->child_pidfd);
@@ -293,28 +301,25 @@ static int make_state_dir(struct create_job *j, berth_error_t *err)
 
 /* ---- 3b. cgroup --------------------------------------------------------- */
 
-/* config-linux.md "Control groups": made before the clone; the child is
- * moved in (and the resources applied) before it does anything else. */
+/* config-linux.md "Control groups": made, and the resources applied,
+ * before the clone; the child enters it by itself (cgroup-join.h: no
+ * cgroup.procs write of ours, no RCU grace period), as late as its config
+ * allows (init.c cgroup_join_point) and always before READY. */
 static int make_cgroup(struct create_job *j, berth_error_t *err)
 {
     const oci_linux *lx = j->config->linux;
     int r = berth_cgroup_create(j->ctx, lx ? lx->cgroupsPath : NULL, j->o->id, &j->cgroup, err);
 
-    if (r < 0)
-        return berth_error_wrap(err, "cgroup");
-    return 0;
-}
-
-static int enter_cgroup(struct create_job *j, berth_error_t *err)
-{
-    const oci_linux *lx = j->config->linux;
-    int r = berth_cgroup_enter(j->cgroup, j->child, err);
-
     if (r >= 0)
         r = berth_cgroup_apply(j->cgroup, lx ? lx->resources : NULL, true, err);
+    if (r >= 0)
+        r = berth_cgroup_join_prepare(j->cgroup, &j->launch.cgroup_join, err);
+    if (r >= 0)
+        r = berth_cgroup_dir_refs(j->cgroup, &j->launch.cgroup_dirs, &j->launch.ncgroup_dirs, err);
     if (r < 0)
         return berth_error_wrap(err, "cgroup");
-    return berth_sync_send(j->sync[0], BERTH_SYNC_CGROUP_DONE, 0, NULL, err);
+    berth_cgroup_close_fds(j->cgroup); /* the clone gets only the join fds */
+    return 0;
 }
 
 /* ---- 4. clone ----------------------------------------------------------- */
@@ -338,9 +343,10 @@ static int spawn(struct create_job *j, berth_error_t *err)
     j->launch.parent_fds[0] = j->dirfd;
     j->launch.parent_fds[1] = j->lockfd;
     /* The cgroup namespace is unshared by the init once it is in its
-     * cgroup (CGROUP_DONE), so that the namespace is rooted there. */
+     * cgroup (init.c step 1b), so that the namespace is rooted there. */
     flags = j->launch.ns.two_stage ? 0 : (unsigned long)(j->launch.ns.new_flags & ~CLONE_NEWCGROUP);
-    pid = berth_process_clone(flags, &j->child_pidfd, err);
+    pid = berth_process_clone_into(flags, j->launch.cgroup_join.v2_dirfd, &j->child_pidfd,
+                                   &j->launch.cgroup_placed, err);
     if (pid < 0)
         return berth_error_wrap(err, "start container init");
     if (pid == 0)
@@ -348,11 +354,12 @@ static int spawn(struct create_job *j, berth_error_t *err)
     j->child = pid;
     j->sync[1] = safe_close(j->sync[1]);
     berth_idmap_trees_free(&j->launch.idmap_trees); /* the init has its copies */
+    berth_cgroup_join_release(&j->launch.cgroup_join);
     if (!j->launch.ns.two_stage) {
         j->init = pid;
         j->init_pidfd = TAKE_FD(j->child_pidfd);
     }
-    return enter_cgroup(j, err);
+    return 0;
 }
 
 /* ---- 5. serve the child ------------------------------------------------- */
@@ -498,28 +505,51 @@ static int finish_two_stage(struct create_job *j, berth_error_t *err)
 
 /* ---- 6. record ---------------------------------------------------------- */
 
+/* Civil date of a day count since 1970-01-01 (proleptic Gregorian; the
+ * era arithmetic of H. Hinnant's days_from_civil, inverted). */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* RFC 3339 in UTC, computed by hand: gmtime() and strftime() would load
+ * /etc/localtime (glibc's tzset) for a zone this format never prints. */
 static char *now_rfc3339(void)
 {
     struct timespec ts;
-    struct tm tm;
-    char buf[64];
+    int64_t days, secs;
+    unsigned mon, day;
+    int year;
     char *ret = NULL;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (asprintf(&ret, "%s.%09ldZ", buf, ts.tv_nsec) < 0)
+    days = ts.tv_sec / 86400 - (ts.tv_sec % 86400 < 0);
+    secs = ts.tv_sec - days * 86400;
+    civil_from_days(days, &year, &mon, &day);
+    if (asprintf(&ret, "%04d-%02u-%02uT%02d:%02d:%02d.%09ldZ", year, mon, day, (int)(secs / 3600),
+                 (int)(secs / 60 % 60), (int)(secs % 60), ts.tv_nsec) < 0)
         return NULL;
     return ret;
 }
 
+/* The creator's name from the host's /etc/passwd (as runc's list shows
+ * it), else the uid: read directly, not through NSS (a dozen syscalls, and
+ * no NSS in a static binary; passwd.h). */
 static char *owner_name(void)
 {
-    struct passwd *pw = getpwuid(geteuid());
     char *ret = NULL;
 
-    if (pw)
-        return strdup(pw->pw_name);
+    if (berth_passwd_lookup("/etc/passwd", geteuid(), &ret, NULL) != 0)
+        return ret;
     if (asprintf(&ret, "%u", (unsigned)geteuid()) < 0)
         return NULL;
     return ret;

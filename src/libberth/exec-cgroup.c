@@ -85,46 +85,17 @@ static int target_dir(const struct cg_dir *d, const char *sub, char **ret, berth
     return 0;
 }
 
-int berth_exec_cgroup_v2_fd(struct berth_cgroup *cg, const char *sub, berth_error_t *err)
+int berth_exec_cgroup_join_prepare(const struct berth_cgroup *cg, const char *sub,
+                                   struct berth_cgroup_join *j, berth_error_t *err)
 {
     for (size_t i = 0; i < cg->n; i++) {
-        struct cg_dir d = cg->d[i];
         _cleanup_free_ char *path = NULL;
-        int r;
+        int r = target_dir(&cg->d[i], sub, &path, err);
 
-        if (!d.v2)
-            continue;
-        if ((r = target_dir(&cg->d[i], sub, &path, err)) < 0)
-            return r;
-        if (path)
-            d.path = path;
-        r = cg_dir_open(&d, err);
-        return r < 0 ? berth_error_wrap(err, "--cgroup `%s`", sub ? sub : "") : r;
-    }
-    return -1;
-}
-
-int berth_exec_cgroup_enter(struct berth_cgroup *cg, pid_t pid, const char *sub, bool skip_v2,
-                            berth_error_t *err)
-{
-    for (size_t i = 0; i < cg->n; i++) {
-        struct cg_dir d = cg->d[i];
-        _cleanup_free_ char *path = NULL;
-        _cleanup_close_ int fd = -1;
-        int r;
-
-        if (skip_v2 && d.v2)
-            continue; /* clone3(CLONE_INTO_CGROUP) placed it there */
-        if ((r = target_dir(&cg->d[i], sub, &path, err)) < 0)
-            return r;
-        if (path)
-            d.path = path;
-        fd = cg_dir_open(&d, err);
-        if (fd < 0)
-            return sub ? berth_error_wrap(err, "--cgroup `%s`", sub) : fd;
-        r = cg_writef(fd, "cgroup.procs", err, "%d", (int)pid);
+        if (r >= 0)
+            r = berth_cgroup_join_add(j, -1, path ? path : cg->d[i].path, cg->d[i].v2, err);
         if (r < 0)
-            return berth_error_wrap(err, "join cgroup `%s`", d.path);
+            return sub ? berth_error_wrap(err, "--cgroup `%s`", sub) : r;
     }
     return 0;
 }

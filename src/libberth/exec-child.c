@@ -1,7 +1,7 @@
 /* exec-child.c: the two children of `berth exec`.
  *
- *   joiner  cloned by berth; waits until berth has moved it into the
- *           container's cgroup (CGROUP_DONE), joins every namespace of the
+ *   joiner  cloned by berth; enters the container's cgroup by itself
+ *           (cgroup-join.h), joins every namespace of the
  *           container through the init's pidfd (user first), then forks the
  *           process with CLONE_PARENT (so it is berth's child) and exits.
  *           The fork is needed because joining pid and time namespaces
@@ -274,7 +274,7 @@ _Noreturn void berth_exec_joiner_main(struct exec_job *j)
     }
     /* In the container's cgroup before the fork: the process inherits it
      * and never runs outside (its limits apply from its first step). */
-    if (berth_sync_expect(j->sync[1], BERTH_SYNC_CGROUP_DONE, &err) < 0)
+    if (berth_cgroup_join_self(&j->cgroup_join, j->cgroup_placed, &err) < 0)
         fail(j, &err);
     if (join_namespaces(j, &err) < 0)
         fail(j, &err);

@@ -8,6 +8,7 @@
 #include "berth-seccomp.h"
 #include "caps.h"
 #include "cgroup.h"
+#include "cgroup-join.h"
 #include "exec.h"
 #include "oci-types.h"
 #include "state.h"
@@ -24,7 +25,10 @@ struct exec_job {
     struct berth_caps caps;
     struct berth_seccomp *seccomp;
     struct berth_cgroup *cgroup;
-    char *pid_file; /* absolute */
+    /* The joiner enters the cgroup by itself (cgroup-join.h). */
+    struct berth_cgroup_join cgroup_join;
+    bool cgroup_placed; /* clone3 put the joiner in the cgroup2 directory */
+    char *pid_file;     /* absolute */
     pid_t init;
     int init_pidfd;
     int ns_flags; /* CLONE_NEW* of the container's namespaces */
@@ -44,16 +48,10 @@ struct exec_job {
 int berth_exec_build_process(const struct berth_exec_opts *o, const oci_config *cfg,
                              oci_process **ret, berth_error_t *err);
 
-/* exec-cgroup.c: moves pid into the container's cgroup, or into `sub`
- * below it (--cgroup, which must exist); skip_v2: not the cgroup2
- * directory (clone3 already placed the child there). */
-int berth_exec_cgroup_enter(struct berth_cgroup *cg, pid_t pid, const char *sub, bool skip_v2,
-                            berth_error_t *err);
-
-/* An O_DIRECTORY fd of the cgroup2 directory the process goes to (for
- * clone3(CLONE_INTO_CGROUP)), -1 when the container has none, <-1 with
- * *err set when it cannot be opened. */
-int berth_exec_cgroup_v2_fd(struct berth_cgroup *cg, const char *sub, berth_error_t *err);
+/* exec-cgroup.c: prepares the joiner's way into the container's cgroup,
+ * or into `sub` below it (--cgroup, which must exist). */
+int berth_exec_cgroup_join_prepare(const struct berth_cgroup *cg, const char *sub,
+                                   struct berth_cgroup_join *j, berth_error_t *err);
 
 /* exec-child.c: the joiner child; never returns. */
 _Noreturn void berth_exec_joiner_main(struct exec_job *j);

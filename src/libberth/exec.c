@@ -5,17 +5,16 @@
  *      --ignore-paused, stopped refused), the config.json copy create
  *      took, the effective process (exec-process.c), validated before any
  *      side effect; capabilities and the container's seccomp filter built;
- *   2. spawn the joiner, move it into the container's cgroup (or the
- *      --cgroup sub-cgroup), CGROUP_DONE;
+ *   2. spawn the joiner, which enters the container's cgroup (or the
+ *      --cgroup sub-cgroup) by itself (cgroup-join.h);
  *   3. serve: INIT_PID (the process, our child via CLONE_PARENT) -> INIT_GO;
  *      the pty master; the seccomp listener; ERROR; EOF = execve done;
  *   4. pid file, --pidfd-socket, --console-socket or the tty proxy;
  *   5. foreground: forward signals, wait, return the exit status.
  *
  *   berth exec                 joiner                   process
- *   clone ------------------->  waits
- *   cgroup enter
- *      ---- CGROUP_DONE ---->  setns(init pidfd, all)
+ *   clone ------------------->  enter the cgroup
+ *                              setns(init pidfd, all)
  *                              clone(CLONE_PARENT) ----> waits
  *      <--- INIT_PID(pid) ---  _exit(0)
  *   reap joiner, pidfd
@@ -57,6 +56,7 @@
 #define EXEC_JOB_INIT                                                                              \
     {                                                                                              \
         .dirfd = -1, .init_pidfd = -1, .sync = {-1, -1}, .pidfd = -1, .console_master = -1,        \
+        .cgroup_join = BERTH_CGROUP_JOIN_INIT,                                                     \
     }
 
 static void exec_job_release(struct exec_job *j)
@@ -77,6 +77,7 @@ static void exec_job_release(struct exec_job *j)
     if (j->process)
         oci_process_free(j->process);
     berth_seccomp_free(j->seccomp);
+    berth_cgroup_join_release(&j->cgroup_join);
     if (j->cgroup)
         berth_cgroup_free(j->cgroup);
     free(j->pid_file);
@@ -193,57 +194,32 @@ static int load(struct exec_job *j, berth_error_t *err)
 
 /* ---- 2. spawn ----------------------------------------------------------- */
 
-/* clone3(CLONE_INTO_CGROUP): the joiner starts in the container's cgroup2
- * directory, without the cgroup.procs write that takes the cgroup lock
- * (dense exec probes contend on it: runc PR#4782). 0 when unsupported
- * here (old kernel, a domain cgroup with threads ...): the caller falls
- * back to a plain clone and cgroup.procs. */
-static pid_t clone_into_cgroup(int cgroup_fd)
-{
-    struct clone_args args = {
-        .flags = CLONE_INTO_CGROUP,
-        .exit_signal = SIGCHLD,
-        .cgroup = (uint64_t)cgroup_fd,
-    };
-    pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
-
-    return pid < 0 ? -errno : pid;
-}
-
+/* The joiner enters the container's cgroup by itself, born in the
+ * cgroup2 directory (clone3 CLONE_INTO_CGROUP) and writing "0" to the v1
+ * `tasks` files: no cgroup.procs write of ours, whose lock waits for an
+ * RCU grace period (cgroup-join.h; dense exec probes contend on it:
+ * runc PR#4782). */
 static int spawn(struct exec_job *j, berth_error_t *err)
 {
-    _cleanup_close_ int cgfd = -1;
-    bool in_cgroup = false;
-    pid_t pid = -1;
+    pid_t pid;
     int r = berth_sync_pair(j->sync, err);
 
     if (r < 0)
         return r;
     if (!j->cgroup && j->o->cgroup)
         return berth_error_make(err, EINVAL, "--cgroup: the container has no cgroup");
-    if (j->cgroup) {
-        cgfd = berth_exec_cgroup_v2_fd(j->cgroup, j->o->cgroup, err);
-        if (cgfd < -1)
-            return berth_error_wrap(err, "exec");
-    }
-    if (cgfd >= 0) {
-        pid = clone_into_cgroup(cgfd);
-        in_cgroup = pid >= 0;
-    }
-    if (!in_cgroup)
-        pid = berth_process_clone(0, NULL, err);
+    if (j->cgroup &&
+        (r = berth_exec_cgroup_join_prepare(j->cgroup, j->o->cgroup, &j->cgroup_join, err)) < 0)
+        return berth_error_wrap(err, "exec");
+    pid = berth_process_clone_into(0, j->cgroup_join.v2_dirfd, NULL, &j->cgroup_placed, err);
     if (pid < 0)
         return berth_error_wrap(err, "exec");
     if (pid == 0)
         berth_exec_joiner_main(j); /* never returns */
     j->joiner = pid;
     j->sync[1] = safe_close(j->sync[1]);
-    if (j->cgroup) {
-        r = berth_exec_cgroup_enter(j->cgroup, pid, j->o->cgroup, in_cgroup, err);
-        if (r < 0)
-            return berth_error_wrap(err, "exec");
-    }
-    return berth_sync_send(j->sync[0], BERTH_SYNC_CGROUP_DONE, 0, NULL, err);
+    berth_cgroup_join_release(&j->cgroup_join);
+    return 0;
 }
 
 /* ---- 3. serve ----------------------------------------------------------- */

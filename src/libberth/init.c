@@ -186,6 +186,48 @@ static int load_seccomp_early(void *data, berth_error_t *err)
     return load_seccomp(data, err);
 }
 
+/* Where the init enters its cgroup (cgroup-join.h): as late as the config
+ * allows, so that the kernel objects of berth's own setup (the mounts of
+ * the rootfs, their dentries and inodes, pivot_root's) are charged to
+ * berth's cgroup and not to the container's memory limit (issue 9: a
+ * container runs under a 128 KiB limit). The first point that applies:
+ *  - EARLY (step 1b): with a cgroup namespace, which is rooted at the
+ *    cgroup of the process that makes it, and whose cgroupfs mounts show
+ *    only what is below that root;
+ *  - HOOKS (before the create hooks): prestart, createRuntime and
+ *    createContainer hooks find the container through its pid
+ *    (/proc/PID/cgroup: device plugins, GPU hooks);
+ *  - LATE (after the rootfs is final): before the process setup, which
+ *    drops the capabilities and loads seccomp (a filter must not see the
+ *    write). The cgroup binds of the rootfs name the container's
+ *    directories directly (mount.h), not through /proc/self/cgroup.
+ * READY comes after all three: create never returns with the init
+ * outside its cgroup. */
+enum join_point { JOIN_EARLY, JOIN_HOOKS, JOIN_LATE };
+
+static enum join_point cgroup_join_point(const struct berth_launch *l)
+{
+    const oci_config *c = l->config;
+
+    for (size_t i = 0; c->linux && i < c->linux->namespaces_len; i++)
+        if (strcmp(c->linux->namespaces[i].type, "cgroup") == 0)
+            return JOIN_EARLY;
+    if (berth_hooks_have(c->hooks, BERTH_HOOK_PRESTART) ||
+        berth_hooks_have(c->hooks, BERTH_HOOK_CREATE_RUNTIME) ||
+        berth_hooks_have(c->hooks, BERTH_HOOK_CREATE_CONTAINER))
+        return JOIN_HOOKS;
+    return JOIN_LATE;
+}
+
+static void join_cgroup_at(struct berth_launch *l, enum join_point here)
+{
+    berth_error_t err = NULL;
+
+    if (cgroup_join_point(l) == here &&
+        berth_cgroup_join_self(&l->cgroup_join, l->cgroup_placed, &err) < 0)
+        fail(l, &err);
+}
+
 /* runtime.md "Lifecycle" steps 3-5, once our namespaces and mounts exist
  * and before pivot_root: the parent runs prestart and createRuntime in the
  * runtime namespace, then we run createContainer in ours (config.md: its
@@ -318,6 +360,8 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         .no_pivot = l->no_pivot,
         .userns = l->ns.user,
         .idmap_trees = &l->idmap_trees,
+        .cgroup_dirs = l->cgroup_dirs,
+        .ncgroup_dirs = l->ncgroup_dirs,
     };
 
     /* 1. Only our end of the socketpair (the parent sees EOF when we die,
@@ -338,11 +382,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         fail(l, &err);
     }
 
-    /* 1b. The parent moves us into the container's cgroup first: the cgroup
-     *     namespace (created below, not by clone3) must be rooted there,
-     *     and the rootfs' cgroup mount binds our cgroup. */
-    if (berth_sync_expect(l->sync_fd, BERTH_SYNC_CGROUP_DONE, &err) < 0)
-        fail(l, &err);
+    /* 1b. With a cgroup namespace, into the container's cgroup now, before
+     *     the namespace is made (cgroup_join_point). We move ourselves
+     *     (cgroup-join.h); we are single-threaded, so moving this thread
+     *     moves the process. */
+    join_cgroup_at(l, JOIN_EARLY);
 
     /* 2. Namespaces. One stage: clone3 created them all but the cgroup one,
      *    only the user namespace still needs its maps. Two stages:
@@ -386,8 +430,10 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     /* 6. Root filesystem, in our own mount namespace: mounts never touch
      *    the host, so a failed create leaves no mount behind. Between
      *    prepare and pivot: the create hooks (runtime.md steps 3-5). */
-    if (berth_rootfs_prepare(&rootfs, &err) < 0 || run_create_hooks(l, &err) < 0 ||
-        berth_rootfs_pivot(&rootfs, &err) < 0)
+    if (berth_rootfs_prepare(&rootfs, &err) < 0)
+        fail(l, &err);
+    join_cgroup_at(l, JOIN_HOOKS);
+    if (run_create_hooks(l, &err) < 0 || berth_rootfs_pivot(&rootfs, &err) < 0)
         fail(l, &err);
     /* The idmapped trees are attached now: none may reach the process. */
     berth_idmap_trees_free(&l->idmap_trees);
@@ -404,6 +450,8 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         fail(l, &err);
     if (berth_rootfs_finalize(&rootfs, &err) < 0)
         fail(l, &err);
+    /* 7c. The cgroup, unless a step above needed it earlier. */
+    join_cgroup_at(l, JOIN_LATE);
 
     if (p) {
         /* 8. The exec labels first: AppArmor refuses most profile changes

@@ -10,6 +10,7 @@
 
 #include "berth-seccomp.h"
 #include "caps.h"
+#include "cgroup-join.h"
 #include "context.h"
 #include "idmap.h"
 #include "namespaces.h"
@@ -37,6 +38,13 @@ struct berth_launch {
     /* Idmapped bind trees made by the parent (idmap.h), closed by the init
      * once the rootfs is mounted. */
     struct berth_idmap_trees idmap_trees;
+    /* The container's cgroup, entered by the child itself (cgroup-join.h);
+     * cgroup_placed: clone3 already put it in the cgroup2 directory. */
+    struct berth_cgroup_join cgroup_join;
+    bool cgroup_placed;
+    /* The cgroup's directories, for the cgroup binds of the rootfs. */
+    struct berth_cgroup_dir_ref *cgroup_dirs;
+    size_t ncgroup_dirs;
 };
 
 /* Entry point of the clone()d child; never returns. On failure it sends an

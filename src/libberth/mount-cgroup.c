@@ -1,8 +1,9 @@
 /* mount-cgroup.c: the cgroup filesystem inside the container; see
  * mount-cgroup.h for the layout. Host hierarchies are read from
- * /proc/self/mountinfo (entries under /sys/fs/cgroup) and the container's own
- * cgroup from /proc/self/cgroup: init is already in its cgroup when the
- * rootfs is prepared. */
+ * /proc/self/mountinfo (entries under /sys/fs/cgroup); the container's own
+ * cgroup directories come from the cgroup create made (the init joins them
+ * only after the rootfs is prepared, init.c), or from /proc/self/cgroup
+ * without one. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -61,23 +62,45 @@ static bool items_in(const char *items, const char *set)
     return true;
 }
 
-/* Path of this process's cgroup in hierarchy h (from /proc/self/cgroup). */
-static int own_cgroup(const struct hierarchy *h, char **ret, berth_error_t *err)
+/* /proc/self/cgroup, read once for all hierarchies. */
+static int read_self_cgroup(char **ret, berth_error_t *err)
 {
     _cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-    _cleanup_free_ char *line = NULL;
-    size_t cap = 0;
-    bool v2 = strcmp(h->fstype, "cgroup2") == 0;
+    size_t len = 0;
+    FILE *m;
 
     if (!f)
         return berth_error_errno(err, "open /proc/self/cgroup");
-    while (getline(&line, &cap, f) > 0) {
+    *ret = NULL;
+    m = open_memstream(ret, &len);
+    if (!m)
+        return berth_error_make(err, ENOMEM, "read /proc/self/cgroup");
+    for (int c; (c = getc_unlocked(f)) != EOF;)
+        putc_unlocked(c, m);
+    if (ferror(f) || fclose(m) != 0) {
+        free(*ret);
+        *ret = NULL;
+        return berth_error_make(err, EIO, "read /proc/self/cgroup");
+    }
+    return 0;
+}
+
+/* Path of this process's cgroup in hierarchy h, from the text of
+ * /proc/self/cgroup ("id:controllers:path" lines). */
+static int own_cgroup(const struct hierarchy *h, const char *self, char **ret, berth_error_t *err)
+{
+    _cleanup_free_ char *copy = strdup(self);
+    bool v2 = strcmp(h->fstype, "cgroup2") == 0;
+    char *save = NULL;
+
+    if (!copy)
+        return berth_error_make(err, ENOMEM, "cgroup path");
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *ctrls = strchr(line, ':'), *path;
 
         if (!ctrls || !(path = strchr(++ctrls, ':')))
             continue;
         *path++ = '\0';
-        path[strcspn(path, "\n")] = '\0';
         if (v2 ? *ctrls != '\0' : (*ctrls == '\0' || !items_in(ctrls, h->options)))
             continue;
         /* In a nested cgroup namespace the mount root is not "/". */
@@ -146,10 +169,37 @@ static char *fresh_options(const char *options)
     return strdup(o);
 }
 
-static int mount_hierarchy(int dirfd, const struct hierarchy *h, const struct berth_mount_step *s,
-                           const struct berth_mount_env *env, berth_error_t *err)
+/* The host directory to bind for hierarchy h: the container's cgroup as
+ * create made it, else (a hierarchy it has no directory in) ours from
+ * /proc/self/cgroup, read once into *self. */
+static int bind_source(const struct hierarchy *h, const struct berth_mount_env *env, char **self,
+                       char **ret, berth_error_t *err)
 {
-    _cleanup_free_ char *own = NULL, *src = NULL, *data = NULL;
+    _cleanup_free_ char *own = NULL;
+    const char *dir = NULL;
+    int r;
+
+    for (size_t i = 0; !dir && i < env->ncgroup_dirs; i++)
+        if (strcmp(env->cgroup_dirs[i].mount, h->mountpoint) == 0)
+            dir = env->cgroup_dirs[i].path;
+    if (dir) {
+        *ret = strdup(dir);
+        return *ret ? 0 : berth_error_make(err, ENOMEM, "cgroup source");
+    }
+    if (!*self && (r = read_self_cgroup(self, err)) < 0)
+        return r;
+    if ((r = own_cgroup(h, *self, &own, err)) < 0)
+        return r;
+    if (asprintf(ret, "%s%s", h->mountpoint, own) < 0)
+        return berth_error_make(err, ENOMEM, "cgroup source");
+    return 0;
+}
+
+static int mount_hierarchy(int dirfd, const struct hierarchy *h, char **self,
+                           const struct berth_mount_step *s, const struct berth_mount_env *env,
+                           berth_error_t *err)
+{
+    _cleanup_free_ char *src = NULL, *data = NULL;
     bool v2 = strcmp(h->fstype, "cgroup2") == 0;
     uint64_t set, clr;
     int r;
@@ -158,11 +208,9 @@ static int mount_hierarchy(int dirfd, const struct hierarchy *h, const struct be
         data = v2 ? NULL : fresh_options(h->options);
         return berth_mount_fs_fd(h->fstype, dirfd, h->fstype, s->flags & ~MS_REMOUNT, data, err);
     }
-    r = own_cgroup(h, &own, err);
+    r = bind_source(h, env, self, &src, err);
     if (r < 0)
         return r;
-    if (asprintf(&src, "%s%s", h->mountpoint, own) < 0)
-        return berth_error_make(err, ENOMEM, "cgroup source");
     berth_mount_flags_to_attr(s->flags, s->clear, &set, &clr);
     return berth_mount_bind_fd(-1, src, dirfd, false, set, clr, err);
 }
@@ -182,6 +230,7 @@ static void comount_links(int tmpfd, const char *name)
 static int mount_v1_tree(int destfd, const struct berth_mount_step *s,
                          const struct berth_mount_env *env, berth_error_t *err)
 {
+    _cleanup_free_ char *self = NULL;
     struct hierarchy *hs = NULL;
     size_t n = 0;
     int r = host_hierarchies(&hs, &n, err);
@@ -191,7 +240,7 @@ static int mount_v1_tree(int destfd, const struct berth_mount_step *s,
         _cleanup_close_ int sub = -1;
 
         sub = berth_path_mkdir_in_root(destfd, name, 0755, err);
-        r = sub < 0 ? sub : mount_hierarchy(sub, &hs[i], s, env, err);
+        r = sub < 0 ? sub : mount_hierarchy(sub, &hs[i], &self, s, env, err);
         if (r < 0)
             berth_error_wrap(err, "cgroup hierarchy %s", name);
         else
@@ -232,12 +281,13 @@ static int mount_unified(int rootfd, const struct berth_mount_step *s,
 {
     struct hierarchy h = {
         .mountpoint = HOST_CGROUP, .root = "/", .fstype = "cgroup2", .options = ""};
+    _cleanup_free_ char *self = NULL;
     _cleanup_close_ int dest = -1;
 
     dest = berth_path_mkdir_in_root(rootfd, s->destination, 0755, err);
     if (dest < 0)
         return dest;
-    return mount_hierarchy(dest, &h, s, env, err);
+    return mount_hierarchy(dest, &h, &self, s, env, err);
 }
 
 int berth_mount_cgroup(int rootfd, const struct berth_mount_step *s,

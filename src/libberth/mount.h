@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "idmap.h"
+#include "cgroup.h"
 #include "oci-types.h"
 
 enum berth_mount_kind {
@@ -59,6 +60,11 @@ struct berth_mount_env {
     const char *mount_label;
     /* Detached idmapped trees by mounts[] index (idmap.h), or NULL. */
     const struct berth_idmap_trees *idmap_trees;
+    /* The container's cgroup directories (cgroup.h), the sources of the
+     * cgroup binds: the init may not have joined them yet (init.c), so
+     * /proc/self/cgroup does not tell. None: read /proc/self/cgroup. */
+    const struct berth_cgroup_dir_ref *cgroup_dirs;
+    size_t ncgroup_dirs;
 };
 
 /* Fills env from the config's namespaces. */

@@ -18,12 +18,13 @@
 
 static bool clone3_missing;
 
-static pid_t do_clone3(unsigned long flags, int *ret_pidfd)
+static pid_t do_clone3(unsigned long flags, int cgroup_fd, int *ret_pidfd)
 {
     int pidfd = -1;
     struct clone_args args = {
-        .flags = flags | (ret_pidfd ? CLONE_PIDFD : 0),
+        .flags = flags | (ret_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
         .pidfd = (uintptr_t)&pidfd,
+        .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
         /* clone3 wants exit_signal 0 with CLONE_PARENT: the child then
          * inherits the caller's own exit signal (SIGCHLD). */
         .exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
@@ -44,12 +45,23 @@ static pid_t do_clone(unsigned long flags)
     return syscall(SYS_clone, flags | sig, NULL, NULL, NULL, NULL);
 }
 
-pid_t berth_process_clone(unsigned long flags, int *ret_pidfd, berth_error_t *err)
+pid_t berth_process_clone_into(unsigned long flags, int cgroup_fd, int *ret_pidfd, bool *ret_placed,
+                               berth_error_t *err)
 {
     pid_t pid = -1;
 
-    if (!clone3_missing) {
-        pid = do_clone3(flags, ret_pidfd);
+    *ret_placed = false;
+    if (!clone3_missing && cgroup_fd >= 0) {
+        pid = do_clone3(flags, cgroup_fd, ret_pidfd);
+        *ret_placed = pid >= 0;
+        /* Kernels before 5.7 (EINVAL/E2BIG for the bigger clone_args) or a
+         * directory the kernel refuses: the plain clone below, and the
+         * child writes cgroup.procs (cgroup-join.h). */
+        if (pid < 0 && errno == ENOSYS)
+            clone3_missing = true;
+    }
+    if (!clone3_missing && !*ret_placed) {
+        pid = do_clone3(flags, -1, ret_pidfd);
         if (pid < 0 && errno == ENOSYS)
             clone3_missing = true;
     }
@@ -67,6 +79,13 @@ pid_t berth_process_clone(unsigned long flags, int *ret_pidfd, berth_error_t *er
     if (pid < 0)
         return berth_error_errno(err, "clone3 (flags %#lx)", flags);
     return pid;
+}
+
+pid_t berth_process_clone(unsigned long flags, int *ret_pidfd, berth_error_t *err)
+{
+    bool placed;
+
+    return berth_process_clone_into(flags, -1, ret_pidfd, &placed, err);
 }
 
 int berth_pidfd_open(pid_t pid, berth_error_t *err)

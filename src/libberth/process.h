@@ -8,6 +8,7 @@
 #ifndef BERTH_PROCESS_H
 #define BERTH_PROCESS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -17,6 +18,12 @@
  * and optionally CLONE_PARENT. When ret_pidfd is not NULL the parent gets a
  * pidfd (O_CLOEXEC) for the child. */
 pid_t berth_process_clone(unsigned long flags, int *ret_pidfd, berth_error_t *err);
+
+/* Same, born in the cgroup2 directory cgroup_fd (clone3 CLONE_INTO_CGROUP)
+ * when the kernel can; *ret_placed says whether it did (else the child
+ * must join by itself: cgroup-join.h). cgroup_fd -1: a plain clone. */
+pid_t berth_process_clone_into(unsigned long flags, int cgroup_fd, int *ret_pidfd, bool *ret_placed,
+                               berth_error_t *err);
 
 int berth_pidfd_open(pid_t pid, berth_error_t *err);
 

@@ -100,6 +100,8 @@ static int apply_mounts(int rootfd, const struct berth_rootfs *r, bool *ret_dev_
 
     berth_mount_env_init(&env, r->config, r->bundle, r->userns);
     env.idmap_trees = r->idmap_trees;
+    env.cgroup_dirs = r->cgroup_dirs;
+    env.ncgroup_dirs = r->ncgroup_dirs;
     if (!selinux_enabled())
         env.mount_label = NULL;
     ret = berth_mount_plan_build(r->config, &env, &plan, err);

@@ -29,6 +29,7 @@
 
 #include "error.h"
 #include "idmap.h"
+#include "cgroup.h"
 #include "oci-types.h"
 
 struct berth_rootfs {
@@ -40,6 +41,9 @@ struct berth_rootfs {
     /* Detached idmapped trees made by the parent before the clone, by
      * mounts[] index (idmap.h); NULL when no mount is idmapped. */
     const struct berth_idmap_trees *idmap_trees;
+    /* The container's cgroup directories (mount.h), or none. */
+    const struct berth_cgroup_dir_ref *cgroup_dirs;
+    size_t ncgroup_dirs;
 };
 
 /* Resolves root.path against the bundle (config.md "Root"), canonicalised;

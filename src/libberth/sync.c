@@ -117,8 +117,6 @@ const char *berth_sync_type_name(uint32_t type)
         return "HOOKS";
     case BERTH_SYNC_HOOKS_DONE:
         return "HOOKS_DONE";
-    case BERTH_SYNC_CGROUP_DONE:
-        return "CGROUP_DONE";
     }
     return "unknown message";
 }

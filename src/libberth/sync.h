@@ -14,15 +14,17 @@
  *   parent (berth create)          boot (2-stage only)       init
  *   ---------------------          -------------------       ----
  *   validate, state dir,
- *   exec.fifo, cgroup dirs
+ *   exec.fifo, cgroup dirs and
+ *   resources, its `tasks` fds
  *   idmapped bind trees (idmap.h:
  *   open_tree + MOUNT_ATTR_IDMAP;
  *   no message: the clone
  *   inherits the fds and the init
  *   move_mount()s them in prepare)
  *   socketpair, clone3 ----------> the clone (boot, or the init on 1-stage)
- *   enter cgroup, resources        waits first, so that it is in its cgroup
- *        ---- CGROUP_DONE -------> before a cgroup namespace is made
+ *   (CLONE_INTO_CGROUP on v2)      enters its v1 cgroups itself first
+ *                                  (cgroup-join.h), before a cgroup
+ *                                  namespace is made
  *                                  setns(paths), user first
  *                                  [unshare(CLONE_NEWUSER)]
  *        <--- USERNS_READY ------- (from the boot, or from the init)
@@ -70,7 +72,7 @@
  * and the state directory, so the host is left as before.
  *
  * `berth exec` speaks the same messages with its own two children (joiner
- * and process: CGROUP_DONE, INIT_PID, INIT_GO, TERMINAL, SECCOMP, WARN,
+ * and process: INIT_PID, INIT_GO, TERMINAL, SECCOMP, WARN,
  * ERROR; EOF at the process's execve means "running"); its chart is in
  * exec.c.
  */
@@ -97,8 +99,6 @@ enum berth_sync_type {
     BERTH_SYNC_HOOKS,            /* init -> parent: mounts done, run prestart
                                     and createRuntime hooks now */
     BERTH_SYNC_HOOKS_DONE,       /* parent -> init: they succeeded */
-    BERTH_SYNC_CGROUP_DONE,      /* parent -> child: you are in the container's
-                                    cgroup, its resources are applied */
 };
 
 #define BERTH_SYNC_TEXT_MAX 1024

@@ -283,4 +283,79 @@ else
     assert_success "delete of the killed paused container"
 fi
 
+# ---- where create's init enters its cgroup (init.c cgroup_join_point) ---
+# The init moves itself (cgroup-join.h) after the rootfs is prepared, so the
+# cgroup binds inside the container cannot come from /proc/self/cgroup, and
+# create must still never return before the init is in every hierarchy.
+# not_in_own_cgroup PID ID: the hierarchies where berth made /berth/ID but
+# PID's cgroup is not /berth/ID (empty when all is well).
+not_in_own_cgroup() {
+    local pid=$1 id=$2 ctrls path mnt bad=""
+    while IFS=: read -r _ ctrls path; do
+        if [ -z "$ctrls" ]; then
+            mnt=/sys/fs/cgroup
+            [ $V2 = 1 ] || mnt=/sys/fs/cgroup/unified
+        else
+            mnt=$(awk -v c="$ctrls" '$3 == "cgroup" && $4 ~ ("(^|,)" c "(,|$)") {print $2; exit}' /proc/self/mounts)
+        fi
+        [ -n "$mnt" ] && [ -d "$mnt/berth/$id" ] || continue
+        [ "$path" = "/berth/$id" ] || bad="$bad $ctrls:$path"
+    done <"/proc/$pid/cgroup"
+    printf '%s' "$bad"
+}
+B=$(make_bundle) || bail_out "cannot make a bundle"
+update_config "$B" 'c["linux"]["resources"] = {"memory": {"limit": 33554432}, "pids": {"limit": 16}}' ||
+    bail_out "update_config"
+set_args "$B" /bin/sleep 1000
+ID=$(new_id)
+run_cmd berth create --bundle "$B" "$ID"
+assert_success "create (no hooks: the init joins after the rootfs is final)"
+PID=$(json_get "$(berth state "$ID")" 'j["pid"]')
+assert_eq "$(not_in_own_cgroup "$PID" "$ID")" "" "created: the init is in /berth/$ID in every hierarchy"
+assert_ne "$(grep -c ":/berth/$ID\$" "/proc/$PID/cgroup")" 0 "created: /proc/PID/cgroup names /berth/$ID"
+run_cmd berth start "$ID"
+assert_success "start"
+run_cmd berth exec "$ID" /bin/sh -c 'cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max 2>/dev/null'
+assert_eq "$(printf '%s' "$output" | tr '\n' ' ')" "16 33554432" \
+    "the container's /sys/fs/cgroup shows its own limits (binds of the container's directories)"
+run_cmd berth delete --force "$ID"
+
+# With a createRuntime hook the init joins before the hooks run: the hook
+# sees the container's pid in the container's cgroup.
+B=$(make_bundle) || bail_out "cannot make a bundle"
+HOOKOUT=$TEST_TMP/hook-cgroup.out
+printf '%s\n' '#!/bin/sh' \
+    'pid=$(sed -n "s/.*\"pid\": *\([0-9]*\).*/\1/p")' \
+    "cat /proc/\$pid/cgroup >$HOOKOUT" >"$TEST_TMP/hook-cgroup.sh"
+chmod +x "$TEST_TMP/hook-cgroup.sh"
+update_config "$B" "c['hooks'] = {'createRuntime': [{'path': '$TEST_TMP/hook-cgroup.sh'}]}" ||
+    bail_out "update_config"
+set_args "$B" /bin/true
+ID=$(new_id)
+run_cmd berth create --bundle "$B" "$ID"
+assert_success "create with a createRuntime hook"
+assert_ne "$(grep -c ":/berth/$ID\$" "$HOOKOUT" 2>/dev/null)" 0 \
+    "the createRuntime hook sees the init in the container's cgroup"
+if [ $V2 = 0 ]; then
+    assert_eq "$(grep -v -e 'name=' -e '^0::' "$HOOKOUT" | grep -c -v ":/berth/$ID\$")" 0 \
+        "the createRuntime hook sees the init in every v1 hierarchy"
+fi
+run_cmd berth delete --force "$ID"
+
+# The setup's kernel objects are charged to berth, not to the container: a
+# memory limit below what create's mounts would take still runs /bin/true.
+# v1 only: on v2 the init is born in its cgroup (CLONE_INTO_CGROUP) and its
+# whole setup is charged there.
+if [ $V2 = 1 ] || [ ! -d /sys/fs/cgroup/memory ]; then
+    skip "a 176 KiB memory limit is enough: needs the v1 memory controller (v2 charges the setup)"
+else
+    B=$(make_bundle) || bail_out "cannot make a bundle"
+    update_config "$B" 'c["linux"]["resources"] = {"memory": {"limit": 180224}}' || bail_out "update_config"
+    set_args "$B" /bin/true
+    ID=$(new_id)
+    run_cmd berth run --bundle "$B" "$ID"
+    assert_success "run of /bin/true under a 176 KiB memory limit (joining before the mounts needed 192-240 KiB)"
+    run_cmd berth delete --force "$ID"
+fi
+
 done_testing
