@@ -9,6 +9,7 @@
 
 #include "cgroup-internal.h"
 #include "cleanup.h"
+#include "fd-pass.h"
 
 static int add_tasks(struct berth_cgroup_join *j, const char *path, int fd, berth_error_t *err)
 {
@@ -55,16 +56,50 @@ int berth_cgroup_join_add(struct berth_cgroup_join *j, int dirfd_in, const char 
     return add_tasks(j, path, fd, err);
 }
 
-int berth_cgroup_join_prepare(const struct berth_cgroup *cg, struct berth_cgroup_join *j,
+int berth_cgroup_join_prepare(const struct berth_cgroup *cg, bool v2, struct berth_cgroup_join *j,
                               berth_error_t *err)
 {
     for (size_t i = 0; i < cg->n; i++) {
-        int r = berth_cgroup_join_add(j, cg->d[i].fd, cg->d[i].path, cg->d[i].v2, err);
+        int r =
+            cg->d[i].v2 != v2 ? 0 : berth_cgroup_join_add(j, cg->d[i].fd, cg->d[i].path, v2, err);
 
         if (r < 0)
             return r;
     }
     return 0;
+}
+
+int berth_cgroup_join_send(int sock, const struct berth_cgroup_join *j, berth_error_t *err)
+{
+    if (j->n == 0)
+        return 0;
+    return berth_fds_send(sock, "tasks", j->tasks_fds, j->n, "the cgroup tasks fds", err);
+}
+
+int berth_cgroup_join_recv(int sock, struct berth_cgroup_join *j, size_t count,
+                           const struct berth_cgroup_dir_ref *refs, size_t nrefs,
+                           berth_error_t *err)
+{
+    int fds[BERTH_FD_PASS_MAX];
+    size_t nv1 = 0, k = 0;
+    int r;
+
+    if (count == 0)
+        return 0;
+    r = berth_fds_recv(sock, NULL, 0, fds, count, "the cgroup tasks fds", err);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < nrefs; i++)
+        nv1 += !refs[i].v2;
+    if (nv1 != count)
+        r = berth_error_make(err, EPROTO, "cgroup tasks fds: %zu for %zu v1 hierarchies", count,
+                             nv1);
+    for (size_t i = 0; i < nrefs && r == 0; i++)
+        if (!refs[i].v2)
+            r = add_tasks(j, refs[i].path, fds[k++], err); /* closes the fd on failure */
+    while (k < count)
+        close(fds[k++]);
+    return r;
 }
 
 /* "0" is the writing thread itself (cgroup-v1.rst "tasks"). */

@@ -48,9 +48,19 @@ struct berth_cgroup_join {
 int berth_cgroup_join_add(struct berth_cgroup_join *j, int dirfd, const char *path, bool v2,
                           berth_error_t *err);
 
-/* berth_cgroup_join_add() for every directory of the container's cgroup. */
-int berth_cgroup_join_prepare(const struct berth_cgroup *cg, struct berth_cgroup_join *j,
+/* berth_cgroup_join_add() for the container's cgroup2 directory (v2) or
+ * for its v1 ones (!v2). */
+int berth_cgroup_join_prepare(const struct berth_cgroup *cg, bool v2, struct berth_cgroup_join *j,
                               berth_error_t *err);
+
+/* create makes the v1 directories while the init already runs: the
+ * `tasks` fds of j go to it over sock (fd-pass.h) in one message, and it
+ * adds them to its own j, in the order of the v1 refs (cgroup.h), which
+ * name them in errors. count is j's v1 count (the message before says it). */
+int berth_cgroup_join_send(int sock, const struct berth_cgroup_join *j, berth_error_t *err);
+int berth_cgroup_join_recv(int sock, struct berth_cgroup_join *j, size_t count,
+                           const struct berth_cgroup_dir_ref *refs, size_t nrefs,
+                           berth_error_t *err);
 
 /* In the new, single-threaded child. placed_v2: clone3 already put it in
  * the cgroup2 directory. Closes the fds. */

@@ -336,7 +336,7 @@ int berth_cgroup_dir_refs(const struct berth_cgroup *cg, struct berth_cgroup_dir
     if (!v)
         return berth_error_make(err, ENOMEM, "cgroup");
     for (size_t i = 0; i < cg->n; i++)
-        v[i] = (struct berth_cgroup_dir_ref){cg->d[i].mount, cg->d[i].path};
+        v[i] = (struct berth_cgroup_dir_ref){cg->d[i].mount, cg->d[i].path, cg->d[i].v2};
     *ret = v;
     *ret_n = cg->n;
     return 0;
@@ -611,13 +611,12 @@ static bool layout_has_v1(const struct berth_cgroup_layout *l, const char *contr
     return false;
 }
 
-int berth_cgroup_create_in(const struct berth_context *ctx,
-                           const struct berth_cgroup_layout *layout, const char *cgroups_path,
-                           const char *id, struct berth_cgroup **ret, berth_error_t *err)
+int berth_cgroup_plan_in(const struct berth_context *ctx, const struct berth_cgroup_layout *layout,
+                         const char *cgroups_path, const char *id, struct berth_cgroup **ret,
+                         berth_error_t *err)
 {
     _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
     _cleanup_free_ char *given = NULL, *path = NULL;
-    bool frozen = false;
     int r;
 
     if (ctx && ctx->systemd_cgroup)
@@ -648,49 +647,95 @@ int berth_cgroup_create_in(const struct berth_context *ctx,
             cg->d[cg->n - 1].freezer = !layout_has_v1(layout, "freezer");
         }
     }
+    *ret = TAKE_PTR(cg);
+    return 0;
+}
+
+int berth_cgroup_plan(const struct berth_context *ctx, const char *cgroups_path, const char *id,
+                      struct berth_cgroup **ret, berth_error_t *err)
+{
+    struct berth_cgroup_layout *l = NULL;
+    int r;
+
+    if (ctx && ctx->systemd_cgroup)
+        return berth_cgroup_plan_in(ctx, &(struct berth_cgroup_layout){0}, cgroups_path, id, ret,
+                                    err);
+    r = berth_cgroup_layout_detect(&l, err);
+    if (r < 0)
+        return r;
+    r = berth_cgroup_plan_in(ctx, l, cgroups_path, id, ret, err);
+    berth_cgroup_layout_free(l);
+    return r;
+}
+
+int berth_cgroup_make(struct berth_cgroup *cg, bool v2, berth_error_t *err)
+{
+    bool frozen = false;
+    int r;
+
     for (size_t i = 0; i < cg->n; i++) {
+        if (cg->d[i].v2 != v2)
+            continue;
         r = make_leaf(&cg->d[i], err);
         if (r == 0)
             r = make_dirs(&cg->d[i], err);
         if (r < 0)
-            goto fail;
+            return r;
     }
+    if (v2)
+        return 0;
     /* config-linux.md "Control groups": a runtime MAY refuse a frozen
      * cgroup and MUST error when such a check fails. Joining a frozen
-     * cgroup would leave the container hanging in create. */
+     * cgroup would leave the container hanging in create. Checked once
+     * every directory exists (the v2 ones are made first). */
     if (!leaf_created(cg)) {
         r = berth_cgroup_is_frozen(cg, &frozen, err);
         /* runc's wording (factory_linux.go) */
         if (r == 0 && frozen)
             r = berth_error_make(err, 0, "container's cgroup unexpectedly frozen");
         if (r < 0)
-            goto fail;
+            return r;
     }
+    return 0;
+}
+
+static int create_all(struct berth_cgroup *cg, berth_error_t *err)
+{
+    int r = berth_cgroup_make(cg, true, err);
+
+    if (r >= 0)
+        r = berth_cgroup_make(cg, false, err);
+    if (r < 0) {
+        berth_error_t e = NULL;
+        (void)berth_cgroup_destroy(cg, &e);
+        berth_error_release(&e);
+    }
+    return r;
+}
+
+int berth_cgroup_create_in(const struct berth_context *ctx,
+                           const struct berth_cgroup_layout *layout, const char *cgroups_path,
+                           const char *id, struct berth_cgroup **ret, berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    int r = berth_cgroup_plan_in(ctx, layout, cgroups_path, id, &cg, err);
+
+    if (r < 0 || (r = create_all(cg, err)) < 0)
+        return r;
     *ret = TAKE_PTR(cg);
     return 0;
-fail : {
-    berth_error_t e = NULL;
-    (void)berth_cgroup_destroy(cg, &e);
-    berth_error_release(&e);
-}
-    return berth_error_ret(err);
 }
 
 int berth_cgroup_create(const struct berth_context *ctx, const char *cgroups_path, const char *id,
                         struct berth_cgroup **ret, berth_error_t *err)
 {
-    struct berth_cgroup_layout *l = NULL;
-    int r;
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    int r = berth_cgroup_plan(ctx, cgroups_path, id, &cg, err);
 
-    if (ctx && ctx->systemd_cgroup)
-        return berth_cgroup_create_in(ctx, &(struct berth_cgroup_layout){0}, cgroups_path, id, ret,
-                                      err);
-    r = berth_cgroup_layout_detect(&l, err);
-    if (r < 0)
+    if (r < 0 || (r = create_all(cg, err)) < 0)
         return r;
-    r = berth_cgroup_create_in(ctx, l, cgroups_path, id, ret, err);
-    berth_cgroup_layout_free(l);
-    return r;
+    *ret = TAKE_PTR(cg);
+    return 0;
 }
 
 int berth_cgroup_enter(struct berth_cgroup *cg, pid_t pid, berth_error_t *err)

@@ -81,6 +81,18 @@ struct berth_cgroup;
 int berth_cgroup_create(const struct berth_context *ctx, const char *cgroups_path, const char *id,
                         struct berth_cgroup **ret, berth_error_t *err);
 
+/* create in two steps, so that the directories can be made while the
+ * container's init already sets itself up: _plan computes the directories
+ * (no side effect), _make makes those of one kind: v2 (the cgroup2 one,
+ * needed by clone3 CLONE_INTO_CGROUP) or v1 (the rest, then the frozen
+ * check). A failed _make leaves what it made for berth_cgroup_destroy. */
+int berth_cgroup_plan(const struct berth_context *ctx, const char *cgroups_path, const char *id,
+                      struct berth_cgroup **ret, berth_error_t *err);
+int berth_cgroup_plan_in(const struct berth_context *ctx, const struct berth_cgroup_layout *layout,
+                         const char *cgroups_path, const char *id, struct berth_cgroup **ret,
+                         berth_error_t *err);
+int berth_cgroup_make(struct berth_cgroup *cg, bool v2, berth_error_t *err);
+
 /* Same over an explicit layout (the unit tests pass a fake one). */
 int berth_cgroup_create_in(const struct berth_context *ctx,
                            const struct berth_cgroup_layout *layout, const char *cgroups_path,
@@ -91,6 +103,7 @@ int berth_cgroup_create_in(const struct berth_context *ctx,
 struct berth_cgroup_dir_ref {
     const char *mount;
     const char *path;
+    bool v2;
 };
 
 /* One ref per hierarchy, borrowing cg's strings (valid while cg lives);

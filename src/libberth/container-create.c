@@ -10,10 +10,12 @@
  *      semantic rules) before any side effect;
  *   2. plan the launch in memory: namespaces (paths opened and type
  *      checked), capabilities (names resolved, warnings), passed fds;
- *   3. state dir (exclusive, locked), config.json copy, exec.fifo, cgroup
- *      with its resources applied;
- *   4. socketpair + clone3 -> the init (init.c), which enters its cgroup
- *      by itself (cgroup-join.h), as late as its config allows;
+ *   3. state dir (exclusive, locked), config.json copy, exec.fifo, the
+ *      cgroup planned and its cgroup2 directory made;
+ *   4. socketpair + clone3 -> the init (init.c); while it sets itself up
+ *      we make the v1 cgroup directories and apply the resources, and it
+ *      enters its cgroup by itself (cgroup-join.h), as late as its config
+ *      allows;
  *   5. serve the init over the sync socket (sync.h) until READY or ERROR:
  *      user namespace maps, prestart/createRuntime hooks, seccomp listener;
  *   6. record pid + start time in state.json, write the pid file.
@@ -301,25 +303,58 @@ static int make_state_dir(struct create_job *j, berth_error_t *err)
 
 /* ---- 3b. cgroup --------------------------------------------------------- */
 
-/* config-linux.md "Control groups": made, and the resources applied,
- * before the clone; the child enters it by itself (cgroup-join.h: no
- * cgroup.procs write of ours, no RCU grace period), as late as its config
- * allows (init.c cgroup_join_point) and always before READY. */
-static int make_cgroup(struct create_job *j, berth_error_t *err)
+/* config-linux.md "Control groups". The child enters its cgroup by
+ * itself (cgroup-join.h: no cgroup.procs write of ours, no RCU grace
+ * period), as late as its config allows (init.c cgroup_join_point) and
+ * always before READY. Before the clone: the directories are computed and
+ * the cgroup2 one is made (clone3 CLONE_INTO_CGROUP needs it). */
+static int plan_cgroup(struct create_job *j, berth_error_t *err)
 {
     const oci_linux *lx = j->config->linux;
-    int r = berth_cgroup_create(j->ctx, lx ? lx->cgroupsPath : NULL, j->o->id, &j->cgroup, err);
+    int r = berth_cgroup_plan(j->ctx, lx ? lx->cgroupsPath : NULL, j->o->id, &j->cgroup, err);
 
     if (r >= 0)
-        r = berth_cgroup_apply(j->cgroup, lx ? lx->resources : NULL, true, err);
+        r = berth_cgroup_make(j->cgroup, true, err);
     if (r >= 0)
-        r = berth_cgroup_join_prepare(j->cgroup, &j->launch.cgroup_join, err);
+        r = berth_cgroup_join_prepare(j->cgroup, true, &j->launch.cgroup_join, err);
     if (r >= 0)
         r = berth_cgroup_dir_refs(j->cgroup, &j->launch.cgroup_dirs, &j->launch.ncgroup_dirs, err);
     if (r < 0)
         return berth_error_wrap(err, "cgroup");
-    berth_cgroup_close_fds(j->cgroup); /* the clone gets only the join fds */
     return 0;
+}
+
+/* After the clone, while the init sets itself up on the other CPU (the
+ * kernel's mkdir of ~10 cgroups is the longest step of create): the v1
+ * directories, the resources (all before the user process runs: the init
+ * waits for CGROUP_READY before READY), and the `tasks` fds it joins
+ * through. */
+static int finish_cgroup(struct create_job *j, berth_error_t *err)
+{
+    const oci_linux *lx = j->config->linux;
+    struct berth_cgroup_join v1 = BERTH_CGROUP_JOIN_INIT;
+    int r = berth_cgroup_make(j->cgroup, false, err);
+
+    if (r >= 0)
+        r = berth_cgroup_apply(j->cgroup, lx ? lx->resources : NULL, true, err);
+    if (r >= 0)
+        r = berth_cgroup_join_prepare(j->cgroup, false, &v1, err);
+    berth_cgroup_close_fds(j->cgroup);
+    if (r < 0) {
+        berth_cgroup_join_release(&v1);
+        return berth_error_wrap(err, "cgroup");
+    }
+    r = berth_sync_send(j->sync[0], BERTH_SYNC_CGROUP_READY, (int32_t)v1.n, NULL, err);
+    if (r >= 0)
+        r = berth_cgroup_join_send(j->sync[0], &v1, err);
+    berth_cgroup_join_release(&v1);
+    if (r == -EPIPE || r == -ECONNRESET) {
+        /* The init died already: its ERROR (or EOF) is what to report,
+         * and serve_child reads it. */
+        berth_error_release(err);
+        return 0;
+    }
+    return r;
 }
 
 /* ---- 4. clone ----------------------------------------------------------- */
@@ -635,10 +670,10 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     if ((r = plan_launch(&j, err)) < 0)
         return r;
     /* 3. */
-    if ((r = make_state_dir(&j, err)) < 0 || (r = make_cgroup(&j, err)) < 0)
+    if ((r = make_state_dir(&j, err)) < 0 || (r = plan_cgroup(&j, err)) < 0)
         return r;
     /* 4. (the hooks of steps 3-5 run during 5, see sync.h) */
-    if ((r = spawn(&j, err)) < 0)
+    if ((r = spawn(&j, err)) < 0 || (r = finish_cgroup(&j, err)) < 0)
         return r;
     /* 5. */
     if ((r = serve_child(&j, err)) < 0 || (r = finish_two_stage(&j, err)) < 0 ||

@@ -4,4 +4,6 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/hooks.h \
 	src/libberth/hooks.c \
 	src/libberth/terminal.h \
-	src/libberth/terminal.c
+	src/libberth/terminal.c \
+	src/libberth/fd-pass.h \
+	src/libberth/fd-pass.c

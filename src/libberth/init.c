@@ -219,12 +219,45 @@ static enum join_point cgroup_join_point(const struct berth_launch *l)
     return JOIN_LATE;
 }
 
+/* CGROUP_READY (sync.h): the parent has made the v1 directories and
+ * applied the resources, and sends their `tasks` fds. Taken once, at the
+ * first step that needs the cgroup. */
+static int await_cgroup(struct berth_launch *l, berth_error_t *err)
+{
+    struct berth_sync_msg m;
+    int r;
+
+    if (l->cgroup_ready)
+        return 0;
+    r = berth_sync_recv(l->sync_fd, &m, err);
+    if (r == 0)
+        return berth_error_make(err, EPIPE, "wait for the cgroup: berth create went away");
+    if (r < 0)
+        return r;
+    if (m.type != BERTH_SYNC_CGROUP_READY || m.value < 0)
+        return berth_error_make(err, EPROTO, "sync: %s while waiting for CGROUP_READY",
+                                berth_sync_type_name(m.type));
+    r = berth_cgroup_join_recv(l->sync_fd, &l->cgroup_join, (size_t)m.value, l->cgroup_dirs,
+                               l->ncgroup_dirs, err);
+    if (r < 0)
+        return r;
+    l->cgroup_ready = true;
+    return 0;
+}
+
+/* berth_rootfs's hook before the cgroup mount binds the directories. */
+static int await_cgroup_dirs(void *data, berth_error_t *err)
+{
+    return await_cgroup(data, err);
+}
+
 static void join_cgroup_at(struct berth_launch *l, enum join_point here)
 {
     berth_error_t err = NULL;
 
     if (cgroup_join_point(l) == here &&
-        berth_cgroup_join_self(&l->cgroup_join, l->cgroup_placed, &err) < 0)
+        (await_cgroup(l, &err) < 0 ||
+         berth_cgroup_join_self(&l->cgroup_join, l->cgroup_placed, &err) < 0))
         fail(l, &err);
 }
 
@@ -362,6 +395,8 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         .idmap_trees = &l->idmap_trees,
         .cgroup_dirs = l->cgroup_dirs,
         .ncgroup_dirs = l->ncgroup_dirs,
+        .await_cgroup = await_cgroup_dirs,
+        .await_data = l,
     };
 
     /* 1. Only our end of the socketpair (the parent sees EOF when we die,
@@ -385,7 +420,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     /* 1b. With a cgroup namespace, into the container's cgroup now, before
      *     the namespace is made (cgroup_join_point). We move ourselves
      *     (cgroup-join.h); we are single-threaded, so moving this thread
-     *     moves the process. */
+     *     moves the process. The parent's CGROUP_READY comes before any
+     *     other message it sends: with a user namespace or two stages
+     *     (USERNS_MAPPED, INIT_GO come next) it is taken first. */
+    if ((l->ns.user_new || l->ns.two_stage) && await_cgroup(l, &err) < 0)
+        fail(l, &err);
     join_cgroup_at(l, JOIN_EARLY);
 
     /* 2. Namespaces. One stage: clone3 created them all but the cgroup one,

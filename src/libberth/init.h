@@ -45,6 +45,7 @@ struct berth_launch {
     /* The cgroup's directories, for the cgroup binds of the rootfs. */
     struct berth_cgroup_dir_ref *cgroup_dirs;
     size_t ncgroup_dirs;
+    bool cgroup_ready; /* CGROUP_READY taken (init.c await_cgroup) */
 };
 
 /* Entry point of the clone()d child; never returns. On failure it sends an

@@ -294,7 +294,10 @@ int berth_mount_cgroup(int rootfd, const struct berth_mount_step *s,
                        const struct berth_mount_env *env, berth_error_t *err)
 {
     struct statfs sfs;
+    int r;
 
+    if (env->await_cgroup && (r = env->await_cgroup(env->await_data, err)) < 0)
+        return r;
     if (statfs(HOST_CGROUP, &sfs) < 0)
         return berth_error_errno(err, "statfs %s", HOST_CGROUP);
     if (sfs.f_type == CGROUP2_SUPER_MAGIC)

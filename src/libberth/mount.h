@@ -65,6 +65,10 @@ struct berth_mount_env {
      * /proc/self/cgroup does not tell. None: read /proc/self/cgroup. */
     const struct berth_cgroup_dir_ref *cgroup_dirs;
     size_t ncgroup_dirs;
+    /* When not NULL, called before the cgroup directories are bound: they
+     * may still be in the making (berth create). */
+    int (*await_cgroup)(void *data, berth_error_t *err);
+    void *await_data;
 };
 
 /* Fills env from the config's namespaces. */

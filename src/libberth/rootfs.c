@@ -102,6 +102,8 @@ static int apply_mounts(int rootfd, const struct berth_rootfs *r, bool *ret_dev_
     env.idmap_trees = r->idmap_trees;
     env.cgroup_dirs = r->cgroup_dirs;
     env.ncgroup_dirs = r->ncgroup_dirs;
+    env.await_cgroup = r->await_cgroup;
+    env.await_data = r->await_data;
     if (!selinux_enabled())
         env.mount_label = NULL;
     ret = berth_mount_plan_build(r->config, &env, &plan, err);

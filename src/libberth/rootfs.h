@@ -44,6 +44,9 @@ struct berth_rootfs {
     /* The container's cgroup directories (mount.h), or none. */
     const struct berth_cgroup_dir_ref *cgroup_dirs;
     size_t ncgroup_dirs;
+    /* Called before they are bound (create makes them meanwhile). */
+    int (*await_cgroup)(void *data, berth_error_t *err);
+    void *await_data;
 };
 
 /* Resolves root.path against the bundle (config.md "Root"), canonicalised;

@@ -115,6 +115,8 @@ const char *berth_sync_type_name(uint32_t type)
         return "SECCOMP";
     case BERTH_SYNC_HOOKS:
         return "HOOKS";
+    case BERTH_SYNC_CGROUP_READY:
+        return "CGROUP_READY";
     case BERTH_SYNC_HOOKS_DONE:
         return "HOOKS_DONE";
     }

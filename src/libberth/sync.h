@@ -14,17 +14,19 @@
  *   parent (berth create)          boot (2-stage only)       init
  *   ---------------------          -------------------       ----
  *   validate, state dir,
- *   exec.fifo, cgroup dirs and
- *   resources, its `tasks` fds
+ *   exec.fifo, the cgroup2 dir
  *   idmapped bind trees (idmap.h:
  *   open_tree + MOUNT_ATTR_IDMAP;
  *   no message: the clone
  *   inherits the fds and the init
  *   move_mount()s them in prepare)
  *   socketpair, clone3 ----------> the clone (boot, or the init on 1-stage)
- *   (CLONE_INTO_CGROUP on v2)      enters its v1 cgroups itself first
- *                                  (cgroup-join.h), before a cgroup
- *                                  namespace is made
+ *   (CLONE_INTO_CGROUP on v2)
+ *   v1 cgroup dirs, resources,     (meanwhile: its own setup, the mounts;
+ *   their `tasks` fds              it waits for this message at the first
+ *        ---- CGROUP_READY + fds -> step that needs the cgroup; first thing
+ *                                  with a user or cgroup namespace or two
+ *                                  stages, see init.c cgroup_join_point)
  *                                  setns(paths), user first
  *                                  [unshare(CLONE_NEWUSER)]
  *        <--- USERNS_READY ------- (from the boot, or from the init)
@@ -99,6 +101,9 @@ enum berth_sync_type {
     BERTH_SYNC_HOOKS,            /* init -> parent: mounts done, run prestart
                                     and createRuntime hooks now */
     BERTH_SYNC_HOOKS_DONE,       /* parent -> init: they succeeded */
+    BERTH_SYNC_CGROUP_READY,     /* parent -> child: the v1 cgroup dirs exist,
+                                    resources applied; value = number of
+                                    `tasks` fds in the next message */
 };
 
 #define BERTH_SYNC_TEXT_MAX 1024

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fd-pass.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -150,58 +151,17 @@ int berth_terminal_setup_in_init(const oci_process *p, bool with_console, uid_t 
 
 int berth_terminal_send_fd(int sock, int fd, const char *name, berth_error_t *err)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    const char *data = name && name[0] ? name : "pty";
-    struct iovec iov = {.iov_base = (void *)data, .iov_len = strlen(data)};
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-    struct cmsghdr *c;
-    ssize_t n;
-
-    memset(&u, 0, sizeof(u));
-    c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    do
-        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return berth_error_errno(err, "send the pty master");
-    return 0;
+    return berth_fds_send(sock, name && name[0] ? name : "pty", &fd, 1, "the pty master", err);
 }
 
 int berth_terminal_recv_fd(int sock, int *ret_fd, char **ret_name, berth_error_t *err)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
     char data[4096];
-    struct iovec iov = {.iov_base = data, .iov_len = sizeof(data) - 1};
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
     int fd = -1;
-    ssize_t n;
+    int r = berth_fds_recv(sock, data, sizeof(data), &fd, 1, "the pty master", err);
 
-    do
-        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return berth_error_errno(err, "receive the pty master");
-    if (n == 0)
-        return berth_error_make(err, EPIPE, "receive the pty master: peer closed the socket");
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-            c->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(&fd, CMSG_DATA(c), sizeof(int));
-    if (fd < 0)
-        return berth_error_make(err, ENOMSG, "receive the pty master: no fd in the message");
-    data[n] = '\0';
+    if (r < 0)
+        return r;
     if (ret_name) {
         *ret_name = strdup(data);
         if (!*ret_name) {
