@@ -651,6 +651,7 @@ struct launched {
     pid_t pid;
     int pidfd;
     int console_master; /* foreground run with process.terminal, else -1 */
+    oci_config *config; /* run: the validated config, for start and delete */
 };
 
 static int create_container(const struct berth_context *ctx, const struct berth_create_opts *o,
@@ -686,6 +687,7 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     ret->pid = j.init;
     ret->pidfd = TAKE_FD(j.init_pidfd);
     ret->console_master = TAKE_FD(j.console_master);
+    ret->config = TAKE_PTR(j.config);
     return 0;
 }
 
@@ -699,6 +701,7 @@ int berth_container_create(const struct berth_context *ctx, const struct berth_c
         return r;
     safe_close(l.pidfd);
     safe_close(l.console_master);
+    oci_config_free(l.config);
     return 0;
 }
 
@@ -711,14 +714,14 @@ static void start_or_destroy_undo(const struct berth_context *ctx,
     berth_error_t ignored = NULL;
 
     berth_process_kill_reap(l->pid);
-    (void)berth_container_delete(ctx, o->id, true, &ignored);
+    (void)berth_container_delete_cfg(ctx, o->id, true, l->config, &ignored);
     berth_error_release(&ignored);
 }
 
 static int start_or_destroy(const struct berth_context *ctx, const struct berth_create_opts *o,
                             struct launched *l, berth_error_t *err)
 {
-    int r = berth_container_start(ctx, o->id, err);
+    int r = berth_container_start_cfg(ctx, o->id, l->config, err);
 
     if (r < 0)
         start_or_destroy_undo(ctx, o, l);
@@ -755,7 +758,7 @@ int berth_container_run(const struct berth_context *ctx, const struct berth_crea
             berth_terminal_proxy_finish(proxy, 1000);
         proxy = NULL;
         if (r >= 0 && !o->keep)
-            r = berth_container_delete(ctx, o->id, false, err);
+            r = berth_container_delete_cfg(ctx, o->id, false, l.config, err);
     }
     if (proxy)
         berth_terminal_proxy_finish(proxy, 0);
@@ -763,6 +766,8 @@ int berth_container_run(const struct berth_context *ctx, const struct berth_crea
         sigprocmask(SIG_SETMASK, &old, NULL);
     safe_close(l.pidfd);
     safe_close(l.console_master);
+    if (l.config)
+        oci_config_free(l.config);
     if (r < 0)
         return r;
     *ret_status = o->detach ? 0 : berth_process_exit_code(status);

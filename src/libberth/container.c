@@ -431,14 +431,18 @@ static int kill_container(const struct loaded *l, struct berth_cgroup *cg, berth
  * failures are warnings. A container that never got an init (a create
  * that died half way, removed with --force) was never created: its hooks
  * never started and do not stop. */
-static void run_poststop(const struct berth_context *ctx, const struct loaded *l)
+static void run_poststop(const struct berth_context *ctx, const struct loaded *l,
+                         const oci_config *given)
 {
     _cleanup_config_ oci_config *cfg = NULL;
     berth_error_t e = NULL;
 
     if (l->state->pid == 0)
         return;
-
+    if (given) {
+        berth_hooks_run_poststop(ctx, given, l->state->id, 0, l->state->bundle);
+        return;
+    }
     if (load_config(l, &cfg, &e) < 0) {
         if (e->status != ENOENT)
             berth_warn(ctx, "poststop hooks not run: %s", e->msg);
@@ -452,7 +456,8 @@ static void run_poststop(const struct berth_context *ctx, const struct loaded *l
  * performed during create"): kills what still runs when `kill` is set,
  * removes the cgroup, runs poststop hooks, removes the state. Resources
  * create did not make are left alone (runtime.md "Delete"). */
-static int destroy(const struct berth_context *ctx, struct loaded *l, bool kill, berth_error_t *err)
+static int destroy(const struct berth_context *ctx, struct loaded *l, bool kill,
+                   const oci_config *cfg, berth_error_t *err)
 {
     _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
     int r;
@@ -476,7 +481,7 @@ static int destroy(const struct berth_context *ctx, struct loaded *l, bool kill,
         if (r < 0)
             return berth_error_wrap(err, "delete container %s", l->state->id);
     }
-    run_poststop(ctx, l);
+    run_poststop(ctx, l, cfg);
     r = berth_state_dir_remove(ctx->root, l->state->id, err);
     if (r < 0)
         return berth_error_wrap(err, "delete container %s", l->state->id);
@@ -497,17 +502,19 @@ static int run_poststart(const struct berth_context *ctx, struct loaded *l, cons
                              l->state->bundle, &cfg->annotations, err);
     if (r >= 0)
         return 0;
-    if (destroy(ctx, l, true, &e) < 0) {
+    if (destroy(ctx, l, true, cfg, &e) < 0) {
         berth_warn(ctx, "after the poststart failure: %s", e->msg);
         berth_error_release(&e);
     }
     return r;
 }
 
-int berth_container_start(const struct berth_context *ctx, const char *id, berth_error_t *err)
+int berth_container_start_cfg(const struct berth_context *ctx, const char *id,
+                              const oci_config *given, berth_error_t *err)
 {
     _cleanup_loaded_ struct loaded l = LOADED_INIT;
-    _cleanup_config_ oci_config *cfg = NULL;
+    _cleanup_config_ oci_config *loaded_cfg = NULL;
+    const oci_config *cfg = given;
     int r;
 
     r = load(ctx, id, true, &l, err);
@@ -516,9 +523,10 @@ int berth_container_start(const struct berth_context *ctx, const char *id, berth
     /* runtime.md "Start": not `created` MUST error with no effect. */
     if (!berth_status_can_start(l.status))
         return start_refusal(id, l.status, err);
-    r = load_config(&l, &cfg, err);
-    if (r < 0)
+    if (!cfg && (r = load_config(&l, &loaded_cfg, err)) < 0)
         return r;
+    if (!cfg)
+        cfg = loaded_cfg;
     /* runtime.md "Start": MUST generate an error if process was not set. */
     if (!cfg->process)
         return berth_error_make(err, 0, "cannot start container %s: config has no process", id);
@@ -530,10 +538,15 @@ int berth_container_start(const struct berth_context *ctx, const char *id, berth
     return run_poststart(ctx, &l, cfg, err);
 }
 
+int berth_container_start(const struct berth_context *ctx, const char *id, berth_error_t *err)
+{
+    return berth_container_start_cfg(ctx, id, NULL, err);
+}
+
 /* ---- delete ------------------------------------------------------------- */
 
-int berth_container_delete(const struct berth_context *ctx, const char *id, bool force,
-                           berth_error_t *err)
+int berth_container_delete_cfg(const struct berth_context *ctx, const char *id, bool force,
+                               const oci_config *cfg, berth_error_t *err)
 {
     _cleanup_loaded_ struct loaded l = LOADED_INIT;
     bool live;
@@ -555,7 +568,13 @@ int berth_container_delete(const struct berth_context *ctx, const char *id, bool
     if (live && !force)
         return berth_error_make(err, 0, "cannot delete container %s that is not stopped: %s", id,
                                 berth_status_name(l.status));
-    return destroy(ctx, &l, live, err);
+    return destroy(ctx, &l, live, cfg, err);
+}
+
+int berth_container_delete(const struct berth_context *ctx, const char *id, bool force,
+                           berth_error_t *err)
+{
+    return berth_container_delete_cfg(ctx, id, force, NULL, err);
 }
 
 /* ---- state, list -------------------------------------------------------- */

@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "error.h"
+#include "oci-types.h"
 
 /* create: returns once init is blocked on exec.fifo. */
 int berth_container_create(const struct berth_context *ctx, const struct berth_create_opts *o,
@@ -21,6 +22,13 @@ int berth_container_kill(const struct berth_context *ctx, const char *id, int si
                          berth_error_t *err);
 int berth_container_delete(const struct berth_context *ctx, const char *id, bool force,
                            berth_error_t *err);
+/* start and delete with the container's config already in memory (run:
+ * the one create just validated and copied into the state dir), instead of
+ * reading and parsing that copy again; NULL reads it. */
+int berth_container_start_cfg(const struct berth_context *ctx, const char *id,
+                              const oci_config *cfg, berth_error_t *err);
+int berth_container_delete_cfg(const struct berth_context *ctx, const char *id, bool force,
+                               const oci_config *cfg, berth_error_t *err);
 /* state: writes the state JSON (spec state + rootfs, created, owner). */
 int berth_container_state(const struct berth_context *ctx, const char *id, FILE *out,
                           berth_error_t *err);
