@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "cgroup-v1.h"
 #include "cgroup-v2.h"
 #include "cgroup.h"
+#include "cgroup-join.h"
 
 static char tmp[256];
 static int dfd = -1;
@@ -664,6 +666,70 @@ START_TEST(test_create_destroy_records)
 }
 END_TEST
 
+/* create in two steps (plan, then v2 before the clone, v1 after it) and
+ * the handover of the v1 `tasks` fds to the child (cgroup-join.h): the
+ * child's writes land in the right hierarchy's file. */
+START_TEST(test_plan_make_and_join_handover)
+{
+    berth_error_t err = NULL;
+    struct berth_cgroup *cg = NULL;
+    struct berth_cgroup_join pj = BERTH_CGROUP_JOIN_INIT, cj = BERTH_CGROUP_JOIN_INIT;
+    struct berth_cgroup_dir_ref *refs = NULL;
+    size_t nrefs = 0;
+    int sv[2], fd;
+    char p[600];
+
+    ck_assert_int_eq(berth_cgroup_plan_in(NULL, &fake, NULL, "j1", &cg, &err), 0);
+    ck_assert(!exists(mnt_v1, "/berth/j1") && !exists(mnt_v2, "/berth/j1"));
+    ck_assert_int_eq(berth_cgroup_make(cg, true, &err), 0);
+    ck_assert(!exists(mnt_v1, "/berth/j1") && exists(mnt_v2, "/berth/j1"));
+    ck_assert_int_eq(berth_cgroup_make(cg, false, &err), 0);
+    ck_assert(exists(mnt_v1, "/berth/j1"));
+    /* the fake tree's control files (cgroupfs makes them) */
+    snprintf(p, sizeof(p), "%s/berth/j1", mnt_v1);
+    fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    mk(fd, "tasks", "");
+    close(fd);
+    snprintf(p, sizeof(p), "%s/berth/j1", mnt_v2);
+    fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    mk(fd, "cgroup.procs", "");
+    close(fd);
+    ck_assert_int_eq(berth_cgroup_dir_refs(cg, &refs, &nrefs, &err), 0);
+    ck_assert_uint_eq(nrefs, 2);
+    /* v2 before the clone (inherited), v1 over the socket */
+    ck_assert_int_eq(berth_cgroup_join_prepare(cg, true, &cj, &err), 0);
+    ck_assert_int_ge(cj.v2_dirfd, 0);
+    ck_assert_uint_eq(cj.n, 0);
+    ck_assert_int_eq(berth_cgroup_join_prepare(cg, false, &pj, &err), 0);
+    ck_assert_uint_eq(pj.n, 1);
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+    ck_assert_int_eq(berth_cgroup_join_send(sv[0], &pj, &err), 0);
+    /* a count that does not match the v1 hierarchies is refused */
+    ck_assert_int_eq(berth_cgroup_join_send(sv[0], &pj, &err), 0);
+    ck_assert_int_eq(berth_cgroup_join_recv(sv[1], &cj, 1, refs, 0, &err), -EPROTO);
+    berth_error_release(&err);
+    ck_assert_int_eq(berth_cgroup_join_recv(sv[1], &cj, 1, refs, nrefs, &err), 0);
+    ck_assert_uint_eq(cj.n, 1);
+    ck_assert(!refs[0].v2 && refs[1].v2);
+    ck_assert_str_eq(cj.tasks_paths[0], refs[0].path);
+    /* not placed by clone3: the cgroup2 cgroup.procs gets "0" too */
+    ck_assert_int_eq(berth_cgroup_join_self(&cj, false, &err), 0);
+    ck_file(dfd, "v1/berth/j1/tasks", "0");
+    ck_file(dfd, "v2/berth/j1/cgroup.procs", "0");
+    ck_assert_int_eq(cj.v2_dirfd, -1); /* released */
+    berth_cgroup_join_release(&pj);
+    close(sv[0]);
+    close(sv[1]);
+    free(refs);
+    /* plain directories: rmdir needs them empty, unlike cgroupfs */
+    ck_assert_int_eq(unlinkat(dfd, "v1/berth/j1/tasks", 0), 0);
+    ck_assert_int_eq(unlinkat(dfd, "v2/berth/j1/cgroup.procs", 0), 0);
+    ck_assert_int_eq(berth_cgroup_destroy(cg, &err), 0);
+    ck_assert(!exists(mnt_v1, "/berth/j1") && !exists(mnt_v2, "/berth/j1"));
+    berth_cgroup_free(cg);
+}
+END_TEST
+
 START_TEST(test_join_existing_and_frozen)
 {
     berth_error_t err = NULL;
@@ -866,6 +932,7 @@ static Suite *cgroup_suite(void)
     tcase_add_checked_fixture(c, fake_setup, teardown);
     tcase_add_test(c, test_create_destroy_records);
     tcase_add_test(c, test_join_existing_and_frozen);
+    tcase_add_test(c, test_plan_make_and_join_handover);
     tcase_add_test(c, test_bad_paths_and_systemd);
     tcase_add_test(c, test_apply_checks_before_writing);
     suite_add_tcase(s, c);
