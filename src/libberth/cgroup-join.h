@@ -4,22 +4,25 @@
  * takes cgroup_threadgroup_rwsem for writing, and the kernel's percpu
  * rwsem then waits for an RCU grace period (rcu_sync_enter ->
  * synchronize_rcu): 5-20 ms on this 2-CPU host, more than everything else
- * `berth run` does (bench/ANALYSIS.md). The kernel skips that lock when a
- * thread moves only itself (pid "0" written to a v1 `tasks` file; kernel
- * commit 9a3284fad42f, Linux 6.0), and clone3(CLONE_INTO_CGROUP) places a
- * child in a cgroup2 directory holding the lock only for reading. So:
+ * `berth run` does (bench/ANALYSIS.md). Recent kernels skip that lock when
+ * a thread moves only itself (pid "0" written to a v1 `tasks` file:
+ * 0.03 ms measured here), and clone3(CLONE_INTO_CGROUP) places a child in
+ * a cgroup2 directory holding the lock only for reading. So:
  *
- *   parent, before the clone: berth_cgroup_join_add() per directory opens
- *     the v1 `tasks` files (O_WRONLY: the kernel checks the opener's
- *     credentials, not the writer's, so the child may already be in its
- *     user namespace) and the cgroup2 directory;
+ *   parent: berth_cgroup_join_add() per directory opens the v1 `tasks`
+ *     files (O_WRONLY: the kernel checks the opener's credentials, not the
+ *     writer's, so the child may already be in its user namespace) and the
+ *     cgroup2 directory; before the clone (exec), or the v1 ones after it,
+ *     handed over with berth_cgroup_join_send/_recv (create, which makes
+ *     the v1 directories while its init sets itself up);
  *   clone3(CLONE_INTO_CGROUP, v2_dirfd) when there is a cgroup2 directory;
  *   child, single-threaded: berth_cgroup_join_self() writes "0" to every
  *     `tasks` fd (and, only when the clone could not place it, "0" to the
  *     cgroup2 cgroup.procs, which does take the lock).
  *
  * The child has one thread, so moving the thread moves the process, with
- * the same result as a cgroup.procs write. */
+ * the same result as a cgroup.procs write. On a kernel that still takes
+ * the lock for a self-move the result is the same, only slower. */
 #ifndef BERTH_CGROUP_JOIN_H
 #define BERTH_CGROUP_JOIN_H
 
