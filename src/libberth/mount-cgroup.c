@@ -227,27 +227,50 @@ static void comount_links(int tmpfd, const char *name)
         (void)symlinkat(name, tmpfd, t);
 }
 
+/* The container's directories may still be in the making (berth create
+ * makes them while the init sets itself up): everything that does not
+ * need them comes first, the wait (env->await_cgroup) only before the
+ * first bind. */
+static int await_dirs(const struct berth_mount_env *env, berth_error_t *err)
+{
+    return env->await_cgroup ? env->await_cgroup(env->await_data, err) : 0;
+}
+
 static int mount_v1_tree(int destfd, const struct berth_mount_step *s,
                          const struct berth_mount_env *env, berth_error_t *err)
 {
     _cleanup_free_ char *self = NULL;
     struct hierarchy *hs = NULL;
+    int *subs = NULL;
     size_t n = 0;
     int r = host_hierarchies(&hs, &n, err);
 
+    if (r >= 0 && !(subs = calloc(n ? n : 1, sizeof(*subs))))
+        r = berth_error_make(err, ENOMEM, "cgroup hierarchies");
     for (size_t i = 0; r >= 0 && i < n; i++) {
         const char *name = hs[i].mountpoint + sizeof(HOST_CGROUP);
-        _cleanup_close_ int sub = -1;
 
-        sub = berth_path_mkdir_in_root(destfd, name, 0755, err);
-        r = sub < 0 ? sub : mount_hierarchy(sub, &hs[i], &self, s, env, err);
+        subs[i] = r = berth_path_mkdir_in_root(destfd, name, 0755, err);
+        if (r < 0)
+            berth_error_wrap(err, "cgroup hierarchy %s", name);
+    }
+    if (r >= 0)
+        r = await_dirs(env, err);
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        const char *name = hs[i].mountpoint + sizeof(HOST_CGROUP);
+
+        r = mount_hierarchy(subs[i], &hs[i], &self, s, env, err);
         if (r < 0)
             berth_error_wrap(err, "cgroup hierarchy %s", name);
         else
             comount_links(destfd, name);
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (subs && subs[i] > 0)
+            close(subs[i]);
         hierarchy_free(&hs[i]);
+    }
+    free(subs);
     free(hs);
     return r;
 }
@@ -284,9 +307,13 @@ static int mount_unified(int rootfd, const struct berth_mount_step *s,
     _cleanup_free_ char *self = NULL;
     _cleanup_close_ int dest = -1;
 
+    int r;
+
     dest = berth_path_mkdir_in_root(rootfd, s->destination, 0755, err);
     if (dest < 0)
         return dest;
+    if ((r = await_dirs(env, err)) < 0)
+        return r;
     return mount_hierarchy(dest, &h, &self, s, env, err);
 }
 
@@ -294,10 +321,7 @@ int berth_mount_cgroup(int rootfd, const struct berth_mount_step *s,
                        const struct berth_mount_env *env, berth_error_t *err)
 {
     struct statfs sfs;
-    int r;
 
-    if (env->await_cgroup && (r = env->await_cgroup(env->await_data, err)) < 0)
-        return r;
     if (statfs(HOST_CGROUP, &sfs) < 0)
         return berth_error_errno(err, "statfs %s", HOST_CGROUP);
     if (sfs.f_type == CGROUP2_SUPER_MAGIC)
