@@ -36,3 +36,17 @@ berth_SOURCES = \
 	src/cmd-validate.c
 berth_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(SECCOMP_CFLAGS)
 berth_LDADD = src/libberth/libberth.la $(SECCOMP_LIBS)
+
+# The commit berth is built from, for `berth --version` (and the benchmark's
+# report): refreshed at every make, not only at configure time; the header
+# is rewritten only when the commit changed, so nothing rebuilds for nothing.
+nodist_berth_SOURCES = src/git-commit.h
+BUILT_SOURCES = src/git-commit.h
+CLEANFILES += src/git-commit.h
+src/git-commit.h: berth-git-commit-force
+	@$(MKDIR_P) src; \
+	c=`git -C "$(top_srcdir)" rev-parse HEAD 2>/dev/null || echo unknown`; \
+	printf '#define BERTH_GIT_COMMIT "%s"\n' "$$c" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+berth-git-commit-force:
+.PHONY: berth-git-commit-force
