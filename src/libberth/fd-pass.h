@@ -8,8 +8,9 @@
 
 #include "error.h"
 
-/* At most this many fds in one message. */
-#define BERTH_FD_PASS_MAX 32
+/* At most this many fds in one message (a host has ~15 cgroup v1
+ * hierarchies at most; the kernel takes up to 253). */
+#define BERTH_FD_PASS_MAX 64
 
 /* Sends n fds (n <= BERTH_FD_PASS_MAX) with `data` (NUL-terminated, non
  * empty). `what` names them in errors. */
