@@ -77,6 +77,7 @@ struct create_job {
     int init_pidfd;
     bool foreground;    /* run without --detach: the pty is proxied by us */
     bool hooks_started; /* the create hooks began: failure runs poststop */
+    bool run_start;     /* `berth run`: started here, without exec.fifo */
     int console_master; /* process.terminal: the pty master from the init */
     bool done;          /* success: keep everything */
 };
@@ -231,6 +232,7 @@ static int plan_launch(struct create_job *j, berth_error_t *err)
     l->bundle = j->bundle;
     l->rootfs = j->rootfs;
     l->no_pivot = j->o->no_pivot;
+    l->run_start = j->run_start;
     l->no_new_keyring = j->o->no_new_keyring;
     r = berth_ns_plan_build(c->linux, &l->ns, err);
     if (r < 0)
@@ -296,7 +298,7 @@ static int make_state_dir(struct create_job *j, berth_error_t *err)
     if (j->lockfd < 0)
         return j->lockfd;
     r = berth_state_write_config(j->dirfd, j->config, err);
-    if (r < 0)
+    if (r < 0 || j->run_start)
         return r;
     return make_exec_fifo(j, err);
 }
@@ -476,7 +478,9 @@ static int run_runtime_hooks(struct create_job *j, berth_error_t *err)
     return berth_sync_send(j->sync[0], BERTH_SYNC_HOOKS_DONE, 0, NULL, err);
 }
 
-static int serve_child(struct create_job *j, berth_error_t *err)
+/* Serves the child until it sends `until`: READY (set up), or STARTED
+ * (run: the startContainer hooks passed). */
+static int serve_child(struct create_job *j, enum berth_sync_type until, berth_error_t *err)
 {
     bool ready = false;
 
@@ -507,6 +511,10 @@ static int serve_child(struct create_job *j, berth_error_t *err)
         case BERTH_SYNC_ERROR:
             return berth_sync_error_from(&m, err);
         case BERTH_SYNC_READY:
+        case BERTH_SYNC_STARTED:
+            if (m.type != until)
+                return berth_error_make(err, EPROTO, "sync: unexpected %s from the container init",
+                                        berth_sync_type_name(m.type));
             ready = true;
             break;
         case BERTH_SYNC_TERMINAL:
@@ -606,7 +614,7 @@ static int write_state(struct create_job *j, berth_error_t *err)
         .owner = owner,
         .cgroup_path = (char *)berth_cgroup_path(j->cgroup),
         .cgroup_state = cgroup_state,
-        .created_status = true,
+        .created_status = !j->run_start,
         .annotations = ann,
         .annotations_len = a->len,
     };
@@ -634,6 +642,30 @@ static int hand_out_console(struct create_job *j, berth_error_t *err)
     return 0;
 }
 
+/* `berth run` starts what it just created (runtime.md "Start"), over the
+ * sync socket instead of exec.fifo: the init runs the startContainer hooks
+ * and answers STARTED; state.json is written once, after that, so the
+ * container never shows as created with nobody to start it. */
+static int start_here(struct create_job *j, berth_error_t *err)
+{
+    int r;
+
+    if (!j->run_start)
+        return 0;
+    /* runtime.md "Start": MUST generate an error if process was not set. */
+    if (!j->config->process)
+        return berth_error_make(err, 0, "cannot start container %s: config has no process",
+                                j->o->id);
+    /* From here a failure stops a started container: poststop runs
+     * (runtime.md "Lifecycle" step 12). */
+    j->hooks_started = true;
+    r = berth_sync_send(j->sync[0], BERTH_SYNC_START, 0, NULL, err);
+    if (r < 0 && r != -EPIPE && r != -ECONNRESET)
+        return r;
+    berth_error_release(err); /* a dead init: its ERROR or EOF comes next */
+    return serve_child(j, BERTH_SYNC_STARTED, err);
+}
+
 static int record(struct create_job *j, berth_error_t *err)
 {
     int r = write_state(j, err);
@@ -654,15 +686,17 @@ struct launched {
     oci_config *config; /* run: the validated config, for start and delete */
 };
 
+/* run: started as well (start_here), foreground or not. */
 static int create_container(const struct berth_context *ctx, const struct berth_create_opts *o,
-                            bool foreground, struct launched *ret, berth_error_t *err)
+                            bool run, struct launched *ret, berth_error_t *err)
 {
     _cleanup_(create_job_release) struct create_job j = CREATE_JOB_INIT;
     int r;
 
     j.ctx = ctx;
     j.o = o;
-    j.foreground = foreground;
+    j.foreground = run && !o->detach;
+    j.run_start = run;
     /* 1. */
     if ((r = berth_id_validate(o->id, err)) < 0 || (r = load_bundle(&j, err)) < 0 ||
         (r = resolve_pid_file(&j, err)) < 0)
@@ -677,8 +711,8 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     if ((r = spawn(&j, err)) < 0 || (r = finish_cgroup(&j, err)) < 0)
         return r;
     /* 5. */
-    if ((r = serve_child(&j, err)) < 0 || (r = finish_two_stage(&j, err)) < 0 ||
-        (r = hand_out_console(&j, err)) < 0)
+    if ((r = serve_child(&j, BERTH_SYNC_READY, err)) < 0 || (r = finish_two_stage(&j, err)) < 0 ||
+        (r = hand_out_console(&j, err)) < 0 || (r = start_here(&j, err)) < 0)
         return r;
     /* 6. */
     if ((r = record(&j, err)) < 0)
@@ -708,24 +742,14 @@ int berth_container_create(const struct berth_context *ctx, const struct berth_c
 /* ---- run ---------------------------------------------------------------- */
 
 /* run failed after create: the container must not stay behind. */
-static void start_or_destroy_undo(const struct berth_context *ctx,
-                                  const struct berth_create_opts *o, const struct launched *l)
+static void destroy_after_create(const struct berth_context *ctx, const struct berth_create_opts *o,
+                                 const struct launched *l)
 {
     berth_error_t ignored = NULL;
 
     berth_process_kill_reap(l->pid);
     (void)berth_container_delete_cfg(ctx, o->id, true, l->config, &ignored);
     berth_error_release(&ignored);
-}
-
-static int start_or_destroy(const struct berth_context *ctx, const struct berth_create_opts *o,
-                            struct launched *l, berth_error_t *err)
-{
-    int r = berth_container_start_cfg(ctx, o->id, l->config, err);
-
-    if (r < 0)
-        start_or_destroy_undo(ctx, o, l);
-    return r;
 }
 
 int berth_container_run(const struct berth_context *ctx, const struct berth_create_opts *o,
@@ -744,14 +768,15 @@ int berth_container_run(const struct berth_context *ctx, const struct berth_crea
     berth_foreground_sigset(&set, true);
     if (!o->detach)
         sigprocmask(SIG_BLOCK, &set, &old);
-    r = create_container(ctx, o, !o->detach, &l, err);
+    r = create_container(ctx, o, true, &l, err);
     if (r >= 0 && l.console_master >= 0) {
         r = berth_terminal_proxy_start(TAKE_FD(l.console_master), &proxy, err);
         if (r < 0)
-            start_or_destroy_undo(ctx, o, &l);
+            destroy_after_create(ctx, o, &l);
     }
+    /* runtime.md step 9 (a failure destroys the container, container.c) */
     if (r >= 0)
-        r = start_or_destroy(ctx, o, &l, err);
+        r = berth_container_poststart(ctx, o->id, l.config, err);
     if (r >= 0 && !o->detach) {
         r = berth_foreground_wait(l.pid, l.pidfd, proxy, &set, &status, err);
         if (proxy)

@@ -538,6 +538,20 @@ int berth_container_start_cfg(const struct berth_context *ctx, const char *id,
     return run_poststart(ctx, &l, cfg, err);
 }
 
+int berth_container_poststart(const struct berth_context *ctx, const char *id,
+                              const oci_config *cfg, berth_error_t *err)
+{
+    _cleanup_loaded_ struct loaded l = LOADED_INIT;
+    int r;
+
+    if (!berth_hooks_have(cfg->hooks, BERTH_HOOK_POSTSTART))
+        return 0;
+    r = load(ctx, id, true, &l, err);
+    if (r < 0)
+        return r;
+    return run_poststart(ctx, &l, cfg, err);
+}
+
 int berth_container_start(const struct berth_context *ctx, const char *id, berth_error_t *err)
 {
     return berth_container_start_cfg(ctx, id, NULL, err);

@@ -29,6 +29,10 @@ int berth_container_start_cfg(const struct berth_context *ctx, const char *id,
                               const oci_config *cfg, berth_error_t *err);
 int berth_container_delete_cfg(const struct berth_context *ctx, const char *id, bool force,
                                const oci_config *cfg, berth_error_t *err);
+/* run: the poststart hooks of a container run started itself (no-op
+ * without any); a failure destroys it, as after start. */
+int berth_container_poststart(const struct berth_context *ctx, const char *id,
+                              const oci_config *cfg, berth_error_t *err);
 /* state: writes the state JSON (spec state + rootfs, created, owner). */
 int berth_container_state(const struct berth_context *ctx, const char *id, FILE *out,
                           berth_error_t *err);

@@ -345,6 +345,29 @@ static void answer_start(int fd, const berth_error_t *err)
     }
 }
 
+/* `berth run` starts what it created itself: no exec.fifo, the go-ahead
+ * comes over the sync socket (START), and the answer goes back on it
+ * (STARTED, or the startContainer hook's ERROR, after which we exit).
+ * The parent-death signal stays armed until START: a `berth run` that
+ * dies before it must not leave a created container nobody knows of. */
+static void run_started(struct berth_launch *l)
+{
+    const oci_config *c = l->config;
+    berth_error_t err = NULL;
+
+    if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0 ||
+        berth_sync_expect(l->sync_fd, BERTH_SYNC_START, &err) < 0)
+        _exit(1);
+    (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    /* runtime.md step 7, as in the fifo path below. */
+    if (berth_hooks_run_kind(c->hooks, BERTH_HOOK_START_CONTAINER, l->id, getpid(), l->bundle,
+                             &c->annotations, &err) < 0)
+        fail(l, &err);
+    if (berth_sync_send(l->sync_fd, BERTH_SYNC_STARTED, 0, NULL, &err) < 0)
+        _exit(1);
+    l->sync_fd = safe_close(l->sync_fd);
+}
+
 static _Noreturn void exec_process(const char *path, const oci_process *p, char **env)
 {
     int r = berth_process_execve(path, p, env);
@@ -522,7 +545,8 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     }
 
     /* 15. fds: nothing of berth's may reach the container process. */
-    if (prepare_fds(l, &err) < 0 || check_fifo(l, fifo_path, sizeof(fifo_path), &err) < 0)
+    if (prepare_fds(l, &err) < 0 ||
+        (!l->run_start && check_fifo(l, fifo_path, sizeof(fifo_path), &err) < 0))
         fail(l, &err);
 
     /* 15b. Seccomp with no_new_privs: as late as possible, so the filter
@@ -531,28 +555,32 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (p && p->noNewPrivileges && load_seccomp(l, &err) < 0)
         fail(l, &err);
 
-    /* 16. READY: create returns. Clear the parent-death signal first:
-     *     berth exits right after reading READY. Non-dumpable until the
-     *     exec (which resets it): while we wait, our /proc/PID/exe is the
-     *     host's berth binary and no container process may open it.
-     *     Set again: a credential change (step 10) resets it to the host's
+    /* 16. READY: create returns. Non-dumpable until the exec (which
+     *     resets it): while we wait, our /proc/PID/exe is the host's berth
+     *     binary and no container process may open it. Set again: a
+     *     credential change (step 10) resets it to the host's
      *     fs.suid_dumpable. */
-    (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
-        _exit(1);
-    l->sync_fd = safe_close(l->sync_fd);
+    if (l->run_start) {
+        run_started(l);
+    } else {
+        /* `berth create` exits right after reading READY. */
+        (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+        if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
+            _exit(1);
+        l->sync_fd = safe_close(l->sync_fd);
 
-    /* 17. Wait for `berth start` (runtime.md: process.args MUST NOT run
-     *     before start). */
-    fifo_fd = wait_for_start(fifo_path);
+        /* 17. Wait for `berth start` (runtime.md: process.args MUST NOT
+         *     run before start). */
+        fifo_fd = wait_for_start(fifo_path);
 
-    /* 17b. runtime.md step 7: startContainer hooks, in the container,
-     *      before the user program and before start is answered, so that
-     *      their failure fails start and stops the container. */
-    (void)berth_hooks_run_kind(c->hooks, BERTH_HOOK_START_CONTAINER, l->id, getpid(), l->bundle,
-                               &c->annotations, &err);
-    answer_start(fifo_fd, &err);
+        /* 17b. runtime.md step 7: startContainer hooks, in the container,
+         *      before the user program and before start is answered, so
+         *      that their failure fails start and stops the container. */
+        (void)berth_hooks_run_kind(c->hooks, BERTH_HOOK_START_CONTAINER, l->id, getpid(), l->bundle,
+                                   &c->annotations, &err);
+        answer_start(fifo_fd, &err);
+    }
     if (!p)
         _exit(0); /* start refuses a config without process */
 

@@ -46,6 +46,9 @@ struct berth_launch {
     struct berth_cgroup_dir_ref *cgroup_dirs;
     size_t ncgroup_dirs;
     bool cgroup_ready; /* CGROUP_READY taken (init.c await_cgroup) */
+    /* `berth run`: no exec.fifo (fifo_fd -1), START/STARTED over the sync
+     * socket instead (init.c run_started). */
+    bool run_start;
 };
 
 /* Entry point of the clone()d child; never returns. On failure it sends an

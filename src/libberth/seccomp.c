@@ -427,9 +427,11 @@ void berth_seccomp_free(struct berth_seccomp *f)
  * runc#4328):
  *
  * process.noNewPrivileges true (loaded after step 15, right before READY):
- *   prctl(PR_SET_PDEATHSIG, 0), sendto (READY on the sync socket), close,
- *   openat("/proc/self/fd/N", O_WRONLY) of exec.fifo (blocks until
- *   `berth start`), write("0"), close, execve.
+ *   prctl(PR_SET_DUMPABLE, 0), prctl(PR_SET_PDEATHSIG, 0), sendto (READY on
+ *   the sync socket), close, openat("/proc/self/fd/N", O_WRONLY) of
+ *   exec.fifo (blocks until `berth start`), write("0"), close, execve;
+ *   under `berth run` instead of the fifo: recvfrom (START), sendto
+ *   (STARTED), close, execve.
  * process.noNewPrivileges false (seccomp(2) then needs CAP_SYS_ADMIN, so it
  * is loaded before step 9 drops capabilities, as runc does): additionally
  *   prctl(PR_CAPBSET_DROP, ...) per capability, prctl(PR_SET_KEEPCAPS),

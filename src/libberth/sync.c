@@ -115,6 +115,10 @@ const char *berth_sync_type_name(uint32_t type)
         return "SECCOMP";
     case BERTH_SYNC_HOOKS:
         return "HOOKS";
+    case BERTH_SYNC_START:
+        return "START";
+    case BERTH_SYNC_STARTED:
+        return "STARTED";
     case BERTH_SYNC_CGROUP_READY:
         return "CGROUP_READY";
     case BERTH_SYNC_HOOKS_DONE:

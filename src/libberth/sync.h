@@ -69,6 +69,12 @@
  *                                                            answer "0" (or
  *                                                            "1"+error), execve
  *
+ * `berth run` starts what it created without the fifo (no exec.fifo is
+ * made): after READY the init keeps the socket and waits for START;
+ *        ---- START ---------------------------------------> startContainer
+ *        <--- STARTED (or ERROR) --------------------------  execve
+ *   state.json (running), pid file, poststart hooks
+ *
  * Any error on either side aborts create: the parent kills and reaps the
  * children, runs poststop if the create hooks had begun, removes the cgroup
  * and the state directory, so the host is left as before.
@@ -101,6 +107,9 @@ enum berth_sync_type {
     BERTH_SYNC_HOOKS,            /* init -> parent: mounts done, run prestart
                                     and createRuntime hooks now */
     BERTH_SYNC_HOOKS_DONE,       /* parent -> init: they succeeded */
+    BERTH_SYNC_START,            /* parent -> init (run only): start now */
+    BERTH_SYNC_STARTED,          /* init -> parent (run only): startContainer
+                                    hooks done, exec follows */
     BERTH_SYNC_CGROUP_READY,     /* parent -> child: the v1 cgroup dirs exist,
                                     resources applied; value = number of
                                     `tasks` fds in the next message */

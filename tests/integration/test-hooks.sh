@@ -238,4 +238,44 @@ run_cmd berth state "$id"
 assert_failure "container deleted"
 assert_host_unchanged "nothing left after run with a failing poststop hook"
 
+# `berth run` starts what it created over its own socket (no exec.fifo):
+# all six kinds still run in order, startContainer sees "created" ...
+rm -f "$OUT"/*
+B=$(hooks_bundle) || bail_out "cannot make the hooks bundle"
+set_args "$B" /bin/sh -c 'echo ran-by-run'
+id=$(new_id)
+run_cmd berth run --bundle "$B" "$id"
+assert_success "run with all six hooks"
+assert_eq "$output" ran-by-run "run: the program ran"
+assert_eq "$(tr '\n' ' ' <"$OUT/order")" \
+    "prestart createRuntime createContainer startContainer poststart poststop " \
+    "run: the six kinds in spec order"
+assert_eq "$(st startContainer 'j["status"]')" created "run: startContainer sees created"
+assert_eq "$(st poststart 'j["status"]')" running "run: poststart sees running"
+# ... a detached run leaves a running container ...
+set_args "$B" /bin/sleep 1000
+rm -f "$OUT"/*
+id=$(new_id)
+run_cmd berth run -d --bundle "$B" "$id"
+assert_success "run -d with hooks"
+assert_eq "$(container_status "$id")" running "run -d: running"
+run_cmd berth delete --force "$id"
+# ... and a failing startContainer hook fails run, stops the container
+# (poststop runs) and leaves nothing behind.
+B=$(make_bundle) || bail_out bundle
+set_args "$B" /bin/sh -c 'echo must-not-run'
+update_config "$B" "c['hooks'] = {
+    'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo start-broke >&2; exit 4']}],
+    'poststop': [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo ran > $OUT/run-poststop']}]}"
+snapshot_host
+id=$(new_id)
+run_cmd berth run --bundle "$B" "$id"
+assert_failure "run fails when a startContainer hook fails"
+assert_not_contains "$output" must-not-run "run: the program did not run"
+assert_contains "$stderr" "startContainer" "run: the error names the hook"
+assert_eq "$(cat "$OUT/run-poststop" 2>/dev/null)" ran "run: poststop ran after the failed start"
+run_cmd berth state "$id"
+assert_failure "run: the container is gone"
+assert_host_unchanged "a run whose startContainer hook fails leaves nothing behind"
+
 done_testing
