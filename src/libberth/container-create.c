@@ -289,15 +289,8 @@ static int make_state_dir(struct create_job *j, berth_error_t *err)
 {
     int r;
 
-    j->dirfd = berth_state_dir_create(j->ctx->root, j->o->id, err);
-    if (j->dirfd < 0)
-        return j->dirfd;
-    j->state_dir_made = true;
-    /* Held until create returns: start/kill/delete of this id wait. */
-    j->lockfd = berth_state_lock(j->dirfd, err);
-    if (j->lockfd < 0)
-        return j->lockfd;
-    r = berth_state_write_config(j->dirfd, j->config, err);
+    r = berth_state_dir_claim(j->ctx->root, j->o->id, j->config, &j->dirfd, &j->lockfd, err);
+    j->state_dir_made = j->dirfd >= 0;
     if (r < 0 || j->run_start)
         return r;
     return make_exec_fifo(j, err);
@@ -443,8 +436,6 @@ static int got_init_pid(struct create_job *j, pid_t pid, berth_error_t *err)
  * with the notify fd, one state per connection. */
 static int hand_out_seccomp_fd(struct create_job *j, berth_error_t *err)
 {
-    const oci_seccomp *sc = j->config->linux->seccomp;
-    _cleanup_close_ int fd = -1;
     oci_state state = {
         .ociVersion = (char *)OCI_SPEC_VERSION,
         .id = (char *)j->o->id,
@@ -454,14 +445,10 @@ static int hand_out_seccomp_fd(struct create_job *j, berth_error_t *err)
         .bundle = j->bundle,
         .annotations = j->config->annotations,
     };
-    int r = berth_seccomp_notify_take(j->launch.seccomp, j->init_pidfd, &fd, err);
+    int r = berth_seccomp_notify_hand_out(j->launch.seccomp, j->config->linux->seccomp,
+                                          j->init_pidfd, &state, err);
 
-    if (r < 0 || fd < 0) /* fd < 0: the load failed, its ERROR comes next */
-        return r;
-    r = berth_seccomp_notify_send(sc->listenerPath, sc->listenerMetadata, &state, fd, err);
-    if (r < 0)
-        return berth_error_wrap(err, "seccomp listener `%s`", sc->listenerPath);
-    return 0;
+    return r < 0 ? r : 0; /* 0: the load failed, its ERROR comes next */
 }
 
 /* runtime.md steps 3 and 4, in the runtime namespace; a failure fails
@@ -721,7 +708,7 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     ret->pid = j.init;
     ret->pidfd = TAKE_FD(j.init_pidfd);
     ret->console_master = TAKE_FD(j.console_master);
-    ret->config = TAKE_PTR(j.config);
+    ret->config = run ? TAKE_PTR(j.config) : NULL;
     return 0;
 }
 
@@ -735,7 +722,6 @@ int berth_container_create(const struct berth_context *ctx, const struct berth_c
         return r;
     safe_close(l.pidfd);
     safe_close(l.console_master);
-    oci_config_free(l.config);
     return 0;
 }
 

@@ -509,12 +509,10 @@ static int run_poststart(const struct berth_context *ctx, struct loaded *l, cons
     return r;
 }
 
-int berth_container_start_cfg(const struct berth_context *ctx, const char *id,
-                              const oci_config *given, berth_error_t *err)
+int berth_container_start(const struct berth_context *ctx, const char *id, berth_error_t *err)
 {
     _cleanup_loaded_ struct loaded l = LOADED_INIT;
-    _cleanup_config_ oci_config *loaded_cfg = NULL;
-    const oci_config *cfg = given;
+    _cleanup_config_ oci_config *cfg = NULL;
     int r;
 
     r = load(ctx, id, true, &l, err);
@@ -523,10 +521,9 @@ int berth_container_start_cfg(const struct berth_context *ctx, const char *id,
     /* runtime.md "Start": not `created` MUST error with no effect. */
     if (!berth_status_can_start(l.status))
         return start_refusal(id, l.status, err);
-    if (!cfg && (r = load_config(&l, &loaded_cfg, err)) < 0)
+    r = load_config(&l, &cfg, err);
+    if (r < 0)
         return r;
-    if (!cfg)
-        cfg = loaded_cfg;
     /* runtime.md "Start": MUST generate an error if process was not set. */
     if (!cfg->process)
         return berth_error_make(err, 0, "cannot start container %s: config has no process", id);
@@ -550,11 +547,6 @@ int berth_container_poststart(const struct berth_context *ctx, const char *id,
     if (r < 0)
         return r;
     return run_poststart(ctx, &l, cfg, err);
-}
-
-int berth_container_start(const struct berth_context *ctx, const char *id, berth_error_t *err)
-{
-    return berth_container_start_cfg(ctx, id, NULL, err);
 }
 
 /* ---- delete ------------------------------------------------------------- */

@@ -22,11 +22,9 @@ int berth_container_kill(const struct berth_context *ctx, const char *id, int si
                          berth_error_t *err);
 int berth_container_delete(const struct berth_context *ctx, const char *id, bool force,
                            berth_error_t *err);
-/* start and delete with the container's config already in memory (run:
- * the one create just validated and copied into the state dir), instead of
- * reading and parsing that copy again; NULL reads it. */
-int berth_container_start_cfg(const struct berth_context *ctx, const char *id,
-                              const oci_config *cfg, berth_error_t *err);
+/* delete with the container's config already in memory (run: the one
+ * create just validated and copied into the state dir), instead of reading
+ * and parsing that copy again; NULL reads it. */
 int berth_container_delete_cfg(const struct berth_context *ctx, const char *id, bool force,
                                const oci_config *cfg, berth_error_t *err);
 /* run: the poststart hooks of a container run started itself (no-op

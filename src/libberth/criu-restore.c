@@ -151,14 +151,9 @@ static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
     const oci_linux *lx = j->config->linux;
     int r;
 
-    j->dirfd = berth_state_dir_create(j->ctx->root, j->id, err);
-    if (j->dirfd < 0)
-        return j->dirfd;
-    j->state_dir_made = true;
-    j->lockfd = berth_state_lock(j->dirfd, err);
-    if (j->lockfd < 0)
-        return j->lockfd;
-    if ((r = berth_state_write_config(j->dirfd, j->config, err)) < 0)
+    r = berth_state_dir_claim(j->ctx->root, j->id, j->config, &j->dirfd, &j->lockfd, err);
+    j->state_dir_made = j->dirfd >= 0;
+    if (r < 0)
         return r;
     if (mkdirat(j->dirfd, "criu-root", 0700) < 0)
         return berth_error_errno(err, "mkdir `%s`", j->criu_root);

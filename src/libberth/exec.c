@@ -242,8 +242,6 @@ static int got_pid(struct exec_job *j, pid_t pid, berth_error_t *err)
 
 static int hand_out_seccomp_fd(struct exec_job *j, berth_error_t *err)
 {
-    const oci_seccomp *sc = j->config->linux->seccomp;
-    _cleanup_close_ int fd = -1;
     oci_state state = {
         .ociVersion = (char *)OCI_SPEC_VERSION,
         .id = j->state->id,
@@ -253,13 +251,11 @@ static int hand_out_seccomp_fd(struct exec_job *j, berth_error_t *err)
         .bundle = j->state->bundle,
         .annotations = j->config->annotations,
     };
-    int r = berth_seccomp_notify_take(j->seccomp, j->pidfd, &fd, err);
+    int r =
+        berth_seccomp_notify_hand_out(j->seccomp, j->config->linux->seccomp, j->pidfd, &state, err);
 
-    if (r < 0 || fd < 0) /* fd < 0: the load failed, its ERROR comes next */
+    if (r <= 0) /* 0: the load failed, its ERROR comes next */
         return r;
-    r = berth_seccomp_notify_send(sc->listenerPath, sc->listenerMetadata, &state, fd, err);
-    if (r < 0)
-        return berth_error_wrap(err, "seccomp listener `%s`", sc->listenerPath);
     /* the process waits for this before its execve closes the fd */
     return berth_sync_send(j->sync[0], BERTH_SYNC_INIT_GO, 0, NULL, err);
 }

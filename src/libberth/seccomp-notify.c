@@ -164,6 +164,20 @@ static int send_state(int sock, const char *buf, size_t len, int notify_fd, cons
     return 0;
 }
 
+int berth_seccomp_notify_hand_out(const struct berth_seccomp *f, const oci_seccomp *sc, int pidfd,
+                                  const oci_state *state, berth_error_t *err)
+{
+    _cleanup_close_ int fd = -1;
+    int r = berth_seccomp_notify_take(f, pidfd, &fd, err);
+
+    if (r < 0 || fd < 0)
+        return r;
+    r = berth_seccomp_notify_send(sc->listenerPath, sc->listenerMetadata, state, fd, err);
+    if (r < 0)
+        return berth_error_wrap(err, "seccomp listener `%s`", sc->listenerPath);
+    return 1;
+}
+
 int berth_seccomp_notify_send(const char *listener_path, const char *metadata,
                               const oci_state *state, int notify_fd, berth_error_t *err)
 {

@@ -43,4 +43,11 @@ int berth_seccomp_state_json(const char *metadata, const oci_state *state, char 
 int berth_seccomp_notify_send(const char *listener_path, const char *metadata,
                               const oci_state *state, int notify_fd, berth_error_t *err);
 
+/* Both of the above, as create and exec do on the child's SECCOMP message:
+ * takes the listener fd out of the process behind pidfd and sends it with
+ * `state` to sc->listenerPath. 1 when handed over, 0 when the process
+ * failed to load the filter (its ERROR comes next), <0 on failure. */
+int berth_seccomp_notify_hand_out(const struct berth_seccomp *f, const oci_seccomp *sc, int pidfd,
+                                  const oci_state *state, berth_error_t *err);
+
 #endif

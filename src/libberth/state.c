@@ -505,3 +505,15 @@ int berth_state_write_config(int dirfd, const struct oci_config *cfg, berth_erro
         return berth_error_errno(err, "write state config.json");
     return 0;
 }
+
+int berth_state_dir_claim(const char *root, const char *id, const struct oci_config *cfg,
+                          int *ret_dirfd, int *ret_lockfd, berth_error_t *err)
+{
+    *ret_dirfd = berth_state_dir_create(root, id, err);
+    if (*ret_dirfd < 0)
+        return *ret_dirfd;
+    *ret_lockfd = berth_state_lock(*ret_dirfd, err);
+    if (*ret_lockfd < 0)
+        return *ret_lockfd;
+    return berth_state_write_config(*ret_dirfd, cfg, err);
+}

@@ -93,6 +93,13 @@ struct oci_config;
  * "Create": later edits of the bundle's config.json have no effect, and
  * start, delete and exec read this copy. */
 int berth_state_write_config(int dirfd, const struct oci_config *cfg, berth_error_t *err);
+
+/* The state dir of a new container (create, restore): made exclusively,
+ * locked (held until the caller returns: start/kill/delete of the id
+ * wait), with the config copy. *ret_dirfd is set as soon as the dir
+ * exists, so that the caller removes it when this or a later step fails. */
+int berth_state_dir_claim(const char *root, const char *id, const struct oci_config *cfg,
+                          int *ret_dirfd, int *ret_lockfd, berth_error_t *err);
 int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err);
 
 /* Reads a small file of the state dir (e.g. the config.json copy) into a
