@@ -43,6 +43,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "path-util.h"
 #include "foreground.h"
 #include "pid-file.h"
 #include "hooks.h"
@@ -191,15 +192,7 @@ static int load_bundle(struct create_job *j, berth_error_t *err)
 /* --pid-file is relative to the cwd of `berth create`, resolved now. */
 static int resolve_pid_file(struct create_job *j, berth_error_t *err)
 {
-    char cwd[PATH_MAX];
-
-    if (!j->o->pid_file)
-        return 0;
-    if (j->o->pid_file[0] == '/')
-        j->pid_file = strdup(j->o->pid_file);
-    else if (getcwd(cwd, sizeof(cwd)) && asprintf(&j->pid_file, "%s/%s", cwd, j->o->pid_file) < 0)
-        j->pid_file = NULL;
-    if (!j->pid_file)
+    if (j->o->pid_file && !(j->pid_file = berth_path_absolute(j->o->pid_file)))
         return berth_error_errno(err, "pid file `%s`", j->o->pid_file);
     return 0;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "path-util.h"
 #include "container.h"
 #include "hooks.h"
 #include "state.h"
@@ -239,17 +240,6 @@ static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *im
     return 0;
 }
 
-static char *absolute(const char *path)
-{
-    char cwd[PATH_MAX], *ret = NULL;
-
-    if (path[0] == '/')
-        return strdup(path);
-    if (!getcwd(cwd, sizeof(cwd)) || asprintf(&ret, "%s/%s", cwd, path) < 0)
-        return NULL;
-    return ret;
-}
-
 static void dump_args(struct berth_argv *a, const struct berth_criu_opts *o, pid_t pid,
                       const char *img, const char *work)
 {
@@ -329,8 +319,8 @@ int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
     if ((r = berth_criu_check(o->criu, err)) < 0 || (r = load_running(ctx, id, &j, err)) < 0)
         return berth_error_wrap(err, "checkpoint");
     /* runc's default: ./checkpoint; the work dir defaults to the images */
-    j.img = absolute(o->image_path ? o->image_path : "checkpoint");
-    j.work = o->work_path ? absolute(o->work_path) : (j.img ? strdup(j.img) : NULL);
+    j.img = berth_path_absolute(o->image_path ? o->image_path : "checkpoint");
+    j.work = o->work_path ? berth_path_absolute(o->work_path) : (j.img ? strdup(j.img) : NULL);
     if (!j.img || !j.work || asprintf(&j.log, "%s/dump.log", j.work) < 0)
         return berth_error_make(err, ENOMEM, "checkpoint");
     if ((r = berth_criu_mkdirs(j.img, err)) < 0 || (r = berth_criu_mkdirs(j.work, err)) < 0)

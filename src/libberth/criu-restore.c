@@ -41,6 +41,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "path-util.h"
 #include "pid-file.h"
 #include "container.h"
 #include "hooks.h"
@@ -96,17 +97,6 @@ static void restore_job_release(struct restore_job *j)
     berth_argv_free(&j->argv);
 }
 
-static char *absolute(const char *path)
-{
-    char cwd[PATH_MAX], *ret = NULL;
-
-    if (path[0] == '/')
-        return strdup(path);
-    if (!getcwd(cwd, sizeof(cwd)) || asprintf(&ret, "%s/%s", cwd, path) < 0)
-        return NULL;
-    return ret;
-}
-
 static int load_bundle(struct restore_job *j, berth_error_t *err)
 {
     struct oci_diags diags = {0};
@@ -133,8 +123,8 @@ static int paths(struct restore_job *j, berth_error_t *err)
 {
     const struct berth_criu_opts *o = j->o;
 
-    j->img = absolute(o->image_path ? o->image_path : "checkpoint");
-    j->work = o->work_path ? absolute(o->work_path) : (j->img ? strdup(j->img) : NULL);
+    j->img = berth_path_absolute(o->image_path ? o->image_path : "checkpoint");
+    j->work = o->work_path ? berth_path_absolute(o->work_path) : (j->img ? strdup(j->img) : NULL);
     if (!j->img || !j->work || asprintf(&j->log, "%s/restore.log", j->work) < 0 ||
         asprintf(&j->pidfile, "%s/restore.pid", j->work) < 0 ||
         asprintf(&j->criu_root, "%s/%s/criu-root", j->ctx->root, j->id) < 0)
@@ -375,7 +365,7 @@ static int write_state(struct restore_job *j, berth_error_t *err)
 
 static int write_pid_file(const char *path, pid_t pid, berth_error_t *err)
 {
-    _cleanup_free_ char *abs = absolute(path);
+    _cleanup_free_ char *abs = berth_path_absolute(path);
 
     if (!abs)
         return berth_error_make(err, ENOMEM, "pid file");

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "path-util.h"
 #include "foreground.h"
 #include "pid-file.h"
 #include "hooks.h"
@@ -133,16 +134,11 @@ static int check_terminal_opts(const struct exec_job *j, berth_error_t *err)
 
 static int resolve_pid_file(struct exec_job *j, berth_error_t *err)
 {
-    char cwd[PATH_MAX];
     const char *f = j->o->pid_file;
 
-    if (!f)
-        return 0;
-    if (f[0] == '/')
-        j->pid_file = strdup(f);
-    else if (getcwd(cwd, sizeof(cwd)) && asprintf(&j->pid_file, "%s/%s", cwd, f) < 0)
-        j->pid_file = NULL;
-    return j->pid_file ? 0 : berth_error_errno(err, "pid file `%s`", f);
+    if (f && !(j->pid_file = berth_path_absolute(f)))
+        return berth_error_errno(err, "pid file `%s`", f);
+    return 0;
 }
 
 static int load(struct exec_job *j, berth_error_t *err)

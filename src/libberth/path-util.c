@@ -22,6 +22,21 @@ const char *berth_path_rel(const char *path)
     return path;
 }
 
+char *berth_path_absolute(const char *path)
+{
+    char cwd[PATH_MAX], *ret = NULL;
+
+    if (path[0] == '/')
+        return strdup(path);
+    if (!getcwd(cwd, sizeof(cwd)))
+        return NULL;
+    if (asprintf(&ret, "%s/%s", cwd, path) < 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return ret;
+}
+
 char *berth_proc_fd_path(int fd, char buf[BERTH_PROC_FD_PATH_MAX])
 {
     snprintf(buf, BERTH_PROC_FD_PATH_MAX, "/proc/self/fd/%d", fd);

@@ -23,6 +23,11 @@
  * "/" -> "". */
 const char *berth_path_rel(const char *path);
 
+/* path made absolute against the current directory (malloc'd), or NULL
+ * with errno set (getcwd's, or ENOMEM). A path given on the command line
+ * (--pid-file, --image-path) means the same after we chdir or fork. */
+char *berth_path_absolute(const char *path);
+
 /* Formats "/proc/self/fd/<fd>" into buf. */
 char *berth_proc_fd_path(int fd, char buf[BERTH_PROC_FD_PATH_MAX]);
 
