@@ -3,7 +3,9 @@
  * Exit status: 0 success, 1 runtime error (logged via cli_fail), 2 usage
  * error (unknown command or flag, bad argument count or value).
  */
+#include <alloca.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "cli-help.h"
 #include "cli.h"
 #include "commands.h"
+#include "exe-seal.h"
 #include "log.h"
 #include "version.h"
 
@@ -101,6 +104,58 @@ static int check_unsupported(const struct berth_cli *cli, const char *cmd, berth
     return 0;
 }
 
+/* Set across the re-execution from the sealed handle: the identity of the
+ * binary we came from, and proof that we did it (no second attempt). */
+#define SEALED_ENV "_BERTH_EXE_ORIGIN"
+
+/* CVE-2019-5736 (exe-seal.h): the commands whose processes enter a
+ * container run from a handle on berth that cannot be written through.
+ * Returns 0 when already so (ctx.exe_origin filled in), else re-executes
+ * and returns only on error. Runs before the command touches anything:
+ * the caller's fds survive the execve, berth's own are close-on-exec. */
+static int ensure_sealed_exe(struct berth_cli *cli, const char *cmd, char **argv,
+                             berth_error_t *err)
+{
+    static const char *const entering[] = {"create", "run", "exec"};
+    const char *came_from = getenv(SEALED_ENV), *method = NULL;
+    bool enters = false;
+    char origin[64];
+    int r, fd;
+
+    for (size_t i = 0; i < CLI_NOPTS(entering); i++)
+        enters = enters || strcmp(cmd, entering[i]) == 0;
+    if (!enters)
+        return 0;
+    r = berth_exe_inspect(&cli->ctx.exe_origin, err);
+    if (r < 0)
+        return r;
+    if (came_from) {
+        /* Not passed on to hooks or anything berth runs. */
+        if (!berth_exe_id_parse(came_from, &cli->ctx.exe_origin) || unsetenv(SEALED_ENV) < 0)
+            return berth_error_make(err, EINVAL, "%s: bad value `%s`", SEALED_ENV, came_from);
+        if (r == BERTH_EXE_WRITABLE)
+            return berth_error_make(err, EPERM,
+                                    "re-executed from a sealed handle, but /proc/self/exe is "
+                                    "still writable (CVE-2019-5736)");
+        return 0;
+    }
+    if (r != BERTH_EXE_WRITABLE)
+        return 0;
+    fd = berth_exe_seal(cli->ctx.root, &method, err);
+    if (fd < 0)
+        return fd;
+    cli_debug("berth: re-executing from a sealed %s handle on its binary", method);
+    berth_exe_id_format(&cli->ctx.exe_origin, origin, sizeof(origin));
+    if (setenv(SEALED_ENV, origin, 1) < 0)
+        return berth_error_errno(err, "setenv %s", SEALED_ENV);
+    /* fd is close-on-exec: the new image keeps no handle on itself. */
+    execveat(fd, "", argv, environ, AT_EMPTY_PATH);
+    r = berth_error_errno(err, "re-execute berth from its sealed %s handle", method);
+    (void)unsetenv(SEALED_ENV);
+    close(fd);
+    return r;
+}
+
 /* `berth help [CMD]`. */
 static int run_help(struct berth_cli *cli, int nargs, char **args, const struct cli_opt *opts,
                     size_t nopts)
@@ -119,8 +174,8 @@ static int run_help(struct berth_cli *cli, int nargs, char **args, const struct 
     return cmd->fn(cli, 2, argv);
 }
 
-static int dispatch(struct berth_cli *cli, int nargs, char **args, const struct cli_opt *opts,
-                    size_t nopts)
+static int dispatch(struct berth_cli *cli, char **argv, int nargs, char **args,
+                    const struct cli_opt *opts, size_t nopts)
 {
     const struct cli_command *cmd;
     berth_error_t err = NULL;
@@ -130,7 +185,8 @@ static int dispatch(struct berth_cli *cli, int nargs, char **args, const struct 
     cmd = cli_command_find(args[0]);
     if (!cmd)
         return usage("unknown command \"%s\"", args[0]);
-    if (check_unsupported(cli, cmd->name, &err) < 0)
+    if (check_unsupported(cli, cmd->name, &err) < 0 ||
+        ensure_sealed_exe(cli, cmd->name, argv, &err) < 0)
         return cli_fail(cli, &err);
     cli_debug("berth %s: %s, root %s", PACKAGE_VERSION, cmd->name, cli->ctx.root);
     return cmd->fn(cli, nargs, args);
@@ -158,8 +214,12 @@ int main(int argc, char **argv)
     };
     _cleanup_free_ char *root = NULL;
     berth_error_t err = NULL;
-    char **args;
+    char **args, **argv_orig;
     int nargs, r;
+
+    /* cli_parse compacts argv in place; a re-execution needs it as given. */
+    argv_orig = alloca((argc + 1) * sizeof(char *));
+    memcpy(argv_orig, argv, (argc + 1) * sizeof(char *));
 
     r = cli_parse(&global_cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
     if (r != 0)
@@ -181,5 +241,5 @@ int main(int argc, char **argv)
     cli.ctx.root = root;
     if (log_init(&cli, &err) < 0)
         return cli_fail(&cli, &err);
-    return dispatch(&cli, nargs, args, opts, CLI_NOPTS(opts));
+    return dispatch(&cli, argv_orig, nargs, args, opts, CLI_NOPTS(opts));
 }

@@ -47,6 +47,7 @@
 #include "foreground.h"
 #include "pid-file.h"
 #include "hooks.h"
+#include "exe-seal.h"
 #include "init.h"
 #include "passwd.h"
 #include "process.h"
@@ -247,7 +248,7 @@ static int plan_launch(struct create_job *j, berth_error_t *err)
         return berth_error_make(err, EINVAL, "--preserve-fds: must not be negative");
     l->listen_fds = listen_fds();
     l->extra_fds = l->listen_fds + j->o->preserve_fds;
-    return 0;
+    return berth_exe_check_inherited_fds(&j->ctx->exe_origin, l->extra_fds, err);
 }
 
 /* ---- 3. state dir ------------------------------------------------------- */

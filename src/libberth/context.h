@@ -10,12 +10,17 @@
 
 #include <stdbool.h>
 
+#include "exe-seal.h"
+
 typedef void (*berth_warn_fn)(void *data, const char *msg);
 
 struct berth_context {
     const char *root; /* state root, e.g. /run/berth */
     bool debug;
     bool systemd_cgroup;
+    /* The host's berth binary (exe-seal.h), when known: no fd of it may
+     * reach a container. */
+    struct berth_exe_id exe_origin;
     berth_warn_fn warn; /* may be NULL */
     void *warn_data;
 };

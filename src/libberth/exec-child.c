@@ -139,17 +139,15 @@ static int close_host_fds(struct exec_job *j, berth_error_t *err)
         return berth_error_errno(err, "close_range");
     if (syscall(SYS_close_range, j->sync[1] + 1, ~0U, 0) < 0)
         return berth_error_errno(err, "close_range");
-    /* The caller's fds stay open across execve; an fd of berth's own that
-     * landed in the range (opened after exec began) is closed. */
+    /* The caller's fds stay open across execve: they are the ones without
+     * close-on-exec (inherited through an execve, they cannot have it).
+     * Every fd of berth's own is O_CLOEXEC; one that landed in the range
+     * (the --log file, a cgroup directory) is closed (CVE-2024-21626 class). */
     for (fd = 3; fd < keep_to; fd++) {
         int flags = fcntl(fd, F_GETFD);
 
-        if (flags < 0)
-            continue;
-        if (!j->preserved[fd - 3])
+        if (flags >= 0 && (flags & FD_CLOEXEC))
             close(fd);
-        else if (flags & FD_CLOEXEC)
-            (void)fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
     }
     return 0;
 }

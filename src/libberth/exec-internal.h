@@ -37,10 +37,6 @@ struct exec_job {
     pid_t pid;    /* the exec'd process (host pid), berth's child */
     int pidfd;
     int console_master;
-    /* --preserve-fds: which of fds 3..3+N-1 were open when exec began
-     * (the caller's); the others in that range are berth's own, opened
-     * later, and must not be passed on (CVE-2024-21626 class leaks). */
-    bool *preserved;
 };
 
 /* exec-process.c: the effective process from --process or the container's

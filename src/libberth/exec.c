@@ -25,6 +25,7 @@
  *      ---- INIT_GO (notify only) ------------------->
  *      <--- ERROR(errno, text), or EOF at execve -----  execve
  */
+#include "exe-seal.h"
 #include "exec-internal.h"
 
 #include <errno.h>
@@ -82,7 +83,6 @@ static void exec_job_release(struct exec_job *j)
     if (j->cgroup)
         berth_cgroup_free(j->cgroup);
     free(j->pid_file);
-    free(j->preserved);
 }
 
 /* ---- 1. load ------------------------------------------------------------ */
@@ -129,7 +129,8 @@ static int check_terminal_opts(const struct exec_job *j, berth_error_t *err)
         return berth_error_make(err, 0, "cannot use console socket if berth will not allocate tty");
     if (j->o->preserve_fds < 0)
         return berth_error_make(err, EINVAL, "--preserve-fds: must not be negative");
-    return 0;
+    /* With a terminal, stdio is the pty, not the caller's. */
+    return berth_exe_check_inherited_fds(&j->ctx->exe_origin, j->o->preserve_fds, err);
 }
 
 static int resolve_pid_file(struct exec_job *j, berth_error_t *err)
@@ -372,14 +373,6 @@ int berth_container_exec(const struct berth_context *ctx, const struct berth_exe
 
     j.ctx = ctx;
     j.o = o;
-    /* Before berth opens anything: the fds the caller passes. */
-    if (o->preserve_fds > 0) {
-        j.preserved = calloc(o->preserve_fds, sizeof(bool));
-        if (!j.preserved)
-            return berth_error_make(err, ENOMEM, "--preserve-fds");
-        for (int i = 0; i < o->preserve_fds; i++)
-            j.preserved[i] = fcntl(3 + i, F_GETFD) >= 0;
-    }
     /* Blocked from before the clone, so that none sent meanwhile is lost;
      * the process unblocks them for itself (berth_signals_reset). */
     berth_foreground_sigset(&set, false);

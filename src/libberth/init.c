@@ -284,19 +284,15 @@ static int run_create_hooks(const struct berth_launch *l, berth_error_t *err)
 }
 
 /* runtime-linux.md "File descriptors": only stdio and the preserved fds
- * 3..3+N-1 reach the container; every other fd, berth's own included
- * (CVE-2019-5736 class leaks), is close-on-exec. */
+ * 3..3+N-1 reach the container. The caller's fds are the ones without
+ * close-on-exec (an fd inherited through execve has none), and every fd of
+ * berth's own is O_CLOEXEC, so berth's fds that happen to sit in that
+ * range (a cgroup directory, the state dir: CVE-2024-21626 class) close at
+ * the execve like the others. Above the range, the caller's are closed too. */
 static int prepare_fds(const struct berth_launch *l, berth_error_t *err)
 {
     if (syscall(SYS_close_range, 3 + l->extra_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
         return berth_error_errno(err, "close_range");
-    for (int fd = 3; fd < 3 + l->extra_fds; fd++) {
-        if (fd == l->sync_fd || fd == l->fifo_fd)
-            continue; /* berth's own, not the caller's */
-        int flags = fcntl(fd, F_GETFD);
-        if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-            return berth_error_errno(err, "preserve fd %d", fd);
-    }
     return 0;
 }
 

@@ -11,6 +11,8 @@ src_libberth_libberth_la_SOURCES = \
 	src/libberth/foreground.c \
 	src/libberth/pid-file.h \
 	src/libberth/pid-file.c \
+	src/libberth/exe-seal.h \
+	src/libberth/exe-seal.c \
 	src/libberth/container.h \
 	src/libberth/state.h \
 	src/libberth/rootfs.h

@@ -24,6 +24,13 @@ tests_unit_test_state_SOURCES = tests/unit/test-state.c
 tests_unit_test_state_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_state_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
 
+# CVE-2019-5736: the sealed handle on berth's binary, the inherited-fd check
+check_PROGRAMS += tests/unit/test-exe-seal
+TESTS += tests/unit/test-exe-seal
+tests_unit_test_exe_seal_SOURCES = tests/unit/test-exe-seal.c
+tests_unit_test_exe_seal_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_exe_seal_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
+
 # rootfs concern: mount option table, mount plan, safe in-root paths. Built
 # from the sources (not libberth.la) so it needs none of the other concerns.
 check_PROGRAMS += tests/unit/test-mount
