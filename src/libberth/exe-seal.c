@@ -94,12 +94,14 @@ static int overlay_mount(const char *lowerdir)
 }
 
 /* The binary through a read-only overlay of its directory: no copy.
- * overlayfs wants two layers when there is no upper one; the second is an
- * empty directory of ours in the state root, below the binary's directory,
- * which stays on top (a file of the same name there cannot mask ours). */
+ * overlayfs wants two layers when there is no upper one; the second is the
+ * state root (as runc uses its state dir), below the binary's directory,
+ * which stays on top: an entry of the same name in the root cannot mask the
+ * binary. Nothing but the binary is reachable through the overlay (the
+ * handle is a file, never a directory), so the root's contents stay out of
+ * the container's reach. */
 static int seal_overlay(const char *state_root, berth_error_t *err)
 {
-    _cleanup_free_ char *scratch_dir = NULL;
     char path[PATH_MAX], *slash;
     _cleanup_free_ char *bindir = NULL, *scratch = NULL, *lower = NULL;
     _cleanup_close_ int mnt = -1;
@@ -114,20 +116,18 @@ static int seal_overlay(const char *state_root, berth_error_t *err)
      * what we run can be had. */
     if (path[0] != '/' || (n > 10 && strcmp(path + n - 10, " (deleted)") == 0))
         return berth_error_make(err, ENOENT, "`%s` is no longer on disk", path);
-    if (asprintf(&scratch_dir, "%s/.exe-layer", state_root) < 0)
-        return berth_error_make(err, ENOMEM, "overlay lowerdir");
-    r = berth_path_mkdir_p(scratch_dir, err);
+    r = berth_path_mkdir_p(state_root, err);
     if (r < 0)
         return r;
     slash = strrchr(path, '/');
     *slash = '\0';
     bindir = escape_lowerdir(slash == path ? "/" : path);
-    scratch = escape_lowerdir(scratch_dir);
+    scratch = escape_lowerdir(state_root);
     if (!bindir || !scratch || asprintf(&lower, "%s:%s", bindir, scratch) < 0)
         return berth_error_make(err, ENOMEM, "overlay lowerdir");
     mnt = overlay_mount(lower);
     if (mnt < 0)
-        return berth_error_make(err, -mnt, "overlay of `%s` and `%s`", path, scratch_dir);
+        return berth_error_make(err, -mnt, "overlay of `%s` and `%s`", path, state_root);
     fd = openat(mnt, slash + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return berth_error_errno(err, "open `%s` in its overlay", slash + 1);

@@ -12,7 +12,7 @@
  * So `create`, `run` and `exec` first re-execute berth from a file the
  * container cannot write through, whatever it does and whenever:
  *   - a read-only overlayfs made with fsopen(2), never attached to any
- *     mount namespace, whose only layer is the directory of the binary: no
+ *     mount namespace, whose top layer is the directory of the binary: no
  *     copy; an overlay without an upper layer is read-only at the
  *     superblock, which no mount_setattr(2) or remount can change (a
  *     read-only bind mount can be made writable again by a container with
@@ -49,10 +49,9 @@ int berth_exe_inspect(struct berth_exe_id *ret_id, berth_error_t *err);
 /* Makes an executable, close-on-exec handle on berth's binary that cannot
  * be written through (overlay first, then a sealed memfd copy) and returns
  * it; *ret_method names the method ("overlayfs" or "memfd").
- * overlayfs needs a second layer below the binary's directory: an empty
- * directory state_root/.exe-layer, made when missing (so the overlay is
- * refused, and the copy made, when the binary's directory contains the
- * state root). */
+ * overlayfs needs a second layer below the binary's directory: the state
+ * root, made when missing (so the overlay is refused, and the copy made,
+ * when one of the two directories contains the other). */
 int berth_exe_seal(const char *state_root, const char **ret_method, berth_error_t *err);
 
 /* The fds the container inherits: stdio, and those of 3..3+nextra-1 that

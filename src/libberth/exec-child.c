@@ -209,7 +209,8 @@ static _Noreturn void process_main(struct exec_job *j)
     /* 0. Non-dumpable until execve resets it (CVE-2016-9962): we are in
      *    the container's pid namespace with berth's privileges, and no
      *    process of the container may ptrace us or open our /proc files
-     *    (our exe is the host's berth binary, CVE-2019-5736). */
+     *    (our fds are berth's; our exe is the sealed handle of
+     *    exe-seal.h, CVE-2019-5736). */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
         berth_error_errno(&err, "prctl(PR_SET_DUMPABLE)");
         fail(j, &err);

@@ -5,12 +5,11 @@
  * explained where it applies.
  *
  * CVE-2019-5736 (a container overwriting the runtime binary through
- * /proc/PID/exe): berth never re-executes /proc/self/exe, and the init
- * execs the user program directly, so after start no process of the
- * container has berth as its executable. Before start the waiting init
- * still does: it makes itself non-dumpable (step 16), so other container
- * processes cannot open its /proc/PID/exe, and every fd of berth is
- * close-on-exec (step 15). */
+ * /proc/PID/exe): `berth create` runs from a sealed handle on its binary
+ * (exe-seal.h), so the init, its clone, never has the host's binary as its
+ * executable, even when the container makes it execute /proc/self/exe.
+ * On top of that the init is non-dumpable until its execve (steps 1 and
+ * 16) and every fd of berth is close-on-exec (step 15). */
 #include "init.h"
 
 #include <errno.h>
@@ -552,8 +551,9 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         fail(l, &err);
 
     /* 16. READY: create returns. Non-dumpable until the exec (which
-     *     resets it): while we wait, our /proc/PID/exe is the host's berth
-     *     binary and no container process may open it. Set again: a
+     *     resets it): while we wait, no container process may open our
+     *     /proc files (our exe is berth's sealed handle, exe-seal.h; our
+     *     memory holds the whole config). Set again: a
      *     credential change (step 10) resets it to the host's
      *     fs.suid_dumpable. */
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

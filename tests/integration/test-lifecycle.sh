@@ -26,8 +26,10 @@ assert_eq "$?" 0 "create exits 0"
 assert_eq "$(container_status "$id")" created "status is created"
 pid=$(json_get "$(berth state "$id")" 'j["pid"]')
 assert_eq "$(cat "$TEST_TMP/c.pid")" "$pid" "pid file holds the state pid"
-assert_eq "$(readlink "/proc/$pid/exe")" "$(readlink -f "$BERTH")" \
-    "before start the init has not exec'd the user program"
+check "before start the init has not exec'd the user program (its executable is berth)" \
+    cmp -s "/proc/$pid/exe" "$BERTH"
+assert_ne "$(stat -L -c %d:%i "/proc/$pid/exe")" "$(stat -L -c %d:%i "$BERTH")" \
+    "the init runs berth from the sealed handle, not the host's file (CVE-2019-5736)"
 assert_ne "$(stat -L -c %i "/proc/$pid/ns/pid")" "$(host_ns pid)" "own pid namespace (host view)"
 assert_ne "$(stat -L -c %i "/proc/$pid/ns/mnt")" "$(host_ns mnt)" "own mount namespace (host view)"
 assert_ne "$(stat -L -c %i "/proc/$pid/ns/net")" "$(host_ns net)" "own network namespace (host view)"
