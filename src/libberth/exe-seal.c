@@ -88,8 +88,8 @@ static int overlay_mount(const char *lowerdir)
     /* Detached (never in any mount namespace, so no mount events) and
      * dissolved when our fd closes; MOUNT_ATTR_RDONLY on top of the
      * superblock's own read-only state. */
-    int mnt = fsmount(fs, FSMOUNT_CLOEXEC,
-                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
+    int mnt =
+        fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
     return mnt >= 0 ? mnt : -errno;
 }
 
@@ -220,8 +220,7 @@ static int check_fd(const struct berth_exe_id *origin, int fd, berth_error_t *er
     return 0;
 }
 
-int berth_exe_check_inherited_fds(const struct berth_exe_id *origin, int nextra,
-                                  berth_error_t *err)
+int berth_exe_check_inherited_fds(const struct berth_exe_id *origin, int nextra, berth_error_t *err)
 {
     int r;
 
