@@ -46,6 +46,11 @@ struct cli_command {
      * command run in the container, so flag parsing stops there (runc's
      * SkipArgReorder). Also used for the global options. */
     bool stop_at_first_arg;
+    /* create, run, restore: makes a container (and its cgroup) */
+    bool creates;
+    /* create, run, exec: its processes enter a container, so it runs from
+     * a sealed handle on berth's binary (exe-seal.h) */
+    bool enters_container;
 };
 
 /* Parses flags of one command. Accepts --long, -long (Go style, as engines

@@ -84,14 +84,10 @@ static int check_values(struct berth_cli *cli, const struct globals *g)
  * accepted everywhere (containerd passes --systemd-cgroup to kill and delete
  * too) but refused by the commands that would act on them: the ones that
  * create a container's cgroup. */
-static int check_unsupported(const struct berth_cli *cli, const char *cmd, berth_error_t *err)
+static int check_unsupported(const struct berth_cli *cli, const struct cli_command *cmd,
+                             berth_error_t *err)
 {
-    static const char *const creating[] = {"create", "run", "restore"};
-    bool creates = false;
-
-    for (size_t i = 0; i < CLI_NOPTS(creating); i++)
-        creates = creates || strcmp(cmd, creating[i]) == 0;
-    if (!creates)
+    if (!cmd->creates)
         return 0;
     if (cli->ctx.systemd_cgroup)
         return berth_error_make(err, 0,
@@ -104,54 +100,29 @@ static int check_unsupported(const struct berth_cli *cli, const char *cmd, berth
     return 0;
 }
 
-/* Set across the re-execution from the sealed handle: the identity of the
- * binary we came from, and proof that we did it (no second attempt). */
-#define SEALED_ENV "_BERTH_EXE_ORIGIN"
-
-/* CVE-2019-5736 (exe-seal.h): the commands whose processes enter a
- * container run from a handle on berth that cannot be written through.
- * Returns 0 when already so (ctx.exe_origin filled in), else re-executes
- * and returns only on error. Runs before the command touches anything:
- * the caller's fds survive the execve, berth's own are close-on-exec. */
-static int ensure_sealed_exe(struct berth_cli *cli, const char *cmd, char **argv,
-                             berth_error_t *err)
+/* CVE-2019-5736 (exe-seal.h): a command whose processes enter a container
+ * runs from a handle on berth that cannot be written through. Returns 0
+ * when it does already (ctx.exe_origin filled in), else re-executes and
+ * returns only on error. Runs before the command touches anything: the
+ * caller's fds survive the execve, berth's own are close-on-exec. */
+static int ensure_sealed_exe(struct berth_cli *cli, char **argv, berth_error_t *err)
 {
-    static const char *const entering[] = {"create", "run", "exec"};
-    const char *came_from = getenv(SEALED_ENV), *method = NULL;
-    bool enters = false;
+    const char *came_from = getenv(BERTH_EXE_ORIGIN_ENV), *method = NULL;
     char origin[64];
     int r, fd;
 
-    for (size_t i = 0; i < CLI_NOPTS(entering); i++)
-        enters = enters || strcmp(cmd, entering[i]) == 0;
-    if (!enters)
-        return 0;
-    r = berth_exe_inspect(&cli->ctx.exe_origin, err);
-    if (r < 0)
+    r = berth_exe_prepare(cli->ctx.root, came_from, &cli->ctx.exe_origin, &fd, &method, err);
+    /* Not passed on to hooks or anything berth runs. */
+    (void)unsetenv(BERTH_EXE_ORIGIN_ENV);
+    if (r < 0 || fd < 0)
         return r;
-    if (came_from) {
-        /* Not passed on to hooks or anything berth runs. */
-        if (!berth_exe_id_parse(came_from, &cli->ctx.exe_origin) || unsetenv(SEALED_ENV) < 0)
-            return berth_error_make(err, EINVAL, "%s: bad value `%s`", SEALED_ENV, came_from);
-        if (r == BERTH_EXE_WRITABLE)
-            return berth_error_make(err, EPERM,
-                                    "re-executed from a sealed handle, but /proc/self/exe is "
-                                    "still writable (CVE-2019-5736)");
-        return 0;
-    }
-    if (r != BERTH_EXE_WRITABLE)
-        return 0;
-    fd = berth_exe_seal(cli->ctx.root, &method, err);
-    if (fd < 0)
-        return fd;
     cli_debug("berth: re-executing from a sealed %s handle on its binary", method);
     berth_exe_id_format(&cli->ctx.exe_origin, origin, sizeof(origin));
-    if (setenv(SEALED_ENV, origin, 1) < 0)
-        return berth_error_errno(err, "setenv %s", SEALED_ENV);
-    /* fd is close-on-exec: the new image keeps no handle on itself. */
-    execveat(fd, "", argv, environ, AT_EMPTY_PATH);
-    r = berth_error_errno(err, "re-execute berth from its sealed %s handle", method);
-    (void)unsetenv(SEALED_ENV);
+    if (setenv(BERTH_EXE_ORIGIN_ENV, origin, 1) < 0)
+        r = berth_error_errno(err, "setenv %s", BERTH_EXE_ORIGIN_ENV);
+    else if (execveat(fd, "", argv, environ, AT_EMPTY_PATH) < 0)
+        r = berth_error_errno(err, "re-execute berth from its sealed %s handle", method);
+    (void)unsetenv(BERTH_EXE_ORIGIN_ENV);
     close(fd);
     return r;
 }
@@ -185,8 +156,8 @@ static int dispatch(struct berth_cli *cli, char **argv, int nargs, char **args,
     cmd = cli_command_find(args[0]);
     if (!cmd)
         return usage("unknown command \"%s\"", args[0]);
-    if (check_unsupported(cli, cmd->name, &err) < 0 ||
-        ensure_sealed_exe(cli, cmd->name, argv, &err) < 0)
+    if (check_unsupported(cli, cmd, &err) < 0 ||
+        (cmd->enters_container && ensure_sealed_exe(cli, argv, &err) < 0))
         return cli_fail(cli, &err);
     cli_debug("berth %s: %s, root %s", PACKAGE_VERSION, cmd->name, cli->ctx.root);
     return cmd->fn(cli, nargs, args);

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "path-util.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
@@ -99,14 +98,16 @@ static int overlay_mount(const char *lowerdir)
  * which stays on top: an entry of the same name in the root cannot mask the
  * binary. Nothing but the binary is reachable through the overlay (the
  * handle is a file, never a directory), so the root's contents stay out of
- * the container's reach. */
+ * the container's reach. The root is not made here (a failed command must
+ * leave nothing behind): before the first container exists the overlay
+ * fails with ENOENT and the sealed copy serves. */
 static int seal_overlay(const char *state_root, berth_error_t *err)
 {
     char path[PATH_MAX], *slash;
     _cleanup_free_ char *bindir = NULL, *scratch = NULL, *lower = NULL;
     _cleanup_close_ int mnt = -1;
     ssize_t n;
-    int fd, r;
+    int fd;
 
     n = readlink("/proc/self/exe", path, sizeof(path) - 1);
     if (n < 0)
@@ -116,9 +117,6 @@ static int seal_overlay(const char *state_root, berth_error_t *err)
      * what we run can be had. */
     if (path[0] != '/' || (n > 10 && strcmp(path + n - 10, " (deleted)") == 0))
         return berth_error_make(err, ENOENT, "`%s` is no longer on disk", path);
-    r = berth_path_mkdir_p(state_root, err);
-    if (r < 0)
-        return r;
     slash = strrchr(path, '/');
     *slash = '\0';
     bindir = escape_lowerdir(slash == path ? "/" : path);
@@ -204,6 +202,35 @@ int berth_exe_seal(const char *state_root, const char **ret_method, berth_error_
                             "protect berth's executable from the container (CVE-2019-5736): "
                             "read-only overlay: %s; sealed copy: %s",
                             overlay_err->msg, memfd_err->msg);
+}
+
+int berth_exe_prepare(const char *state_root, const char *came_from,
+                      struct berth_exe_id *ret_origin, int *ret_fd, const char **ret_method,
+                      berth_error_t *err)
+{
+    int r = berth_exe_inspect(ret_origin, err);
+
+    *ret_fd = -1;
+    if (r < 0)
+        return r;
+    if (came_from) {
+        if (!berth_exe_id_parse(came_from, ret_origin))
+            return berth_error_make(err, EINVAL, "%s: bad value `%s`", BERTH_EXE_ORIGIN_ENV,
+                                    came_from);
+        /* no second attempt: it would loop */
+        if (r == BERTH_EXE_WRITABLE)
+            return berth_error_make(err, EPERM,
+                                    "re-executed from a sealed handle, but /proc/self/exe is "
+                                    "still writable (CVE-2019-5736)");
+        return 0;
+    }
+    if (r != BERTH_EXE_WRITABLE)
+        return 0;
+    r = berth_exe_seal(state_root, ret_method, err);
+    if (r < 0)
+        return r;
+    *ret_fd = r;
+    return 0;
 }
 
 static int check_fd(const struct berth_exe_id *origin, int fd, berth_error_t *err)

@@ -50,9 +50,23 @@ int berth_exe_inspect(struct berth_exe_id *ret_id, berth_error_t *err);
  * be written through (overlay first, then a sealed memfd copy) and returns
  * it; *ret_method names the method ("overlayfs" or "memfd").
  * overlayfs needs a second layer below the binary's directory: the state
- * root, made when missing (so the overlay is refused, and the copy made,
- * when one of the two directories contains the other). */
+ * root (the copy is made instead when the root does not exist yet, or when
+ * one of the two directories contains the other). */
 int berth_exe_seal(const char *state_root, const char **ret_method, berth_error_t *err);
+
+/* Set by the caller across the re-execution from the sealed handle: the
+ * original binary's identity ("DEV:INO"), and proof that it happened. */
+#define BERTH_EXE_ORIGIN_ENV "_BERTH_EXE_ORIGIN"
+
+/* What a command that puts processes into a container does first.
+ * came_from: the value of BERTH_EXE_ORIGIN_ENV (NULL when unset).
+ * Fills *ret_origin (the host binary's identity) and returns 0 with
+ * *ret_fd -1 when /proc/self/exe is safe already (sealed, read-only, or
+ * we came from a sealed handle), or with *ret_fd a sealed handle to
+ * re-execute (berth_exe_seal; *ret_method names it). */
+int berth_exe_prepare(const char *state_root, const char *came_from,
+                      struct berth_exe_id *ret_origin, int *ret_fd, const char **ret_method,
+                      berth_error_t *err);
 
 /* The fds the container inherits: stdio, and those of 3..3+nextra-1 that
  * are not close-on-exec (the caller's: every fd berth opens is O_CLOEXEC).

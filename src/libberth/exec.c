@@ -129,8 +129,7 @@ static int check_terminal_opts(const struct exec_job *j, berth_error_t *err)
         return berth_error_make(err, 0, "cannot use console socket if berth will not allocate tty");
     if (j->o->preserve_fds < 0)
         return berth_error_make(err, EINVAL, "--preserve-fds: must not be negative");
-    /* With a terminal, stdio is the pty, not the caller's. */
-    return berth_exe_check_inherited_fds(&j->ctx->exe_origin, j->o->preserve_fds, err);
+    return 0;
 }
 
 static int resolve_pid_file(struct exec_job *j, berth_error_t *err)
@@ -165,7 +164,9 @@ static int load(struct exec_job *j, berth_error_t *err)
     if (r < 0)
         return berth_error_wrap(err, "container %s", id);
     if ((r = berth_exec_build_process(j->o, j->config, &j->process, err)) < 0 ||
-        (r = check_terminal_opts(j, err)) < 0 || (r = resolve_pid_file(j, err)) < 0)
+        (r = check_terminal_opts(j, err)) < 0 ||
+        (r = berth_exe_check_inherited_fds(&j->ctx->exe_origin, j->o->preserve_fds, err)) < 0 ||
+        (r = resolve_pid_file(j, err)) < 0)
         return r;
     berth_caps_resolve(j->ctx, j->process->capabilities, &j->caps);
     /* The container's filter applies to every process of it (runc). */

@@ -226,22 +226,3 @@ int berth_path_touch_in_root(int rootfd, const char *path, mode_t mode, berth_er
         return berth_error_make(err, -fd, "open `%s` in rootfs", path);
     return fd;
 }
-
-int berth_path_mkdir_p(const char *path, berth_error_t *err)
-{
-    _cleanup_free_ char *p = strdup(path);
-
-    if (!p)
-        return berth_error_make(err, ENOMEM, "mkdir `%s`", path);
-    for (char *s = p + 1;; s++) {
-        bool end = *s == '\0';
-        if (*s != '/' && !end)
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-            return berth_error_errno(err, "mkdir `%s`", p);
-        if (end)
-            return 0;
-        *s = '/';
-    }
-}

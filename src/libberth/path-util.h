@@ -28,9 +28,6 @@ const char *berth_path_rel(const char *path);
  * (--pid-file, --image-path) means the same after we chdir or fork. */
 char *berth_path_absolute(const char *path);
 
-/* mkdir -p, 0700 for the components that are missing. */
-int berth_path_mkdir_p(const char *path, berth_error_t *err);
-
 /* Formats "/proc/self/fd/<fd>" into buf. */
 char *berth_proc_fd_path(int fd, char buf[BERTH_PROC_FD_PATH_MAX]);
 

@@ -12,7 +12,6 @@
  *    the rest.
  */
 #include "state.h"
-#include "path-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,6 +94,26 @@ int berth_id_validate(const char *id, berth_error_t *err)
     return 0;
 }
 
+/* mkdir -p with 0700 for the components that are missing. */
+static int mkdir_p(const char *path, berth_error_t *err)
+{
+    _cleanup_free_ char *p = strdup(path);
+
+    if (!p)
+        return berth_error_make(err, ENOMEM, "mkdir `%s`", path);
+    for (char *s = p + 1;; s++) {
+        bool end = *s == '\0';
+        if (*s != '/' && !end)
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0700) < 0 && errno != EEXIST)
+            return berth_error_errno(err, "mkdir `%s`", p);
+        if (end)
+            return 0;
+        *s = '/';
+    }
+}
+
 static int open_root(const char *root, berth_error_t *err)
 {
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -109,7 +128,7 @@ int berth_state_dir_create(const char *root, const char *id, berth_error_t *err)
     _cleanup_close_ int rootfd = -1, dirfd = -1, lockfd = -1;
     int r;
 
-    if ((r = berth_id_validate(id, err)) < 0 || (r = berth_path_mkdir_p(root, err)) < 0)
+    if ((r = berth_id_validate(id, err)) < 0 || (r = mkdir_p(root, err)) < 0)
         return r;
     rootfd = open_root(root, err);
     if (rootfd < 0)

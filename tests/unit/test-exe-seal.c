@@ -96,6 +96,7 @@ START_TEST(test_seal_memfd)
     ck_assert_int_gt(n, 0);
     exe[n] = '\0';
     snprintf(root, sizeof(root), "%s/seal-root.%d", dirname(exe), (int)getpid());
+    ck_assert_int_eq(mkdir(root, 0700), 0);
     fd = berth_exe_seal(root, &method, &err);
     ck_assert_msg(fd >= 0, "%s", err ? err->msg : "");
     ck_assert_str_eq(method, "memfd");
