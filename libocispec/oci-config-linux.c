@@ -59,9 +59,13 @@ const char *const oci_memory_policy_flags[] = {
     NULL,
 };
 
-/* config-linux.md "Rootfs Mount Propagation" */
+/* config-linux.md "Rootfs Mount Propagation" names four values; runc also
+ * takes their recursive spellings, and engines send them (containerd's CRI
+ * plugin writes "rslave"/"rshared" for HostToContainer and Bidirectional
+ * volumes). docs/divergences.md. */
 const char *const oci_rootfs_propagations[] = {
-    "private", "shared", "slave", "unbindable", NULL,
+    "private", "shared", "slave",       "unbindable", "rprivate",
+    "rshared", "rslave", "runbindable", NULL,
 };
 
 /* config-linux.md "Personality" */

@@ -13,15 +13,18 @@ const char *const oci_state_statuses[] = {
     "creating", "created", "running", "stopped", "paused", NULL,
 };
 
+/* Emitted in runc's order (its containerState: `runc state` and `runc
+ * list --format json`), which scripts comparing the two outputs see; the
+ * parser takes any order. */
 static const struct oci_field state_fields[] = {
     OCI_STR_CHECK(oci_state, ociVersion, OCI_REQUIRED, oci_check_semver),
     OCI_STR(oci_state, id, OCI_REQUIRED | OCI_NONEMPTY),
-    OCI_STR(oci_state, status, OCI_REQUIRED | OCI_NONEMPTY),
     OCI_SCAL(oci_state, pid, OCI_INT64, 0, oci_check_pid),
+    OCI_STR(oci_state, status, OCI_REQUIRED | OCI_NONEMPTY),
     OCI_STR(oci_state, bundle, OCI_REQUIRED),
-    OCI_MAP_STR(oci_state, annotations, 0),
     OCI_STR(oci_state, rootfs, 0),
     OCI_STR(oci_state, created, 0),
+    OCI_MAP_STR(oci_state, annotations, 0),
     OCI_STR(oci_state, owner, 0),
 };
 const struct oci_desc oci_state_desc = OCI_DESC(oci_state, state_fields);

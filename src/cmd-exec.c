@@ -167,7 +167,14 @@ int cmd_exec(struct berth_cli *cli, int argc, char **argv)
     free(m.gids);
     free(m.cgroups);
     free(cgroup);
-    if (r < 0)
-        return cli_fail(cli, &err);
+    /* runc's contract, which engines read: any failure to run the process
+     * (no container, a paused or stopped one, a bad user, cwd or binary)
+     * exits 255 with "exec failed: ...", so that it cannot be mistaken for
+     * the exit status of the process itself. */
+    if (r < 0) {
+        berth_error_wrap(&err, "exec failed");
+        cli_fail(cli, &err);
+        return 255;
+    }
     return status;
 }

@@ -131,6 +131,11 @@ int cmd_ps(struct berth_cli *cli, int argc, char **argv)
     if (berth_container_ps(&cli->ctx, args[0], &pids, &n, &err) < 0)
         return cli_fail(cli, &err);
     if (strcmp(format, "json") == 0) {
+        /* runc encodes an empty list (a stopped container) as null. */
+        if (n == 0) {
+            puts("null");
+            return fflush(stdout) == 0 ? 0 : 1;
+        }
         fputc('[', stdout);
         for (size_t i = 0; i < n; i++)
             printf("%s%d", i ? "," : "", (int)pids[i]);

@@ -29,6 +29,7 @@ int log_init(struct berth_cli *cli, berth_error_t *err)
     _cleanup_close_ int fd = -1;
 
     cli->ctx.warn = cli_warn;
+    cli->ctx.debug_log = cli_debug_msg;
     cli->ctx.warn_data = cli;
     log_cli = cli;
     if (!cli->log_path)
@@ -154,6 +155,12 @@ void cli_debug(const char *fmt, ...)
     va_end(ap);
     if (msg)
         log_write(LOG_DEBUG, msg);
+}
+
+void cli_debug_msg(void *cli, const char *msg)
+{
+    (void)cli;
+    log_write(LOG_DEBUG, msg);
 }
 
 void cli_warn(void *cli, const char *msg)

@@ -22,6 +22,9 @@ void log_write(enum log_level level, const char *msg);
 /* Debug record, printf-style; a no-op without --debug. */
 void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The library's debug channel (berth_context.debug_log). */
+void cli_debug_msg(void *cli, const char *msg);
+
 /* Records a usage error (already printed to stderr by the parser) in the
  * --log file so engines reading only that file see why berth failed. */
 void log_usage_error(const char *msg);

@@ -50,15 +50,29 @@ static uint64_t resolve_set(const struct berth_context *ctx, char **names, size_
 void berth_caps_resolve(const struct berth_context *ctx, const oci_capabilities *c,
                         struct berth_caps *ret)
 {
-    *ret = (struct berth_caps){0};
+    /* No process.capabilities: the process gets none, in any set, as with
+     * runc (config.md leaves it open; keeping berth's own full set would
+     * hand a container every capability by omission). */
+    *ret = (struct berth_caps){.present = true};
     if (!c)
         return;
-    ret->present = true;
     ret->bounding = resolve_set(ctx, c->bounding, c->bounding_len);
     ret->effective = resolve_set(ctx, c->effective, c->effective_len);
     ret->permitted = resolve_set(ctx, c->permitted, c->permitted_len);
     ret->inheritable = resolve_set(ctx, c->inheritable, c->inheritable_len);
     ret->ambient = resolve_set(ctx, c->ambient, c->ambient_len);
+    /* config.md: a capability that cannot be granted is "logged as a
+     * warning", and runtime.md "Warnings" leaves how to us: a debug record,
+     * since every default config (runc spec, podman, docker) asks for such
+     * ambient capabilities and runc says nothing. */
+    for (int v = 0; ctx && ctx->debug && v < 64; v++) {
+        if (!((ret->ambient & ~(ret->permitted & ret->inheritable)) & (UINT64_C(1) << v)))
+            continue;
+        char *name = cap_to_name(v);
+        berth_debug(ctx, "capabilities: ambient %s not raised: not both permitted and inheritable",
+                    name ? name : "?");
+        cap_free(name);
+    }
 }
 
 int berth_caps_prepare(const struct berth_caps *c, berth_error_t *err)
@@ -101,28 +115,49 @@ static void raise_ambient(uint64_t mask, char **ret_warning)
     }
 }
 
-int berth_caps_apply(const struct berth_caps *c, char **ret_warning, berth_error_t *err)
+static int set_proc(uint64_t effective, uint64_t permitted, uint64_t inheritable,
+                    berth_error_t *err)
 {
-    _cleanup_(cap_freep) cap_t caps = NULL;
+    _cleanup_(cap_freep) cap_t caps = cap_init();
+
+    if (!caps)
+        return berth_error_errno(err, "cap_init");
+    if (set_flags(caps, CAP_EFFECTIVE, effective) < 0 ||
+        set_flags(caps, CAP_PERMITTED, permitted) < 0 ||
+        set_flags(caps, CAP_INHERITABLE, inheritable) < 0)
+        return berth_error_errno(err, "cap_set_flag");
+    if (cap_set_proc(caps) < 0)
+        return berth_error_errno(err, "apply capabilities (capset)");
+    return 0;
+}
+
+int berth_caps_raise(const struct berth_caps *c, uint64_t mask, berth_error_t *err)
+{
+    return set_proc(c->effective | mask, c->permitted | mask, c->inheritable, err);
+}
+
+int berth_caps_apply(const struct berth_caps *c, uint64_t keep, char **ret_warning,
+                     berth_error_t *err)
+{
+    int r;
 
     *ret_warning = NULL;
     if (!c->present)
         return 0;
-    caps = cap_init();
-    if (!caps)
-        return berth_error_errno(err, "cap_init");
-    if (set_flags(caps, CAP_EFFECTIVE, c->effective) < 0 ||
-        set_flags(caps, CAP_PERMITTED, c->permitted) < 0 ||
-        set_flags(caps, CAP_INHERITABLE, c->inheritable) < 0)
-        return berth_error_errno(err, "cap_set_flag");
-    if (cap_set_proc(caps) < 0)
-        return berth_error_errno(err, "apply capabilities (capset)");
+    r = set_proc(c->effective, c->permitted | keep, c->inheritable, err);
+    if (r < 0)
+        return r;
     /* The keep-caps flag did its job (permitted survived setuid); clear it
      * so it does not leak into the container process. */
     if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
         return berth_error_errno(err, "prctl(PR_SET_KEEPCAPS, 0)");
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
         return berth_error_errno(err, "clear ambient capabilities");
-    raise_ambient(c->ambient, ret_warning);
+    /* capabilities(7): an ambient capability must be permitted and
+     * inheritable, or the kernel refuses it (EPERM). `runc spec`, podman
+     * and docker all send ambient sets without inheritable: runc skips them
+     * silently, and so do we; `berth validate` says why (validate-process.c).
+     * Only a refusal we did not predict is worth a warning. */
+    raise_ambient(c->ambient & c->permitted & c->inheritable, ret_warning);
     return 0;
 }

@@ -19,7 +19,7 @@
 #include "oci-types.h"
 
 struct berth_caps {
-    bool present; /* process.capabilities given; when not, caps are untouched */
+    bool present; /* always set by berth_caps_resolve: no object = no capabilities */
     uint64_t bounding, effective, permitted, inheritable, ambient;
 };
 
@@ -36,7 +36,15 @@ int berth_caps_prepare(const struct berth_caps *c, berth_error_t *err);
 /* Init side, after setresuid: sets effective, permitted and inheritable,
  * then raises ambient (which needs each cap in permitted AND inheritable,
  * hence last). Ambient failures are reported through *ret_warning (one
- * malloc'd text or NULL), not as errors. */
-int berth_caps_apply(const struct berth_caps *c, char **ret_warning, berth_error_t *err);
+ * malloc'd text or NULL), not as errors. `keep` is added to permitted only:
+ * held for a step just before execve (berth_caps_raise), and gone after it,
+ * because execve computes the new permitted set from inheritable, bounding
+ * and ambient, never from the old permitted one (capabilities(7)). */
+int berth_caps_apply(const struct berth_caps *c, uint64_t keep, char **ret_warning,
+                     berth_error_t *err);
+
+/* Makes the caps of `mask` effective again (they must be permitted: see
+ * keep above), leaving the rest as berth_caps_apply set it. */
+int berth_caps_raise(const struct berth_caps *c, uint64_t mask, berth_error_t *err);
 
 #endif

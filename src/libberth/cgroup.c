@@ -23,11 +23,15 @@
 #define FREEZE_TIMEOUT_MS  5000
 #define DESTROY_TIMEOUT_MS 5000
 
-/* The v1 controllers berth creates a directory for. Named hierarchies
- * (name=systemd) are left alone. */
+/* The v1 hierarchies berth creates a directory in: every controller, and
+ * the named hierarchy of systemd, as runc does. Without the latter the
+ * container would sit in (and see, through its /sys/fs/cgroup/systemd)
+ * the cgroup of whoever called berth; systemd in a container, and hosts'
+ * tools that find a container by its name=systemd path, need its own. It
+ * has no files to write: resources never name it. */
 static const char *const v1_controllers[] = {
-    "cpu",      "cpuacct", "cpuset",     "memory",  "devices", "freezer", "net_cls",
-    "net_prio", "blkio",   "perf_event", "hugetlb", "pids",    "rdma",    "misc",
+    "cpu",   "cpuacct",    "cpuset",  "memory", "devices", "freezer", "net_cls",      "net_prio",
+    "blkio", "perf_event", "hugetlb", "pids",   "rdma",    "misc",    "name=systemd",
 };
 #define N_V1 (sizeof(v1_controllers) / sizeof(v1_controllers[0]))
 
@@ -802,76 +806,39 @@ static int check_placeable(const struct berth_cgroup *cg, const oci_resources *r
     return 0;
 }
 
-/* config-linux.md "Unified": on a v1 controller the runtime MAY convert
- * and MUST error when it cannot. The conversions berth knows. */
-static int unified_v1(const struct berth_cgroup *cg, const char *key, const char *value,
-                      berth_error_t *err)
-{
-    static const struct {
-        const char *key, *controller, *file;
-    } conv[] = {
-        {"pids.max", "pids", "pids.max"},
-        {"memory.max", "memory", "memory.limit_in_bytes"},
-        {"memory.low", "memory", "memory.soft_limit_in_bytes"},
-        {"cpuset.cpus", "cpuset", "cpuset.cpus"},
-        {"cpuset.mems", "cpuset", "cpuset.mems"},
-    };
-
-    for (size_t i = 0; i < sizeof(conv) / sizeof(conv[0]); i++) {
-        const struct cg_dir *d;
-        _cleanup_close_ int fd = -1;
-
-        if (strcmp(key, conv[i].key) != 0)
-            continue;
-        d = owner(cg, conv[i].controller);
-        if (!d || d->v2)
-            break;
-        fd = cg_dir_open(d, err);
-        if (fd < 0)
-            return fd;
-        /* v2 says "max" where v1 memory files say -1. */
-        if (strcmp(conv[i].controller, "memory") == 0 && strncmp(value, "max", 3) == 0)
-            value = "-1";
-        return cg_write(fd, conv[i].file, value, err);
-    }
-    return berth_error_make(err, EOPNOTSUPP,
-                            "unified.%s: controller not on cgroup v2 here and no cgroup v1 "
-                            "conversion exists",
-                            key);
-}
-
+/* config-linux.md "Unified": on a host that is not pure cgroup v2 the
+ * runtime MAY convert the keys to v1 files and MUST error when it cannot.
+ * berth refuses them all, as runc does ("cannot use unified on cgroup v1"):
+ * a conversion would work with berth and fail with every other runtime, and
+ * engines pass `unified` only when they found cgroup v2. Also on a hybrid
+ * host, whose v2 hierarchy holds few controllers. docs/divergences.md. */
 static int apply_unified(const struct berth_cgroup *cg, const oci_string_map *u, berth_error_t *err)
 {
     const struct cg_dir *v2 = v2_dir(cg);
+    _cleanup_close_ int fd = -1;
 
-    for (size_t i = 0; u->keys && i < u->len; i++) {
-        const char *key = u->keys[i], *val = u->values[i] ? u->values[i] : "";
+    if (!u->keys || u->len == 0)
+        return 0;
+    if (!v2 || cg->n != 1)
+        return berth_error_make(err, EOPNOTSUPP,
+                                "linux.resources.unified: cannot use unified on cgroup v1");
+    for (size_t i = 0; i < u->len; i++) {
+        const char *key = u->keys[i];
         size_t clen = strcspn(key, ".");
         _cleanup_free_ char *ctrl = strndup(key, clen);
-        int r;
 
         if (!ctrl)
             return berth_error_make(err, ENOMEM, "unified");
-        if (v2 && (strcmp(ctrl, "cgroup") == 0 || cg_dir_has(v2, ctrl))) {
-            _cleanup_close_ int fd = cg_dir_open(v2, err);
-            oci_string_map one = {.keys = &u->keys[i], .values = &u->values[i], .len = 1};
-
-            if (fd < 0)
-                return fd;
-            r = berth_cgv2_unified(fd, &one, err);
-        } else if (v2 && cg->n == 1) {
-            /* pure v2 and the controller is missing: config-linux.md
-             * "Unified" MUST error. */
-            r = berth_error_make(err, EOPNOTSUPP,
-                                 "unified.%s: the cgroup controller `%s` is not available", key,
-                                 ctrl);
-        } else {
-            r = unified_v1(cg, key, val, err);
-        }
-        if (r < 0)
-            return r;
+        /* config-linux.md "Unified" MUST error on a missing controller. */
+        if (strcmp(ctrl, "cgroup") != 0 && !cg_dir_has(v2, ctrl))
+            return berth_error_make(err, EOPNOTSUPP,
+                                    "unified.%s: the cgroup controller `%s` is not available", key,
+                                    ctrl);
     }
-    return 0;
+    fd = cg_dir_open(v2, err);
+    if (fd < 0)
+        return fd;
+    return berth_cgv2_unified(fd, u, err);
 }
 
 int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool create,

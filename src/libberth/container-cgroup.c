@@ -159,9 +159,17 @@ int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **
 
     if (r < 0)
         return r;
-    if (!live(c.status))
-        return berth_error_make(err, 0, "container not running");
-    return berth_cgroup_pids(c.cg, ret, ret_n, err);
+    /* A stopped container is listed, not refused (runc exits 0 with an
+     * empty table): whatever is left in its cgroup, or nothing once the
+     * cgroup is gone. */
+    r = berth_cgroup_pids(c.cg, ret, ret_n, err);
+    if (r == -ENOENT && !live(c.status)) {
+        berth_error_release(err);
+        *ret = NULL;
+        *ret_n = 0;
+        return 0;
+    }
+    return r;
 }
 
 /* ---- events ------------------------------------------------------------- */

@@ -155,11 +155,14 @@ static void create_job_release(struct create_job *j)
 
 /* ---- 1. id and bundle --------------------------------------------------- */
 
+/* Validation's warnings are advice (`berth validate` prints them): on
+ * create they go to --debug only. runc is silent on the configs engines
+ * and `runc spec` generate, and engines show a runtime's stderr to users. */
 static void log_diag_warnings(const struct berth_context *ctx, const struct oci_diags *d)
 {
     for (size_t i = 0; i < d->len; i++)
         if (d->items[i].level == OCI_DIAG_WARNING)
-            berth_warn(ctx, "%s: %s", d->items[i].pointer, d->items[i].message);
+            berth_debug(ctx, "validate: %s: %s", d->items[i].pointer, d->items[i].message);
 }
 
 static int load_bundle(struct create_job *j, berth_error_t *err)

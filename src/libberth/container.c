@@ -344,6 +344,22 @@ static int signal_all(const struct berth_context *ctx, const struct loaded *l, i
     return signal_pidns(init_pidfd, l->state->pid, signo, err);
 }
 
+static int kill_leftovers(const struct berth_context *ctx, const struct loaded *l, int signo,
+                          berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    int r = load_cgroup(ctx, l, &cg, err);
+
+    if (r < 0 || !cg)
+        return r;
+    r = berth_cgroup_kill_all(cg, signo, err);
+    if (r == -ENOENT || r == -ESRCH) { /* the cgroup, or its last process, is gone */
+        berth_error_release(err);
+        return 0;
+    }
+    return r;
+}
+
 /* A SIGKILLed process of a frozen cgroup only dies once it is thawed: thaw
  * the container after the signal, as runc does, so that `kill ID KILL` of a
  * paused container really ends it instead of leaving it paused. */
@@ -369,6 +385,12 @@ int berth_container_kill(const struct berth_context *ctx, const char *id, int si
     r = load(ctx, id, true, &l, err);
     if (r < 0)
         return r;
+    /* `kill --all` of a stopped container signals what is left in its
+     * cgroup (processes that outlived a shared-pid-namespace init) and
+     * succeeds, as runc: containerd's shim sends it on every stop and a
+     * failure there would fail the task deletion. docs/divergences.md. */
+    if (all && l.status == BERTH_STATUS_STOPPED)
+        return kill_leftovers(ctx, &l, signo, err);
     /* runtime.md "Kill": neither created nor running MUST error with no
      * effect. "container not running" is matched by containerd. */
     if (!berth_status_can_kill(l.status))

@@ -23,6 +23,8 @@ struct berth_context {
     struct berth_exe_id exe_origin;
     berth_warn_fn warn; /* may be NULL */
     void *warn_data;
+    /* Advice for --debug only (same data); NULL or !debug drops it. */
+    berth_warn_fn debug_log;
 };
 
 /* Options of create/run (and restore later). */
@@ -40,6 +42,11 @@ struct berth_create_opts {
 };
 
 void berth_warn(const struct berth_context *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A debug record: what runc says under --debug, and advice that must not
+ * reach stderr on every run (validate's warnings on create). */
+void berth_debug(const struct berth_context *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 #endif

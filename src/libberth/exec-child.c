@@ -194,8 +194,10 @@ static _Noreturn void process_main(struct exec_job *j)
         .p = p,
         .personality = j->config->linux ? j->config->linux->personality : NULL,
         .caps = &j->caps,
-        .load_seccomp = load_seccomp,
+        .load_seccomp = j->seccomp ? load_seccomp : NULL,
         .data = j,
+        /* berth exec waits for us until execve, notify or not. */
+        .seccomp_last = j->seccomp && berth_process_filter_last(p, &j->caps),
     };
     berth_error_t err = NULL;
     _cleanup_free_ char *exe = NULL;
@@ -250,10 +252,11 @@ static _Noreturn void process_main(struct exec_job *j)
         berth_error_make(&err, ENOMEM, "build environment");
         fail(j, &err);
     }
-    /* 7. Seccomp with no_new_privs: last, so the filter sees only execve. */
-    if (p->noNewPrivileges && load_seccomp(j, &err) < 0)
-        fail(j, &err);
+    /* 7. The filter last, so that it sees only execve (and, with a
+     *    notify action, the handshake that hands its listener to berth). */
     (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    if (berth_process_load_filter(&setup, &err) < 0)
+        fail(j, &err);
     r = berth_process_execve(exe, p, env);
     berth_error_go(&err, -r, "exec: \"%s\"", p->args[0]);
     berth_sync_send_error(j->sync[1], &err);

@@ -278,6 +278,13 @@ static int run_create_hooks(const struct berth_launch *l, berth_error_t *err)
         if (r < 0 || (r = berth_sync_expect(l->sync_fd, BERTH_SYNC_HOOKS_DONE, err)) < 0)
             return r;
     }
+    if (!berth_hooks_have(c->hooks, BERTH_HOOK_CREATE_CONTAINER))
+        return 0;
+    /* They run in the container's root as their working directory, as
+     * runc runs them: hooks written for runc use relative paths into the
+     * rootfs (prestart and createRuntime run in the bundle). */
+    if (chdir(l->rootfs) < 0)
+        return berth_error_errno(err, "createContainer hooks: chdir `%s`", l->rootfs);
     return berth_hooks_run_kind(c->hooks, BERTH_HOOK_CREATE_CONTAINER, l->id, getpid(), l->bundle,
                                 &c->annotations, err);
 }
@@ -401,8 +408,12 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         .p = p,
         .personality = c->linux ? c->linux->personality : NULL,
         .caps = &l->caps,
-        .load_seccomp = load_seccomp_early,
+        .load_seccomp = l->seccomp ? load_seccomp_early : NULL,
         .data = l,
+        /* A notify filter's listener is taken by `berth create`, which
+         * is gone by the time of start: loaded before READY instead. */
+        .seccomp_last =
+            l->seccomp && !l->seccomp->notify && p && berth_process_filter_last(p, &l->caps),
     };
     struct berth_rootfs rootfs = {
         .config = c,
@@ -544,10 +555,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         (!l->run_start && check_fifo(l, fifo_path, sizeof(fifo_path), &err) < 0))
         fail(l, &err);
 
-    /* 15b. Seccomp with no_new_privs: as late as possible, so the filter
-     *      sees only the few syscalls left (listed in seccomp.c), and still
-     *      before READY, so a load failure fails create. */
-    if (p && p->noNewPrivileges && load_seccomp(l, &err) < 0)
+    /* 15b. A notify filter with no_new_privs: before READY, while
+     *      `berth create` is there to take its listener (berth-seccomp.h);
+     *      it sees the few syscalls listed in seccomp.c. Every other
+     *      filter is the last step (18). */
+    if (p && p->noNewPrivileges && l->seccomp && !setup.seccomp_last && load_seccomp(l, &err) < 0)
         fail(l, &err);
 
     /* 16. READY: create returns. Non-dumpable until the exec (which
@@ -580,6 +592,16 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     if (!p)
         _exit(0); /* start refuses a config without process */
 
-    /* 18. The user's program. */
+    /* 18. The user's filter, then the user's program: nothing of berth's
+     *     runs under the filter, so a default-deny profile needs only what
+     *     the program uses (config-linux.md "Seccomp"). The filter was
+     *     compiled and checked by `berth create`; loading it is one
+     *     syscall that cannot meet a config error any more. Should it fail
+     *     (ENOMEM), start has already answered: the error goes to the
+     *     container's stderr and the container exits 1. */
+    if (berth_process_load_filter(&setup, &err) < 0) {
+        dprintf(STDERR_FILENO, "berth init: %s\n", err->msg);
+        _exit(1);
+    }
     exec_process(exe, p, env);
 }

@@ -74,13 +74,17 @@ int berth_mount_ro_tmpfs_fd(int destfd, berth_error_t *err)
 {
     _cleanup_close_ int fs = -1, mnt = -1;
 
+    /* As runc masks a directory: an empty tmpfs, read-only down to its
+     * superblock, named "tmpfs" in mountinfo (nosuid, nodev, noexec would
+     * add nothing to an empty read-only filesystem). */
     fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
     if (fs < 0)
         return berth_error_errno(err, "fsopen tmpfs");
-    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+        fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return berth_error_errno(err, "create tmpfs");
-    mnt = fsmount(fs, FSMOUNT_CLOEXEC,
-                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
     if (mnt < 0)
         return berth_error_errno(err, "fsmount tmpfs");
     if (move_mount(mnt, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)

@@ -148,16 +148,12 @@ static int bind_source(const char *source, const struct berth_mount_env *env, co
 
 /* Without its own network namespace a container cannot mount a sysfs of
  * its own (the kernel ties sysfs to the netns owner), so, as runc does, it
- * gets the host's /sys bound recursively; "ro" is then made recursive so no
- * host submount (e.g. /sys/fs/cgroup) is left writable. */
+ * gets the host's /sys bound, and only /sys: not the host's submounts
+ * (its cgroup tree, securityfs, debugfs, tracefs, bpffs, ...). */
 static void sysfs_to_bind(struct berth_mount_step *step)
 {
     step->kind = BERTH_MOUNT_BIND;
-    step->recursive = true;
-    if (step->flags & MS_RDONLY) {
-        step->rattr_set |= MOUNT_ATTR_RDONLY;
-        step->rattr_clr &= ~(uint64_t)MOUNT_ATTR_RDONLY;
-    }
+    step->recursive = false;
 }
 
 static int plan_step(const oci_mount *m, size_t index, const struct berth_mount_env *env,
@@ -238,27 +234,68 @@ int berth_mount_plan_build(const oci_config *cfg, const struct berth_mount_env *
             berth_mount_plan_free(&plan);
             return r;
         }
+        /* Writable until berth_rootfs_finalize (berth_mount_ro_late). */
+        if (berth_mount_ro_late(cfg, i))
+            plan.steps[i].flags &= ~(unsigned long)MS_RDONLY;
     }
     *ret = plan;
     return 0;
 }
 
-/* Compares two container paths ignoring repeated and trailing slashes. */
-static bool same_path(const char *a, const char *b)
+/* Compares two container paths ignoring repeated and trailing slashes:
+ * true when p is `parent` itself or, with below, lies beneath it. */
+static bool path_covers(const char *parent, const char *p, bool below)
 {
+    const char *a = parent, *b = p;
+
     for (;;) {
         while (*a == '/')
             a++;
         while (*b == '/')
             b++;
-        if (!*a || !*b)
-            return !*a && !*b;
+        if (!*a)
+            return !*b || below;
+        if (!*b)
+            return false;
         size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
         if (la != lb || strncmp(a, b, la) != 0)
             return false;
         a += la;
         b += lb;
     }
+}
+
+static bool same_path(const char *a, const char *b)
+{
+    return path_covers(a, b, false);
+}
+
+/* "ro" after any "rw" (the last one wins, as in mount(8)). */
+static bool asks_ro(const oci_mount *m)
+{
+    bool ro = false;
+
+    for (size_t i = 0; i < m->options_len; i++)
+        if (strcmp(m->options[i], "ro") == 0)
+            ro = true;
+        else if (strcmp(m->options[i], "rw") == 0)
+            ro = false;
+    return ro;
+}
+
+bool berth_mount_ro_late(const oci_config *cfg, size_t i)
+{
+    const oci_mount *m = &cfg->mounts[i];
+
+    if (!m->destination || !asks_ro(m))
+        return false;
+    if (same_path(m->destination, "/dev"))
+        return true;
+    for (size_t j = i + 1; j < cfg->mounts_len; j++)
+        if (cfg->mounts[j].destination &&
+            path_covers(m->destination, cfg->mounts[j].destination, true))
+            return true;
+    return false;
 }
 
 const struct berth_mount_step *berth_mount_plan_find(const struct berth_mount_plan *plan,

@@ -87,6 +87,14 @@ void berth_mount_plan_free(struct berth_mount_plan *plan);
 
 /* Returns the step whose destination is `path` (e.g. "/dev"), the last one
  * when several, or NULL. */
+/* Whether mounts[i] asks for "ro" but is mounted writable and made
+ * read-only only at the end (berth_rootfs_finalize), as runc does for /dev:
+ * /dev (device nodes, /dev/pts, /dev/shm, the console and links are made
+ * in it afterwards) and any mount that a later mount sits under (its mount
+ * point may have to be created). Nothing of the container runs before the
+ * end, so the writable window is berth's own. */
+bool berth_mount_ro_late(const oci_config *cfg, size_t i);
+
 const struct berth_mount_step *berth_mount_plan_find(const struct berth_mount_plan *plan,
                                                      const char *path);
 

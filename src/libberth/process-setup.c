@@ -3,6 +3,7 @@
 #include "process-setup.h"
 
 #include <ctype.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
@@ -68,8 +69,20 @@ int berth_user_switch(const oci_user *u, berth_error_t *err)
     return 0;
 }
 
-/* config.md "Process": cwd MUST be absolute (validated); it is entered as
- * the container user, so its permissions apply as they will for the app. */
+/* config.md "Process": cwd MUST be absolute (validated). Entered twice if
+ * need be, as runc does (engines rely on both): first still as root, so
+ * that a directory only root can enter works for a non-root user (an image
+ * whose WORKDIR is /root, USER 1000); if root is refused (a root-squashed
+ * or 0700 directory of the user's on a volume), again as the user.
+ * *entered says whether the first try took; other errors fail at once. */
+static int enter_cwd_early(const oci_process *p, bool *entered, berth_error_t *err)
+{
+    *entered = chdir(p->cwd) == 0;
+    if (*entered || errno == EACCES || errno == EPERM)
+        return 0;
+    return berth_error_go(err, errno, "chdir %s", p->cwd);
+}
+
 static int enter_cwd(const oci_process *p, berth_error_t *err)
 {
     if (chdir(p->cwd) < 0)
@@ -77,9 +90,37 @@ static int enter_cwd(const oci_process *p, berth_error_t *err)
     return 0;
 }
 
+bool berth_process_filter_last(const oci_process *p, const struct berth_caps *caps)
+{
+    return p->noNewPrivileges || caps->present;
+}
+
+/* CAP_SYS_ADMIN held (permitted, not effective) for a late filter without
+ * no_new_privs. */
+static uint64_t keep_admin(const struct berth_process_setup *s)
+{
+    return s->load_seccomp && s->seccomp_last && !s->p->noNewPrivileges
+               ? UINT64_C(1) << CAP_SYS_ADMIN
+               : 0;
+}
+
+int berth_process_load_filter(const struct berth_process_setup *s, berth_error_t *err)
+{
+    int r;
+
+    if (!s->load_seccomp || !s->seccomp_last)
+        return 0;
+    /* The one syscall between the filter and berth_caps_apply's sets:
+     * before the filter, so a profile need not allow capset. */
+    if (keep_admin(s) && (r = berth_caps_raise(s->caps, keep_admin(s), err)) < 0)
+        return r;
+    return s->load_seccomp(s->data, err);
+}
+
 int berth_process_apply(const struct berth_process_setup *s, char **ret_warning, berth_error_t *err)
 {
     const oci_process *p = s->p;
+    bool in_cwd = false;
     int r;
 
     *ret_warning = NULL;
@@ -91,28 +132,32 @@ int berth_process_apply(const struct berth_process_setup *s, char **ret_warning,
         (r = berth_io_priority_apply(p->ioPriority, err)) < 0)
         return r;
     /* Seccomp without no_new_privs needs CAP_SYS_ADMIN: before the drop
-     * (as runc). */
-    if (!p->noNewPrivileges && s->load_seccomp && (r = s->load_seccomp(s->data, err)) < 0)
+     * (as runc) when the filter cannot be the last step. */
+    if (!p->noNewPrivileges && s->load_seccomp && !s->seccomp_last &&
+        (r = s->load_seccomp(s->data, err)) < 0)
         return r;
     /* Capabilities, part 1: the bounding set is dropped while we still
      * have CAP_SETPCAP; KEEPCAPS keeps the permitted set across setuid. */
     if ((r = berth_caps_prepare(s->caps, err)) < 0)
+        return r;
+    if ((r = enter_cwd_early(p, &in_cwd, err)) < 0)
         return r;
     /* Groups, gid, then uid (after setuid groups cannot change any more). */
     if ((r = berth_user_switch(p->user, err)) < 0)
         return r;
     /* Capabilities, part 2: setuid cleared the effective set; set E/P/I,
      * then ambient (needs P and I). */
-    if ((r = berth_caps_apply(s->caps, ret_warning, err)) < 0)
+    if ((r = berth_caps_apply(s->caps, keep_admin(s), ret_warning, err)) < 0)
         return r;
     /* no_new_privs after the last privileged step, before the filter the
      * caller loads last. */
     if (p->noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return berth_error_errno(err, "prctl(PR_SET_NO_NEW_PRIVS)");
-    /* config.md: umask unchanged when unset; cwd entered as the user. */
+    /* config.md: umask unchanged when unset; cwd as the user if root could
+     * not enter it. */
     if (p->user && p->user->umask_present)
         umask(p->user->umask);
-    return enter_cwd(p, err);
+    return in_cwd ? 0 : enter_cwd(p, err);
 }
 
 const char *berth_env_get(char **env, size_t len, const char *name)

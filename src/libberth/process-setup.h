@@ -20,13 +20,30 @@ struct berth_process_setup {
     const oci_process *p;
     const oci_personality *personality; /* linux.personality, may be NULL */
     const struct berth_caps *caps;
-    /* Loads linux.seccomp when the process has no noNewPrivileges (it
-     * then needs CAP_SYS_ADMIN, so it runs before the caps drop); NULL =
-     * no filter. With noNewPrivileges the caller loads it itself, as late
-     * as possible, after its last own syscall that matters. */
+    /* Loads linux.seccomp; NULL = no filter. */
     int (*load_seccomp)(void *data, berth_error_t *err);
     void *data;
+    /* The caller loads the filter itself as the last step before execve
+     * (berth_process_load_filter), so that it sees none of berth's own
+     * syscalls and a default-deny profile needs to allow only what the
+     * program uses. Without it (a notify filter the parent of `create` must
+     * take while it still waits) the filter is loaded by
+     * berth_process_apply before the capabilities drop when
+     * noNewPrivileges is false, and by the caller otherwise. See
+     * berth_process_filter_last. */
+    bool seccomp_last;
 };
+
+/* Whether the filter can be the last step: always with noNewPrivileges;
+ * without it seccomp(2) needs CAP_SYS_ADMIN, which berth then keeps in
+ * the permitted set (only possible when process.capabilities is set:
+ * otherwise the user switch drops everything) and raises just before. */
+bool berth_process_filter_last(const oci_process *p, const struct berth_caps *caps);
+
+/* The last step before execve when s->seccomp_last: CAP_SYS_ADMIN back
+ * into the effective set if the filter needs it, then the filter. The
+ * execve right after drops CAP_SYS_ADMIN again (caps.h). */
+int berth_process_load_filter(const struct berth_process_setup *s, berth_error_t *err);
 
 /* rlimits, oomScoreAdj, personality, scheduler, ioPriority, [seccomp],
  * bounding set, user (groups, gid, uid), capabilities, no_new_privs,

@@ -322,12 +322,55 @@ static int protect_paths(int rootfd, const oci_linux *l, berth_error_t *err)
     return 0;
 }
 
+/* process.cwd is made when missing (mkdir -p, 0755, root's), as runc
+ * does: images whose WORKDIR is not in the layers, and engines that
+ * rely on it. Before any read-only remount; inside the root only. */
+static int make_cwd(int rootfd, const oci_config *c, berth_error_t *err)
+{
+    int fd;
+
+    if (!c->process || !c->process->cwd || !*c->process->cwd)
+        return 0;
+    fd = berth_path_mkdir_in_root(rootfd, c->process->cwd, 0755, err);
+    if (fd < 0)
+        return berth_error_wrap(err, "process.cwd `%s`", c->process->cwd);
+    close(fd);
+    return 0;
+}
+
+/* The "ro" mounts that were left writable for what sits under them
+ * (berth_mount_ro_late). Only the mount itself: mounts beneath keep their
+ * own flags, as a remount of /dev does in runc. */
+static int late_readonly(int rootfd, const oci_config *c, berth_error_t *err)
+{
+    for (size_t i = 0; i < c->mounts_len; i++) {
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        if (!berth_mount_ro_late(c, i))
+            continue;
+        fd = berth_path_open_in_root(rootfd, c->mounts[i].destination, O_PATH, err);
+        if (fd < 0)
+            return berth_error_wrap(err, "mounts[%zu]: remount %s read-only", i,
+                                    c->mounts[i].destination);
+        r = berth_mount_setattr_fd(fd, false, MOUNT_ATTR_RDONLY, 0, 0, err);
+        if (r < 0)
+            return berth_error_wrap(err, "mounts[%zu]: remount %s read-only", i,
+                                    c->mounts[i].destination);
+    }
+    return 0;
+}
+
 /* After pivot_root, / is the container's own mount: now "shared" can get a
  * peer group of its own and "unbindable" be set without touching the
  * host. "private" and "slave" were set in isolate_root already. */
 static int final_propagation(int rootfd, const struct berth_rootfs *r, berth_error_t *err)
 {
+    const oci_linux *l = r->config->linux;
     const char *p = propagation_of(r);
+    /* "rshared" and "runbindable": every mount of the container, as runc
+     * (its MS_REC); the plain values: the root mount only. */
+    bool rec = l && l->rootfsPropagation && l->rootfsPropagation[0] == 'r';
     unsigned long flag = 0;
     int ret;
 
@@ -337,7 +380,7 @@ static int final_propagation(int rootfd, const struct berth_rootfs *r, berth_err
         flag = MS_UNBINDABLE;
     if (!flag)
         return 0;
-    ret = berth_mount_setattr_fd(rootfd, false, 0, 0, flag, err);
+    ret = berth_mount_setattr_fd(rootfd, rec, 0, 0, flag, err);
     return ret < 0 ? berth_error_wrap(err, "linux.rootfsPropagation %s", p) : 0;
 }
 
@@ -348,6 +391,14 @@ int berth_rootfs_finalize(const struct berth_rootfs *r, berth_error_t *err)
 
     if (rootfd < 0)
         return berth_error_errno(err, "open /");
+    ret = make_cwd(rootfd, r->config, err);
+    if (ret < 0)
+        return ret;
+    /* The late "ro" mounts first: a maskedPaths bind of /dev/null then
+     * copies the read-only flag of a read-only /dev, as in runc. */
+    ret = late_readonly(rootfd, r->config, err);
+    if (ret < 0)
+        return ret;
     ret = protect_paths(rootfd, r->config->linux, err);
     if (ret < 0)
         return ret;

@@ -2,6 +2,7 @@
  * filter (libseccomp, in the parent) and the one-syscall load in the init.
  * See berth-seccomp.h for the split and why it is made that way. */
 #include "berth-seccomp.h"
+#include "seccomp-enosys.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -321,8 +322,15 @@ static int make_handover(struct berth_seccomp *f, berth_error_t *err)
 
 /* ---- build -------------------------------------------------------------------- */
 
+/* The profile's defaultAction and architectures, as libseccomp values. */
+struct profile_head {
+    uint32_t def;
+    uint32_t archs[32];
+    size_t narchs;
+};
+
 static int build_ctx(const oci_seccomp *s, scmp_filter_ctx *ret_ctx, struct berth_seccomp *f,
-                     berth_error_t *err)
+                     struct profile_head *h, berth_error_t *err)
 {
     _cleanup_(seccomp_ctx_release) scmp_filter_ctx ctx = NULL;
     uint32_t def;
@@ -357,7 +365,10 @@ static int build_ctx(const oci_seccomp *s, scmp_filter_ctx *ret_ctx, struct bert
         r = seccomp_arch_add(ctx, arch);
         if (r < 0 && r != -EEXIST)
             return berth_error_make(err, -r, "seccomp: add architecture `%s`", s->architectures[i]);
+        if (h->narchs < sizeof(h->archs) / sizeof(h->archs[0]))
+            h->archs[h->narchs++] = arch;
     }
+    h->def = def;
     for (size_t i = 0; i < s->syscalls_len; i++) {
         r = add_syscall(ctx, f, &s->syscalls[i], i, def, err);
         if (r < 0)
@@ -371,6 +382,7 @@ int berth_seccomp_build(const oci_seccomp *s, struct berth_seccomp **ret, berth_
 {
     _cleanup_seccomp_ struct berth_seccomp *f = calloc(1, sizeof(*f));
     _cleanup_(seccomp_ctx_release) scmp_filter_ctx ctx = NULL;
+    struct profile_head h = {0};
     int r;
 
     if (!f)
@@ -378,7 +390,7 @@ int berth_seccomp_build(const oci_seccomp *s, struct berth_seccomp **ret, berth_
     r = parse_flags(s, &f->flags, err);
     if (r < 0)
         return r;
-    r = build_ctx(s, &ctx, f, err);
+    r = build_ctx(s, &ctx, f, &h, err);
     if (r < 0)
         return r;
     if (f->notify) {
@@ -402,6 +414,12 @@ int berth_seccomp_build(const oci_seccomp *s, struct berth_seccomp **ret, berth_
     r = export_bpf(ctx, &f->prog, err);
     if (r < 0)
         return r;
+    /* Newer syscalls than the profile knows: ENOSYS (seccomp-enosys.c). */
+    if (berth_seccomp_wants_enosys(h.def)) {
+        r = berth_seccomp_enosys_patch(s, h.archs, h.narchs, &f->prog, err);
+        if (r < 0)
+            return r;
+    }
     *ret = TAKE_PTR(f);
     return 0;
 }

@@ -3,5 +3,7 @@
 src_libberth_libberth_la_SOURCES += \
 	src/libberth/berth-seccomp.h \
 	src/libberth/seccomp.c \
+	src/libberth/seccomp-enosys.h \
+	src/libberth/seccomp-enosys.c \
 	src/libberth/seccomp-notify.h \
 	src/libberth/seccomp-notify.c

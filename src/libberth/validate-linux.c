@@ -231,12 +231,15 @@ void check_linux_paths(struct vctx *v)
              l->maskedPaths_len ? S_MASKED : S_READONLY,
              "maskedPaths and readonlyPaths need a mount namespace (they would apply to the "
              "host)");
-    /* "Its value is either shared, slave, private or unbindable." */
+    /* "Its value is either shared, slave, private or unbindable"; the
+     * r-prefixed forms as runc (oci_rootfs_propagations). */
     p = l->rootfsPropagation;
+    if (p && *p && p[0] == 'r' && p[1] != 'r')
+        p++;
     if (p && *p && strcmp(p, "shared") != 0 && strcmp(p, "slave") != 0 &&
         strcmp(p, "private") != 0 && strcmp(p, "unbindable") != 0)
         verr(v, "/linux/rootfsPropagation", S_PROPAGATION,
-             "\"%s\" is not one of shared, slave, private, unbindable", p);
+             "\"%s\" is not one of shared, slave, private, unbindable", l->rootfsPropagation);
 }
 
 void check_personality(struct vctx *v)

@@ -57,8 +57,9 @@ set_args "$B" /etc/passwd
 create_fails "non-executable args[0]" 'exec: "/etc/passwd": permission denied'
 
 reset
-update_config "$B" 'c["process"]["cwd"] = "/nope"'
-create_fails "missing cwd" "chdir /nope: no such file or directory"
+# A missing cwd is made (as runc); one below a regular file cannot be.
+update_config "$B" 'c["process"]["cwd"] = "/etc/passwd/sub"'
+create_fails "cwd below a file" "process.cwd \`/etc/passwd/sub\`"
 
 reset
 update_config "$B" 'c["process"]["cwd"] = "relative/dir"'

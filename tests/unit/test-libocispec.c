@@ -774,8 +774,9 @@ START_TEST(roundtrip_emit_format)
     st.created = (char *)"2026-01-01T00:00:00Z";
     ck_assert_uint_eq(oci_check(&oci_state_desc, &st, NULL), 0);
     json = oci_emit(&oci_state_desc, &st, false, NULL);
-    ck_assert_str_eq(json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"running\","
-                           "\"pid\":42,\"bundle\":\"/b\",\"created\":\"2026-01-01T00:00:00Z\"}");
+    ck_assert_str_eq(
+        json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"pid\":42,"
+              "\"status\":\"running\",\"bundle\":\"/b\",\"created\":\"2026-01-01T00:00:00Z\"}");
     free(json);
     json = oci_emit(&oci_state_desc, &st, true, NULL);
     ck_assert_ptr_nonnull(strstr(json, "{\n    \"ociVersion\": \"1.3.0\",\n"));

@@ -199,11 +199,14 @@ START_TEST(test_plan)
     ck_assert_int_eq(plan.steps[1].kind, BERTH_MOUNT_BIND);
     ck_assert_str_eq(plan.steps[1].source, "/bundle/data");
     ck_assert(plan.steps[1].recursive);
-    /* sysfs without a network namespace: rbind of the host /sys, rro */
+    /* sysfs without a network namespace: a bind of the host /sys alone (not
+     * its submounts), as runc; its "ro" comes at the end, with the cgroup
+     * mount beneath it made (berth_mount_ro_late) */
     ck_assert_int_eq(plan.steps[2].kind, BERTH_MOUNT_BIND);
     ck_assert_str_eq(plan.steps[2].source, "/sys");
-    ck_assert(plan.steps[2].recursive);
-    ck_assert_uint_eq(plan.steps[2].rattr_set, MOUNT_ATTR_RDONLY);
+    ck_assert(!plan.steps[2].recursive);
+    ck_assert(!(plan.steps[2].flags & MS_RDONLY));
+    ck_assert(berth_mount_ro_late(&cfg, 2));
     ck_assert_int_eq(plan.steps[3].kind, BERTH_MOUNT_CGROUP);
     ck_assert_int_eq(plan.steps[4].kind, BERTH_MOUNT_BIND);
     ck_assert_ptr_eq(berth_mount_plan_find(&plan, "//sys/fs/cgroup/"), &plan.steps[3]);
@@ -225,8 +228,22 @@ START_TEST(test_plan)
     berth_mount_env_init(&env, &cfg, "/bundle", false);
     ck_assert_int_eq(berth_mount_plan_build(&cfg, &env, &plan, &err), 0);
     ck_assert_int_eq(plan.steps[2].kind, BERTH_MOUNT_FS);
+    /* "ro" waits for the cgroup mount beneath it (berth_mount_ro_late) */
+    ck_assert_uint_eq(plan.steps[2].flags, MS_NOSUID);
+    berth_mount_plan_free(&plan);
+    /* nothing beneath: ro at once */
+    cfg.mounts_len = 3;
+    ck_assert(!berth_mount_ro_late(&cfg, 2));
+    ck_assert_int_eq(berth_mount_plan_build(&cfg, &env, &plan, &err), 0);
     ck_assert_uint_eq(plan.steps[2].flags, MS_NOSUID | MS_RDONLY);
     berth_mount_plan_free(&plan);
+    /* /dev: always late, "rw" after "ro" wins */
+    char *o_dev_ro[] = {"ro", NULL}, *o_dev_rw[] = {"ro", "rw", NULL};
+    oci_mount dev[] = {mnt("/dev/", "tmpfs", "tmpfs", o_dev_ro),
+                       mnt("/dev", "tmpfs", "t", o_dev_rw)};
+    oci_config dcfg = {.mounts = dev, .mounts_len = 2};
+    ck_assert(berth_mount_ro_late(&dcfg, 0));
+    ck_assert(!berth_mount_ro_late(&dcfg, 1));
 }
 END_TEST
 

@@ -39,6 +39,10 @@
  *   stat PATH        stat.type=reg|dir|chr|blk|fifo|sock|lnk stat.mode=0644
  *                    stat.major= stat.minor= stat.uid= stat.gid=
  *                    [stat.link=TARGET]; lstat(2), so links are not followed
+ *   sched            sched.policy=N nice=N ioprio=CLASS/DATA
+ *                    personality=0xHEX (scheduler, ioPriority, personality)
+ *   syscall NR       calls syscall NR with all-zero arguments: syscall.NR=0 on
+ *                    success, else syscall.NR=ERRNONAME (seccomp probes)
  *   sleep SECONDS    sleeps (fractions allowed), prints nothing
  *   exit N           flushes and exits with status N
  *   signal-wait [N]  blocks all signals, prints ready=1, then for each of N
@@ -61,8 +65,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -602,13 +609,27 @@ static void cmd_all(void)
     cmd_fds();
 }
 
+static void cmd_sched(void)
+{
+    /* ioprio_get(IOPRIO_WHO_PROCESS, self): class in bits 13.., data below */
+    long io = syscall(SYS_ioprio_get, 1, 0);
+
+    errno = 0;
+    printf("sched.policy=%d\n", sched_getscheduler(0));
+    printf("nice=%d\n", getpriority(PRIO_PROCESS, 0));
+    printf("ioprio=%ld/%ld\n", io < 0 ? -1 : io >> 13, io < 0 ? -1 : io & 0x1fff);
+    printf("personality=0x%x\n", (unsigned)personality(0xffffffff));
+}
+
 static int usage(const char *msg)
 {
     fprintf(stderr, "checker: %s\n", msg);
-    fprintf(stderr, "usage: checker CMD [ARG]... (pid hostname domainname ids cwd env rlimits caps "
-                    "nnp seccomp oom "
-                    "ns mounts cgroup label fds all | ro PATH | stat PATH | sleep SEC | exit N | "
-                    "signal-wait [N])\n");
+    fprintf(stderr,
+            "usage: checker CMD [ARG]... (pid hostname domainname ids cwd env rlimits caps "
+            "nnp seccomp oom "
+            "ns mounts cgroup label fds sched all | ro PATH | stat PATH | syscall NR | sleep SEC | "
+            "exit N | "
+            "signal-wait [N])\n");
     return 2;
 }
 
@@ -664,6 +685,19 @@ int main(int argc, char **argv)
                 cmd_ro(arg);
             else
                 cmd_stat(arg);
+            i++;
+        } else if (strcmp(cmd, "sched") == 0) {
+            cmd_sched();
+        } else if (strcmp(cmd, "syscall") == 0) {
+            if (arg == NULL || !parse_long(arg, &num) || num < 0)
+                return usage("syscall needs a number");
+            errno = 0;
+            if (syscall(num, 0L, 0L, 0L, 0L, 0L, 0L) < 0) {
+                const char *name = strerrorname_np(errno);
+                printf("syscall.%ld=%s\n", num, name ? name : "?");
+            } else {
+                printf("syscall.%ld=0\n", num);
+            }
             i++;
         } else if (strcmp(cmd, "sleep") == 0) {
             char *end;
