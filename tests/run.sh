@@ -13,6 +13,9 @@
 #   fuzz         tests/fuzz/run-fuzz.sh 60 (when that script exists), in DIR-fuzz
 #   integration  tests/integration/run-integration.sh against DIR/berth
 #                (as root only: the scripts create containers)
+#   differential tests/differential/run-differential.sh: the same bundles
+#                and commands under runc and berth, compared (as root, with
+#                runc installed; docs/divergences.md lists what may differ)
 #   engines      tests/engines/run.sh: podman, containerd and dockerd drive
 #                DIR/berth (as root; installs the engines' packages itself);
 #                by default only when CI=true or BERTH_ENGINES=1
@@ -48,7 +51,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-all_steps="build unit format sanitizers fuzz integration engines vm"
+all_steps="build unit format sanitizers fuzz integration differential engines vm"
 for s in ${only//,/ }; do
     [[ " $all_steps " == *" $s "* ]] || { echo "tests/run.sh: unknown step $s (steps: $all_steps)" >&2; exit 2; }
 done
@@ -268,6 +271,30 @@ build_checker() {
     gcc -static -O2 -Wall -Wextra -o "$out.tmp.$$" "$src" && mv -f "$out.tmp.$$" "$out"
 }
 
+step_differential() {
+    section "differential (tests/differential: runc vs $builddir/berth)"
+    if [ $build_ok != 1 ] || [ ! -x "$builddir/berth" ]; then
+        note "differential: not run: the build failed"
+        return
+    fi
+    local t=$(date +%s) summary=$logdir/differential.summary p f s
+    rm -f "$summary"
+    BERTH=$builddir/berth CHECKER=$srcdir/tests/integration/helpers/checker \
+        DIFFERENTIAL_SUMMARY=$summary tests/differential/run-differential.sh \
+        >"$logdir/differential.log" 2>&1
+    if [ -s "$summary" ]; then
+        read -r p f s <"$summary"
+    else
+        p=0 f=1 s=0
+    fi
+    [ "$f" = 0 ] && [ $verbose = 0 ] || show_log "$logdir/differential.log"
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    SKIPPED=$((SKIPPED + s))
+    note "differential: $p passed, $f failed, $s skipped; $(grep -h '^# differential:\|^1\.\.0' \
+        "$logdir/differential.log" | sed 's/^# //') ($(elapsed $t), log $logdir/differential.log)"
+}
+
 step_integration() {
     section "integration (tests/integration against $builddir/berth)"
     if [ "$(id -u)" != 0 ]; then
@@ -377,7 +404,8 @@ start=$(date +%s)
 mkdir -p "$logdir"
 echo "berth tests: source $srcdir, build $builddir, -j$jobs${only:+, only ${only#,}}$([ $quick = 1 ] && echo ', quick')"
 
-if wanted build || wanted unit || wanted format || wanted integration || wanted engines || wanted vm; then
+if wanted build || wanted unit || wanted format || wanted integration || wanted differential ||
+    wanted engines || wanted vm; then
     step_build
 fi
 wanted unit && step_unit
@@ -385,6 +413,7 @@ wanted format && step_format
 if wanted sanitizers; then step_sanitizers; elif [ -z "$only" ]; then note "sanitizers: not run (--quick)"; fi
 if wanted fuzz; then step_fuzz; elif [ -z "$only" ]; then note "fuzz: not run (--quick)"; fi
 wanted integration && step_integration
+wanted differential && step_differential
 if wanted engines; then step_engines; elif [ -z "$only" ]; then note "engines: not run (set BERTH_ENGINES=1; CI runs them)"; fi
 if wanted vm; then step_vm; elif [ -z "$only" ]; then note "vm: not run (set BERTH_VM=1; CI runs it)"; fi
 

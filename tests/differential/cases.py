@@ -1,0 +1,301 @@
+"""cases.py: the bundles and command sequences differ.py runs under runc
+and berth. The base is `runc spec` (terminal off, root writable) with
+process.args = ["/bin/checker", *probe]; each case edits it.
+
+A case is a dict:
+  name        unique, the TAP description
+  edit(c, b)  changes config c (a dict) and may add files to bundle dir b
+  probe       checker commands (default ["all"])
+  compare     "outcome": compare only whether it started (configs that
+              fail, or whose output depends on the runtime's own pid)
+  ignore      keys of the probe's report not to compare
+  steps       a CLI case: commands, "{id}" replaced; create/run get --bundle
+  divergence  the id of a known, deliberate difference: docs/divergences.md
+              must list it as `id`
+  todo        a known difference not fixed yet (TAP TODO: reported, not
+              failing); the text says where it is tracked
+  skip()      returns a reason to skip, or None
+
+What the spec lists and this file does not cover, and why, is in
+tests/differential/README.md.
+"""
+import os
+import platform
+
+
+def x86_64_only():
+    return None if platform.machine() == "x86_64" else "profiles here name x86_64 syscalls"
+
+
+def proc(**kw):
+    def edit(c, b):
+        c["process"].update(kw)
+    return edit
+
+
+def chain(*edits):
+    def edit(c, b):
+        for e in edits:
+            e(c, b)
+    return edit
+
+
+def linux(**kw):
+    def edit(c, b):
+        c["linux"].update(kw)
+    return edit
+
+
+def mount_opt(dest, *opts):
+    def edit(c, b):
+        for m in c["mounts"]:
+            if m["destination"] == dest:
+                m["options"] = list(m.get("options", [])) + list(opts)
+    return edit
+
+
+def add_mount(**m):
+    def edit(c, b):
+        c["mounts"].append(dict(m))
+    return edit
+
+
+def mkdir(path, mode=0o755, owner=None):
+    def edit(c, b):
+        p = os.path.join(b, "rootfs", path.lstrip("/"))
+        os.makedirs(p, exist_ok=True)
+        os.chmod(p, mode)
+        if owner is not None:
+            os.chown(p, owner, owner)
+    return edit
+
+
+def hostfile(name, text):
+    def edit(c, b):
+        with open(os.path.join(b, name), "w") as f:
+            f.write(text)
+    return edit
+
+
+def namespaces(*drop, add=()):
+    def edit(c, b):
+        ns = [n for n in c["linux"]["namespaces"] if n["type"] not in drop]
+        ns += [{"type": t} for t in add]
+        c["linux"]["namespaces"] = ns
+    return edit
+
+
+def userns(c, b):
+    c["linux"]["namespaces"].append({"type": "user"})
+    c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    os.chown(b, 100000, 100000)
+    for d, dirs, files in os.walk(os.path.join(b, "rootfs")):
+        os.lchown(d, 100000, 100000)
+        for f in files + dirs:
+            os.lchown(os.path.join(d, f), 100000, 100000)
+
+
+# The checker's needs and nothing of a runtime's own (x86_64).
+MINIMAL = ["read", "write", "exit", "exit_group", "execve", "brk", "arch_prctl",
+           "set_tid_address", "set_robust_list", "rseq", "prlimit64", "mmap", "munmap",
+           "mprotect", "openat", "close", "fstat", "newfstatat", "readlink", "uname",
+           "getrandom", "ioctl", "lseek", "futex"]
+# What runc 1.1 itself still calls after loading the filter.
+RUNC_NEEDS = ["fstatfs", "getdents64", "fcntl", "capget", "capset", "prctl", "setgroups",
+              "setresuid", "setresgid", "getuid", "getgid", "getpid", "getppid", "getcwd", "chdir",
+              "fchdir", "umask", "sched_getaffinity", "rt_sigaction", "rt_sigprocmask",
+              "rt_sigreturn", "sigaltstack", "gettid", "tgkill", "clone", "madvise", "nanosleep",
+              "epoll_create1", "epoll_ctl", "epoll_pwait", "pipe2", "write", "mincore",
+              "sendto", "recvfrom", "sendmsg", "recvmsg", "close_range", "dup3", "setns",
+              "faccessat", "access", "pread64", "statfs"]
+
+
+def seccomp(default="SCMP_ACT_ERRNO", names=MINIMAL, extra=(), **kw):
+    def edit(c, b):
+        p = {"defaultAction": default, "architectures": ["SCMP_ARCH_X86_64"],
+             "syscalls": [{"names": list(names), "action": "SCMP_ACT_ALLOW"}] + list(extra)}
+        p.update(kw)
+        c["linux"]["seccomp"] = p
+    return edit
+
+
+USER1000 = proc(user={"uid": 1000, "gid": 1000})
+# A host directory for volumes (differ.py makes it; not /tmp, which holds
+# the bundles themselves).
+VOL = os.environ.get("DIFF_VOL", "/nonexistent")
+
+CASES = [
+    # ---- process ------------------------------------------------------------
+    {"name": "runc spec defaults"},
+    {"name": "user 1000:1000 with additionalGids", "edit": proc(
+        user={"uid": 1000, "gid": 1000, "additionalGids": [10, 20, 1000]})},
+    {"name": "user 0 with umask 077", "edit": proc(user={"uid": 0, "gid": 0, "umask": 63})},
+    {"name": "user 1000 without capabilities object",
+     "edit": chain(USER1000, lambda c, b: c["process"].pop("capabilities"))},
+    {"name": "cwd /tmp", "edit": proc(cwd="/tmp")},
+    {"name": "cwd created by the runtime", "edit": proc(cwd="/a/new/dir")},
+    {"name": "cwd 0700 root-owned, user 1000",
+     "edit": chain(USER1000, proc(cwd="/secret"), mkdir("/secret", 0o700))},
+    {"name": "cwd 0700 owned by user 1000",
+     "edit": chain(USER1000, proc(cwd="/mine"), mkdir("/mine", 0o700, owner=1000))},
+    {"name": "env with duplicates and empty values",
+     "edit": proc(env=["PATH=/bin", "A=1", "A=2", "EMPTY=", "HOME=/h"])},
+    {"name": "env without HOME for user 1000", "edit": chain(USER1000, proc(env=["PATH=/bin"]))},
+    {"name": "rlimits", "edit": proc(rlimits=[
+        {"type": "RLIMIT_NOFILE", "soft": 256, "hard": 512},
+        {"type": "RLIMIT_CORE", "soft": 0, "hard": 0},
+        {"type": "RLIMIT_NPROC", "soft": 100, "hard": 200}])},
+    {"name": "capabilities: ambient without inheritable",
+     "edit": lambda c, b: c["process"]["capabilities"].update(ambient=["CAP_KILL", "CAP_CHOWN"])},
+    {"name": "capabilities: ambient with inheritable, user 1000",
+     "edit": chain(USER1000, lambda c, b: c["process"]["capabilities"].update(
+         inheritable=["CAP_KILL"], ambient=["CAP_KILL"], permitted=["CAP_KILL"],
+         effective=["CAP_KILL"]))},
+    {"name": "capabilities: effective not permitted", "compare": "outcome",
+     "edit": lambda c, b: c["process"]["capabilities"].update(
+         effective=["CAP_SYS_ADMIN"], permitted=["CAP_KILL"])},
+    {"name": "capabilities: empty sets",
+     "edit": lambda c, b: c["process"].update(capabilities={})},
+    {"name": "capabilities: unknown name", "edit": lambda c, b: c["process"]["capabilities"][
+        "bounding"].append("CAP_NOT_A_CAP")},
+    {"name": "noNewPrivileges false", "edit": proc(noNewPrivileges=False)},
+    {"name": "oomScoreAdj 500", "edit": proc(oomScoreAdj=500)},
+    {"name": "oomScoreAdj -500", "edit": proc(oomScoreAdj=-500)},
+    {"name": "personality LINUX32", "probe": ["sched"],
+     "edit": linux(personality={"domain": "LINUX32"}), "divergence": "newer-runc-fields"},
+    {"name": "scheduler SCHED_BATCH", "divergence": "newer-runc-fields", "probe": ["sched"],
+     "edit": proc(scheduler={"policy": "SCHED_BATCH", "nice": 5})},
+    {"name": "ioPriority", "divergence": "newer-runc-fields", "probe": ["sched"],
+     "edit": proc(ioPriority={"class": "IOPRIO_CLASS_BE", "priority": 4})},
+    {"name": "hostname and domainname", "divergence": "newer-runc-fields",
+     "edit": lambda c, b: c.update(hostname="diffhost", domainname="diff.example")},
+    {"name": "no process.args[0] in PATH", "compare": "outcome",
+     "edit": proc(args=["no-such-binary"])},
+    {"name": "args[0] relative with PATH", "edit": proc(args=["checker", "ids", "cwd"])},
+
+    # ---- mounts -------------------------------------------------------------
+    {"name": "rootfsPropagation rshared", "edit": linux(rootfsPropagation="rshared"),
+     "divergence": "rootfs-rshared"},
+    {"name": "rootfsPropagation rslave", "edit": linux(rootfsPropagation="rslave")},
+    {"name": "rootfsPropagation private", "edit": linux(rootfsPropagation="private")},
+    {"name": "rootfsPropagation unbindable", "edit": linux(rootfsPropagation="unbindable"),
+     "divergence": "runc-rootfs-unbindable"},
+    {"name": "root.readonly", "edit": lambda c, b: c["root"].update(readonly=True),
+     "probe": ["ro", "/", "ro", "/tmp", "ro", "/dev", "mounts"]},
+    {"name": "ro tmpfs /dev", "edit": mount_opt("/dev", "ro"),
+     "probe": ["ro", "/dev", "stat", "/dev/pts", "ro", "/dev/null", "mounts"]},
+    {"name": "ro tmpfs with a mount beneath",
+     "edit": chain(add_mount(destination="/data", type="tmpfs", source="tmpfs", options=["ro"]),
+                   add_mount(destination="/data/sub", type="tmpfs", source="tmpfs")),
+     "probe": ["ro", "/data", "ro", "/data/sub", "mounts"]},
+    {"name": "bind of a file", "probe": ["stat", "/etc/bound", "ro", "/etc/bound", "mounts"],
+     "edit": chain(hostfile("hostfile", "x\n"), add_mount(
+         destination="/etc/bound", type="bind", source="hostfile", options=["rbind", "ro"]))},
+    {"name": "bind of a dir rw, rprivate",
+     "edit": chain(mkdir("/srv"), add_mount(destination="/srv/data", type="none",
+                                            source=VOL, options=["rbind", "rprivate"])),
+     "probe": ["ro", "/srv/data", "mounts"]},
+    {"name": "bind rslave and rshared volumes (Kubernetes)",
+     "edit": chain(add_mount(destination="/vol1", type="bind", source=VOL,
+                             options=["rbind", "rslave"]),
+                   add_mount(destination="/vol2", type="bind", source=VOL,
+                             options=["rbind", "rshared"]),
+                   linux(rootfsPropagation="rslave")),
+     "probe": ["mounts"]},
+    {"name": "tmpfs with mode and nosuid", "probe": ["stat", "/scratch", "mounts"],
+     "edit": add_mount(destination="/scratch", type="tmpfs", source="tmpfs",
+                       options=["nosuid", "nodev", "mode=1777", "size=1m"])},
+    {"name": "mount of an unknown fs type", "compare": "outcome",
+     "edit": add_mount(destination="/x", type="nosuchfs", source="none")},
+    {"name": "bind source missing", "compare": "outcome",
+     "edit": add_mount(destination="/x", type="bind", source="/no/such/dir", options=["rbind"])},
+    {"name": "maskedPaths and readonlyPaths extra", "probe": ["ro", "/proc/sys", "mounts"],
+     "edit": lambda c, b: (c["linux"]["maskedPaths"].append("/etc/passwd"),
+                           c["linux"]["readonlyPaths"].append("/tmp"))},
+
+    # ---- namespaces ---------------------------------------------------------
+    {"name": "no network namespace (host /sys bound)", "edit": namespaces("network"),
+     "probe": ["ns", "mounts"]},
+    {"name": "no pid namespace", "edit": namespaces("pid"), "probe": ["ns", "ids"]},
+    {"name": "cgroup namespace", "edit": namespaces(add=["cgroup"]),
+     "probe": ["ns", "cgroup", "mounts"]},
+    {"name": "user namespace with mappings", "edit": userns, "probe": ["ids", "caps", "ns"]},
+    {"name": "hostname without uts namespace", "compare": "outcome",
+     "edit": chain(namespaces("uts"), lambda c, b: c.update(hostname="x"))},
+
+    # ---- linux --------------------------------------------------------------
+    {"name": "sysctl", "probe": ["ids"],
+     "edit": linux(sysctl={"net.ipv4.ip_forward": "1", "kernel.shm_rmid_forced": "1"})},
+    {"name": "devices: a fuse node", "probe": ["stat", "/dev/fuse"],
+     "edit": lambda c, b: c["linux"].update(devices=[
+         {"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 0o666,
+          "uid": 0, "gid": 0}])},
+
+    # ---- seccomp ------------------------------------------------------------
+    {"name": "seccomp: default-deny, only the program's syscalls, nnp", "skip": x86_64_only,
+     "edit": seccomp(), "probe": ["seccomp", "syscall", "439", "syscall", "61"],
+     "divergence": "seccomp-last-step"},
+    {"name": "seccomp: default-deny, only the program's syscalls, no nnp", "skip": x86_64_only,
+     "edit": chain(seccomp(), proc(noNewPrivileges=False)),
+     "probe": ["seccomp", "syscall", "439"], "divergence": "seccomp-last-step"},
+    {"name": "seccomp: what runc needs too, nnp", "skip": x86_64_only,
+     "edit": seccomp(names=MINIMAL + RUNC_NEEDS),
+     "probe": ["seccomp", "syscall", "439", "syscall", "61", "syscall", "435"]},
+    {"name": "seccomp: kill default, errnoRet rule", "skip": x86_64_only,
+     "edit": seccomp(default="SCMP_ACT_KILL_PROCESS", names=MINIMAL + RUNC_NEEDS, extra=[
+         {"names": ["wait4"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]),
+     "probe": ["seccomp", "syscall", "439", "syscall", "61"]},
+    {"name": "seccomp: allow default with denials", "skip": x86_64_only,
+     "edit": seccomp(default="SCMP_ACT_ALLOW", names=["read"], extra=[
+         {"names": ["wait4", "faccessat2"], "action": "SCMP_ACT_ERRNO"}]),
+     "probe": ["seccomp", "syscall", "439", "syscall", "61"]},
+    {"name": "seccomp: defaultErrnoRet ENOSYS", "skip": x86_64_only,
+     "edit": seccomp(names=MINIMAL + RUNC_NEEDS, defaultErrnoRet=38),
+     "probe": ["syscall", "439", "syscall", "61"]},
+    {"name": "seccomp: unknown syscall names are skipped", "skip": x86_64_only,
+     "edit": seccomp(names=MINIMAL + RUNC_NEEDS + ["not_a_syscall"]), "probe": ["seccomp"]},
+    {"name": "seccomp: a rule with no names", "compare": "outcome",
+     "divergence": "seccomp-empty-names", "edit": seccomp(default="SCMP_ACT_ALLOW", names=[])},
+    {"name": "seccomp: unknown action", "compare": "outcome",
+     "edit": seccomp(default="SCMP_ACT_NOPE")},
+
+    # ---- hooks --------------------------------------------------------------
+    {"name": "hooks: createContainer cwd and stdin", "probe": ["ids"],
+     "edit": lambda c, b: c.update(hooks={"createContainer": [{
+         "path": "/bin/sh", "args": ["sh", "-c", "pwd > /hook-cwd; cat > /hook-state"]}]}),
+     "compare": "outcome"},
+    {"name": "hooks: failing prestart", "compare": "outcome",
+     "edit": lambda c, b: c.update(hooks={"prestart": [{"path": "/bin/false"}]})},
+    {"name": "hooks: missing hook binary", "compare": "outcome",
+     "edit": lambda c, b: c.update(hooks={"createRuntime": [{"path": "/no/such/hook"}]})},
+
+    # ---- cgroups ------------------------------------------------------------
+    {"name": "resources: memory, pids, cpu shares", "probe": ["cgroup"],
+     "edit": lambda c, b: c["linux"].update(resources={
+         "memory": {"limit": 67108864}, "pids": {"limit": 50}, "cpu": {"shares": 512},
+         "devices": [{"allow": False, "access": "rwm"}]})},
+    {"name": "cgroupsPath unset", "probe": ["cgroup"], "divergence": "default-cgroups-path",
+     "edit": lambda c, b: c["linux"].pop("cgroupsPath")},
+    {"name": "resources: unified on a v1 host", "compare": "outcome",
+     "edit": lambda c, b: c["linux"].update(resources={"unified": {"memory.max": "64M"}})},
+
+    # ---- the command line ---------------------------------------------------
+    {"name": "cli: lifecycle of a running container", "probe": ["sleep", "300"], "steps": [
+        ["create", "{id}"], ["state", "{id}"], ["ps", "--format", "json", "{id}"],
+        ["exec", "{id}", "/nonexistent"], ["exec", "--cwd", "/nope", "{id}", "true"],
+        ["start", "{id}"], ["start", "{id}"], ["pause", "{id}"], ["pause", "{id}"],
+        ["exec", "{id}", "true"], ["resume", "{id}"], ["resume", "{id}"],
+        ["exec", "{id}", "sh", "-c", "exit 3"], ["list", "--format", "json"], ["list", "-q"],
+        ["kill", "{id}", "KILL"], ["sleep", "0.5"], ["state", "{id}"],
+        ["exec", "{id}", "true"], ["kill", "{id}", "KILL"], ["kill", "--all", "{id}", "KILL"],
+        ["ps", "{id}"], ["ps", "--format", "json", "{id}"], ["pause", "{id}"],
+        ["delete", "{id}"], ["delete", "{id}"], ["state", "{id}"], ["kill", "{id}"]]},
+    {"name": "cli: signal numbers out of range", "probe": ["sleep", "300"],
+     "divergence": "kill-signal-number", "steps": [
+         ["run", "-d", "{id}"], ["kill", "{id}", "4294967305"], ["sleep", "0.3"],
+         ["state", "{id}"], ["delete", "-f", "{id}"]]},
+    {"name": "cli: run -d, delete -f of a running container", "probe": ["sleep", "300"],
+     "steps": [["run", "-d", "{id}"], ["delete", "{id}"], ["delete", "-f", "{id}"],
+               ["state", "{id}"]]},
+]
