@@ -24,24 +24,41 @@ static int v1_mem_write(int dirfd, const char *file, int64_t v, berth_error_t *e
     return cg_write(dirfd, file, buf, err);
 }
 
-/* memory.limit_in_bytes must never exceed memory.memsw.limit_in_bytes, so
- * when both change the order depends on whether swap grows or shrinks. */
+/* The kernel keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes
+ * at every write, so the order of the two writes depends on the values,
+ * in both directions; runc's rule (fs/memory.go), which engines' updates
+ * are written for:
+ *  - a swap of 0 means "not set";
+ *  - memory -1 (unlimited) without a swap value makes swap unlimited too
+ *    when the kernel accounts swap (else the write of -1 fails with
+ *    EINVAL under an existing swap limit: `update --memory -1`);
+ *  - both set: swap first when it is unlimited or above the current
+ *    memory limit, memory first otherwise. */
 static int v1_limit_and_swap(int dirfd, const oci_memory *m, berth_error_t *err)
 {
+    bool has_swap = m->swap_present && m->swap != 0;
     int64_t swap = m->swap;
     uint64_t cur = 0;
     bool swap_first;
     int r;
 
-    if (!m->swap_present)
-        return m->limit_present ? v1_mem_write(dirfd, "memory.limit_in_bytes", m->limit, err) : 0;
-    /* runc: an unlimited memory with swap 0 means "both unlimited". */
-    if (m->limit_present && m->limit == -1 && swap == 0)
+    if (m->limit_present && m->limit == -1 && !has_swap &&
+        cg_has(dirfd, "memory.memsw.limit_in_bytes")) {
         swap = -1;
-    r = cg_read_u64(dirfd, "memory.memsw.limit_in_bytes", &cur, err);
+        has_swap = true;
+    }
+    if (!has_swap)
+        return m->limit_present ? v1_mem_write(dirfd, "memory.limit_in_bytes", m->limit, err) : 0;
+    if (!cg_has(dirfd, "memory.memsw.limit_in_bytes"))
+        return berth_error_make(
+            err, EOPNOTSUPP,
+            "memory.swap %" PRId64 " needs swap accounting (memory.memsw.limit_in_bytes)", swap);
+    if (!m->limit_present)
+        return v1_mem_write(dirfd, "memory.memsw.limit_in_bytes", swap, err);
+    r = cg_read_u64(dirfd, "memory.limit_in_bytes", &cur, err);
     if (r < 0)
-        return berth_error_wrap(err, "memory.swap %" PRId64 " needs swap accounting", swap);
-    swap_first = swap == -1 || (uint64_t)swap > cur;
+        return r;
+    swap_first = swap == -1 || cur < (uint64_t)swap;
     if (swap_first && (r = v1_mem_write(dirfd, "memory.memsw.limit_in_bytes", swap, err)) < 0)
         return r;
     if (m->limit_present && (r = v1_mem_write(dirfd, "memory.limit_in_bytes", m->limit, err)) < 0)
@@ -116,12 +133,22 @@ int berth_cgv1_cpu(int dirfd, const oci_cpu *c, berth_error_t *err)
     if (c->shares_present && c->shares &&
         (r = cg_writef(dirfd, "cpu.shares", err, "%" PRIu64, c->shares)) < 0)
         return r;
-    /* The period first: a quota is checked against the current period. */
+    /* The period first: a quota is checked against the current period.
+     * But a shorter period can be refused (EINVAL) because the old quota
+     * over the new period exceeds the parent's limit; then, as runc does,
+     * the quota goes first and the period is written again after it. */
+    bool period_later = false;
     if (c->period_present && c->period &&
-        (r = cg_writef(dirfd, "cpu.cfs_period_us", err, "%" PRIu64, c->period)) < 0)
-        return r;
+        (r = cg_writef(dirfd, "cpu.cfs_period_us", err, "%" PRIu64, c->period)) < 0) {
+        if (r != -EINVAL || !(c->quota_present && c->quota))
+            return r;
+        berth_error_release(err);
+        period_later = true;
+    }
     if (c->quota_present && c->quota &&
         (r = cg_writef(dirfd, "cpu.cfs_quota_us", err, "%" PRId64, c->quota)) < 0)
+        return r;
+    if (period_later && (r = cg_writef(dirfd, "cpu.cfs_period_us", err, "%" PRIu64, c->period)) < 0)
         return r;
     /* burst after the quota it must not exceed (config-linux.md "CPU"). */
     if (c->burst_present &&

@@ -85,13 +85,47 @@ static int target_dir(const struct cg_dir *d, const char *sub, char **ret, berth
     return 0;
 }
 
+/* Every controller a "ctrls:path" entry names must be one of the
+ * container's hierarchies (runc: "unknown controller X"): a typo must not
+ * leave the process silently in the container's own cgroup. */
+static int check_controllers(const struct berth_cgroup *cg, const char *spec, berth_error_t *err)
+{
+    _cleanup_free_ char *copy = strdup(spec);
+    char *save = NULL;
+
+    if (!copy)
+        return berth_error_make(err, ENOMEM, "--cgroup");
+    if (!strchr(spec, ':'))
+        return 0;
+    for (char *e = strtok_r(copy, " ", &save); e; e = strtok_r(NULL, " ", &save)) {
+        char *colon = strchr(e, ':'), *save2 = NULL;
+
+        if (!colon)
+            continue; /* sub_for reports it */
+        *colon = '\0';
+        for (char *c = strtok_r(e, ",", &save2); c; c = strtok_r(NULL, ",", &save2)) {
+            bool known = false;
+            for (size_t i = 0; !known && i < cg->n; i++)
+                known = !cg->d[i].v2 && cg_dir_has(&cg->d[i], c);
+            if (!known)
+                return berth_error_make(err, EINVAL, "--cgroup `%s`: unknown controller `%s`", spec,
+                                        c);
+        }
+    }
+    return 0;
+}
+
 int berth_exec_cgroup_join_prepare(const struct berth_cgroup *cg, const char *sub,
                                    struct berth_cgroup_join *j, berth_error_t *err)
 {
+    int r;
+
+    if (sub && (r = check_controllers(cg, sub, err)) < 0)
+        return r;
     for (size_t i = 0; i < cg->n; i++) {
         _cleanup_free_ char *path = NULL;
-        int r = target_dir(&cg->d[i], sub, &path, err);
 
+        r = target_dir(&cg->d[i], sub, &path, err);
         if (r >= 0)
             r = berth_cgroup_join_add(j, -1, path ? path : cg->d[i].path, cg->d[i].v2, err);
         if (r < 0)

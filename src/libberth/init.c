@@ -357,9 +357,10 @@ static void run_started(struct berth_launch *l)
     const oci_config *c = l->config;
     berth_error_t err = NULL;
 
-    if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0 ||
-        berth_sync_expect(l->sync_fd, BERTH_SYNC_START, &err) < 0)
-        _exit(1);
+    if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
+        fail(l, &err);
+    if (berth_sync_expect(l->sync_fd, BERTH_SYNC_START, &err) < 0)
+        _exit(1); /* berth run went away: nobody to tell */
     (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     /* runtime.md step 7, as in the fifo path below. */
     if (berth_hooks_run_kind(c->hooks, BERTH_HOOK_START_CONTAINER, l->id, getpid(), l->bundle,
@@ -575,7 +576,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         /* `berth create` exits right after reading READY. */
         (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
-            _exit(1);
+            fail(l, &err); /* reaches stderr when the socket cannot */
         l->sync_fd = safe_close(l->sync_fd);
 
         /* 17. Wait for `berth start` (runtime.md: process.args MUST NOT

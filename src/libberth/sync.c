@@ -2,9 +2,11 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define HEADER_SIZE offsetof(struct berth_sync_msg, text)
 
@@ -88,7 +90,11 @@ void berth_sync_send_error(int fd, const berth_error_t *err)
     const char *text = (*err && (*err)->msg) ? (*err)->msg : "unknown error";
     int status = *err ? (*err)->status : 0;
 
-    (void)berth_sync_send(fd, BERTH_SYNC_ERROR, status, text, &ignored);
+    /* The error must reach somebody: when the socket is gone (the parent
+     * died) or refuses (a syscall a filter denies), the process's stderr,
+     * which is the caller's or the container's, as runc's init falls back. */
+    if (berth_sync_send(fd, BERTH_SYNC_ERROR, status, text, &ignored) < 0)
+        dprintf(STDERR_FILENO, "berth init: %s\n", text);
     berth_error_release(&ignored);
 }
 

@@ -137,7 +137,8 @@ int berth_sync_recv(int fd, struct berth_sync_msg *msg, berth_error_t *err);
  * the peer becomes the error). */
 int berth_sync_expect(int fd, enum berth_sync_type want, berth_error_t *err);
 
-/* Child side: sends *err as an ERROR message (best effort). */
+/* Child side: sends *err as an ERROR message; when that fails, writes it to
+ * stderr ("berth init: ..."), so it is never lost. */
 void berth_sync_send_error(int fd, const berth_error_t *err);
 
 /* Turns a received ERROR message into *err, keeping its errno. */

@@ -129,9 +129,12 @@ if [ -n "$memline" ] && [ -d /sys/fs/cgroup/memory ]; then
     run_cmd berth exec --cgroup memory:nosuch "$id" /bin/checker cgroup
     assert_failure "--cgroup of a missing sub-cgroup"
     assert_contains "$stderr" "nosuch" "the error names it"
+    run_cmd berth exec --cgroup memory,bogus:sub "$id" /bin/true
+    assert_eq "$status" 255 "--cgroup naming an unknown controller is refused (runc)"
+    assert_contains "$stderr" "unknown controller \`bogus\`" "the error names the controller"
     rmdir "$sub"
 else
-    skip "no v1 memory hierarchy for the --cgroup test" 4
+    skip "no v1 memory hierarchy for the --cgroup test" 6
 fi
 run_cmd berth exec --cgroup ../escape "$id" /bin/true
 assert_failure "--cgroup with .. is refused"

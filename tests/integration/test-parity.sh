@@ -150,6 +150,40 @@ assert_contains "$stderr" "not both permitted and inheritable" "--debug says why
 run_cmd berth validate --bundle "$B" --no-host-checks
 assert_contains "$output" "not both permitted and inheritable" "validate gives the advice"
 
+# ---- cgroup v1 update: write orders the kernel refuses in one direction ----
+
+if [ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] &&
+    [ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]; then
+    parent=/berth-parity-$$
+    mkdir -p "/sys/fs/cgroup/cpu$parent"
+    add_cleanup "rmdir /sys/fs/cgroup/*$parent 2>/dev/null"
+    echo 50000 >"/sys/fs/cgroup/cpu$parent/cpu.cfs_quota_us" # half a CPU
+    fresh "c['process']['args'] = ['/bin/checker', 'sleep', '300']
+c['linux']['cgroupsPath'] = '$parent/ctr'
+c['linux']['resources'] = {'memory': {'limit': 67108864, 'swap': 134217728},
+                           'cpu': {'quota': 50000, 'period': 100000}}"
+    id=$(new_id)
+    run_cmd berth run -d --bundle "$B" "$id"
+    assert_success "run -d with memory+swap and a cpu quota under a limited parent"
+    mem=/sys/fs/cgroup/memory$parent/ctr cpu=/sys/fs/cgroup/cpu$parent/ctr
+    run_cmd berth update --memory -1 "$id"
+    assert_eq "$status/$(cat $mem/memory.limit_in_bytes)/$(cat $mem/memory.memsw.limit_in_bytes)" \
+        0/9223372036854771712/9223372036854771712 \
+        "update --memory -1 under a swap limit: both unlimited (runc), not EINVAL"
+    run_cmd berth update --memory 32m --memory-swap 48m "$id"
+    assert_eq "$status/$(cat $mem/memory.limit_in_bytes)/$(cat $mem/memory.memsw.limit_in_bytes)" \
+        0/33554432/50331648 "shrinking both: memory first, then swap"
+    run_cmd berth update --memory 96m --memory-swap 128m "$id"
+    assert_eq "$status/$(cat $mem/memory.limit_in_bytes)/$(cat $mem/memory.memsw.limit_in_bytes)" \
+        0/100663296/134217728 "growing both: swap first, then memory"
+    run_cmd berth update --cpu-period 50000 --cpu-quota 25000 "$id"
+    assert_eq "$status/$(cat $cpu/cpu.cfs_quota_us)/$(cat $cpu/cpu.cfs_period_us)" 0/25000/50000 \
+        "a shorter period the parent's limit refuses first: quota, then period again (runc)"
+    run_cmd berth delete -f "$id"
+else
+    skip "needs cgroup v1 memory with swap accounting and cpu (this host: $(stat -fc %T /sys/fs/cgroup))" 5
+fi
+
 # ---- exit codes and output of the commands ---------------------------------
 
 fresh "c['process']['args'] = ['/bin/checker', 'sleep', '300']"
