@@ -20,7 +20,8 @@ PACKAGES=(
     clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
     clang-format              # make check-format
     python3                   # tests edit and check JSON with it
-    runc                      # reference runtime for comparisons
+    runc                      # reference runtime for comparisons (tests/differential)
+    golang-github-containers-common  # its seccomp.json: the profile podman and CRI-O send (tests/differential)
     crun hyperfine strace     # bench/ (make bench): crun comparison, timing, syscall counts
     qemu-system-x86           # tests/cgroup2-vm: the cgroup v2 test VM
     criu                      # checkpoint/restore (usable in the cgroup2 VM: tests/cgroup2-vm/run-criu.sh)

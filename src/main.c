@@ -116,7 +116,7 @@ static int ensure_sealed_exe(struct berth_cli *cli, char **argv, berth_error_t *
     (void)unsetenv(BERTH_EXE_ORIGIN_ENV);
     if (r < 0 || fd < 0)
         return r;
-    cli_debug("berth: re-executing from a sealed %s handle on its binary", method);
+    cli_debug("re-executing from a sealed %s handle on its binary", method);
     berth_exe_id_format(&cli->ctx.exe_origin, origin, sizeof(origin));
     if (setenv(BERTH_EXE_ORIGIN_ENV, origin, 1) < 0)
         r = berth_error_errno(err, "setenv %s", BERTH_EXE_ORIGIN_ENV);

@@ -47,6 +47,7 @@ struct berth_seccomp {
     char **unknown;         /* syscall names libseccomp does not know, */
     size_t unknown_len;     /*   skipped like runc does (debug-log them) */
     size_t rules;           /* rules added to the filter (for tests/logs) */
+    unsigned enosys_len;    /* instructions of the ENOSYS stub (seccomp-enosys.c) */
     /* notify only: a MAP_SHARED int that survives clone, written by the
      * init (listener fd, or -errno when loading failed), read by the
      * parent. BERTH_SECCOMP_SLOT_PENDING until then. */

@@ -174,6 +174,7 @@ static int load_bundle(struct create_job *j, berth_error_t *err)
     j->bundle = realpath(bundle, NULL);
     if (!j->bundle)
         return berth_error_errno(err, "bundle `%s`", bundle);
+    berth_debug(j->ctx, "create %s: bundle %s", j->o->id, j->bundle);
     r = berth_validate_bundle(j->bundle, &diags, &j->config, err);
     log_diag_warnings(j->ctx, &diags);
     oci_diags_clear(&diags);
@@ -217,6 +218,28 @@ static int listen_fds(void)
     return n > 0 && n < 4096 ? (int)n : 0;
 }
 
+/* What runc's --debug says of these steps, in berth's words. */
+static void log_seccomp(const struct berth_context *ctx, const struct berth_seccomp *f)
+{
+    if (!ctx->debug)
+        return;
+    berth_debug(ctx,
+                "seccomp: %zu rules, %u BPF instructions (%u of them the ENOSYS stub), "
+                "flags %#x%s",
+                f->rules, (unsigned)f->prog.len, f->enosys_len, f->flags,
+                f->notify ? ", with a notify listener" : "");
+    for (size_t i = 0; i < f->unknown_len; i++)
+        berth_debug(ctx, "seccomp: syscall `%s` unknown to libseccomp, skipped", f->unknown[i]);
+}
+
+static void log_namespaces(const struct berth_context *ctx, const oci_linux *l)
+{
+    for (size_t i = 0; ctx->debug && l && i < l->namespaces_len; i++)
+        berth_debug(ctx, "namespace %s: %s%s", l->namespaces[i].type,
+                    l->namespaces[i].path ? "join " : "new",
+                    l->namespaces[i].path ? l->namespaces[i].path : "");
+}
+
 static int plan_launch(struct create_job *j, berth_error_t *err)
 {
     const oci_config *c = j->config;
@@ -246,7 +269,9 @@ static int plan_launch(struct create_job *j, berth_error_t *err)
         r = berth_seccomp_build(c->linux->seccomp, &l->seccomp, err);
         if (r < 0)
             return berth_error_wrap(err, "seccomp");
+        log_seccomp(j->ctx, l->seccomp);
     }
+    log_namespaces(j->ctx, c->linux);
     if (j->o->preserve_fds < 0)
         return berth_error_make(err, EINVAL, "--preserve-fds: must not be negative");
     l->listen_fds = listen_fds();
@@ -313,6 +338,7 @@ static int plan_cgroup(struct create_job *j, berth_error_t *err)
         r = berth_cgroup_dir_refs(j->cgroup, &j->launch.cgroup_dirs, &j->launch.ncgroup_dirs, err);
     if (r < 0)
         return berth_error_wrap(err, "cgroup");
+    berth_debug(j->ctx, "cgroup: %s", berth_cgroup_path(j->cgroup));
     return 0;
 }
 
@@ -423,6 +449,7 @@ static int map_user_namespace(struct create_job *j, berth_error_t *err)
 static int got_init_pid(struct create_job *j, pid_t pid, berth_error_t *err)
 {
     j->init = pid;
+    berth_debug(j->ctx, "init: pid %d", (int)pid);
     j->init_pidfd = berth_pidfd_open(pid, err);
     if (j->init_pidfd < 0)
         return j->init_pidfd;
@@ -702,6 +729,7 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     if ((r = record(&j, err)) < 0)
         return r;
     j.done = true;
+    berth_debug(ctx, "%s %s: done, init pid %d", run ? "run" : "create", o->id, (int)j.init);
     ret->pid = j.init;
     ret->pidfd = TAKE_FD(j.init_pidfd);
     ret->console_master = TAKE_FD(j.console_master);

@@ -402,6 +402,8 @@ int berth_container_kill(const struct berth_context *ctx, const char *id, int si
     }
     if (pidfd < 0)
         return pidfd;
+    berth_debug(ctx, "kill %s: signal %d to %s %d", id, signo, all ? "every process, init" : "init",
+                (int)l.state->pid);
     r = all ? signal_all(ctx, &l, pidfd, signo, err) : signal_pidfd(pidfd, signo);
     if (r == 0 && signo == SIGKILL && l.status == BERTH_STATUS_PAUSED)
         r = thaw_after_kill(ctx, &l, err);
@@ -596,6 +598,8 @@ int berth_container_delete_cfg(const struct berth_context *ctx, const char *id, 
     if (live && !force)
         return berth_error_make(err, 0, "cannot delete container %s that is not stopped: %s", id,
                                 berth_status_name(l.status));
+    berth_debug(ctx, "delete %s: %s%s", id, berth_status_name(l.status),
+                live ? ", killing it first (--force)" : "");
     return destroy(ctx, &l, live, cfg, err);
 }
 

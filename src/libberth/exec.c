@@ -379,6 +379,8 @@ int berth_container_exec(const struct berth_context *ctx, const struct berth_exe
     berth_foreground_sigset(&set, false);
     if (!o->detach)
         sigprocmask(SIG_BLOCK, &set, &old);
+    berth_debug(ctx, "exec %s: %s%s", o->id, o->process_file ? "process " : "",
+                o->process_file ? o->process_file : (o->nargs ? o->args[0] : "?"));
     r = run_exec(&j, &set, ret_status, err);
     if (!o->detach)
         sigprocmask(SIG_SETMASK, &old, NULL);

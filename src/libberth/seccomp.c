@@ -416,9 +416,12 @@ int berth_seccomp_build(const oci_seccomp *s, struct berth_seccomp **ret, berth_
         return r;
     /* Newer syscalls than the profile knows: ENOSYS (seccomp-enosys.c). */
     if (berth_seccomp_wants_enosys(h.def)) {
+        unsigned short before = f->prog.len;
+
         r = berth_seccomp_enosys_patch(s, h.archs, h.narchs, &f->prog, err);
         if (r < 0)
             return r;
+        f->enosys_len = f->prog.len - before;
     }
     *ret = TAKE_PTR(f);
     return 0;

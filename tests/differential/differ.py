@@ -123,8 +123,19 @@ def norm_mount(line, bundle, cid):
     return s
 
 
-def normalise(report, bundle, cid):
-    """checker's key=value lines -> {key: value or sorted list}."""
+def ns_inodes(pid):
+    out = {}
+    for n in os.listdir("/proc/%d/ns" % pid):
+        try:
+            out[str(os.stat("/proc/%d/ns/%s" % (pid, n)).st_ino)] = "sandbox"
+        except OSError:
+            pass
+    return out
+
+
+def normalise(report, bundle, cid, joined=None):
+    """checker's key=value lines -> {key: value or sorted list}; `joined`
+    maps namespace inodes of a sandbox to "sandbox"."""
     out = {}
     mounts = []
     fds = []
@@ -136,7 +147,7 @@ def normalise(report, bundle, cid):
             mounts.append(norm_mount(v, bundle, cid))
             continue
         if k.startswith("ns."):
-            v = "host" if HOST_NS.get(k[3:]) == v else "own"
+            v = "host" if HOST_NS.get(k[3:]) == v else (joined or {}).get(v, "own")
         elif k in ("pid", "ppid"):
             pass
         elif k.startswith("fd."):
@@ -182,8 +193,8 @@ class Ctx:
         self.runtimes = [Runtime("runc", args.runc, os.path.join(self.tmp, "root-runc")),
                          Runtime("berth", args.berth, os.path.join(self.tmp, "root-berth"))]
 
-    def bundle(self, rt, case, cid):
-        b = os.path.join(self.tmp, "b-%s" % rt.name)
+    def bundle(self, rt, case, cid, sandbox_pid=None, kind=""):
+        b = os.path.join(self.tmp, "b-%s%s" % (rt.name, kind))
         if os.path.exists(b):
             shutil.rmtree(b)
         shutil.copytree(self.base, b, symlinks=True)
@@ -193,10 +204,16 @@ class Ctx:
         # Without it each runtime has its own default (runc: under its own
         # cgroup; berth: /berth/ID); the case "cgroupsPath unset" has that.
         c["linux"]["cgroupsPath"] = "/berth-differential/" + cid
-        if "edit" in case:
-            case["edit"](c, b)
+        edit = case.get("sandbox" if kind else "edit")
+        if kind:
+            c["process"]["args"] = ["/bin/checker", "sleep", "300"]
+        if edit:
+            edit(c, b)
+        text = json.dumps(c, indent=1)
+        if sandbox_pid:
+            text = text.replace("{sandbox}", str(sandbox_pid))
         with open(os.path.join(b, "config.json"), "w") as f:
-            json.dump(c, f, indent=1)
+            f.write(text)
         return b
 
 
@@ -214,17 +231,31 @@ def leftovers(rt, cid):
     return left
 
 
+def start_sandbox(ctx, rt, case, cid):
+    """A pod sandbox: run -d, then its pid (for /proc/PID/ns paths)."""
+    sb = ctx.bundle(rt, case, cid, kind="-sandbox")
+    status, _, err = rt.cmd("run", "-d", "--bundle", sb, cid + "-sb", cwd=sb)
+    if status != 0:
+        raise RuntimeError("%s: sandbox: %s" % (rt.name, err.strip()[-300:]))
+    status, out, err = rt.cmd("state", cid + "-sb")
+    return json.loads(out)["pid"]
+
+
 def run_config_case(ctx, case, cid):
     results = {}
     for rt in ctx.runtimes:
-        b = ctx.bundle(rt, case, cid)
+        pid = start_sandbox(ctx, rt, case, cid) if "sandbox" in case else None
+        joined = ns_inodes(pid) if pid else None
+        b = ctx.bundle(rt, case, cid, sandbox_pid=pid)
         status, out, err = rt.cmd("run", "--bundle", b, cid, cwd=b)
         left = leftovers(rt, cid) if rt.name == "berth" else []
         rt.cleanup(cid)
+        if pid:
+            rt.cleanup(cid + "-sb")
         if left:  # berth's own standard, whatever runc does
             return False, [("left behind", "", " ".join(left))]
-        results[rt.name] = (status, out, err, b)
-    (rs, ro, re_, rb), (bs, bo, be, bb) = results["runc"], results["berth"]
+        results[rt.name] = (status, out, err, b, joined)
+    (rs, ro, re_, rb, rj), (bs, bo, be, bb, bj) = results["runc"], results["berth"]
     if case.get("compare") != "outcome" and rs != 0 and bs != 0:
         # a case meant to compare reports that neither runtime runs is broken
         return False, [("outcome", "status %s: %s" % (rs, re_.strip()[-300:]),
@@ -234,10 +265,10 @@ def run_config_case(ctx, case, cid):
         detail = [("outcome", "status %s: %s" % (rs, re_.strip()[-300:]),
                    "status %s: %s" % (bs, be.strip()[-300:]))]
         return same, ([] if same else detail)
-    nb = normalise(bo, bb, cid)
+    nb = normalise(bo, bb, cid, bj)
     if "mounts" in nb:
         nb["mounts"] = rewrite(nb["mounts"])
-    d = diff(normalise(ro, rb, cid), nb)
+    d = diff(normalise(ro, rb, cid, rj), nb)
     for k in case.get("ignore", []):
         d = [x for x in d if x[0] != k]
     return not d, d

@@ -32,6 +32,7 @@ if [ ! -x "$CHECKER" ] || [ "$srcdir/tests/integration/helpers/checker.c" -nt "$
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/berth-differential.XXXXXX")
+chmod 0755 "$tmp" # the mapped root of the user namespace cases walks through it
 cleanup() {
     # whatever a case left running (by pid, through each runtime's state)
     for rt in "$RUNC" "$BERTH"; do
@@ -42,7 +43,10 @@ cleanup() {
         done
     done
     rm -rf "$tmp"
-    rmdir /sys/fs/cgroup/*/berth-differential /sys/fs/cgroup/berth-differential 2>/dev/null
+    # the parents both runtimes leave (cgroupsPath of the cases)
+    for d in berth-differential kubepods/besteffort/poddiff kubepods/besteffort kubepods; do
+        rmdir /sys/fs/cgroup/*/$d /sys/fs/cgroup/$d 2>/dev/null
+    done
 }
 trap cleanup EXIT
 

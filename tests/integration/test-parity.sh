@@ -150,6 +150,21 @@ assert_contains "$stderr" "not both permitted and inheritable" "--debug says why
 run_cmd berth validate --bundle "$B" --no-host-checks
 assert_contains "$output" "not both permitted and inheritable" "validate gives the advice"
 
+# --debug: what runc's says of a create, as records in the --log file
+fresh "c['process']['args'] = ['true']
+c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [
+    {'names': ['not_a_syscall', 'wait4'], 'action': 'SCMP_ACT_ERRNO'}]}"
+run_cmd berth --debug --log "$TEST_TMP/debug.json" --log-format json run --bundle "$B" "$(new_id)"
+dbg=$("$PYTHON" -c 'import json, sys
+print("\n".join(json.loads(l)["msg"] for l in open(sys.argv[1]) if json.loads(l)["level"] == "debug"))' \
+    "$TEST_TMP/debug.json" 2>&1)
+assert_contains "$dbg" "namespace mount: new" "--debug: the namespaces"
+assert_contains "$dbg" "cgroup: /berth/" "--debug: the cgroup"
+assert_contains "$dbg" "seccomp: 1 rules" "--debug: the seccomp filter"
+assert_contains "$dbg" "syscall \`not_a_syscall\` unknown to libseccomp, skipped" \
+    "--debug: unknown syscall names"
+assert_eq "$stderr" "" "--log: nothing on stderr when nothing failed"
+
 # ---- cgroup v1 update: write orders the kernel refuses in one direction ----
 
 if [ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] &&
