@@ -44,11 +44,13 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "path-util.h"
+#include "fd-pass.h"
 #include "foreground.h"
 #include "pid-file.h"
 #include "hooks.h"
 #include "exe-seal.h"
 #include "init.h"
+#include "mount-sources.h"
 #include "passwd.h"
 #include "process.h"
 #include "rootfs.h"
@@ -435,13 +437,30 @@ static int child_gone(struct create_job *j, berth_error_t *err)
                             WEXITSTATUS(status));
 }
 
+/* The maps, then (one stage: the init already has its mount namespace)
+ * the bind sources opened for it (mount-sources.h), their count as the
+ * value of USERNS_MAPPED. */
 static int map_user_namespace(struct create_job *j, berth_error_t *err)
 {
+    int fds[BERTH_FD_PASS_MAX];
+    char indexes[1024];
+    size_t n = 0;
     int r = berth_userns_write_maps(j->child, j->config->linux, err);
 
     if (r < 0)
         return berth_error_wrap(err, "user namespace");
-    return berth_sync_send(j->sync[0], BERTH_SYNC_USERNS_MAPPED, 0, NULL, err);
+    if (!j->launch.ns.two_stage) {
+        r = berth_mount_sources_open(j->child, j->config, j->bundle, fds, BERTH_FD_PASS_MAX,
+                                     indexes, sizeof(indexes), &n, err);
+        if (r < 0)
+            return r;
+    }
+    r = berth_sync_send(j->sync[0], BERTH_SYNC_USERNS_MAPPED, (int32_t)n, NULL, err);
+    if (r >= 0 && n)
+        r = berth_fds_send(j->sync[0], indexes, fds, n, "the bind mount sources", err);
+    for (size_t i = 0; i < n; i++)
+        close(fds[i]);
+    return r;
 }
 
 /* Two stages: the init waits for this before it sends anything, so every

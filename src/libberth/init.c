@@ -72,6 +72,8 @@ static int arm_parent_death(int sig, berth_error_t *err)
 static void userns_handshake(struct berth_launch *l)
 {
     berth_error_t err = NULL;
+    struct berth_sync_msg m;
+    int r;
 
     /* The parent writes our /proc/PID/[ug]id_map: only possible (for a
      * parent without CAP_SYS_PTRACE) while we are dumpable. Safe for this
@@ -79,9 +81,21 @@ static void userns_handshake(struct berth_launch *l)
      * new one with only us in it (a joined one is entered by the boot's
      * child, after this). */
     (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-    if (berth_sync_send(l->sync_fd, BERTH_SYNC_USERNS_READY, 0, NULL, &err) < 0 ||
-        berth_sync_expect(l->sync_fd, BERTH_SYNC_USERNS_MAPPED, &err) < 0 ||
-        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || berth_userns_become_root(&err) < 0 ||
+    if (berth_sync_send(l->sync_fd, BERTH_SYNC_USERNS_READY, 0, NULL, &err) < 0)
+        fail(l, &err);
+    r = berth_sync_recv(l->sync_fd, &m, &err);
+    if (r == 0)
+        berth_error_make(&err, EPIPE, "wait for the user namespace maps: berth create went away");
+    else if (r > 0 && m.type == BERTH_SYNC_ERROR)
+        berth_sync_error_from(&m, &err);
+    else if (r > 0 && (m.type != BERTH_SYNC_USERNS_MAPPED || m.value < 0))
+        berth_error_make(&err, EPROTO, "sync: %s while waiting for USERNS_MAPPED",
+                         berth_sync_type_name(m.type));
+    /* The bind sources the parent could open for us (mount-sources.h). */
+    else if (r > 0)
+        berth_mount_sources_recv(l->sync_fd, (size_t)m.value, l->config->mounts_len,
+                                 &l->mount_sources, &err);
+    if (err || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || berth_userns_become_root(&err) < 0 ||
         /* a credential change cleared the parent-death signal */
         arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
@@ -423,6 +437,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         .no_pivot = l->no_pivot,
         .userns = l->ns.user,
         .idmap_trees = &l->idmap_trees,
+        .mount_sources = &l->mount_sources,
         .cgroup_dirs = l->cgroup_dirs,
         .ncgroup_dirs = l->ncgroup_dirs,
         .await_cgroup = await_cgroup_dirs,
@@ -504,8 +519,10 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     join_cgroup_at(l, JOIN_HOOKS);
     if (run_create_hooks(l, &err) < 0 || berth_rootfs_pivot(&rootfs, &err) < 0)
         fail(l, &err);
-    /* The idmapped trees are attached now: none may reach the process. */
+    /* The idmapped trees and bind sources are attached now: none may reach
+     * the process. */
     berth_idmap_trees_free(&l->idmap_trees);
+    berth_mount_sources_free(&l->mount_sources);
 
     /* 7. sysctl through the container's /proc/sys, after pivot (and before
      *    finalize makes paths read-only), as runc. */

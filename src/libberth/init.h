@@ -9,6 +9,7 @@
 #define BERTH_INIT_H
 
 #include "berth-seccomp.h"
+#include "mount-sources.h"
 #include "caps.h"
 #include "cgroup-join.h"
 #include "context.h"
@@ -38,6 +39,10 @@ struct berth_launch {
     /* Idmapped bind trees made by the parent (idmap.h), closed by the init
      * once the rootfs is mounted. */
     struct berth_idmap_trees idmap_trees;
+    /* Bind sources the parent opened for a new user namespace
+     * (mount-sources.h), received with USERNS_MAPPED; closed with the
+     * idmap trees. */
+    struct berth_mount_sources mount_sources;
     /* The container's cgroup, entered by the child itself (cgroup-join.h);
      * cgroup_placed: clone3 already put it in the cgroup2 directory. */
     struct berth_cgroup_join cgroup_join;

@@ -123,6 +123,11 @@ static int apply_bind(int rootfd, const struct berth_mount_step *s,
         tree = fcntl(fd, F_DUPFD_CLOEXEC, 3);
         if (tree < 0)
             return berth_error_errno(err, "idmap: dup tree fd");
+    } else if (berth_mount_source(env->mount_sources, s->index) >= 0) {
+        /* Opened by berth create with the host's credentials, in our
+         * mount namespace (mount-sources.h): no path walk as our root. */
+        tree =
+            open_tree(berth_mount_source(env->mount_sources, s->index), "", flags | AT_EMPTY_PATH);
     } else {
         tree = open_tree(AT_FDCWD, s->source, flags);
     }

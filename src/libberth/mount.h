@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "idmap.h"
+#include "mount-sources.h"
 #include "cgroup.h"
 #include "oci-types.h"
 
@@ -60,6 +61,7 @@ struct berth_mount_env {
     const char *mount_label;
     /* Detached idmapped trees by mounts[] index (idmap.h), or NULL. */
     const struct berth_idmap_trees *idmap_trees;
+    const struct berth_mount_sources *mount_sources; /* mount-sources.h, or NULL */
     /* The container's cgroup directories (cgroup.h), the sources of the
      * cgroup binds: the init may not have joined them yet (init.c), so
      * /proc/self/cgroup does not tell. None: read /proc/self/cgroup. */

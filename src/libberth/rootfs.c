@@ -100,6 +100,7 @@ static int apply_mounts(int rootfd, const struct berth_rootfs *r, bool *ret_dev_
 
     berth_mount_env_init(&env, r->config, r->bundle, r->userns);
     env.idmap_trees = r->idmap_trees;
+    env.mount_sources = r->mount_sources;
     env.cgroup_dirs = r->cgroup_dirs;
     env.ncgroup_dirs = r->ncgroup_dirs;
     env.await_cgroup = r->await_cgroup;

@@ -29,6 +29,7 @@
 
 #include "error.h"
 #include "idmap.h"
+#include "mount-sources.h"
 #include "cgroup.h"
 #include "oci-types.h"
 
@@ -41,6 +42,8 @@ struct berth_rootfs {
     /* Detached idmapped trees made by the parent before the clone, by
      * mounts[] index (idmap.h); NULL when no mount is idmapped. */
     const struct berth_idmap_trees *idmap_trees;
+    /* Bind sources opened by the parent (mount-sources.h), or none. */
+    const struct berth_mount_sources *mount_sources;
     /* The container's cgroup directories (mount.h), or none. */
     const struct berth_cgroup_dir_ref *cgroup_dirs;
     size_t ncgroup_dirs;

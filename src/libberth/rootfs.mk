@@ -4,6 +4,8 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/mount.h \
 	src/libberth/mount.c \
 	src/libberth/mount-apply.c \
+	src/libberth/mount-sources.h \
+	src/libberth/mount-sources.c \
 	src/libberth/mount-cgroup.h \
 	src/libberth/mount-cgroup.c \
 	src/libberth/mount-flags.h \

@@ -123,6 +123,27 @@ run_cmd berth run --bundle "$B" "$(new_id)"
 assert_eq "$status/$(kv cwd)/$(kv stat.mode)/$(kv stat.uid)" "0//a/new/dir/0755/0" \
     "a missing cwd is made, 0755 and root's (as runc)"
 
+# ---- user namespace: a bind source its root cannot reach -------------------
+
+mkdir -p "$TEST_TMP/private/data"
+echo from-the-host >"$TEST_TMP/private/data/file"
+chmod 0700 "$TEST_TMP/private"
+chmod 0755 "$TEST_TMP"
+fresh "import os
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['mounts'].append({'destination': '/vol', 'type': 'bind', 'source': '$TEST_TMP/private/data',
+                    'options': ['rbind', 'ro']})
+c['process']['args'] = ['/bin/cat', '/vol/file']
+for d, dirs, files in os.walk('$B'):
+    os.lchown(d, 100000, 100000)
+    for f in files + dirs:
+        os.lchown(os.path.join(d, f), 100000, 100000)"
+run_cmd berth run --bundle "$B" "$(new_id)"
+assert_eq "$status/$output" "0/from-the-host" \
+    "user namespace: a bind source below a 0700 host dir is opened by berth create (as runc)"
+
 # ---- read-only /dev, and ro mounts with mounts beneath ---------------------
 
 fresh "c['root']['readonly'] = False

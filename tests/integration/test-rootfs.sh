@@ -15,7 +15,7 @@ build_driver() {
     local s=$SRCDIR
     gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
         "$s/tests/integration/helpers/rootfs-driver.c" \
-        "$s"/src/libberth/{rootfs,mount,mount-apply,mount-cgroup,mount-flags,dev,path-util,copy-tree,idmap,userns,error}.c \
+        "$s"/src/libberth/{rootfs,mount,mount-apply,mount-sources,mount-cgroup,mount-flags,dev,path-util,copy-tree,idmap,userns,error,fd-pass}.c \
         "$s"/libocispec/*.c -lyajl
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||
