@@ -324,6 +324,12 @@ CASES = [
      "edit": seccomp(names=MINIMAL + RUNC_NEEDS + ["not_a_syscall"]), "probe": ["seccomp"]},
     {"name": "seccomp: a rule with no names", "compare": "outcome",
      "divergence": "seccomp-empty-names", "edit": seccomp(default="SCMP_ACT_ALLOW", names=[])},
+    {"name": "seccomp: a notify rule without listenerPath", "compare": "outcome",
+     "edit": seccomp(default="SCMP_ACT_ALLOW", names=["read"], extra=[
+         {"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}])},
+    {"name": "seccomp: a notify rule with no agent listening", "compare": "outcome",
+     "edit": seccomp(default="SCMP_ACT_ALLOW", names=["read"], listenerPath="/nonexistent/sock",
+                     extra=[{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}])},
     {"name": "seccomp: unknown action", "compare": "outcome",
      "edit": seccomp(default="SCMP_ACT_NOPE")},
 
