@@ -185,6 +185,35 @@ def engine_like(c, b):
             m["options"] = ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]
 
 
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+
+
+def fixture(name):
+    """The config an engine really wrote (fixtures/NAME.json, made by
+    capture.py from tests/engines), with its placeholders filled in: the
+    probe, files for its bind sources, the cgroupsPath of this run."""
+    def edit(c, b):
+        with open(os.path.join(FIXTURES, name + ".json")) as f:
+            fx = json.load(f)
+        meta = fx.pop("_fixture")
+        files = os.path.join(b, "engine-files")
+        os.makedirs(files, exist_ok=True)
+        for fname, kind in meta["files"].items():
+            p = os.path.join(files, fname)
+            if kind == "dir":
+                os.makedirs(p, exist_ok=True)
+            else:
+                with open(p, "w") as f:
+                    f.write("127.0.0.1 localhost\n" if fname == "hosts" else "diff\n")
+        text = json.dumps(fx).replace("@FILES@", files)
+        text = text.replace("@CGROUPS_PATH@", c["linux"]["cgroupsPath"])
+        fx = json.loads(text)
+        fx["process"]["args"] = c["process"]["args"]
+        c.clear()
+        c.update(fx)
+    return edit
+
+
 USER1000 = proc(user={"uid": 1000, "gid": 1000})
 # A host directory for volumes (differ.py makes it; not /tmp, which holds
 # the bundles themselves).
@@ -338,6 +367,13 @@ CASES = [
     {"name": "seccomp: the same profile for user 1000 with nnp", "skip": engine_profile_missing,
      "edit": chain(engine_like, USER1000, proc(noNewPrivileges=True)),
      "probe": ["ids", "caps", "seccomp", "syscall", "165", "syscall", "101"]},
+
+    # ---- the configs engines wrote (fixtures/, captured from tests/engines)
+    {"name": "fixture: podman run", "edit": fixture("podman-run")},
+    {"name": "fixture: docker run", "edit": fixture("docker-run")},
+    {"name": "fixture: docker run --user 1234", "edit": fixture("docker-run-user")},
+    {"name": "fixture: ctr run (containerd's runc shim)", "edit": fixture("containerd-run")},
+    {"name": "fixture: ctr run --user 1234", "edit": fixture("containerd-run-user")},
 
     # ---- Kubernetes: a pod sandbox, and a container joining it by path -------
     {"name": "kubernetes: container in a pod sandbox", "skip": engine_profile_missing,
