@@ -310,16 +310,65 @@ static int load_running(const struct berth_context *ctx, const char *id, struct 
     return berth_hooks_load_config(j->dirfd, &j->config, err);
 }
 
+/* Appends path component by component to buf (an absolute, clean path),
+ * resolving "." and ".." lexically, as Go's filepath.Join: the images
+ * directory need not exist yet for "../pre-dump" to name its sibling. */
+static void join_clean(char *buf, size_t size, const char *path)
+{
+    _cleanup_free_ char *copy = strdup(path);
+    char *save = NULL;
+
+    for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; c; c = strtok_r(NULL, "/", &save)) {
+        size_t len = strlen(buf);
+
+        if (strcmp(c, ".") == 0)
+            continue;
+        if (strcmp(c, "..") == 0) {
+            char *slash = strrchr(buf, '/');
+            if (slash)
+                *(slash == buf ? slash + 1 : slash) = '\0';
+            continue;
+        }
+        snprintf(buf + len, size - len, "%s%s", len > 1 ? "/" : "", c);
+    }
+}
+
+/* --parent-path, as runc checks it: relative to the images directory (criu
+ * takes it so), and an existing directory there. */
+static int check_parent_path(const char *img, const char *parent, berth_error_t *err)
+{
+    char real[PATH_MAX];
+    struct stat st;
+
+    if (!parent)
+        return 0;
+    if (parent[0] == '/')
+        return berth_error_make(err, 0, "--parent-path must be relative");
+    snprintf(real, sizeof(real), "%s", img);
+    join_clean(real, sizeof(real), parent);
+    if (stat(real, &st) < 0)
+        return berth_error_errno(err, "invalid --parent-path: stat %s", real);
+    if (!S_ISDIR(st.st_mode))
+        return berth_error_make(err, 0, "invalid --parent-path: %s: not a directory", real);
+    return 0;
+}
+
 int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
                                const struct berth_criu_opts *o, berth_error_t *err)
 {
     _cleanup_(dump_job_release) struct dump_job j = {.dirfd = -1, .lockfd = -1};
     int r;
 
-    if ((r = berth_criu_check(o->criu, err)) < 0 || (r = load_running(ctx, id, &j, err)) < 0)
+    /* runc's order: the container, then the options (a bad --parent-path
+     * is an error on any host), then criu itself. */
+    if ((r = load_running(ctx, id, &j, err)) < 0)
         return berth_error_wrap(err, "checkpoint");
     /* runc's default: ./checkpoint; the work dir defaults to the images */
     j.img = berth_path_absolute(o->image_path ? o->image_path : "checkpoint");
+    if (j.img && (r = check_parent_path(j.img, o->parent_path, err)) < 0)
+        return berth_error_wrap(err, "checkpoint");
+    if ((r = berth_criu_check(o->criu, err)) < 0)
+        return berth_error_wrap(err, "checkpoint");
     j.work = o->work_path ? berth_path_absolute(o->work_path) : (j.img ? strdup(j.img) : NULL);
     if (!j.img || !j.work || asprintf(&j.log, "%s/dump.log", j.work) < 0)
         return berth_error_make(err, ENOMEM, "checkpoint");

@@ -239,6 +239,19 @@ exec_fails "bad user" --user nobody-x "$id" true
 exec_fails "no such container" no-such-container true
 run_cmd berth exec "$id" /bin/sh -c 'exit 3'
 assert_eq "$status" 3 "the process's own status is passed through"
+# checkpoint --parent-path is checked as runc does, before criu is needed
+mkdir -p "$TEST_TMP/img/pre"
+touch "$TEST_TMP/img/afile"
+run_cmd berth checkpoint --image-path "$TEST_TMP/img/new" --parent-path /abs "$id"
+assert_eq "$status/$stderr" "1/berth: checkpoint: --parent-path must be relative" \
+    "checkpoint --parent-path: an absolute path is refused"
+run_cmd berth checkpoint --image-path "$TEST_TMP/img/new" --parent-path ../nope "$id"
+assert_contains "$stderr" "invalid --parent-path: stat $TEST_TMP/img/nope: No such file or directory" \
+    "checkpoint --parent-path: a missing parent is named (relative to the images dir)"
+run_cmd berth checkpoint --image-path "$TEST_TMP/img/new" --parent-path ../afile "$id"
+assert_contains "$stderr" "invalid --parent-path: $TEST_TMP/img/afile: not a directory" \
+    "checkpoint --parent-path: a file is refused"
+assert_eq "$(container_status "$id")" running "a refused checkpoint leaves the container running"
 run_cmd berth pause "$id"
 run_cmd berth exec "$id" true
 assert_eq "$status" 255 "exec into a paused container: refused, 255"
