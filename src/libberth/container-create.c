@@ -344,6 +344,20 @@ static int plan_cgroup(struct create_job *j, berth_error_t *err)
     return 0;
 }
 
+/* A cgroupsPath that already holds processes (they share the container's
+ * limits, and kill --all and delete reach them) is allowed, with a warning,
+ * as runc 1.2+ does. Read before the init joins. */
+static void warn_populated(struct create_job *j)
+{
+    _cleanup_free_ pid_t *pids = NULL;
+    berth_error_t ignored = NULL;
+    size_t n = 0;
+
+    if (berth_cgroup_pids(j->cgroup, &pids, &n, &ignored) == 0 && n > 0)
+        berth_warn(j->ctx, "container's cgroup is not empty: %zu process(es) found", n);
+    berth_error_release(&ignored);
+}
+
 /* After the clone, while the init sets itself up on the other CPU (the
  * kernel's mkdir of ~10 cgroups is the longest step of create): the v1
  * directories, the resources (all before the user process runs: the init
@@ -355,6 +369,8 @@ static int finish_cgroup(struct create_job *j, berth_error_t *err)
     struct berth_cgroup_join v1 = BERTH_CGROUP_JOIN_INIT;
     int r = berth_cgroup_make(j->cgroup, false, err);
 
+    if (r >= 0)
+        warn_populated(j);
     if (r >= 0)
         r = berth_cgroup_apply(j->cgroup, lx ? lx->resources : NULL, true, err);
     if (r >= 0)

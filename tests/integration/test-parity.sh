@@ -186,6 +186,25 @@ assert_contains "$dbg" "syscall \`not_a_syscall\` unknown to libseccomp, skipped
     "--debug: unknown syscall names"
 assert_eq "$stderr" "" "--log: nothing on stderr when nothing failed"
 
+# ---- a cgroupsPath that already holds processes: a warning (runc 1.2+) ------
+
+pop=/berth-parity-pop-$$
+sleep 300 &
+foreign=$!
+disown $foreign # berth's delete ends it: no job report
+add_cleanup "kill $foreign 2>/dev/null; rmdir /sys/fs/cgroup/*$pop /sys/fs/cgroup$pop 2>/dev/null"
+for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+    [ -f "$h/cgroup.procs" ] || continue
+    mkdir -p "$h$pop" 2>/dev/null && echo $foreign >"$h$pop/cgroup.procs" 2>/dev/null
+done
+fresh "c['process']['args'] = ['true']
+c['linux']['cgroupsPath'] = '$pop'"
+id=$(new_id)
+run_cmd berth create --bundle "$B" "$id"
+assert_eq "$status/$stderr" "0/berth: warning: container's cgroup is not empty: 1 process(es) found" \
+    "a cgroupsPath with a process in it: created, with runc 1.2's warning"
+run_cmd berth delete -f "$id"
+
 # ---- cgroup v1 update: write orders the kernel refuses in one direction ----
 
 if [ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] &&
