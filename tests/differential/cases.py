@@ -24,6 +24,29 @@ import os
 import platform
 
 
+def v1_only():
+    return None if os.path.isfile("/sys/fs/cgroup/memory/memory.limit_in_bytes") else \
+        "reads cgroup v1 files (the host is not v1/hybrid)"
+
+
+def rootless_spec(c, b):
+    """What `runc spec --rootless` writes (user namespace, no network
+    namespace, a mapping of the caller's ids), with the probe."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([os.environ.get("DIFF_RUNC", "runc"), "spec", "--rootless"], cwd=d,
+                       check=True)
+        with open(os.path.join(d, "config.json")) as f:
+            spec = json.load(f)
+    spec["process"]["terminal"] = False
+    spec["process"]["args"] = c["process"]["args"]
+    spec["root"]["readonly"] = False
+    spec["linux"]["cgroupsPath"] = c["linux"]["cgroupsPath"]
+    c.clear()
+    c.update(spec)
+
+
 def x86_64_only():
     return None if platform.machine() == "x86_64" else "profiles here name x86_64 syscalls"
 
@@ -270,6 +293,19 @@ CASES = [
      "edit": proc(args=["no-such-binary"])},
     {"name": "args[0] relative with PATH", "edit": proc(args=["checker", "ids", "cwd"])},
 
+    {"name": "runc spec --rootless, run by root", "edit": rootless_spec,
+     "probe": ["ids", "caps", "ns", "mounts"]},
+    {"name": "resources: cpu quota and period", "skip": v1_only,
+     "edit": lambda c, b: c["linux"].update(resources={"cpu": {"quota": 30000, "period": 60000}}),
+     "probe": ["file", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us",
+               "file", "/sys/fs/cgroup/cpu/cpu.cfs_period_us"]},
+    {"name": "resources: memory with swap and reservation", "skip": v1_only,
+     "edit": lambda c, b: c["linux"].update(resources={"memory": {
+         "limit": 67108864, "swap": 134217728, "reservation": 33554432}}),
+     "probe": ["file", "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+               "file", "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes",
+               "file", "/sys/fs/cgroup/memory/memory.soft_limit_in_bytes"]},
+
     # ---- mounts -------------------------------------------------------------
     {"name": "rootfsPropagation rshared", "edit": linux(rootfsPropagation="rshared"),
      "divergence": "rootfs-rshared"},
@@ -321,7 +357,8 @@ CASES = [
      "edit": chain(namespaces("uts"), lambda c, b: c.update(hostname="x"))},
 
     # ---- linux --------------------------------------------------------------
-    {"name": "sysctl", "probe": ["ids"],
+    {"name": "sysctl", "probe": ["file", "/proc/sys/net/ipv4/ip_forward",
+                                 "file", "/proc/sys/kernel/shm_rmid_forced"],
      "edit": linux(sysctl={"net.ipv4.ip_forward": "1", "kernel.shm_rmid_forced": "1"})},
     {"name": "devices: a fuse node", "probe": ["stat", "/dev/fuse"],
      "edit": lambda c, b: c["linux"].update(devices=[
@@ -410,7 +447,10 @@ CASES = [
      "edit": lambda c, b: c.update(hooks={"createRuntime": [{"path": "/no/such/hook"}]})},
 
     # ---- cgroups ------------------------------------------------------------
-    {"name": "resources: memory, pids, cpu shares", "probe": ["cgroup"],
+    {"name": "resources: memory, pids, cpu shares", "skip": v1_only,
+     "probe": ["cgroup", "file", "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+               "file", "/sys/fs/cgroup/pids/pids.max", "file", "/sys/fs/cgroup/cpu/cpu.shares",
+               "file", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"],
      "edit": lambda c, b: c["linux"].update(resources={
          "memory": {"limit": 67108864}, "pids": {"limit": 50}, "cpu": {"shares": 512},
          "devices": [{"allow": False, "access": "rwm"}]})},

@@ -39,6 +39,8 @@
  *   stat PATH        stat.type=reg|dir|chr|blk|fifo|sock|lnk stat.mode=0644
  *                    stat.major= stat.minor= stat.uid= stat.gid=
  *                    [stat.link=TARGET]; lstat(2), so links are not followed
+ *   file PATH        file.PATH=its first line (sysctls under /proc/sys,
+ *                    cgroup values), or file.PATH.error=ERRNONAME
  *   sched            sched.policy=N nice=N ioprio=CLASS/DATA
  *                    personality=0xHEX (scheduler, ioPriority, personality)
  *   syscall NR       calls syscall NR with all-zero arguments: syscall.NR=0 on
@@ -609,6 +611,24 @@ static void cmd_all(void)
     cmd_fds();
 }
 
+static void cmd_file(const char *path)
+{
+    char line[4096] = "";
+    FILE *f = fopen(path, "re");
+
+    if (!f) {
+        const char *name = strerrorname_np(errno);
+        printf("file.%s.error=%s\n", path, name ? name : "?");
+        failed = true;
+        return;
+    }
+    if (!fgets(line, sizeof(line), f))
+        line[0] = '\0';
+    fclose(f);
+    line[strcspn(line, "\n")] = '\0';
+    printf("file.%s=%s\n", path, line);
+}
+
 static void cmd_sched(void)
 {
     /* ioprio_get(IOPRIO_WHO_PROCESS, self): class in bits 13.., data below */
@@ -624,12 +644,12 @@ static void cmd_sched(void)
 static int usage(const char *msg)
 {
     fprintf(stderr, "checker: %s\n", msg);
-    fprintf(stderr,
-            "usage: checker CMD [ARG]... (pid hostname domainname ids cwd env rlimits caps "
-            "nnp seccomp oom "
-            "ns mounts cgroup label fds sched all | ro PATH | stat PATH | syscall NR | sleep SEC | "
-            "exit N | "
-            "signal-wait [N])\n");
+    fprintf(stderr, "usage: checker CMD [ARG]... (pid hostname domainname ids cwd env rlimits caps "
+                    "nnp seccomp oom "
+                    "ns mounts cgroup label fds sched all | ro PATH | file PATH | stat PATH | "
+                    "syscall NR | sleep SEC | "
+                    "exit N | "
+                    "signal-wait [N])\n");
     return 2;
 }
 
@@ -685,6 +705,11 @@ int main(int argc, char **argv)
                 cmd_ro(arg);
             else
                 cmd_stat(arg);
+            i++;
+        } else if (strcmp(cmd, "file") == 0) {
+            if (arg == NULL)
+                return usage("file needs a PATH");
+            cmd_file(arg);
             i++;
         } else if (strcmp(cmd, "sched") == 0) {
             cmd_sched();
