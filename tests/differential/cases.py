@@ -437,10 +437,17 @@ CASES = [
      "probe": ["all", "hostname"]},
 
     # ---- hooks --------------------------------------------------------------
-    {"name": "hooks: createContainer cwd and stdin", "probe": ["ids"],
-     "edit": lambda c, b: c.update(hooks={"createContainer": [{
-         "path": "/bin/sh", "args": ["sh", "-c", "pwd > /hook-cwd; cat > /hook-state"]}]}),
-     "compare": "outcome"},
+    {"name": "hooks: the working directory, stdin and env of each kind", "probe": ["ids"],
+     "edit": lambda c, b: c.update(hooks={
+         k: [{"path": "/bin/sh", "env": ["HOOKVAR=%s" % k],
+              "args": ["sh", "-c", "cd_=$(pwd); cat > %s/%s.state; "
+                       "echo \"$cd_ $HOOKVAR $(env | grep -c .)\" > %s/%s.ctx" % (
+                           d, k, d, k)]}]
+         for k, d in (("prestart", b), ("createRuntime", b), ("createContainer", b),
+                      ("poststart", b), ("poststop", b))}),
+     "collect": ["%s.%s" % (k, x) for k in ("prestart", "createRuntime", "createContainer",
+                                            "poststart", "poststop") for x in ("state", "ctx")],
+     "divergence": "hook-state-status"},
     {"name": "hooks: failing prestart", "compare": "outcome",
      "edit": lambda c, b: c.update(hooks={"prestart": [{"path": "/bin/false"}]})},
     {"name": "hooks: missing hook binary", "compare": "outcome",

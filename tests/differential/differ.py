@@ -237,6 +237,32 @@ def leftovers(rt, cid):
     return left
 
 
+def collect(case, b, cid):
+    """Files the case's hooks wrote into the bundle, normalised: a hook's
+    state JSON loses ociVersion (the runtimes' spec versions differ) and its
+    pid; paths lose the bundle and the id."""
+    out = {}
+    for name in case.get("collect", []):
+        try:
+            with open(os.path.join(b, name)) as f:
+                text = f.read()
+        except OSError as e:
+            out["collect." + name] = "missing (%s)" % e.strerror
+            continue
+        text = text.replace(b, "<bundle>").replace(cid, "<id>")
+        try:
+            j = json.loads(text)
+            if isinstance(j, dict):
+                j.pop("ociVersion", None)
+                if "pid" in j:
+                    j["pid"] = "<pid>" if j["pid"] else 0
+                text = json.dumps(j, sort_keys=True)
+        except ValueError:
+            pass
+        out["collect." + name] = text.strip()
+    return out
+
+
 def start_sandbox(ctx, rt, case, cid):
     """A pod sandbox: run -d, then its pid (for /proc/PID/ns paths)."""
     sb = ctx.bundle(rt, case, cid, kind="-sandbox")
@@ -260,8 +286,8 @@ def run_config_case(ctx, case, cid):
             rt.cleanup(cid + "-sb")
         if left:  # berth's own standard, whatever runc does
             return False, [("left behind", "", " ".join(left))]
-        results[rt.name] = (status, out, err, b, joined)
-    (rs, ro, re_, rb, rj), (bs, bo, be, bb, bj) = results["runc"], results["berth"]
+        results[rt.name] = (status, out, err, b, joined, collect(case, b, cid))
+    (rs, ro, re_, rb, rj, rc), (bs, bo, be, bb, bj, bc) = results["runc"], results["berth"]
     if case.get("compare") != "outcome" and rs != 0 and bs != 0:
         # a case meant to compare reports that neither runtime runs is broken
         return False, [("outcome", "status %s: %s" % (rs, re_.strip()[-300:]),
@@ -270,8 +296,12 @@ def run_config_case(ctx, case, cid):
         same = (rs == 0) == (bs == 0)
         detail = [("outcome", "status %s: %s" % (rs, re_.strip()[-300:]),
                    "status %s: %s" % (bs, be.strip()[-300:]))]
+        if same and rc != bc:
+            return False, diff(rc, bc)
         return same, ([] if same else detail)
     nr, nb = normalise(ro, rb, cid, rj), normalise(bo, bb, cid, bj)
+    nr.update(rc)
+    nb.update(bc)
     if "mounts" in nb:
         nb["mounts"] = rewrite(nb["mounts"], nr.get("mounts", []))
     d = diff(nr, nb)
