@@ -170,5 +170,20 @@ run_sh "$B" true
 assert_failure "NOTIFY: create fails when listenerPath does not accept"
 assert_contains "$stderr" "listenerPath" "the error names listenerPath"
 
+# The init's own error must reach the user even when the filter (loaded
+# before READY for a notify profile) denies the socket that would carry it.
+L3=$TEST_TMP/listener3
+start_listener "$L3" 0 || bail_out "seccomp-listener did not start: $(cat "$L3/stderr")"
+seccomp "$B" "{'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$L3/l.sock',
+  'syscalls': [{$MKDIRS, 'action': 'SCMP_ACT_NOTIFY'},
+               {'names': ['sendmsg', 'sendto'], 'action': 'SCMP_ACT_ERRNO'}]}"
+update_config "$B" 'c["process"]["noNewPrivileges"] = True'
+run_sh "$B" true
+assert_failure "a filter that denies berth's own socket fails the container"
+assert_contains "$stderr" "berth init: write to sync socket (READY): Operation not permitted" \
+    "the init's real error reaches stderr when the sync socket cannot carry it"
+kill -KILL "$LISTENER_PID" 2>/dev/null
+wait "$LISTENER_PID" 2>/dev/null
+
 assert_host_unchanged "nothing left behind (mounts, processes, state, fifos, cgroups)"
 done_testing
