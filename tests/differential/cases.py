@@ -450,6 +450,9 @@ CASES = [
      "divergence": "hook-state-status"},
     {"name": "hooks: failing prestart", "compare": "outcome",
      "edit": lambda c, b: c.update(hooks={"prestart": [{"path": "/bin/false"}]})},
+    {"name": "hooks: a prestart hook past its timeout", "compare": "outcome",
+     "edit": lambda c, b: c.update(hooks={"prestart": [
+         {"path": "/bin/sleep", "args": ["sleep", "5"], "timeout": 1}]})},
     {"name": "hooks: missing hook binary", "compare": "outcome",
      "edit": lambda c, b: c.update(hooks={"createRuntime": [{"path": "/no/such/hook"}]})},
 
@@ -470,11 +473,14 @@ CASES = [
     {"name": "cli: lifecycle of a running container", "probe": ["sleep", "300"], "steps": [
         ["create", "{id}"], ["state", "{id}"], ["ps", "--format", "json", "{id}"],
         ["exec", "{id}", "/nonexistent"], ["exec", "--cwd", "/nope", "{id}", "true"],
-        ["start", "{id}"], ["start", "{id}"], ["pause", "{id}"], ["pause", "{id}"],
+        ["update", "--pids-limit", "50", "{id}"],
+        ["start", "{id}"], ["start", "{id}"], ["update", "--memory", "64m", "{id}"],
+        ["pause", "{id}"], ["pause", "{id}"], ["update", "--pids-limit", "60", "{id}"],
         ["exec", "{id}", "true"], ["resume", "{id}"], ["resume", "{id}"],
         ["exec", "{id}", "sh", "-c", "exit 3"], ["list", "--format", "json"], ["list", "-q"],
         ["kill", "{id}", "KILL"], ["sleep", "0.5"], ["state", "{id}"],
-        ["exec", "{id}", "true"], ["kill", "{id}", "KILL"], ["kill", "--all", "{id}", "KILL"],
+        ["exec", "{id}", "true"], ["update", "--pids-limit", "70", "{id}"],
+        ["kill", "{id}", "KILL"], ["kill", "--all", "{id}", "KILL"],
         ["ps", "{id}"], ["ps", "--format", "json", "{id}"], ["pause", "{id}"],
         ["delete", "{id}"], ["delete", "{id}"], ["state", "{id}"], ["kill", "{id}"]]},
     {"name": "cli: signal numbers out of range", "probe": ["sleep", "300"],
