@@ -444,9 +444,12 @@ CASES = [
                        "echo \"$cd_ $HOOKVAR $(env | grep -c .)\" > %s/%s.ctx" % (
                            d, k, d, k)]}]
          for k, d in (("prestart", b), ("createRuntime", b), ("createContainer", b),
-                      ("poststart", b), ("poststop", b))}),
-     "collect": ["%s.%s" % (k, x) for k in ("prestart", "createRuntime", "createContainer",
-                                            "poststart", "poststop") for x in ("state", "ctx")],
+                      ("poststart", b), ("poststop", b), ("startContainer", ""))}),
+     # startContainer runs in the container: its "" directory is the root,
+     # the bundle's rootfs seen from the host
+     "collect": ["%s%s.%s" % ("rootfs/" if k == "startContainer" else "", k, x)
+                 for k in ("prestart", "createRuntime", "createContainer", "startContainer",
+                           "poststart", "poststop") for x in ("state", "ctx")],
      "divergence": "hook-state-status"},
     {"name": "hooks: failing prestart", "compare": "outcome",
      "edit": lambda c, b: c.update(hooks={"prestart": [{"path": "/bin/false"}]})},
