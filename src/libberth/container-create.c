@@ -507,6 +507,13 @@ static int hand_out_seccomp_fd(struct create_job *j, berth_error_t *err)
     int r = berth_seccomp_notify_hand_out(j->launch.seccomp, j->config->linux->seccomp,
                                           j->init_pidfd, &state, err);
 
+    /* The init died before we could take its listener: its own error (on
+     * the socket, or on stderr when the filter denied the socket) is the
+     * one to report, not our pidfd_getfd's ESRCH. */
+    if (r == -ESRCH) {
+        berth_error_release(err);
+        return child_gone(j, err);
+    }
     return r < 0 ? r : 0; /* 0: the load failed, its ERROR comes next */
 }
 

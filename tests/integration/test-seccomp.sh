@@ -182,6 +182,7 @@ run_sh "$B" true
 assert_failure "a filter that denies berth's own socket fails the container"
 assert_contains "$stderr" "berth init: write to sync socket (READY): Operation not permitted" \
     "the init's real error reaches stderr when the sync socket cannot carry it"
+assert_not_contains "$stderr" "pidfd_getfd" "and berth create reports the init's exit, not its own ESRCH"
 kill -KILL "$LISTENER_PID" 2>/dev/null
 wait "$LISTENER_PID" 2>/dev/null
 
