@@ -453,30 +453,38 @@ static int child_gone(struct create_job *j, berth_error_t *err)
                             WEXITSTATUS(status));
 }
 
-/* The maps, then (one stage: the init already has its mount namespace)
- * the bind sources opened for it (mount-sources.h), their count as the
- * value of USERNS_MAPPED. */
-static int map_user_namespace(struct create_job *j, berth_error_t *err)
+/* Sends `type` with, when `sources`, the bind sources opened for process
+ * `pid` (mount-sources.h): their count is the message's value, the fds
+ * follow. */
+static int send_with_sources(struct create_job *j, enum berth_sync_type type, pid_t pid,
+                             bool sources, berth_error_t *err)
 {
     int fds[BERTH_FD_PASS_MAX];
     char indexes[1024];
     size_t n = 0;
-    int r = berth_userns_write_maps(j->child, j->config->linux, err);
+    int r = 0;
 
-    if (r < 0)
-        return berth_error_wrap(err, "user namespace");
-    if (!j->launch.ns.two_stage) {
-        r = berth_mount_sources_open(j->child, j->config, j->bundle, fds, BERTH_FD_PASS_MAX,
-                                     indexes, sizeof(indexes), &n, err);
-        if (r < 0)
-            return r;
-    }
-    r = berth_sync_send(j->sync[0], BERTH_SYNC_USERNS_MAPPED, (int32_t)n, NULL, err);
+    if (sources)
+        r = berth_mount_sources_open(pid, j->config, j->bundle, fds, BERTH_FD_PASS_MAX, indexes,
+                                     sizeof(indexes), &n, err);
+    if (r >= 0)
+        r = berth_sync_send(j->sync[0], type, (int32_t)n, NULL, err);
     if (r >= 0 && n)
         r = berth_fds_send(j->sync[0], indexes, fds, n, "the bind mount sources", err);
     for (size_t i = 0; i < n; i++)
         close(fds[i]);
     return r;
+}
+
+/* The maps, then (one stage: the init already has its mount namespace)
+ * the bind sources, with USERNS_MAPPED. */
+static int map_user_namespace(struct create_job *j, berth_error_t *err)
+{
+    int r = berth_userns_write_maps(j->child, j->config->linux, err);
+
+    if (r < 0)
+        return berth_error_wrap(err, "user namespace");
+    return send_with_sources(j, BERTH_SYNC_USERNS_MAPPED, j->child, !j->launch.ns.two_stage, err);
 }
 
 /* Two stages: the init waits for this before it sends anything, so every
@@ -488,7 +496,9 @@ static int got_init_pid(struct create_job *j, pid_t pid, berth_error_t *err)
     j->init_pidfd = berth_pidfd_open(pid, err);
     if (j->init_pidfd < 0)
         return j->init_pidfd;
-    return berth_sync_send(j->sync[0], BERTH_SYNC_INIT_GO, 0, NULL, err);
+    /* Two stages: the init now has all its namespaces; in a user
+     * namespace (new or joined) it gets the bind sources here. */
+    return send_with_sources(j, BERTH_SYNC_INIT_GO, pid, j->launch.ns.user, err);
 }
 
 /* config-linux.md "Seccomp": the listener gets the container process state

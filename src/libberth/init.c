@@ -69,33 +69,41 @@ static int arm_parent_death(int sig, berth_error_t *err)
 
 /* The parent writes the id maps of the user namespace we just created;
  * until then we are nobody in it and may not mount or chown anything. */
+/* Receives `want`, whose value counts the bind sources the parent sends
+ * with it (mount-sources.h). */
+static int recv_with_sources(struct berth_launch *l, enum berth_sync_type want, berth_error_t *err)
+{
+    struct berth_sync_msg m;
+    int r = berth_sync_recv(l->sync_fd, &m, err);
+
+    if (r == 0)
+        return berth_error_make(err, EPIPE, "wait for %s: berth create went away",
+                                berth_sync_type_name(want));
+    if (r < 0)
+        return r;
+    if (m.type == BERTH_SYNC_ERROR)
+        return berth_sync_error_from(&m, err);
+    if (m.type != want || m.value < 0)
+        return berth_error_make(err, EPROTO, "sync: %s while waiting for %s",
+                                berth_sync_type_name(m.type), berth_sync_type_name(want));
+    return berth_mount_sources_recv(l->sync_fd, (size_t)m.value, l->config->mounts_len,
+                                    &l->mount_sources, err);
+}
+
 static void userns_handshake(struct berth_launch *l)
 {
     berth_error_t err = NULL;
-    struct berth_sync_msg m;
-    int r;
 
     /* The parent writes our /proc/PID/[ug]id_map: only possible (for a
      * parent without CAP_SYS_PTRACE) while we are dumpable. Safe for this
      * window: nothing is mounted yet, and our pid namespace, if any, is a
      * new one with only us in it (a joined one is entered by the boot's
-     * child, after this). */
+     * child, after this). With the maps come the bind sources the parent
+     * opened for us (mount-sources.h). */
     (void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-    if (berth_sync_send(l->sync_fd, BERTH_SYNC_USERNS_READY, 0, NULL, &err) < 0)
-        fail(l, &err);
-    r = berth_sync_recv(l->sync_fd, &m, &err);
-    if (r == 0)
-        berth_error_make(&err, EPIPE, "wait for the user namespace maps: berth create went away");
-    else if (r > 0 && m.type == BERTH_SYNC_ERROR)
-        berth_sync_error_from(&m, &err);
-    else if (r > 0 && (m.type != BERTH_SYNC_USERNS_MAPPED || m.value < 0))
-        berth_error_make(&err, EPROTO, "sync: %s while waiting for USERNS_MAPPED",
-                         berth_sync_type_name(m.type));
-    /* The bind sources the parent could open for us (mount-sources.h). */
-    else if (r > 0)
-        berth_mount_sources_recv(l->sync_fd, (size_t)m.value, l->config->mounts_len,
-                                 &l->mount_sources, &err);
-    if (err || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || berth_userns_become_root(&err) < 0 ||
+    if (berth_sync_send(l->sync_fd, BERTH_SYNC_USERNS_READY, 0, NULL, &err) < 0 ||
+        recv_with_sources(l, BERTH_SYNC_USERNS_MAPPED, &err) < 0 ||
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || berth_userns_become_root(&err) < 0 ||
         /* a credential change cleared the parent-death signal */
         arm_parent_death(SIGKILL, &err) < 0)
         fail(l, &err);
@@ -147,7 +155,7 @@ static void boot_stage(struct berth_launch *l)
     if (pid == 0) {
         /* The init: nothing from us may reach the parent before the boot's
          * INIT_PID has, so wait for the parent to confirm it. */
-        if (berth_sync_expect(l->sync_fd, BERTH_SYNC_INIT_GO, &err) < 0)
+        if (recv_with_sources(l, BERTH_SYNC_INIT_GO, &err) < 0)
             fail(l, &err);
         return;
     }

@@ -143,6 +143,10 @@ for d, dirs, files in os.walk('$B'):
 run_cmd berth run --bundle "$B" "$(new_id)"
 assert_eq "$status/$output" "0/from-the-host" \
     "user namespace: a bind source below a 0700 host dir is opened by berth create (as runc)"
+# the two-stage launch (a time namespace makes it) gets them with INIT_GO
+update_config "$B" 'c["linux"]["namespaces"].append({"type": "time"})'
+run_cmd berth run --bundle "$B" "$(new_id)"
+assert_eq "$status/$output" "0/from-the-host" "the same with the two-stage launch"
 
 # ---- read-only /dev, and ro mounts with mounts beneath ---------------------
 
