@@ -9,7 +9,9 @@
  * create (host root) opens each bind source through /proc/INIT/root, so the
  * fd names a mount of the container's own mount namespace (open_tree(2)
  * clones only mounts of the caller's namespace) and the path is walked
- * with the host's credentials. The fds travel with USERNS_MAPPED (sync.h);
+ * with the host's credentials. The fds travel with USERNS_MAPPED, or with
+ * INIT_GO in the two-stage launch, whose init has its mount namespace only
+ * then (sync.h);
  * the init clones them with open_tree(fd, "", AT_EMPTY_PATH) instead of
  * walking the path itself (mount-apply.c).
  *

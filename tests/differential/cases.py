@@ -287,6 +287,8 @@ CASES = [
      "edit": proc(scheduler={"policy": "SCHED_BATCH", "nice": 5})},
     {"name": "ioPriority", "divergence": "newer-runc-fields", "probe": ["sched"],
      "edit": proc(ioPriority={"class": "IOPRIO_CLASS_BE", "priority": 4})},
+    {"name": "process.terminal (a pty as stdio, /dev/console)", "tty": True,
+     "edit": proc(terminal=True), "probe": ["stat", "/dev/console", "fds", "ids", "env"]},
     {"name": "hostname and domainname", "divergence": "newer-runc-fields",
      "edit": lambda c, b: c.update(hostname="diffhost", domainname="diff.example")},
     {"name": "no process.args[0] in PATH", "compare": "outcome",

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -279,7 +280,14 @@ def run_config_case(ctx, case, cid):
         pid = start_sandbox(ctx, rt, case, cid) if "sandbox" in case else None
         joined = ns_inodes(pid) if pid else None
         b = ctx.bundle(rt, case, cid, sandbox_pid=pid)
-        status, out, err = rt.cmd("run", "--bundle", b, cid, cwd=b)
+        if case.get("tty"):
+            # process.terminal: runc wants a controlling terminal to proxy;
+            # script(1) gives both runtimes a pty (\r and runc's NUL go)
+            status, out, err = run(["script", "-qec", shlex.join(
+                [rt.binary, "--root", rt.root, "run", "--bundle", b, cid]), "/dev/null"], cwd=b)
+            out = out.replace("\r", "").replace("\0", "").replace("^@", "")
+        else:
+            status, out, err = rt.cmd("run", "--bundle", b, cid, cwd=b)
         left = leftovers(rt, cid) if rt.name == "berth" else []
         rt.cleanup(cid)
         if pid:
