@@ -15,6 +15,13 @@ A case is a dict:
   todo        a known difference not fixed yet (TAP TODO: reported, not
               failing); the text says where it is tracked
   skip()      returns a reason to skip, or None
+  sandbox     an edit for a pod sandbox run first (`run -d`); "{sandbox}" in
+              the case's config becomes its pid
+  listener    run the seccomp agent of tests/integration/helpers
+              (seccomp-listener.c); "@LISTENER@" becomes its socket
+  tty         run under script(1), for process.terminal
+  collect     files (relative to the bundle) the hooks wrote, compared
+  timeout     seconds for `run` (default 30)
 
 What the spec lists and this file does not cover, and why, is in
 tests/differential/README.md.
@@ -392,6 +399,19 @@ CASES = [
      "edit": seccomp(names=MINIMAL + RUNC_NEEDS + ["not_a_syscall"]), "probe": ["seccomp"]},
     {"name": "seccomp: a rule with no names", "compare": "outcome",
      "divergence": "seccomp-empty-names", "edit": seccomp(default="SCMP_ACT_ALLOW", names=[])},
+    # runc 1.1.5 hangs here (runc-notify-deadlock): 5 s are enough to tell
+    {"name": "seccomp: notify rules served by an agent", "listener": True, "timeout": 5,
+     "divergence": "runc-notify-deadlock",
+     "edit": chain(proc(args=["/bin/sh", "-c", "mkdir /tmp/n; echo mkdir.rc=$?; "
+                        "test -d /tmp/n && echo mkdir.made=yes || echo mkdir.made=no"]),
+                   seccomp(default="SCMP_ACT_ALLOW", names=["read"], listenerPath="@LISTENER@",
+                           extra=[{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}])),
+     "probe": []},
+    {"name": "seccomp: a notify rule on write", "listener": True, "compare": "outcome",
+     "divergence": "seccomp-notify-write",
+     "edit": seccomp(default="SCMP_ACT_ALLOW", names=["read"], listenerPath="@LISTENER@",
+                     extra=[{"names": ["write"], "action": "SCMP_ACT_NOTIFY"}]),
+     "probe": ["ids"]},
     {"name": "seccomp: a notify rule without listenerPath", "compare": "outcome",
      "edit": seccomp(default="SCMP_ACT_ALLOW", names=["read"], extra=[
          {"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}])},

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -200,7 +201,7 @@ class Ctx:
         self.runtimes = [Runtime("runc", args.runc, os.path.join(self.tmp, "root-runc")),
                          Runtime("berth", args.berth, os.path.join(self.tmp, "root-berth"))]
 
-    def bundle(self, rt, case, cid, sandbox_pid=None, kind=""):
+    def bundle(self, rt, case, cid, sandbox_pid=None, kind="", listener=None):
         b = os.path.join(self.tmp, "b-%s%s" % (rt.name, kind))
         if os.path.exists(b):
             shutil.rmtree(b)
@@ -219,6 +220,8 @@ class Ctx:
         text = json.dumps(c, indent=1)
         if sandbox_pid:
             text = text.replace("{sandbox}", str(sandbox_pid))
+        if listener:
+            text = text.replace("@LISTENER@", listener)
         with open(os.path.join(b, "config.json"), "w") as f:
             f.write(text)
         return b
@@ -264,6 +267,26 @@ def collect(case, b, cid):
     return out
 
 
+def start_listener(ctx, rt):
+    """The seccomp agent of tests/integration/helpers/seccomp-listener.c on
+    a socket of this runtime's: answers mkdir/mkdirat with 0 without running
+    them, lets every other notified syscall continue."""
+    d = os.path.join(ctx.tmp, "agent-" + rt.name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    binary = os.path.join(ctx.tmp, "seccomp-listener")
+    if not os.path.exists(binary):
+        subprocess.run(["gcc", "-O2", "-o", binary, os.path.join(
+            ARGS.srcdir, "tests/integration/helpers/seccomp-listener.c")], check=True)
+    p = subprocess.Popen([binary, os.path.join(d, "l.sock"), d, "0"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if os.path.exists(os.path.join(d, "ready")):
+            break
+        time.sleep(0.05)
+    return p, os.path.join(d, "l.sock")
+
+
 def start_sandbox(ctx, rt, case, cid):
     """A pod sandbox: run -d, then its pid (for /proc/PID/ns paths)."""
     sb = ctx.bundle(rt, case, cid, kind="-sandbox")
@@ -279,7 +302,8 @@ def run_config_case(ctx, case, cid):
     for rt in ctx.runtimes:
         pid = start_sandbox(ctx, rt, case, cid) if "sandbox" in case else None
         joined = ns_inodes(pid) if pid else None
-        b = ctx.bundle(rt, case, cid, sandbox_pid=pid)
+        agent, sock = start_listener(ctx, rt) if case.get("listener") else (None, None)
+        b = ctx.bundle(rt, case, cid, sandbox_pid=pid, listener=sock)
         if case.get("tty"):
             # process.terminal: runc wants a controlling terminal to proxy;
             # script(1) gives both runtimes a pty (\r and runc's NUL go)
@@ -287,7 +311,11 @@ def run_config_case(ctx, case, cid):
                 [rt.binary, "--root", rt.root, "run", "--bundle", b, cid]), "/dev/null"], cwd=b)
             out = out.replace("\r", "").replace("\0", "").replace("^@", "")
         else:
-            status, out, err = rt.cmd("run", "--bundle", b, cid, cwd=b)
+            status, out, err = rt.cmd("run", "--bundle", b, cid, cwd=b,
+                                      timeout=case.get("timeout", TIMEOUT))
+        if agent:
+            agent.kill()
+            agent.wait()
         left = leftovers(rt, cid) if rt.name == "berth" else []
         rt.cleanup(cid)
         if pid:
