@@ -53,7 +53,7 @@ void berth_caps_resolve(const struct berth_context *ctx, const oci_capabilities 
     /* No process.capabilities: the process gets none, in any set, as with
      * runc (config.md leaves it open; keeping berth's own full set would
      * hand a container every capability by omission). */
-    *ret = (struct berth_caps){.present = true};
+    *ret = (struct berth_caps){0};
     if (!c)
         return;
     ret->bounding = resolve_set(ctx, c->bounding, c->bounding_len);
@@ -79,8 +79,6 @@ int berth_caps_prepare(const struct berth_caps *c, berth_error_t *err)
 {
     int last = cap_max_bits();
 
-    if (!c->present)
-        return 0;
     for (int v = 0; v < last && v < 64; v++) {
         if (c->bounding & (UINT64_C(1) << v))
             continue;
@@ -142,8 +140,6 @@ int berth_caps_apply(const struct berth_caps *c, uint64_t keep, char **ret_warni
     int r;
 
     *ret_warning = NULL;
-    if (!c->present)
-        return 0;
     r = set_proc(c->effective, c->permitted | keep, c->inheritable, err);
     if (r < 0)
         return r;

@@ -19,7 +19,6 @@
 #include "oci-types.h"
 
 struct berth_caps {
-    bool present; /* always set by berth_caps_resolve: no object = no capabilities */
     uint64_t bounding, effective, permitted, inheritable, ambient;
 };
 

@@ -197,7 +197,7 @@ static _Noreturn void process_main(struct exec_job *j)
         .load_seccomp = j->seccomp ? load_seccomp : NULL,
         .data = j,
         /* berth exec waits for us until execve, notify or not. */
-        .seccomp_last = j->seccomp && berth_process_filter_last(p, &j->caps),
+        .seccomp_last = j->seccomp != NULL,
     };
     berth_error_t err = NULL;
     _cleanup_free_ char *exe = NULL;

@@ -67,8 +67,6 @@ static int arm_parent_death(int sig, berth_error_t *err)
     return 0;
 }
 
-/* The parent writes the id maps of the user namespace we just created;
- * until then we are nobody in it and may not mount or chown anything. */
 /* Receives `want`, whose value counts the bind sources the parent sends
  * with it (mount-sources.h). */
 static int recv_with_sources(struct berth_launch *l, enum berth_sync_type want, berth_error_t *err)
@@ -90,6 +88,8 @@ static int recv_with_sources(struct berth_launch *l, enum berth_sync_type want, 
                                     &l->mount_sources, err);
 }
 
+/* The parent writes the id maps of the user namespace we just created;
+ * until then we are nobody in it and may not mount or chown anything. */
 static void userns_handshake(struct berth_launch *l)
 {
     berth_error_t err = NULL;
@@ -435,8 +435,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         .data = l,
         /* A notify filter's listener is taken by `berth create`, which
          * is gone by the time of start: loaded before READY instead. */
-        .seccomp_last =
-            l->seccomp && !l->seccomp->notify && p && berth_process_filter_last(p, &l->caps),
+        .seccomp_last = l->seccomp && !l->seccomp->notify,
     };
     struct berth_rootfs rootfs = {
         .config = c,

@@ -74,25 +74,14 @@ int berth_user_switch(const oci_user *u, berth_error_t *err)
  * that a directory only root can enter works for a non-root user (an image
  * whose WORKDIR is /root, USER 1000); if root is refused (a root-squashed
  * or 0700 directory of the user's on a volume), again as the user.
- * *entered says whether the first try took; other errors fail at once. */
-static int enter_cwd_early(const oci_process *p, bool *entered, berth_error_t *err)
+ * *entered says whether it took; with may_defer (the try as root) a
+ * refusal is left for the second try, any other error fails at once. */
+static int enter_cwd(const oci_process *p, bool *entered, bool may_defer, berth_error_t *err)
 {
     *entered = chdir(p->cwd) == 0;
-    if (*entered || errno == EACCES || errno == EPERM)
+    if (*entered || (may_defer && (errno == EACCES || errno == EPERM)))
         return 0;
     return berth_error_go(err, errno, "chdir %s", p->cwd);
-}
-
-static int enter_cwd(const oci_process *p, berth_error_t *err)
-{
-    if (chdir(p->cwd) < 0)
-        return berth_error_go(err, errno, "chdir %s", p->cwd);
-    return 0;
-}
-
-bool berth_process_filter_last(const oci_process *p, const struct berth_caps *caps)
-{
-    return p->noNewPrivileges || caps->present;
 }
 
 /* CAP_SYS_ADMIN held (permitted, not effective) for a late filter without
@@ -140,7 +129,7 @@ int berth_process_apply(const struct berth_process_setup *s, char **ret_warning,
      * have CAP_SETPCAP; KEEPCAPS keeps the permitted set across setuid. */
     if ((r = berth_caps_prepare(s->caps, err)) < 0)
         return r;
-    if ((r = enter_cwd_early(p, &in_cwd, err)) < 0)
+    if ((r = enter_cwd(p, &in_cwd, true, err)) < 0)
         return r;
     /* Groups, gid, then uid (after setuid groups cannot change any more). */
     if ((r = berth_user_switch(p->user, err)) < 0)
@@ -157,7 +146,7 @@ int berth_process_apply(const struct berth_process_setup *s, char **ret_warning,
      * not enter it. */
     if (p->user && p->user->umask_present)
         umask(p->user->umask);
-    return in_cwd ? 0 : enter_cwd(p, err);
+    return in_cwd ? 0 : enter_cwd(p, &in_cwd, false, err);
 }
 
 const char *berth_env_get(char **env, size_t len, const char *name)

@@ -26,19 +26,14 @@ struct berth_process_setup {
     /* The caller loads the filter itself as the last step before execve
      * (berth_process_load_filter), so that it sees none of berth's own
      * syscalls and a default-deny profile needs to allow only what the
-     * program uses. Without it (a notify filter the parent of `create` must
-     * take while it still waits) the filter is loaded by
-     * berth_process_apply before the capabilities drop when
-     * noNewPrivileges is false, and by the caller otherwise. See
-     * berth_process_filter_last. */
+     * program uses; without noNewPrivileges, seccomp(2) needs
+     * CAP_SYS_ADMIN, which berth_process_apply then keeps in the permitted
+     * set. Unset (a notify filter the parent of `create` must take while
+     * it still waits), the filter is loaded by berth_process_apply before
+     * the capabilities drop when noNewPrivileges is false, and by the
+     * caller otherwise. */
     bool seccomp_last;
 };
-
-/* Whether the filter can be the last step: always with noNewPrivileges;
- * without it seccomp(2) needs CAP_SYS_ADMIN, which berth then keeps in
- * the permitted set (only possible when process.capabilities is set:
- * otherwise the user switch drops everything) and raises just before. */
-bool berth_process_filter_last(const oci_process *p, const struct berth_caps *caps);
 
 /* The last step before execve when s->seccomp_last: CAP_SYS_ADMIN back
  * into the effective set if the filter needs it, then the filter. The

@@ -73,16 +73,17 @@ static uint32_t highest(const oci_seccomp *s, uint32_t arch)
     return max;
 }
 
-static bool listed(const struct arch_max *a, size_t n, uint32_t token)
+static bool has(const uint32_t *tokens, size_t n, uint32_t token)
 {
     for (size_t i = 0; i < n; i++)
-        if (a[i].token == token || (token == SCMP_ARCH_X32 && a[i].token == SCMP_ARCH_X86_64))
+        if (tokens[i] == token)
             return true;
     return false;
 }
 
 /* One entry per audit architecture: x32 shares x86_64's (bit 30 of the
- * syscall number tells them apart). */
+ * syscall number tells them apart). Each highest number is computed once
+ * (the native architecture usually comes twice: added, and in the profile). */
 static size_t collect(const oci_seccomp *s, const uint32_t *tokens, size_t ntokens,
                       struct arch_max *out)
 {
@@ -90,17 +91,19 @@ static size_t collect(const oci_seccomp *s, const uint32_t *tokens, size_t ntoke
 
     for (size_t i = 0; i < ntokens && n < ARCH_MAX; i++) {
         uint32_t t = tokens[i] == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : tokens[i];
-        if (listed(out, n, t))
+        bool seen = false;
+
+        for (size_t k = 0; k < n; k++)
+            seen |= out[k].token == t;
+        if (seen)
             continue;
-        out[n++] = (struct arch_max){.token = t, .max = NO_MAX, .x32 = NO_MAX};
+        out[n] = (struct arch_max){.token = t, .max = NO_MAX, .x32 = NO_MAX};
+        if (has(tokens, ntokens, t))
+            out[n].max = highest(s, t);
+        if (t == SCMP_ARCH_X86_64 && has(tokens, ntokens, SCMP_ARCH_X32))
+            out[n].x32 = highest(s, SCMP_ARCH_X32);
+        n++;
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < ntokens; k++) {
-            if (tokens[k] == SCMP_ARCH_X32 && out[i].token == SCMP_ARCH_X86_64)
-                out[i].x32 = highest(s, SCMP_ARCH_X32);
-            else if (tokens[k] == out[i].token)
-                out[i].max = highest(s, out[i].token);
-        }
     return n;
 }
 

@@ -218,6 +218,7 @@ void check_linux_paths(struct vctx *v)
 {
     const oci_linux *l = v->cfg->linux;
     const char *p;
+    bool known;
 
     if (!l)
         return;
@@ -232,14 +233,17 @@ void check_linux_paths(struct vctx *v)
              "maskedPaths and readonlyPaths need a mount namespace (they would apply to the "
              "host)");
     /* "Its value is either shared, slave, private or unbindable"; the
-     * r-prefixed forms as runc (oci_rootfs_propagations). */
+     * r-prefixed forms as runc. The model's table is the one list (a
+     * config built in memory skips the parser's enum check). */
     p = l->rootfsPropagation;
-    if (p && *p && p[0] == 'r' && p[1] != 'r')
-        p++;
-    if (p && *p && strcmp(p, "shared") != 0 && strcmp(p, "slave") != 0 &&
-        strcmp(p, "private") != 0 && strcmp(p, "unbindable") != 0)
+    known = false;
+    for (size_t i = 0; p && oci_rootfs_propagations[i]; i++)
+        known |= strcmp(p, oci_rootfs_propagations[i]) == 0;
+    if (p && *p && !known)
         verr(v, "/linux/rootfsPropagation", S_PROPAGATION,
-             "\"%s\" is not one of shared, slave, private, unbindable", l->rootfsPropagation);
+             "\"%s\" is not one of shared, slave, private, unbindable (or rshared, rslave, "
+             "rprivate, runbindable)",
+             p);
 }
 
 void check_personality(struct vctx *v)
