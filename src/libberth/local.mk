@@ -25,7 +25,7 @@ include src/libberth/rootfs.mk
 include src/libberth/validate.mk
 include src/libberth/cli-support.mk
 include src/libberth/seccomp.mk
-include src/libberth/cgroup.mk
+include src/libberth/cgroup/local.mk
 include src/libberth/hooks-terminal.mk
 include src/libberth/label.mk
 include src/libberth/exec.mk

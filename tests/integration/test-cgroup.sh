@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-cgroup.sh: the cgroup driver (src/libberth/cgroup.h) and the cgroup
+# test-cgroup.sh: the cgroup driver (src/libberth/cgroup/cgroup.h) and the cgroup
 # commands (pause, resume, update, ps, events) with real outcomes: values
 # read back from the cgroup files AND enforced (OOM kill -> 137, fork past
 # pids.max fails, cpu quota throttles, a denied device cannot be opened,
@@ -24,8 +24,8 @@ DRIVER=${CGROUP_DRIVER:-$TEST_TMP/cgroup-driver}
 build_driver() {
     [ -n "${CGROUP_DRIVER:-}" ] && return 0
     local s=$SRCDIR
-    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
-        "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup*.c "$s/src/libberth/fd-pass.c" \
+    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/src/libberth/cgroup" -I"$s/libocispec" -o "$DRIVER" \
+        "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s/src/libberth/fd-pass.c" \
         "$s/src/libberth/error.c" "$s/src/libberth/context.c" "$s"/libocispec/*.c -lyajl -lm
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||

@@ -13,7 +13,7 @@ require_cmd gcc python3
 DRIVER=$TEST_TMP/rootfs-driver
 build_driver() {
     local s=$SRCDIR
-    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
+    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/src/libberth/cgroup" -I"$s/libocispec" -o "$DRIVER" \
         "$s/tests/integration/helpers/rootfs-driver.c" \
         "$s"/src/libberth/{rootfs,mount,mount-apply,mount-sources,mount-cgroup,mount-flags,dev,path-util,copy-tree,idmap,userns,error,fd-pass}.c \
         "$s"/libocispec/*.c -lyajl

@@ -1,4 +1,4 @@
-/* cgroup-driver.c: drives the cgroup module (src/libberth/cgroup.h) without
+/* cgroup-driver.c: drives the cgroup module (src/libberth/cgroup/cgroup.h) without
  * a container, so its effects can be tested on the host and in the cgroup2
  * VM before create places containers in cgroups.
  *

@@ -1,0 +1,21 @@
+# The cgroup sub-library (src/libberth/cgroup/): one interface (cgroup.h) over
+# the cgroupfs v1 and v2 drivers. Its headers are found through
+# -I$(top_srcdir)/src/libberth/cgroup (AM_CPPFLAGS).
+src_libberth_libberth_la_SOURCES += \
+	src/libberth/cgroup/cgroup.h \
+	src/libberth/cgroup/cgroup.c \
+	src/libberth/cgroup/cgroup-internal.h \
+	src/libberth/cgroup/cgroup-fs.c \
+	src/libberth/cgroup/cgroup-join.h \
+	src/libberth/cgroup/cgroup-join.c \
+	src/libberth/cgroup/cgroup-resources.c \
+	src/libberth/cgroup/cgroup-stats.c \
+	src/libberth/cgroup/cgroup-v1.h \
+	src/libberth/cgroup/cgroup-v1.c \
+	src/libberth/cgroup/cgroup-v2.h \
+	src/libberth/cgroup/cgroup-v2.c \
+	src/libberth/cgroup/cgroup-v2-devices.c \
+	src/libberth/container-cgroup.h \
+	src/libberth/container-cgroup.c
+# log2/pow of the cpu.shares -> cpu.weight conversion
+src_libberth_libberth_la_LIBADD += -lm
