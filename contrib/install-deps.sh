@@ -15,6 +15,7 @@ PACKAGES=(
     # (libyajl_s.a, libseccomp.a, libcap.a, libselinux.a) and of these:
     # libc.a and rcrt1.o, libsepol.a, libpcre2-8.a (libselinux's deps)
     libc6-dev libsepol-dev libpcre2-dev
+    libsystemd-dev            # sd-bus, for berth-systemd (the systemd cgroup driver's helper)
     check                     # unit test framework (tests/unit)
     busybox-static            # rootfs for test bundles (contrib/make-bundle.sh)
     clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
@@ -24,6 +25,7 @@ PACKAGES=(
     golang-github-containers-common  # its seccomp.json: the profile podman and CRI-O send (tests/differential)
     crun hyperfine strace     # bench/ (make bench): crun comparison, timing, syscall counts
     qemu-system-x86           # tests/cgroup2-vm: the cgroup v2 test VM
+    systemd dbus              # ... and its systemd mode (PID 1 and the system bus in the VM)
     criu                      # checkpoint/restore (usable in the cgroup2 VM: tests/cgroup2-vm/run-criu.sh)
     iproute2 procps util-linux
 )

@@ -35,6 +35,7 @@ berth_SOURCES = \
 	src/cmd-update.c \
 	src/cmd-validate.c
 berth_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(SECCOMP_CFLAGS)
+berth_CPPFLAGS = $(AM_CPPFLAGS) -DBERTH_SYSTEMD_HELPER_PATH='"$(pkglibexecdir)/berth-systemd"'
 berth_LDADD = src/libberth/libberth.la $(SECCOMP_LIBS)
 
 # The commit berth is built from, for `berth --version` (and the benchmark's
@@ -50,3 +51,18 @@ src/git-commit.h: berth-git-commit-force
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 berth-git-commit-force:
 .PHONY: berth-git-commit-force
+
+# berth-systemd: the systemd cgroup driver's D-Bus client (sd-bus), run by
+# berth for --systemd-cgroup. Dynamically linked against libsystemd so that
+# berth itself does not have to be (src/berth-systemd.c).
+if HAVE_SYSTEMD
+pkglibexec_PROGRAMS = berth-systemd
+berth_systemd_SOURCES = \
+	src/berth-systemd.c \
+	src/libberth/cgroup/systemd-bus.h \
+	src/libberth/cgroup/systemd-bus.c \
+	src/libberth/error.h \
+	src/libberth/error.c
+berth_systemd_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS)
+berth_systemd_LDADD = $(SYSTEMD_LIBS)
+endif

@@ -80,19 +80,35 @@ static int check_values(struct berth_cli *cli, const struct globals *g)
     return 0;
 }
 
+/* The systemd cgroup driver's helper (cgroup-systemd.c): $BERTH_SYSTEMD_HELPER,
+ * else the installed one, else one beside the berth that was started (a
+ * build tree). NULL when berth is built without it. */
+static const char *systemd_helper(const char *argv0)
+{
+#ifdef HAVE_SYSTEMD
+    static char beside[4096];
+    const char *env = getenv("BERTH_SYSTEMD_HELPER"), *slash = strrchr(argv0, '/');
+
+    if (env && *env)
+        return env;
+    if (access(BERTH_SYSTEMD_HELPER_PATH, X_OK) == 0 || !slash)
+        return BERTH_SYSTEMD_HELPER_PATH;
+    snprintf(beside, sizeof(beside), "%.*sberth-systemd", (int)(slash - argv0 + 1), argv0);
+    return access(beside, X_OK) == 0 ? beside : BERTH_SYSTEMD_HELPER_PATH;
+#else
+    (void)argv0;
+    return NULL;
+#endif
+}
+
 /* Global options that ask for something berth does not implement yet are
- * accepted everywhere (containerd passes --systemd-cgroup to kill and delete
- * too) but refused by the commands that would act on them: the ones that
- * create a container's cgroup. */
+ * accepted everywhere but refused by the commands that would act on them:
+ * the ones that create a container's cgroup. */
 static int check_unsupported(const struct berth_cli *cli, const struct cli_command *cmd,
                              berth_error_t *err)
 {
     if (!cmd->creates)
         return 0;
-    if (cli->ctx.systemd_cgroup)
-        return berth_error_make(err, 0,
-                                "--systemd-cgroup: the systemd cgroup driver is not implemented "
-                                "in berth yet; use the cgroupfs driver");
     if (cli->rootless && strcmp(cli->rootless, "true") == 0)
         return berth_error_make(err, 0,
                                 "--rootless=true: rootless containers are not implemented in "
@@ -156,6 +172,11 @@ static int dispatch(struct berth_cli *cli, char **argv, int nargs, char **args,
     cmd = cli_command_find(args[0]);
     if (!cmd)
         return usage("unknown command \"%s\"", args[0]);
+    /* delete and update act on a container's unit even when the caller
+     * forgets the flag (the unit is in its state) */
+    if (cli->ctx.systemd_cgroup || strcmp(cmd->name, "delete") == 0 ||
+        strcmp(cmd->name, "update") == 0)
+        cli->ctx.systemd_helper = systemd_helper(argv[0]);
     if (check_unsupported(cli, cmd, &err) < 0 ||
         (cmd->enters_container && ensure_sealed_exe(cli, argv, &err) < 0))
         return cli_fail(cli, &err);
@@ -177,7 +198,7 @@ int main(int argc, char **argv)
          "state directory, on a tmpfs (default: /run/berth; $XDG_RUNTIME_DIR/berth for non-root)"},
         {"criu", 0, CLI_OPT_STRING, &cli.criu, "PATH", "criu binary for checkpoint and restore"},
         {"systemd-cgroup", 0, CLI_OPT_BOOL, &cli.ctx.systemd_cgroup, NULL,
-         "use the systemd cgroup driver (not implemented yet)"},
+         "use the systemd cgroup driver: cgroupsPath is \"slice:prefix:name\""},
         {"rootless", 0, CLI_OPT_STRING, &cli.rootless, "true|false|auto",
          "rootless mode; only false and auto are supported (default: auto)"},
         {"help", 'h', CLI_OPT_BOOL, &g.help, NULL, "show help"},

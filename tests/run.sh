@@ -21,7 +21,9 @@
 #                by default only when CI=true or BERTH_ENGINES=1
 #   vm           tests/cgroup2-vm: the cgroup v2 suite and the CRIU
 #                checkpoint/restore suite in a QEMU VM booting Debian's 6.1
-#                kernel (pure cgroup2; criu cannot run on the host kernel);
+#                kernel (pure cgroup2; criu cannot run on the host kernel),
+#                and the systemd cgroup driver's suite with systemd as the
+#                VM's PID 1 (unified, then hybrid layout);
 #                by default only when CI=true or BERTH_VM=1
 # --quick skips sanitizers and fuzz; --only runs just the named steps (build
 # runs whenever unit, format or integration need it). DIR defaults to build.
@@ -383,7 +385,7 @@ vm_suite() {
 }
 
 step_vm() {
-    section "vm (tests/cgroup2-vm: cgroup v2 and CRIU in a Debian 6.1 kernel VM)"
+    section "vm (tests/cgroup2-vm: cgroup v2, CRIU and the systemd driver in a Debian 6.1 kernel VM)"
     if [ "$(id -u)" != 0 ] || [ $build_ok != 1 ] || [ ! -x "$builddir/berth" ]; then
         FAILED=$((FAILED + 1))
         note "vm: not run: needs root and a successful build"
@@ -396,6 +398,7 @@ step_vm() {
     fi
     vm_suite cgroup2 tests/cgroup2-vm/run-tests.sh
     vm_suite criu tests/cgroup2-vm/run-criu.sh
+    vm_suite systemd tests/cgroup2-vm/run-systemd.sh
 }
 
 # ------------------------------------------------------------------- main

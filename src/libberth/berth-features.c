@@ -133,11 +133,18 @@ static const struct claim claims[] = {
      * (tests/integration/test-cgroup.sh, tests/cgroup2-vm). */
     {"cgroup.v1", NULL, true},
     {"cgroup.v2", NULL, true},
+/* --systemd-cgroup (cgroup-systemd.c), when built with its helper
+ * berth-systemd; tested against systemd 252 on the unified and hybrid
+ * layouts (tests/cgroup2-vm/run-systemd.sh). */
+#ifdef HAVE_SYSTEMD
+    {"cgroup.systemd", NULL, true},
+#else
+    {"cgroup.systemd", NULL, false},
+#endif
 
     /* Not implemented yet: each reports enabled=false (or false flags).
      * rdma: the writer exists but no host here has an rdma controller to
      * test it on. apparmor, selinux: not claims, probed at run time. */
-    {"cgroup.systemd", NULL, false},
     {"cgroup.systemdUser", NULL, false},
     {"cgroup.rdma", NULL, false},
     {"intelRdt", NULL, false},

@@ -332,9 +332,11 @@ static int plan_cgroup(struct create_job *j, berth_error_t *err)
     const oci_linux *lx = j->config->linux;
     int r = berth_cgroup_plan(j->ctx, lx ? lx->cgroupsPath : NULL, j->o->id, &j->cgroup, err);
 
-    if (r >= 0)
+    /* systemd driver: its unit (and so its cgroup) is made once the init
+     * exists, and systemd moves the init in (finish_cgroup) */
+    if (r >= 0 && !berth_cgroup_unit(j->cgroup))
         r = berth_cgroup_make(j->cgroup, true, err);
-    if (r >= 0)
+    if (r >= 0 && !berth_cgroup_unit(j->cgroup))
         r = berth_cgroup_join_prepare(j->cgroup, true, &j->launch.cgroup_join, err);
     if (r >= 0)
         r = berth_cgroup_dir_refs(j->cgroup, &j->launch.cgroup_dirs, &j->launch.ncgroup_dirs, err);
@@ -353,8 +355,15 @@ static void warn_populated(struct create_job *j)
     berth_error_t ignored = NULL;
     size_t n = 0;
 
-    if (berth_cgroup_pids(j->cgroup, &pids, &n, &ignored) == 0 && n > 0)
-        berth_warn(j->ctx, "container's cgroup is not empty: %zu process(es) found", n);
+    if (berth_cgroup_pids(j->cgroup, &pids, &n, &ignored) == 0) {
+        size_t others = 0;
+
+        /* under systemd the init is in already (systemd moved it) */
+        for (size_t i = 0; i < n; i++)
+            others += pids[i] != j->child;
+        if (others > 0)
+            berth_warn(j->ctx, "container's cgroup is not empty: %zu process(es) found", others);
+    }
     berth_error_release(&ignored);
 }
 
@@ -367,7 +376,19 @@ static int finish_cgroup(struct create_job *j, berth_error_t *err)
 {
     const oci_linux *lx = j->config->linux;
     struct berth_cgroup_join v1 = BERTH_CGROUP_JOIN_INIT;
-    int r = berth_cgroup_make(j->cgroup, false, err);
+    int r = 0;
+
+    /* systemd driver: the unit, with the init moved into it (it waits for
+     * CGROUP_READY before it goes on), then the directories systemd does
+     * not make (no-op with the cgroupfs driver, whose cgroup2 directory
+     * exists since plan_cgroup) */
+    if (berth_cgroup_unit(j->cgroup)) {
+        r = berth_cgroup_systemd_start(j->cgroup, j->child, lx ? lx->resources : NULL, err);
+        if (r >= 0)
+            r = berth_cgroup_make(j->cgroup, true, err);
+    }
+    if (r >= 0)
+        r = berth_cgroup_make(j->cgroup, false, err);
 
     if (r >= 0)
         warn_populated(j);

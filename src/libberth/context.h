@@ -18,6 +18,9 @@ struct berth_context {
     const char *root; /* state root, e.g. /run/berth */
     bool debug;
     bool systemd_cgroup;
+    /* The systemd driver's D-Bus helper (berth-systemd), as the CLI found
+     * it; NULL when berth was built without it. */
+    const char *systemd_helper;
     /* The host's berth binary (exe-seal.h), when known: no fd of it may
      * reach a container. */
     struct berth_exe_id exe_origin;

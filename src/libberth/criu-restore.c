@@ -147,6 +147,12 @@ static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
         return r;
     if (mkdirat(j->dirfd, "criu-root", 0700) < 0)
         return berth_error_errno(err, "mkdir `%s`", j->criu_root);
+    /* the unit needs a process to hold: criu's restored init, which only
+     * exists after the restore; not done yet */
+    if (j->ctx->systemd_cgroup)
+        return berth_error_make(err, EOPNOTSUPP,
+                                "restore with the systemd cgroup driver (--systemd-cgroup) is "
+                                "not supported yet");
     r = berth_cgroup_create(j->ctx, lx ? lx->cgroupsPath : NULL, j->id, &j->cgroup, err);
     if (r >= 0)
         r = berth_cgroup_apply(j->cgroup, lx ? lx->resources : NULL, true, err);

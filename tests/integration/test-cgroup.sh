@@ -25,7 +25,7 @@ build_driver() {
     [ -n "${CGROUP_DRIVER:-}" ] && return 0
     local s=$SRCDIR
     gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/src/libberth/cgroup" -I"$s/libocispec" -o "$DRIVER" \
-        "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s/src/libberth/fd-pass.c" \
+        "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s/src/libberth/cgroup/systemd-unit.c" "$s/src/libberth/fd-pass.c" \
         "$s/src/libberth/error.c" "$s/src/libberth/context.c" "$s"/libocispec/*.c -lyajl -lm
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||

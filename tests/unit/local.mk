@@ -81,3 +81,14 @@ tests_unit_test_hooks_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_hooks_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_hooks_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
 endif
+
+# the systemd cgroup driver's pure part: cgroupsPath rules, slices, unit
+# properties of linux.resources (systemd-unit.h).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test-systemd-unit
+TESTS += tests/unit/test-systemd-unit
+tests_unit_test_systemd_unit_SOURCES = tests/unit/test-systemd-unit.c
+tests_unit_test_systemd_unit_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_systemd_unit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_systemd_unit_LDADD = src/libberth/libberth.la $(CHECK_LIBS) -lm
+endif

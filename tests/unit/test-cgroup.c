@@ -778,9 +778,29 @@ START_TEST(test_bad_paths_and_systemd)
         ck_assert_ptr_nonnull(strstr(err->msg, "invalid cgroupsPath"));
         berth_error_release(&err);
     }
-    ck_assert_int_lt(berth_cgroup_create_in(&ctx, &fake, NULL, "x", &cg, &err), 0);
-    ck_assert_ptr_nonnull(strstr(err->msg, "--systemd-cgroup"));
+    /* systemd driver: "slice:prefix:name" only; the plan is the unit's
+     * cgroup, recorded with the unit in the state */
+    ck_assert_int_lt(berth_cgroup_plan_in(&ctx, &fake, "/x", "x", &cg, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "\"slice:prefix:name\""));
     berth_error_release(&err);
+    ck_assert_int_eq(berth_cgroup_plan_in(&ctx, &fake, "machine.slice:p:x", "x", &cg, &err), 0);
+    ck_assert_str_eq(berth_cgroup_path(cg), "/machine.slice/p-x.scope");
+    ck_assert_str_eq(berth_cgroup_unit(cg), "p-x.scope");
+    {
+        char *text = berth_cgroup_serialize(cg);
+        struct berth_cgroup *back = NULL;
+
+        ck_assert_ptr_nonnull(strstr(text, "unit\tp-x.scope\t"));
+        ck_assert_int_eq(berth_cgroup_load(NULL, text, &back, &err), 0);
+        ck_assert_str_eq(berth_cgroup_unit(back), "p-x.scope");
+        berth_cgroup_free(back);
+        free(text);
+    }
+    berth_cgroup_free(cg);
+    /* no unit for the cgroupfs driver */
+    ck_assert_int_eq(berth_cgroup_plan_in(NULL, &fake, "/a", "x", &cg, &err), 0);
+    ck_assert_ptr_null(berth_cgroup_unit(cg));
+    berth_cgroup_free(cg);
     /* "//a//b/" normalises to "/a/b" */
     ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, "//a//b/", "x", &cg, &err), 0);
     ck_assert_str_eq(berth_cgroup_path(cg), "/a/b");

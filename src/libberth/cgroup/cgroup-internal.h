@@ -72,6 +72,7 @@ extern const size_t berth_cg_ndefault_devices;
 /* ---- the container's cgroup: one directory per hierarchy ---------------- */
 
 struct berth_cgroup_stats;
+struct berth_sd_props;
 struct cg_dir;
 struct berth_cgroup;
 
@@ -109,7 +110,32 @@ struct berth_cgroup {
     char *path; /* the container's cgroup path as resolved, "/berth/ID" */
     struct cg_dir *d;
     size_t n;
+    /* systemd driver: the container's unit ("berth-ID.scope"), NULL with
+     * the cgroupfs driver; unit_v2: systemd runs the unified layout (its
+     * property names differ from v1's) */
+    char *unit;
+    bool unit_v2;
+    /* the properties of the unit itself (name, parent, delegation...),
+     * computed with the plan; the init's pid and the resources come at
+     * the start */
+    struct berth_sd_props *unit_props;
+    /* the CPU quota systemd was given (rounded to its 10 ms), for the
+     * files at create; -2: none */
+    int64_t sd_quota;
 };
+
+/* ---- the systemd driver (cgroup-systemd.c) ------------------------------ */
+
+/* Computes the unit of a container from cgroupsPath (systemd-unit.h) and
+ * the cgroup path it gives, "/system.slice/berth-ID.scope". */
+int cg_sd_plan(struct berth_cgroup *cg, const char *cgroups_path, const char *id, bool v2,
+               char **ret_path, berth_error_t *err);
+void cg_sd_release(struct berth_cgroup *cg);
+/* SetUnitProperties of res; *ret_quota as berth_sd_props_resources. */
+int cg_sd_update(struct berth_cgroup *cg, const oci_resources *res, int64_t *ret_quota,
+                 berth_error_t *err);
+/* StopUnit (a unit already gone is fine). */
+int cg_sd_stop(struct berth_cgroup *cg, berth_error_t *err);
 
 /* True when the directory drives `controller` ("memory", "devices", ...). */
 bool cg_dir_has(const struct cg_dir *d, const char *controller);

@@ -329,6 +329,7 @@ void berth_cgroup_free(struct berth_cgroup *cg)
         cg_dir_release(&cg->d[i]);
     free(cg->d);
     free(cg->path);
+    cg_sd_release(cg);
     free(cg);
 }
 
@@ -556,6 +557,10 @@ int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err)
 {
     int ret = 0;
 
+    /* systemd removes the directories of its unit; berth's own (the v1
+     * controllers systemd does not manage) go after it, below */
+    if (cg->unit)
+        ret = cg_sd_stop(cg, err);
     for (size_t i = 0; i < cg->n; i++) {
         berth_error_t e = NULL;
 
@@ -623,13 +628,19 @@ int berth_cgroup_plan_in(const struct berth_context *ctx, const struct berth_cgr
     _cleanup_free_ char *given = NULL, *path = NULL;
     int r;
 
-    if (ctx && ctx->systemd_cgroup)
-        return berth_error_make(err, EOPNOTSUPP,
-                                "the systemd cgroup driver (--systemd-cgroup) is not supported "
-                                "by berth; run without it to use the cgroupfs driver");
     if (layout->mode == BERTH_CGROUP_NONE || layout->n == 0)
         return berth_error_make(err, ENOENT, "no cgroup filesystem is mounted at /sys/fs/cgroup");
-    if (!cgroups_path || !*cgroups_path) {
+    cg = calloc(1, sizeof(*cg));
+    if (!cg)
+        return berth_error_make(err, ENOMEM, "cgroup");
+    cg->ctx = ctx;
+    cg->sd_quota = -2;
+    if (ctx && ctx->systemd_cgroup) {
+        /* "slice:prefix:name": the unit's cgroup, absolute */
+        r = cg_sd_plan(cg, cgroups_path, id, layout->mode == BERTH_CGROUP_UNIFIED, &given, err);
+        if (r < 0)
+            return r;
+    } else if (!cgroups_path || !*cgroups_path) {
         if (asprintf(&given, "/berth/%s", id) < 0)
             return berth_error_make(err, ENOMEM, "cgroup path");
     } else if (!(given = strdup(cgroups_path))) {
@@ -638,10 +649,6 @@ int berth_cgroup_plan_in(const struct berth_context *ctx, const struct berth_cgr
     r = normalise_path(given, &path, err);
     if (r < 0)
         return r;
-    cg = calloc(1, sizeof(*cg));
-    if (!cg)
-        return berth_error_make(err, ENOMEM, "cgroup");
-    cg->ctx = ctx;
     cg->path = TAKE_PTR(path);
     for (size_t i = 0; i < layout->n; i++) {
         if (add_dir(cg, &layout->h[i], cg->path, cg->path[0] == '/') < 0)
@@ -661,9 +668,11 @@ int berth_cgroup_plan(const struct berth_context *ctx, const char *cgroups_path,
     struct berth_cgroup_layout *l = NULL;
     int r;
 
-    if (ctx && ctx->systemd_cgroup)
-        return berth_cgroup_plan_in(ctx, &(struct berth_cgroup_layout){0}, cgroups_path, id, ret,
-                                    err);
+    /* runc's check and wording (cgroups/manager/new.go) */
+    if (ctx && ctx->systemd_cgroup && !berth_cgroup_systemd_running())
+        return berth_error_make(err, 0,
+                                "systemd not running on this host, cannot use systemd cgroups "
+                                "manager");
     r = berth_cgroup_layout_detect(&l, err);
     if (r < 0)
         return r;
@@ -845,6 +854,9 @@ int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool c
                        berth_error_t *err)
 {
     static const oci_resources empty;
+    oci_resources rounded;
+    oci_cpu cpu;
+    int64_t quota = cg->sd_quota;
     int r;
 
     if (!res)
@@ -852,6 +864,19 @@ int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool c
     r = check_placeable(cg, res, err);
     if (r < 0)
         return r;
+    /* systemd first (at create, berth_cgroup_systemd_start did): a
+     * property it refuses leaves the files as they were */
+    if (cg->unit && !create && (r = cg_sd_update(cg, res, &quota, err)) < 0)
+        return r;
+    if (quota != -2 && res->cpu) {
+        /* the files get the quota systemd got (its 10 ms rounding), so
+         * that a systemd re-applying the unit changes nothing */
+        cpu = *res->cpu;
+        cpu.quota = quota;
+        rounded = *res;
+        rounded.cpu = &cpu;
+        res = &rounded;
+    }
     for (size_t i = 0; i < cg->n; i++) {
         _cleanup_close_ int fd = cg_dir_open(&cg->d[i], err);
 
@@ -977,6 +1002,20 @@ int berth_cgroup_kill_all(struct berth_cgroup *cg, int signo, berth_error_t *err
     return r;
 }
 
+/* ---- systemd ------------------------------------------------------------ */
+
+bool berth_cgroup_systemd_running(void)
+{
+    struct stat st;
+
+    return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *berth_cgroup_unit(const struct berth_cgroup *cg)
+{
+    return cg->unit;
+}
+
 /* ---- state file --------------------------------------------------------- */
 
 /* One line per directory: "v1|v2<TAB>controllers<TAB>mount<TAB>path<TAB>
@@ -996,6 +1035,8 @@ char *berth_cgroup_serialize(const struct berth_cgroup *cg)
                 d->created ? d->created : "", d->devices, d->freezer);
     }
     fprintf(f, "path\t%s\n", cg->path);
+    if (cg->unit)
+        fprintf(f, "unit\t%s\t%d\n", cg->unit, cg->unit_v2);
     if (fclose(f) != 0) {
         free(out);
         return NULL;
@@ -1013,6 +1054,7 @@ int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct 
     if (!cg || !copy)
         return berth_error_make(err, ENOMEM, "load cgroup state");
     cg->ctx = ctx;
+    cg->sd_quota = -2;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *f[6] = {0};
         size_t nf = 0;
@@ -1026,6 +1068,13 @@ int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct 
                 break;
             }
             *p++ = '\0';
+        }
+        if (nf == 3 && strcmp(f[0], "unit") == 0) {
+            free(cg->unit);
+            if (!(cg->unit = strdup(f[1])))
+                return berth_error_make(err, ENOMEM, "load cgroup state");
+            cg->unit_v2 = strcmp(f[2], "1") == 0;
+            continue;
         }
         if (nf == 2 && strcmp(f[0], "path") == 0) {
             free(cg->path);

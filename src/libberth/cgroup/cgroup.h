@@ -1,5 +1,5 @@
-/* cgroup.h: berth's cgroup driver (cgroupfs only; --systemd-cgroup is an
- * error).
+/* cgroup.h: berth's cgroup sub-library: the cgroupfs drivers (v1, v2,
+ * hybrid) and the systemd driver (--systemd-cgroup, cgroup-systemd.c).
  *
  * The module owns: detecting the host's layout at run time (legacy v1,
  * hybrid v1 + /sys/fs/cgroup/unified, or unified v2), computing the
@@ -77,7 +77,9 @@ struct berth_cgroup;
  * relative (to berth's own cgroup in each hierarchy), or NULL (default
  * /berth/<id>). Creates the missing directories and records them; joining
  * an existing directory is allowed, a frozen one is refused. With
- * ctx->systemd_cgroup it fails: the systemd driver is not implemented. */
+ * ctx->systemd_cgroup, cgroupsPath is "slice:prefix:name" (systemd-unit.h)
+ * and the cgroup is that of the unit: berth_cgroup_systemd_start() must
+ * create the unit before the directories are made. */
 int berth_cgroup_create(const struct berth_context *ctx, const char *cgroups_path, const char *id,
                         struct berth_cgroup **ret, berth_error_t *err);
 
@@ -152,6 +154,18 @@ int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct 
 /* True when the cgroup recorded in a state's text is frozen (or being
  * frozen); false when it cannot be read. For the status derivation. */
 bool berth_cgroup_state_frozen(const char *state_text);
+
+/* systemd driver: starts the container's unit with pid (the init, which
+ * waits to be moved) and res as unit properties, waiting for systemd's
+ * job. Nothing for a cgroupfs cgroup. Then berth_cgroup_make() makes
+ * what systemd did not (on hybrid hosts: the v1 controllers it does not
+ * manage) and berth_cgroup_apply(create) writes the files. */
+int berth_cgroup_systemd_start(struct berth_cgroup *cg, pid_t pid, const oci_resources *res,
+                               berth_error_t *err);
+/* /run/systemd/system exists (sd_booted()'s test, runc's). */
+bool berth_cgroup_systemd_running(void);
+/* The unit of a systemd-driven cgroup ("berth-ID.scope"), else NULL. */
+const char *berth_cgroup_unit(const struct berth_cgroup *cg);
 
 /* The container's path as given/resolved, e.g. "/berth/ID" (for state). */
 const char *berth_cgroup_path(const struct berth_cgroup *cg);

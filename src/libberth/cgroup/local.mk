@@ -1,6 +1,7 @@
 # The cgroup sub-library (src/libberth/cgroup/): one interface (cgroup.h) over
-# the cgroupfs v1 and v2 drivers. Its headers are found through
-# -I$(top_srcdir)/src/libberth/cgroup (AM_CPPFLAGS).
+# the cgroupfs v1 and v2 drivers and the systemd driver, whose D-Bus side
+# (systemd-bus.c) is linked only into berth-systemd (src/local.mk). Its
+# headers are found through -I$(top_srcdir)/src/libberth/cgroup.
 src_libberth_libberth_la_SOURCES += \
 	src/libberth/cgroup/cgroup.h \
 	src/libberth/cgroup/cgroup.c \
@@ -15,6 +16,9 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/cgroup/cgroup-v2.h \
 	src/libberth/cgroup/cgroup-v2.c \
 	src/libberth/cgroup/cgroup-v2-devices.c \
+	src/libberth/cgroup/systemd-unit.h \
+	src/libberth/cgroup/systemd-unit.c \
+	src/libberth/cgroup/cgroup-systemd.c \
 	src/libberth/container-cgroup.h \
 	src/libberth/container-cgroup.c
 # log2/pow of the cpu.shares -> cpu.weight conversion

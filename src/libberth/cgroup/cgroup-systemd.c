@@ -1,0 +1,172 @@
+/* cgroup-systemd.c: the systemd cgroup driver (--systemd-cgroup).
+ *
+ * systemd owns the container's cgroup: berth asks it for a transient unit
+ * (a scope, or a slice) holding the init, with the resources as unit
+ * properties (systemd-unit.h), and then drives the directory systemd made
+ * exactly as the cgroupfs driver does: the files of every resource
+ * (systemd has no property for many), freeze, kill, pids, stats. On a
+ * hybrid host the v1 controllers systemd does not manage (cpuset, freezer,
+ * net_cls...) get directories of berth's own at the same path, as runc
+ * does. D-Bus is spoken by the helper berth-systemd (systemd-bus.h), which
+ * is linked against libsystemd so that berth is not. */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup-internal.h"
+#include "cgroup.h"
+#include "cleanup.h"
+#include "systemd-unit.h"
+
+extern char **environ;
+
+int cg_sd_plan(struct berth_cgroup *cg, const char *cgroups_path, const char *id, bool v2,
+               char **ret_path, berth_error_t *err)
+{
+    struct berth_sd_unit u;
+    int r = berth_sd_unit_parse(cgroups_path, id, &u, err);
+
+    if (r < 0)
+        return r;
+    cg->unit_v2 = v2;
+    cg->unit_props = calloc(1, sizeof(*cg->unit_props));
+    if (!cg->unit_props)
+        r = berth_error_make(err, ENOMEM, "systemd unit");
+    else
+        r = berth_sd_props_unit(&u, id, 0, v2, cg->unit_props, err);
+    if (r == 0) {
+        cg->unit = TAKE_PTR(u.name);
+        *ret_path = TAKE_PTR(u.path);
+    }
+    berth_sd_unit_release(&u);
+    return r;
+}
+
+void cg_sd_release(struct berth_cgroup *cg)
+{
+    if (cg->unit_props)
+        berth_sd_props_release(cg->unit_props);
+    free(cg->unit_props);
+    free(cg->unit);
+}
+
+/* Runs the helper: berth-systemd OP UNIT PROP...; its stderr is the
+ * error message, its exit status the errno. */
+static int call_helper(const struct berth_cgroup *cg, const char *op,
+                       const struct berth_sd_props *p, berth_error_t *err)
+{
+    const char *helper = cg->ctx ? cg->ctx->systemd_helper : NULL;
+    _cleanup_free_ char **argv = NULL;
+    posix_spawn_file_actions_t fa;
+    char msg[1024];
+    size_t n = 0, len = 0;
+    int pipefd[2], status = 0, r;
+    pid_t pid;
+    ssize_t k;
+
+    if (!helper)
+        return berth_error_make(err, EOPNOTSUPP,
+                                "the systemd cgroup driver is not available: berth was built "
+                                "without libsystemd (its helper berth-systemd)");
+    argv = calloc(3 + (p ? p->n : 0) + 1, sizeof(*argv));
+    if (!argv)
+        return berth_error_make(err, ENOMEM, "systemd helper");
+    argv[n++] = (char *)helper;
+    argv[n++] = (char *)op;
+    argv[n++] = cg->unit;
+    for (size_t i = 0; p && i < p->n; i++)
+        argv[n++] = p->v[i];
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
+        return berth_error_errno(err, "systemd helper: pipe");
+    /* only stdio: the caller's own fds (an engine's pipes, a console
+     * socket) are none of the helper's business */
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+    r = posix_spawn(&pid, helper, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[1]);
+    if (r != 0) {
+        close(pipefd[0]);
+        return berth_error_make(err, r, "run the systemd cgroup driver's helper `%s`", helper);
+    }
+    while ((k = read(pipefd[0], msg + len, sizeof(msg) - 1 - len)) != 0) {
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            break;
+        len += (size_t)k;
+        if (len == sizeof(msg) - 1) {
+            char sink[256];
+            while (read(pipefd[0], sink, sizeof(sink)) > 0)
+                ;
+            break;
+        }
+    }
+    close(pipefd[0]);
+    msg[len] = '\0';
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+        msg[--len] = '\0';
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return berth_error_errno(err, "wait for the systemd helper");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    r = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+    /* the helper's message ends with its errno text already */
+    berth_error_make(err, 0, "systemd: %s", len ? msg : "the helper failed");
+    (*err)->status = r;
+    return -r;
+}
+
+int berth_cgroup_systemd_start(struct berth_cgroup *cg, pid_t pid, const oci_resources *res,
+                               berth_error_t *err)
+{
+    struct berth_sd_props p = {0};
+    int64_t quota;
+    int r = 0;
+
+    if (!cg->unit)
+        return 0;
+    /* the unit's own, the init (systemd moves it into the new cgroup: it
+     * waits for CGROUP_READY before it goes on), the resources */
+    if (cg->unit_props)
+        r = berth_sd_props_append(&p, cg->unit_props);
+    if (r == 0)
+        r = berth_sd_props_add(&p, "PIDs", "au:%d", (int)pid);
+    if (r < 0) {
+        berth_sd_props_release(&p);
+        return berth_error_make(err, ENOMEM, "systemd unit properties");
+    }
+    r = berth_sd_props_resources(res, cg->unit_v2, true, &p, &quota, err);
+    cg->sd_quota = quota;
+    if (r == 0)
+        r = call_helper(cg, "start", &p, err);
+    berth_sd_props_release(&p);
+    return r;
+}
+
+int cg_sd_update(struct berth_cgroup *cg, const oci_resources *res, int64_t *ret_quota,
+                 berth_error_t *err)
+{
+    struct berth_sd_props p = {0};
+    int r = berth_sd_props_resources(res, cg->unit_v2, false, &p, ret_quota, err);
+
+    if (r == 0 && p.n > 0)
+        r = call_helper(cg, "set", &p, err);
+    berth_sd_props_release(&p);
+    return r;
+}
+
+int cg_sd_stop(struct berth_cgroup *cg, berth_error_t *err)
+{
+    return call_helper(cg, "stop", NULL, err);
+}

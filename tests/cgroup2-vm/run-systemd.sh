@@ -1,0 +1,40 @@
+#!/bin/bash
+# run-systemd.sh: the systemd cgroup driver's suite (test-systemd.sh) in
+# the VM of vm.sh with systemd as PID 1: on the unified layout, then on the
+# hybrid one (the layouts on which engines use the driver). TAP on stdout,
+# the two runs one after the other; the exit status is the first failing
+# run's.
+#
+# Usage: tests/cgroup2-vm/run-systemd.sh [BERTH_BINARY]   (default build/berth;
+#   berth-systemd is expected beside it). 77 when the VM cannot run.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+BERTH=$(readlink -f "${1:-${BERTH:-$SRC/build/berth}}")
+[ -x "$BERTH" ] || {
+    echo "run-systemd: no berth binary at $BERTH" >&2
+    exit 2
+}
+command -v qemu-system-x86_64 >/dev/null || {
+    echo "1..0 # SKIP qemu-system-x86_64 is not installed (contrib/install-deps.sh)"
+    exit 77
+}
+[ -x /lib/systemd/systemd ] || {
+    echo "1..0 # SKIP systemd is not installed on the host (contrib/install-deps.sh)"
+    exit 77
+}
+[ -x "$(dirname "$BERTH")/berth-systemd" ] || {
+    echo "1..0 # SKIP no berth-systemd beside $BERTH (configure found no libsystemd)"
+    exit 77
+}
+cd "$SRC"
+rc=0
+for layout in ${BERTH_SYSTEMD_LAYOUTS:-v2 hybrid}; do
+    echo "# ---- systemd on the $layout layout"
+    r=0
+    BERTH_VM_SYSTEMD=$layout "$HERE/vm.sh" env BERTH="$BERTH" BERTH_TEST_TIMEOUT=120 \
+        bash "$HERE/test-systemd.sh" || r=$?
+    [ $rc != 0 ] || rc=$r
+done
+exit $rc
