@@ -168,5 +168,9 @@ int cg_sd_update(struct berth_cgroup *cg, const oci_resources *res, int64_t *ret
 
 int cg_sd_stop(struct berth_cgroup *cg, berth_error_t *err)
 {
+    /* no systemd (any more): no unit to stop, and delete must not be
+     * stuck on it */
+    if (!berth_cgroup_systemd_running())
+        return 0;
     return call_helper(cg, "stop", NULL, err);
 }
