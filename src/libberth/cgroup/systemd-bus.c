@@ -193,39 +193,59 @@ static int on_job_removed(sd_bus_message *m, void *data, sd_bus_error *e)
     return 0;
 }
 
-/* Runs the bus until JobRemoved of job arrives (the match was added before
- * the call that made the job, so it cannot be missed). */
-static int wait_job(struct berth_sd_bus *b, const char *job, const char *unit, const char *what,
-                    berth_error_t *err)
+/* Reads the job path of a StartUnit-like reply (and drops the reply), then
+ * runs the bus until JobRemoved of that job arrives (the match was added
+ * before the call that made the job, so it cannot be missed). */
+static int wait_job(struct berth_sd_bus *b, sd_bus_message *reply, const char *unit,
+                    const char *what, berth_error_t *err)
 {
+    _cleanup_free_ char *job = NULL;
+    const char *path = NULL;
     struct timespec now;
     uint64_t deadline;
     int r;
+
+    r = sd_bus_message_read(reply, "o", &path);
+    if (r >= 0 && !(job = strdup(path)))
+        r = -ENOMEM;
+    sd_bus_message_unref(reply);
+    if (r < 0)
+        return berth_error_make(err, -r, "%s `%s`: read its job", what, unit);
 
     clock_gettime(CLOCK_MONOTONIC, &now);
     deadline = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000 + JOB_TIMEOUT_USEC;
     free(b->result);
     b->result = NULL;
+    /* b->job borrows job: cleared before it is freed */
     b->job = job;
-    while (!b->result) {
+    r = 0;
+    while (r == 0 && !b->result) {
         uint64_t t;
 
         r = sd_bus_process(b->bus, NULL);
-        if (r < 0)
-            return berth_error_make(err, -r, "%s `%s`: wait for its job", what, unit);
-        if (r > 0)
+        if (r < 0) {
+            r = berth_error_make(err, -r, "%s `%s`: wait for its job", what, unit);
+            break;
+        }
+        if (r > 0) {
+            r = 0;
             continue;
+        }
         clock_gettime(CLOCK_MONOTONIC, &now);
         t = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
-        if (t >= deadline)
-            return berth_error_make(err, ETIMEDOUT, "%s `%s`: its job did not finish in 30 s", what,
-                                    unit);
+        if (t >= deadline) {
+            r = berth_error_make(err, ETIMEDOUT, "%s `%s`: its job did not finish in 30 s", what,
+                                 unit);
+            break;
+        }
         r = sd_bus_wait(b->bus, deadline - t);
         if (r < 0)
-            return berth_error_make(err, -r, "%s `%s`: wait for its job", what, unit);
+            r = berth_error_make(err, -r, "%s `%s`: wait for its job", what, unit);
+        else
+            r = 0;
     }
     b->job = NULL;
-    return 0;
+    return r;
 }
 
 static void reset_failed(struct berth_sd_bus *b, const char *unit)
@@ -257,8 +277,6 @@ int berth_sd_bus_start(struct berth_sd_bus *b, const char *unit, char *const *pr
     for (;;) {
         sd_bus_message *m = NULL, *reply = NULL;
         sd_bus_error e = SD_BUS_ERROR_NULL;
-        const char *job = NULL;
-        _cleanup_free_ char *job_copy = NULL;
 
         r = sd_bus_message_new_method_call(b->bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
                                            "StartTransientUnit");
@@ -289,13 +307,7 @@ int berth_sd_bus_start(struct berth_sd_bus *b, const char *unit, char *const *pr
             sd_bus_error_free(&e);
             return r;
         }
-        r = sd_bus_message_read(reply, "o", &job);
-        if (r >= 0 && !(job_copy = strdup(job)))
-            r = -ENOMEM;
-        sd_bus_message_unref(reply);
-        if (r < 0)
-            return berth_error_make(err, -r, "start unit `%s`: read its job", unit);
-        r = wait_job(b, job_copy, unit, "start unit", err);
+        r = wait_job(b, reply, unit, "start unit", err);
         if (r == 0 && strcmp(b->result, "done") != 0)
             r = berth_error_make(err, EIO, "start unit `%s`: its job ended with `%s`", unit,
                                  b->result);
@@ -336,8 +348,6 @@ int berth_sd_bus_stop(struct berth_sd_bus *b, const char *unit, berth_error_t *e
 {
     sd_bus_error e = SD_BUS_ERROR_NULL;
     sd_bus_message *reply = NULL;
-    _cleanup_free_ char *job_copy = NULL;
-    const char *job = NULL;
     int r;
 
     if ((r = subscribe(b, err)) < 0)
@@ -354,13 +364,7 @@ int berth_sd_bus_stop(struct berth_sd_bus *b, const char *unit, berth_error_t *e
             reset_failed(b, unit);
         return r;
     }
-    r = sd_bus_message_read(reply, "o", &job);
-    if (r >= 0 && !(job_copy = strdup(job)))
-        r = -ENOMEM;
-    sd_bus_message_unref(reply);
-    if (r < 0)
-        return berth_error_make(err, -r, "stop unit `%s`: read its job", unit);
-    r = wait_job(b, job_copy, unit, "stop unit", err);
+    r = wait_job(b, reply, unit, "stop unit", err);
     /* a stop that did not end "done" (the unit failed as it stopped) still
      * stopped it: runc goes on too; reset-failed lets systemd drop it */
     reset_failed(b, unit);
