@@ -51,6 +51,10 @@ struct cli_command {
     /* create, run, exec: its processes enter a container, so it runs from
      * a sealed handle on berth's binary (exe-seal.h) */
     bool enters_container;
+    /* delete, update: act on a container's systemd unit (recorded in its
+     * state) with or without --systemd-cgroup, so they need the driver's
+     * helper whenever the container has a unit */
+    bool acts_on_unit;
 };
 
 /* Parses flags of one command. Accepts --long, -long (Go style, as engines

@@ -14,7 +14,7 @@ const struct cli_command cli_commands[] = {
      .creates = true, .enters_container = true},
     {"delete", cmd_delete,
      "delete any resources held by the container often used with detached container",
-     "[command options] <container-id>"},
+     "[command options] <container-id>", .acts_on_unit = true},
     {"events", cmd_events,
      "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
      "[command options] <container-id>"},
@@ -42,7 +42,7 @@ const struct cli_command cli_commands[] = {
      "<container-id>"},
     {"state", cmd_state, "output the state of a container", "<container-id>"},
     {"update", cmd_update, "update container resource constraints",
-     "[command options] <container-id>"},
+     "[command options] <container-id>", .acts_on_unit = true},
     {"validate", cmd_validate, "check a bundle's config.json against the runtime spec",
      "[command options]"},
 };

@@ -172,10 +172,7 @@ static int dispatch(struct berth_cli *cli, char **argv, int nargs, char **args,
     cmd = cli_command_find(args[0]);
     if (!cmd)
         return usage("unknown command \"%s\"", args[0]);
-    /* delete and update act on a container's unit even when the caller
-     * forgets the flag (the unit is in its state) */
-    if (cli->ctx.systemd_cgroup || strcmp(cmd->name, "delete") == 0 ||
-        strcmp(cmd->name, "update") == 0)
+    if (cli->ctx.systemd_cgroup || cmd->acts_on_unit)
         cli->ctx.systemd_helper = systemd_helper(argv[0]);
     if (check_unsupported(cli, cmd, &err) < 0 ||
         (cmd->enters_container && ensure_sealed_exe(cli, argv, &err) < 0))

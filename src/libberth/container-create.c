@@ -334,10 +334,11 @@ static int plan_cgroup(struct create_job *j, berth_error_t *err)
 
     /* systemd driver: its unit (and so its cgroup) is made once the init
      * exists, and systemd moves the init in (finish_cgroup) */
-    if (r >= 0 && !berth_cgroup_unit(j->cgroup))
+    if (r >= 0 && !berth_cgroup_unit(j->cgroup)) {
         r = berth_cgroup_make(j->cgroup, true, err);
-    if (r >= 0 && !berth_cgroup_unit(j->cgroup))
-        r = berth_cgroup_join_prepare(j->cgroup, true, &j->launch.cgroup_join, err);
+        if (r >= 0)
+            r = berth_cgroup_join_prepare(j->cgroup, true, &j->launch.cgroup_join, err);
+    }
     if (r >= 0)
         r = berth_cgroup_dir_refs(j->cgroup, &j->launch.cgroup_dirs, &j->launch.ncgroup_dirs, err);
     if (r < 0)
@@ -376,17 +377,12 @@ static int finish_cgroup(struct create_job *j, berth_error_t *err)
 {
     const oci_linux *lx = j->config->linux;
     struct berth_cgroup_join v1 = BERTH_CGROUP_JOIN_INIT;
-    int r = 0;
-
     /* systemd driver: the unit, with the init moved into it (it waits for
-     * CGROUP_READY before it goes on), then the directories systemd does
-     * not make (no-op with the cgroupfs driver, whose cgroup2 directory
-     * exists since plan_cgroup) */
-    if (berth_cgroup_unit(j->cgroup)) {
-        r = berth_cgroup_systemd_start(j->cgroup, j->child, lx ? lx->resources : NULL, err);
-        if (r >= 0)
-            r = berth_cgroup_make(j->cgroup, true, err);
-    }
+     * CGROUP_READY before it goes on); nothing with the cgroupfs driver,
+     * whose cgroup2 directory exists since plan_cgroup */
+    int r =
+        berth_cgroup_systemd_start(j->cgroup, j->o->id, j->child, lx ? lx->resources : NULL, err);
+
     if (r >= 0)
         r = berth_cgroup_make(j->cgroup, false, err);
 

@@ -28,20 +28,11 @@ unit_gone() { [ "$(prop "$1" LoadState)" = not-found ]; }
 if command -v containerd >/dev/null && command -v containerd-shim-runc-v2 >/dev/null; then
     . "$SRCDIR/tests/engines/lib/containerd-setup.sh"
     NS=bts$$
-    cat >"$TEST_TMP/bin/c" <<C
-#!/bin/sh
-exec /usr/bin/ctr -a '$CD_SOCK' -n '$NS' "\$@"
-C
-    chmod 755 "$TEST_TMP/bin/c"
+    containerd_client "$NS"
     RUNC=(--runc-binary "$RT" --runc-root "$CD/runc" --runc-systemd-cgroup)
     I=localhost/bbx:latest
     _ctrd_teardown() {
-        local t
-        for t in $(c task ls -q 2>/dev/null); do
-            timeout 10 c task kill -s SIGKILL "$t" >/dev/null 2>&1
-            timeout 10 c task rm -f "$t" >/dev/null 2>&1
-        done
-        for t in $(c container ls -q 2>/dev/null); do timeout 10 c container rm "$t" >/dev/null 2>&1; done
+        containerd_remove_all
         stop_containerd
     }
     add_cleanup _ctrd_teardown

@@ -10,21 +10,12 @@ require_cmd containerd ctr containerd-shim-runc-v2
 PTY=$SRCDIR/tests/engines/lib/pty-run.py
 
 NS=bt$$
-cat >"$TEST_TMP/bin/c" <<C
-#!/bin/sh
-exec /usr/bin/ctr -a '$CD_SOCK' -n '$NS' "\$@"
-C
-chmod 755 "$TEST_TMP/bin/c"
+containerd_client "$NS"
 RUNC=(--runc-binary "$RT" --runc-root "$CD/runc")
 I=localhost/bbx:latest
 
 _ctrd_teardown() {
-    local t
-    for t in $(c task ls -q 2>/dev/null); do
-        timeout 10 c task kill -s SIGKILL "$t" >/dev/null 2>&1
-        timeout 10 c task rm -f "$t" >/dev/null 2>&1
-    done
-    for t in $(c container ls -q 2>/dev/null); do timeout 10 c container rm "$t" >/dev/null 2>&1; done
+    containerd_remove_all
     timeout 10 c image rm "$I" >/dev/null 2>&1
     stop_containerd
     local d

@@ -18,6 +18,7 @@
 #include "context.h"
 #include "error.h"
 #include "oci-types.h"
+#include "systemd-unit.h"
 
 /* Writes value to dirfd/file (O_WRONLY, no O_CREAT, no O_TRUNC: cgroupfs
  * files take one write). Error: "write `file` = `value`: <errno text>". */
@@ -72,7 +73,6 @@ extern const size_t berth_cg_ndefault_devices;
 /* ---- the container's cgroup: one directory per hierarchy ---------------- */
 
 struct berth_cgroup_stats;
-struct berth_sd_props;
 struct cg_dir;
 struct berth_cgroup;
 
@@ -110,15 +110,12 @@ struct berth_cgroup {
     char *path; /* the container's cgroup path as resolved, "/berth/ID" */
     struct cg_dir *d;
     size_t n;
-    /* systemd driver: the container's unit ("berth-ID.scope"), NULL with
-     * the cgroupfs driver; unit_v2: systemd runs the unified layout (its
+    /* systemd driver: the container's unit (sd.name "berth-ID.scope",
+     * NULL with the cgroupfs driver; sd.slice only from the plan: a loaded
+     * state knows the name); unit_v2: systemd runs the unified layout (its
      * property names differ from v1's) */
-    char *unit;
+    struct berth_sd_unit sd;
     bool unit_v2;
-    /* the properties of the unit itself (name, parent, delegation...),
-     * computed with the plan; the init's pid and the resources come at
-     * the start */
-    struct berth_sd_props *unit_props;
     /* the CPU quota systemd was given (rounded to its 10 ms), for the
      * files at create; -2: none */
     int64_t sd_quota;
@@ -130,7 +127,6 @@ struct berth_cgroup {
  * the cgroup path it gives, "/system.slice/berth-ID.scope". */
 int cg_sd_plan(struct berth_cgroup *cg, const char *cgroups_path, const char *id, bool v2,
                char **ret_path, berth_error_t *err);
-void cg_sd_release(struct berth_cgroup *cg);
 /* SetUnitProperties of res; *ret_quota as berth_sd_props_resources. */
 int cg_sd_update(struct berth_cgroup *cg, const oci_resources *res, int64_t *ret_quota,
                  berth_error_t *err);

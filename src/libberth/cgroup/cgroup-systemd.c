@@ -29,31 +29,13 @@ extern char **environ;
 int cg_sd_plan(struct berth_cgroup *cg, const char *cgroups_path, const char *id, bool v2,
                char **ret_path, berth_error_t *err)
 {
-    struct berth_sd_unit u;
-    int r = berth_sd_unit_parse(cgroups_path, id, &u, err);
+    int r = berth_sd_unit_parse(cgroups_path, id, &cg->sd, err);
 
     if (r < 0)
         return r;
     cg->unit_v2 = v2;
-    cg->unit_props = calloc(1, sizeof(*cg->unit_props));
-    if (!cg->unit_props)
-        r = berth_error_make(err, ENOMEM, "systemd unit");
-    else
-        r = berth_sd_props_unit(&u, id, 0, v2, cg->unit_props, err);
-    if (r == 0) {
-        cg->unit = TAKE_PTR(u.name);
-        *ret_path = TAKE_PTR(u.path);
-    }
-    berth_sd_unit_release(&u);
-    return r;
-}
-
-void cg_sd_release(struct berth_cgroup *cg)
-{
-    if (cg->unit_props)
-        berth_sd_props_release(cg->unit_props);
-    free(cg->unit_props);
-    free(cg->unit);
+    *ret_path = TAKE_PTR(cg->sd.path);
+    return 0;
 }
 
 /* Runs the helper: berth-systemd OP UNIT PROP...; its stderr is the
@@ -79,7 +61,7 @@ static int call_helper(const struct berth_cgroup *cg, const char *op,
         return berth_error_make(err, ENOMEM, "systemd helper");
     argv[n++] = (char *)helper;
     argv[n++] = (char *)op;
-    argv[n++] = cg->unit;
+    argv[n++] = cg->sd.name;
     for (size_t i = 0; p && i < p->n; i++)
         argv[n++] = p->v[i];
     if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -127,31 +109,25 @@ static int call_helper(const struct berth_cgroup *cg, const char *op,
     return -r;
 }
 
-int berth_cgroup_systemd_start(struct berth_cgroup *cg, pid_t pid, const oci_resources *res,
-                               berth_error_t *err)
+int berth_cgroup_systemd_start(struct berth_cgroup *cg, const char *id, pid_t pid,
+                               const oci_resources *res, berth_error_t *err)
 {
     struct berth_sd_props p = {0};
-    int64_t quota;
-    int r = 0;
+    int r;
 
-    if (!cg->unit)
+    if (!cg->sd.name)
         return 0;
     /* the unit's own, the init (systemd moves it into the new cgroup: it
      * waits for CGROUP_READY before it goes on), the resources */
-    if (cg->unit_props)
-        r = berth_sd_props_append(&p, cg->unit_props);
+    r = berth_sd_props_unit(&cg->sd, id, pid, cg->unit_v2, &p, err);
     if (r == 0)
-        r = berth_sd_props_add(&p, "PIDs", "au:%d", (int)pid);
-    if (r < 0) {
-        berth_sd_props_release(&p);
-        return berth_error_make(err, ENOMEM, "systemd unit properties");
-    }
-    r = berth_sd_props_resources(res, cg->unit_v2, true, &p, &quota, err);
-    cg->sd_quota = quota;
+        r = berth_sd_props_resources(res, cg->unit_v2, true, &p, &cg->sd_quota, err);
     if (r == 0)
         r = call_helper(cg, "start", &p, err);
     berth_sd_props_release(&p);
-    return r;
+    /* the cgroup2 directory is systemd's now; what berth makes there is
+     * only the parents' controller delegation (berth_cgroup_make) */
+    return r < 0 ? r : berth_cgroup_make(cg, true, err);
 }
 
 int cg_sd_update(struct berth_cgroup *cg, const oci_resources *res, int64_t *ret_quota,

@@ -329,7 +329,7 @@ void berth_cgroup_free(struct berth_cgroup *cg)
         cg_dir_release(&cg->d[i]);
     free(cg->d);
     free(cg->path);
-    cg_sd_release(cg);
+    berth_sd_unit_release(&cg->sd);
     free(cg);
 }
 
@@ -559,7 +559,7 @@ int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err)
 
     /* systemd removes the directories of its unit; berth's own (the v1
      * controllers systemd does not manage) go after it, below */
-    if (cg->unit)
+    if (cg->sd.name)
         ret = cg_sd_stop(cg, err);
     for (size_t i = 0; i < cg->n; i++) {
         berth_error_t e = NULL;
@@ -866,7 +866,7 @@ int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool c
         return r;
     /* systemd first (at create, berth_cgroup_systemd_start did): a
      * property it refuses leaves the files as they were */
-    if (cg->unit && !create && (r = cg_sd_update(cg, res, &quota, err)) < 0)
+    if (cg->sd.name && !create && (r = cg_sd_update(cg, res, &quota, err)) < 0)
         return r;
     if (quota != -2 && res->cpu) {
         /* the files get the quota systemd got (its 10 ms rounding), so
@@ -1013,7 +1013,7 @@ bool berth_cgroup_systemd_running(void)
 
 const char *berth_cgroup_unit(const struct berth_cgroup *cg)
 {
-    return cg->unit;
+    return cg->sd.name;
 }
 
 /* ---- state file --------------------------------------------------------- */
@@ -1035,8 +1035,8 @@ char *berth_cgroup_serialize(const struct berth_cgroup *cg)
                 d->created ? d->created : "", d->devices, d->freezer);
     }
     fprintf(f, "path\t%s\n", cg->path);
-    if (cg->unit)
-        fprintf(f, "unit\t%s\t%d\n", cg->unit, cg->unit_v2);
+    if (cg->sd.name)
+        fprintf(f, "unit\t%s\t%d\n", cg->sd.name, cg->unit_v2);
     if (fclose(f) != 0) {
         free(out);
         return NULL;
@@ -1070,8 +1070,8 @@ int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct 
             *p++ = '\0';
         }
         if (nf == 3 && strcmp(f[0], "unit") == 0) {
-            free(cg->unit);
-            if (!(cg->unit = strdup(f[1])))
+            free(cg->sd.name);
+            if (!(cg->sd.name = strdup(f[1])))
                 return berth_error_make(err, ENOMEM, "load cgroup state");
             cg->unit_v2 = strcmp(f[2], "1") == 0;
             continue;

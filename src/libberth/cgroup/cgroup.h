@@ -155,13 +155,14 @@ int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct 
  * frozen); false when it cannot be read. For the status derivation. */
 bool berth_cgroup_state_frozen(const char *state_text);
 
-/* systemd driver: starts the container's unit with pid (the init, which
- * waits to be moved) and res as unit properties, waiting for systemd's
- * job. Nothing for a cgroupfs cgroup. Then berth_cgroup_make() makes
- * what systemd did not (on hybrid hosts: the v1 controllers it does not
- * manage) and berth_cgroup_apply(create) writes the files. */
-int berth_cgroup_systemd_start(struct berth_cgroup *cg, pid_t pid, const oci_resources *res,
-                               berth_error_t *err);
+/* systemd driver: starts the unit of container id with pid (the init,
+ * which waits to be moved) and res as unit properties, waiting for
+ * systemd's job, then completes the cgroup2 side (berth_cgroup_make(v2)).
+ * Nothing for a cgroupfs cgroup. Then berth_cgroup_make(v1) makes what
+ * systemd did not (on hybrid hosts: the v1 controllers it does not manage)
+ * and berth_cgroup_apply(create) writes the files. */
+int berth_cgroup_systemd_start(struct berth_cgroup *cg, const char *id, pid_t pid,
+                               const oci_resources *res, berth_error_t *err);
 /* /run/systemd/system exists (sd_booted()'s test, runc's). */
 bool berth_cgroup_systemd_running(void);
 /* The unit of a systemd-driven cgroup ("berth-ID.scope"), else NULL. */

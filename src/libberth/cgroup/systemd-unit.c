@@ -169,21 +169,6 @@ int berth_sd_props_add(struct berth_sd_props *p, const char *name, const char *f
     return r;
 }
 
-int berth_sd_props_append(struct berth_sd_props *p, const struct berth_sd_props *from)
-{
-    for (size_t i = 0; i < from->n; i++) {
-        char **nv = realloc(p->v, (p->n + 1) * sizeof(*nv));
-
-        if (!nv)
-            return -ENOMEM;
-        p->v = nv;
-        if (!(p->v[p->n] = strdup(from->v[i])))
-            return -ENOMEM;
-        p->n++;
-    }
-    return 0;
-}
-
 #define ADD(p, err, name, ...)                                                                     \
     do {                                                                                           \
         if (berth_sd_props_add(p, name, __VA_ARGS__) < 0)                                          \
@@ -290,12 +275,10 @@ static int unified_u64(const char *key, const char *value, uint64_t *ret, berth_
 
 /* CPUQuotaPerSecUSec from quota/period (runc's addCPUQuota): rounded up to
  * the 10 ms systemd resolves, and *quota adjusted to match. */
-static int cpu_quota(struct berth_sd_props *p, int64_t *quota, uint64_t period, bool v2,
-                     berth_error_t *err)
+static int cpu_quota(struct berth_sd_props *p, int64_t *quota, uint64_t period, berth_error_t *err)
 {
     uint64_t per_sec = SD_INFINITY;
 
-    (void)v2;
     if (period != 0)
         ADD(p, err, "CPUQuotaPeriodUSec@242", "t:%" PRIu64, period);
     if (*quota == 0 && period == 0)
@@ -377,7 +360,7 @@ static int unified_props(const oci_string_map *u, struct berth_sd_props *p, bool
             if ((r = unified_u64(key, q, &v, err)) < 0)
                 return r;
             quota = v == SD_INFINITY ? -1 : (int64_t)v;
-            if ((r = cpu_quota(p, &quota, n == 2 ? period : 0, true, err)) < 0)
+            if ((r = cpu_quota(p, &quota, n == 2 ? period : 0, err)) < 0)
                 return r;
         } else if (strcmp(key, "cpuset.cpus") == 0 || strcmp(key, "cpuset.mems") == 0) {
             r = cpuset_prop(p, key[7] == 'c' ? "AllowedCPUs@244" : "AllowedMemoryNodes@244", value,
@@ -609,7 +592,7 @@ static int cpu_props(const oci_cpu *c, struct berth_sd_props *p, bool v2, int64_
     if ((c->quota_present && c->quota != 0) || (c->period_present && c->period != 0)) {
         int64_t quota = c->quota_present ? c->quota : 0;
 
-        r = cpu_quota(p, &quota, c->period_present ? c->period : 0, v2, err);
+        r = cpu_quota(p, &quota, c->period_present ? c->period : 0, err);
         if (r < 0)
             return r;
         if (c->quota_present && quota != c->quota)

@@ -70,9 +70,6 @@ int berth_sd_props_resources(const oci_resources *res, bool v2, bool create,
  * AllowedMemoryNodes take (bit n of byte n/8 is cpu or node n), in hex. */
 int berth_sd_cpuset_mask(const char *list, char **ret_hex, berth_error_t *err);
 
-/* Appends copies of from's properties. */
-int berth_sd_props_append(struct berth_sd_props *p, const struct berth_sd_props *from);
-
 /* Appends one property (printf-style value part "SIG:VALUE"). */
 int berth_sd_props_add(struct berth_sd_props *p, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

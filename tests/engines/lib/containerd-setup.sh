@@ -32,6 +32,26 @@ start_containerd() {
     wait_socket "$CD_SOCK" 30
 }
 
+# containerd_client NS: `c` in $TEST_TMP/bin, ctr on our socket in
+# namespace NS.
+containerd_client() {
+    cat >"$TEST_TMP/bin/c" <<C
+#!/bin/sh
+exec /usr/bin/ctr -a '$CD_SOCK' -n '$1' "\$@"
+C
+    chmod 755 "$TEST_TMP/bin/c"
+}
+
+# Kills and removes every task and container of `c`'s namespace (teardown).
+containerd_remove_all() {
+    local t
+    for t in $(c task ls -q 2>/dev/null); do
+        timeout 10 c task kill -s SIGKILL "$t" >/dev/null 2>&1
+        timeout 10 c task rm -f "$t" >/dev/null 2>&1
+    done
+    for t in $(c container ls -q 2>/dev/null); do timeout 10 c container rm "$t" >/dev/null 2>&1; done
+}
+
 stop_containerd() {
     stop_daemon containerd
     # The shims outlive containerd; each has our socket in its command line.
