@@ -11,7 +11,8 @@
 # keeps apt from starting services during the install.
 set -euo pipefail
 
-PACKAGES=(podman conmon catatonit containerd docker.io)
+# python3-grpcio: the kubelet side of the Kubernetes test (tests/engines/lib/cri.py).
+PACKAGES=(podman conmon catatonit containerd docker.io python3-grpcio)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -10,6 +10,7 @@
 
 BERTH=${BERTH:-./berth}
 BERTH=$(cd "$(dirname "$BERTH")" && pwd)/$(basename "$BERTH")
+SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d /tmp/berth-test-cli.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
@@ -343,5 +344,19 @@ fi
 
 run "$BERTH" features extra
 check "features takes no argument" 2 '[ ! -s "$T/out" ]'
+
+# README's Kubernetes section shows the files the systemd VM test loads
+# (contrib/kubernetes): each file's lines, comments aside, verbatim.
+for f in "$SRCDIR"/contrib/kubernetes/*; do
+    if ! command -v python3 >/dev/null; then
+        skip "README shows contrib/kubernetes/${f##*/} as it is" "python3 not installed"
+    elif python3 -c 'import sys
+body = "".join(l for l in open(sys.argv[1]) if not l.startswith("#"))
+sys.exit(body.strip() not in open(sys.argv[2]).read())' "$f" "$SRCDIR/README.md"; then
+        ok "README shows contrib/kubernetes/${f##*/} as it is"
+    else
+        not_ok "README shows contrib/kubernetes/${f##*/} as it is"
+    fi
+done
 
 echo "1..$N"

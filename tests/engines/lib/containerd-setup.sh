@@ -1,5 +1,7 @@
 # containerd-setup.sh: a private containerd 1.6 (ENGINES.md): own config,
-# root, state and unix sockets under $CD, CRI disabled. Sourced after
+# root, state and unix sockets under $CD, CRI disabled unless
+# CONTAINERD_CRI_CONFIG names a file of CRI settings to append (the
+# Kubernetes test: contrib/kubernetes/containerd-berth.toml). Sourced after
 # common.sh. `start_containerd` starts it and sets CD_SOCK; `stop_containerd`
 # kills leftover shims of this daemon (found by its socket path, by pid),
 # stops it and unmounts its snapshots. Shim sockets are still made in
@@ -11,7 +13,7 @@ cat >"$CD/config.toml" <<C
 version = 2
 root = "$CD/root"
 state = "$CD/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
+disabled_plugins = [$([ -n "${CONTAINERD_CRI_CONFIG:-}" ] || echo '"io.containerd.grpc.v1.cri"')]
 
 [grpc]
   address = "$CD_SOCK"
@@ -26,6 +28,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [metrics]
   address = ""
 C
+[ -z "${CONTAINERD_CRI_CONFIG:-}" ] || cat "$CONTAINERD_CRI_CONFIG" >>"$CD/config.toml"
 
 start_containerd() {
     start_daemon containerd "$CD/containerd.log" /usr/bin/containerd --config "$CD/config.toml"

@@ -20,7 +20,7 @@ start_dockerd() {
         --config-file "$DD/daemon.json" --data-root "$DD/data" --exec-root "$DD/exec" \
         --pidfile "$DD/docker.pid" -H "unix://$DK_SOCK" --containerd "$CD_SOCK" \
         --bridge none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-        --userland-proxy=false --exec-opt native.cgroupdriver=cgroupfs \
+        --userland-proxy=false --exec-opt "native.cgroupdriver=${DOCKER_CGROUP_DRIVER:-cgroupfs}" \
         --storage-driver overlay2 --init-path "$cata" --add-runtime "berth=$RT"
     wait_socket "$DK_SOCK" 60 || return 1
     local i

@@ -6,7 +6,9 @@
 #   OUTDIR/rootfs.tar    for `podman import` / `docker import`
 #   OUTDIR/oci.tar       an OCI image layout archive (oci-layout, index.json,
 #                        blobs/sha256: gzip layer, config, manifest) for
-#                        `ctr image import`, named localhost/bbx:latest
+#                        `ctr image import`, named localhost/bbx:latest, and
+#                        the same as localhost/pause:latest (sleep inf: a
+#                        CRI sandbox image)
 # CHECKER=path adds /bin/checker. Prints nothing on success.
 set -euo pipefail
 out=$1
@@ -44,19 +46,23 @@ def put(data):
 raw = open(os.path.join(out, "rootfs.tar"), "rb").read()
 diff_id = "sha256:" + hashlib.sha256(raw).hexdigest()
 layer_d, layer_n = put(gzip.compress(raw, mtime=0))
-cfg = {"architecture": "amd64", "os": "linux",
-       "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-                  "Cmd": ["sh"], "WorkingDir": "/"},
-       "rootfs": {"type": "layers", "diff_ids": [diff_id]}}
-cfg_d, cfg_n = put(json.dumps(cfg).encode())
-man = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-       "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cfg_d, "size": cfg_n},
-       "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_d, "size": layer_n}]}
-man_d, man_n = put(json.dumps(man).encode())
-idx = {"schemaVersion": 2, "manifests": [{
-    "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": man_d, "size": man_n,
-    "annotations": {"io.containerd.image.name": "localhost/bbx:latest",
-                    "org.opencontainers.image.ref.name": "latest"}}]}
+def image(name, process):
+    cfg = {"architecture": "amd64", "os": "linux",
+           "config": dict({"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+                           "WorkingDir": "/"}, **process),
+           "rootfs": {"type": "layers", "diff_ids": [diff_id]}}
+    cfg_d, cfg_n = put(json.dumps(cfg).encode())
+    man = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+           "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cfg_d, "size": cfg_n},
+           "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_d, "size": layer_n}]}
+    man_d, man_n = put(json.dumps(man).encode())
+    return {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": man_d, "size": man_n,
+            "annotations": {"io.containerd.image.name": name,
+                            "org.opencontainers.image.ref.name": "latest"}}
+# localhost/pause: the same layer as a CRI sandbox image (a process that
+# waits until it is killed).
+idx = {"schemaVersion": 2, "manifests": [image("localhost/bbx:latest", {"Cmd": ["sh"]}),
+                                         image("localhost/pause:latest", {"Entrypoint": ["/bin/sleep", "inf"]})]}
 json.dump(idx, open(os.path.join(lay, "index.json"), "w"))
 json.dump({"imageLayoutVersion": "1.0.0"}, open(os.path.join(lay, "oci-layout"), "w"))
 with tarfile.open(os.path.join(out, "oci.tar"), "w") as t:
