@@ -61,9 +61,9 @@ static int cgc_load(const struct berth_context *ctx, const char *id, bool lock, 
     if (r < 0)
         return berth_error_wrap(err, "load container %s", id);
     c->status = berth_state_status(c->dirfd, c->state);
-    if (!c->state->cgroup_state)
+    if (!c->state->cgroup)
         return berth_error_make(err, ENOENT, "container %s has no cgroup", id);
-    r = berth_cgroup_load(ctx, c->state->cgroup_state, &c->cg, err);
+    r = berth_cgroup_load(ctx, c->state->cgroup, &c->cg, err);
     return r < 0 ? berth_error_wrap(err, "container %s", id) : 0;
 }
 
@@ -438,9 +438,9 @@ int berth_container_events(const struct berth_context *ctx, const char *id, bool
 static int load_from_state(const struct berth_context *ctx, const struct berth_container_state *s,
                            struct berth_cgroup **ret, berth_error_t *err)
 {
-    if (!s->cgroup_state)
+    if (!s->cgroup)
         return -ENOENT;
-    return berth_cgroup_load(ctx, s->cgroup_state, ret, err);
+    return berth_cgroup_load(ctx, s->cgroup, ret, err);
 }
 
 int berth_container_cgroup_kill_all(const struct berth_context *ctx,
@@ -477,5 +477,5 @@ int berth_container_cgroup_destroy(const struct berth_context *ctx,
 
 bool berth_container_cgroup_frozen(const struct berth_container_state *s)
 {
-    return s->cgroup_state && berth_cgroup_state_frozen(s->cgroup_state);
+    return s->cgroup && berth_cgroup_state_frozen(s->cgroup);
 }

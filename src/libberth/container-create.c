@@ -683,7 +683,7 @@ static int write_state(struct create_job *j, berth_error_t *err)
     const oci_string_map *a = &j->config->annotations;
     _cleanup_free_ struct berth_annotation *ann = calloc(a->len + 1, sizeof(*ann));
     _cleanup_free_ char *created = now_rfc3339(), *owner = owner_name();
-    _cleanup_free_ char *cgroup_state = berth_cgroup_serialize(j->cgroup);
+    _cleanup_(berth_cgroup_record_freep) struct berth_cgroup_record *cgroup = NULL;
     struct berth_container_state s = {
         .id = (char *)j->o->id,
         .bundle = j->bundle,
@@ -693,14 +693,17 @@ static int write_state(struct create_job *j, berth_error_t *err)
         .created = created,
         .owner = owner,
         .cgroup_path = (char *)berth_cgroup_path(j->cgroup),
-        .cgroup_state = cgroup_state,
         .created_status = !j->run_start,
         .annotations = ann,
         .annotations_len = a->len,
     };
+    int r;
 
-    if (!ann || !created || !owner || !cgroup_state)
+    if (!ann || !created || !owner)
         return berth_error_make(err, ENOMEM, "state of container %s", j->o->id);
+    if ((r = berth_cgroup_record(j->cgroup, &cgroup, err)) < 0)
+        return r;
+    s.cgroup = cgroup;
     for (size_t i = 0; i < a->len; i++)
         ann[i] = (struct berth_annotation){a->keys[i], a->values[i]};
     return berth_state_write(j->dirfd, &s, err);

@@ -152,9 +152,9 @@ static int load_cgroup(const struct berth_context *ctx, const struct loaded *l,
     int r;
 
     *ret = NULL;
-    if (!l->state->cgroup_state)
+    if (!l->state->cgroup)
         return 0;
-    r = berth_cgroup_load(ctx, l->state->cgroup_state, ret, err);
+    r = berth_cgroup_load(ctx, l->state->cgroup, ret, err);
     return r < 0 ? berth_error_wrap(err, "container %s", l->state->id) : 0;
 }
 

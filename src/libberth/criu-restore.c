@@ -176,28 +176,19 @@ static char *bundle_source(const struct restore_job *j, const char *dest)
     return NULL;
 }
 
-/* The new container's cgroup2 directory: the "v2" line of the serialized
- * cgroup state, its fourth tab-separated field. */
+/* The new container's cgroup2 directory, as its state records it. */
 static char *cgroup2_dir(const struct restore_job *j)
 {
-    _cleanup_free_ char *text = berth_cgroup_serialize(j->cgroup);
-    char *line = text, *f[4];
+    _cleanup_(berth_cgroup_record_freep) struct berth_cgroup_record *rec = NULL;
+    berth_error_t err = NULL;
 
-    while (line && *line) {
-        char *next = strchr(line, '\n'), *p = line;
-        int n = 0;
-        if (next)
-            *next++ = '\0';
-        for (; n < 4 && p; n++) {
-            f[n] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = '\0';
-        }
-        if (n == 4 && strcmp(f[0], "v2") == 0)
-            return strndup(f[3], strcspn(f[3], "\t"));
-        line = next;
+    if (berth_cgroup_record(j->cgroup, &rec, &err) < 0) {
+        berth_error_release(&err);
+        return NULL;
     }
+    for (size_t i = 0; i < rec->ndirs; i++)
+        if (rec->dirs[i].v2)
+            return strdup(rec->dirs[i].path);
     return NULL;
 }
 
@@ -342,7 +333,7 @@ static int write_state(struct restore_job *j, berth_error_t *err)
 {
     const oci_string_map *a = &j->config->annotations;
     _cleanup_free_ struct berth_annotation *ann = calloc(a->len + 1, sizeof(*ann));
-    _cleanup_free_ char *cgroup_state = berth_cgroup_serialize(j->cgroup);
+    _cleanup_(berth_cgroup_record_freep) struct berth_cgroup_record *cgroup = NULL;
     char created[64];
     time_t now = time(NULL);
     struct tm tm;
@@ -355,15 +346,18 @@ static int write_state(struct restore_job *j, berth_error_t *err)
         .created = created,
         .owner = (char *)"root",
         .cgroup_path = (char *)berth_cgroup_path(j->cgroup),
-        .cgroup_state = cgroup_state,
         .annotations = ann,
         .annotations_len = a->len,
     };
+    int r;
 
     gmtime_r(&now, &tm);
     strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%S.000000000Z", &tm);
-    if (!ann || !cgroup_state)
+    if (!ann)
         return berth_error_make(err, ENOMEM, "state of container %s", j->id);
+    if ((r = berth_cgroup_record(j->cgroup, &cgroup, err)) < 0)
+        return r;
+    s.cgroup = cgroup;
     for (size_t i = 0; i < a->len; i++)
         ann[i] = (struct berth_annotation){a->keys[i], a->values[i]};
     return berth_state_write(j->dirfd, &s, err);

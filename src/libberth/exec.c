@@ -175,8 +175,7 @@ static int load(struct exec_job *j, berth_error_t *err)
         if (r < 0)
             return berth_error_wrap(err, "seccomp");
     }
-    if (j->state->cgroup_state &&
-        (r = berth_cgroup_load(j->ctx, j->state->cgroup_state, &j->cgroup, err)) < 0)
+    if (j->state->cgroup && (r = berth_cgroup_load(j->ctx, j->state->cgroup, &j->cgroup, err)) < 0)
         return berth_error_wrap(err, "container %s", id);
     j->ns_flags = container_ns_flags(j->config);
     j->init = j->state->pid;

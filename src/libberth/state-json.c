@@ -70,6 +70,43 @@ static void gen_map_close(yajl_gen g, yajl_gen_status *st)
         *st = yajl_gen_map_close(g);
 }
 
+static void gen_array(yajl_gen g, yajl_gen_status *st, bool open)
+{
+    if (*st == yajl_gen_status_ok)
+        *st = open ? yajl_gen_array_open(g) : yajl_gen_array_close(g);
+}
+
+/* "cgroup": {"path", "dirs": [{"hierarchy", "controllers", "mount", "path",
+ * "created"?, "devices", "freezer"}, ...], "unit"?, "unitV2"?} */
+static void gen_cgroup(yajl_gen g, yajl_gen_status *st, const struct berth_cgroup_record *rec)
+{
+    gen_key(g, st, "cgroup");
+    gen_map_open(g, st);
+    gen_str(g, st, "path", rec->path);
+    gen_key(g, st, "dirs");
+    gen_array(g, st, true);
+    for (size_t i = 0; i < rec->ndirs; i++) {
+        const struct berth_cgroup_record_dir *d = &rec->dirs[i];
+
+        gen_map_open(g, st);
+        gen_str(g, st, "hierarchy", d->v2 ? "v2" : "v1");
+        gen_str(g, st, "controllers", d->controllers);
+        gen_str(g, st, "mount", d->mount);
+        gen_str(g, st, "path", d->path);
+        if (d->created)
+            gen_str(g, st, "created", d->created);
+        gen_bool(g, st, "devices", d->devices);
+        gen_bool(g, st, "freezer", d->freezer);
+        gen_map_close(g, st);
+    }
+    gen_array(g, st, false);
+    if (rec->unit) {
+        gen_str(g, st, "unit", rec->unit);
+        gen_bool(g, st, "unitV2", rec->unit_v2);
+    }
+    gen_map_close(g, st);
+}
+
 static void gen_annotations(yajl_gen g, yajl_gen_status *st, const struct berth_container_state *s)
 {
     gen_key(g, st, "annotations");
@@ -95,8 +132,8 @@ static void gen_private(yajl_gen g, yajl_gen_status *st, const struct berth_cont
         gen_annotations(g, st, s);
     if (s->cgroup_path)
         gen_str(g, st, "cgroupPath", s->cgroup_path);
-    if (s->cgroup_state)
-        gen_str(g, st, "cgroupState", s->cgroup_state);
+    if (s->cgroup)
+        gen_cgroup(g, st, s->cgroup);
     gen_bool(g, st, "createdStatus", s->created_status);
 }
 
@@ -265,6 +302,156 @@ static int get_int(yajl_val root, const char *key, long long *ret, berth_error_t
     return 0;
 }
 
+/* obj[key] as a string (NULL when absent, an error when not a string). */
+static int obj_str(yajl_val obj, const char *what, const char *key, char **ret, berth_error_t *err)
+{
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+
+    if (!v || YAJL_IS_NULL(v))
+        return 0;
+    if (!YAJL_IS_STRING(v))
+        return berth_error_make(err, EINVAL, "state.json: `%s.%s` is not a string", what, key);
+    if (!(*ret = strdup(v->u.string)))
+        return berth_error_make(err, ENOMEM, "state.json: `%s.%s`", what, key);
+    return 0;
+}
+
+static bool obj_true(yajl_val obj, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+
+    return v && YAJL_IS_TRUE(v);
+}
+
+static int decode_cgroup_dir(yajl_val v, struct berth_cgroup_record_dir *d, berth_error_t *err)
+{
+    _cleanup_free_ char *hierarchy = NULL;
+    int r;
+
+    if (!YAJL_IS_OBJECT(v))
+        return berth_error_make(err, EINVAL, "state.json: `cgroup.dirs` has a non-object");
+    if ((r = obj_str(v, "cgroup.dirs[]", "hierarchy", &hierarchy, err)) < 0 ||
+        (r = obj_str(v, "cgroup.dirs[]", "controllers", &d->controllers, err)) < 0 ||
+        (r = obj_str(v, "cgroup.dirs[]", "mount", &d->mount, err)) < 0 ||
+        (r = obj_str(v, "cgroup.dirs[]", "path", &d->path, err)) < 0 ||
+        (r = obj_str(v, "cgroup.dirs[]", "created", &d->created, err)) < 0)
+        return r;
+    if (!hierarchy || (strcmp(hierarchy, "v1") != 0 && strcmp(hierarchy, "v2") != 0))
+        return berth_error_make(err, EINVAL, "state.json: `cgroup.dirs[].hierarchy` is `%s`",
+                                hierarchy ? hierarchy : "(missing)");
+    if (!d->controllers || !d->mount || !d->path || d->path[0] != '/')
+        return berth_error_make(err, EINVAL,
+                                "state.json: a `cgroup.dirs` entry lacks controllers, mount or an "
+                                "absolute path");
+    d->v2 = hierarchy[1] == '2';
+    d->devices = obj_true(v, "devices");
+    d->freezer = obj_true(v, "freezer");
+    return 0;
+}
+
+static int decode_cgroup_object(yajl_val v, struct berth_cgroup_record *rec, berth_error_t *err)
+{
+    const char *dirs_path[] = {"dirs", NULL};
+    yajl_val dirs = yajl_tree_get(v, dirs_path, yajl_t_any);
+    int r;
+
+    if (!YAJL_IS_OBJECT(v))
+        return berth_error_make(err, EINVAL, "state.json: `cgroup` is not an object");
+    if ((r = obj_str(v, "cgroup", "path", &rec->path, err)) < 0 ||
+        (r = obj_str(v, "cgroup", "unit", &rec->unit, err)) < 0)
+        return r;
+    rec->unit_v2 = obj_true(v, "unitV2");
+    if (!dirs || !YAJL_IS_ARRAY(dirs) || dirs->u.array.len == 0)
+        return berth_error_make(err, EINVAL, "state.json: `cgroup.dirs` is not a non-empty array");
+    if (!(rec->dirs = calloc(dirs->u.array.len, sizeof(*rec->dirs))))
+        return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
+    for (size_t i = 0; i < dirs->u.array.len; i++) {
+        rec->ndirs = i + 1;
+        if ((r = decode_cgroup_dir(dirs->u.array.values[i], &rec->dirs[i], err)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* The text record of berth before the "cgroup" object (a container created
+ * by it keeps running across an upgrade and must stay manageable): one line
+ * per directory, "v1|v2 TAB controllers TAB mount TAB path TAB created TAB
+ * <devices><freezer>", then "path TAB <path>" and maybe
+ * "unit TAB <name> TAB <v2>". Read only; never written any more. */
+static int decode_cgroup_text(const char *text, struct berth_cgroup_record *rec, berth_error_t *err)
+{
+    _cleanup_free_ char *copy = strdup(text);
+    char *save = NULL;
+
+    if (!copy)
+        return berth_error_make(err, ENOMEM, "state.json: `cgroupState`");
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *f[6] = {0};
+        size_t nf = 0;
+        struct berth_cgroup_record_dir *nd, *d;
+        char **slot = NULL;
+
+        for (char *p = line; p && nf < 6; nf++) {
+            f[nf] = p;
+            if ((p = strchr(p, '\t')))
+                *p++ = '\0';
+        }
+        if (nf == 2 && strcmp(f[0], "path") == 0)
+            slot = &rec->path;
+        else if (nf == 3 && strcmp(f[0], "unit") == 0) {
+            slot = &rec->unit;
+            rec->unit_v2 = strcmp(f[2], "1") == 0;
+        }
+        if (slot) {
+            free(*slot);
+            if (!(*slot = strdup(f[1])))
+                return berth_error_make(err, ENOMEM, "state.json: `cgroupState`");
+            continue;
+        }
+        if (nf != 6 || (strcmp(f[0], "v1") != 0 && strcmp(f[0], "v2") != 0) || f[3][0] != '/')
+            return berth_error_make(err, EINVAL, "state.json: `cgroupState` has a bad line `%s`",
+                                    line);
+        if (!(nd = realloc(rec->dirs, (rec->ndirs + 1) * sizeof(*nd))))
+            return berth_error_make(err, ENOMEM, "state.json: `cgroupState`");
+        rec->dirs = nd;
+        d = &rec->dirs[rec->ndirs++];
+        *d = (struct berth_cgroup_record_dir){
+            .v2 = f[0][1] == '2',
+            .controllers = strdup(f[1]),
+            .mount = strdup(f[2]),
+            .path = strdup(f[3]),
+            .created = f[4][0] ? strdup(f[4]) : NULL,
+            .devices = f[5][0] == '1',
+            .freezer = f[5][0] && f[5][1] == '1',
+        };
+        if (!d->controllers || !d->mount || !d->path || (f[4][0] && !d->created))
+            return berth_error_make(err, ENOMEM, "state.json: `cgroupState`");
+    }
+    if (rec->ndirs == 0)
+        return berth_error_make(err, EINVAL, "state.json: `cgroupState` records no cgroup");
+    return 0;
+}
+
+static int decode_cgroup(yajl_val root, struct berth_container_state *s, berth_error_t *err)
+{
+    const char *path[] = {"cgroup", NULL}, *legacy_path[] = {"cgroupState", NULL};
+    yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+    yajl_val legacy = yajl_tree_get(root, legacy_path, yajl_t_any);
+    int r;
+
+    if ((!v || YAJL_IS_NULL(v)) && (!legacy || !YAJL_IS_STRING(legacy)))
+        return 0;
+    if (!(s->cgroup = calloc(1, sizeof(*s->cgroup))))
+        return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
+    if (v && !YAJL_IS_NULL(v))
+        r = decode_cgroup_object(v, s->cgroup, err);
+    else
+        r = decode_cgroup_text(legacy->u.string, s->cgroup, err);
+    return r;
+}
+
 static int decode_annotations(yajl_val root, struct berth_container_state *s, berth_error_t *err)
 {
     const char *path[] = {"annotations", NULL};
@@ -308,8 +495,7 @@ static int decode_fields(yajl_val root, struct berth_container_state *s, berth_e
         (r = dup_string(root, "created", &s->created, err)) < 0 ||
         (r = dup_string(root, "owner", &s->owner, err)) < 0 ||
         (r = dup_string(root, "cgroupPath", &s->cgroup_path, err)) < 0 ||
-        (r = dup_string(root, "cgroupState", &s->cgroup_state, err)) < 0 ||
-        (r = get_int(root, "pid", &pid, err)) < 0 ||
+        (r = decode_cgroup(root, s, err)) < 0 || (r = get_int(root, "pid", &pid, err)) < 0 ||
         (r = get_int(root, "startTime", &start_time, err)) < 0 ||
         (r = decode_annotations(root, s, err)) < 0)
         return r;

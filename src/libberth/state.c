@@ -35,6 +35,22 @@
  * of helper dirs; a deeper tree is not ours. */
 #define RM_MAX_DEPTH 16
 
+void berth_cgroup_record_free(struct berth_cgroup_record *rec)
+{
+    if (!rec)
+        return;
+    for (size_t i = 0; i < rec->ndirs; i++) {
+        free(rec->dirs[i].controllers);
+        free(rec->dirs[i].mount);
+        free(rec->dirs[i].path);
+        free(rec->dirs[i].created);
+    }
+    free(rec->dirs);
+    free(rec->path);
+    free(rec->unit);
+    free(rec);
+}
+
 void berth_container_state_free(struct berth_container_state *s)
 {
     if (!s)
@@ -45,7 +61,7 @@ void berth_container_state_free(struct berth_container_state *s)
     free(s->created);
     free(s->owner);
     free(s->cgroup_path);
-    free(s->cgroup_state);
+    berth_cgroup_record_free(s->cgroup);
     for (size_t i = 0; i < s->annotations_len; i++) {
         free(s->annotations[i].key);
         free(s->annotations[i].value);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cleanup.h"
 #include "error.h"
 
 enum berth_status {
@@ -32,19 +33,43 @@ struct berth_annotation {
     char *value;
 };
 
+/* What berth records about a container's cgroups, as state.json holds it
+ * ("cgroup" object, state-json.c) and cgroup.h fills and reads it. State
+ * sits below cgroups in the layers, so the record is plain data here. */
+struct berth_cgroup_record_dir {
+    bool v2;           /* "hierarchy": "v1" or "v2" */
+    char *controllers; /* v1: "cpu,cpuacct"; v2: "hugetlb memory ..." */
+    char *mount;       /* mount point of the hierarchy */
+    char *path;        /* absolute directory of the container */
+    char *created;     /* topmost directory berth created, NULL = none */
+    bool devices;      /* v2: serves the device filter */
+    bool freezer;      /* v2: serves freeze */
+};
+
+struct berth_cgroup_record {
+    char *path; /* the container's cgroup path as resolved, "/berth/ID" */
+    struct berth_cgroup_record_dir *dirs;
+    size_t ndirs;
+    char *unit;   /* systemd driver: "berth-ID.scope"; NULL with cgroupfs */
+    bool unit_v2; /* systemd runs the unified layout */
+};
+
+void berth_cgroup_record_free(struct berth_cgroup_record *rec);
+DEFINE_CLEANUP_FUNC(struct berth_cgroup_record *, berth_cgroup_record_free)
+
 /* Everything berth remembers about a container. */
 struct berth_container_state {
     char *id;
-    char *bundle;        /* absolute */
-    char *rootfs;        /* absolute */
-    pid_t pid;           /* init pid in the host pid ns; 0 while creating */
-    uint64_t start_time; /* field 22 of /proc/<pid>/stat, guards pid reuse */
-    char *created;       /* RFC3339 with nanoseconds, UTC */
-    char *owner;         /* user name (or uid) of the creator */
-    char *cgroup_path;   /* as resolved at create, may be NULL */
-    char *cgroup_state;  /* berth_cgroup_serialize() text: the directories and
-                            which of them berth created; NULL = no cgroup */
-    bool created_status; /* init is still waiting on exec.fifo */
+    char *bundle;                       /* absolute */
+    char *rootfs;                       /* absolute */
+    pid_t pid;                          /* init pid in the host pid ns; 0 while creating */
+    uint64_t start_time;                /* field 22 of /proc/<pid>/stat, guards pid reuse */
+    char *created;                      /* RFC3339 with nanoseconds, UTC */
+    char *owner;                        /* user name (or uid) of the creator */
+    char *cgroup_path;                  /* as resolved at create, may be NULL */
+    struct berth_cgroup_record *cgroup; /* the directories and which of them
+                                           berth created; NULL = no cgroup */
+    bool created_status;                /* init is still waiting on exec.fifo */
     struct berth_annotation *annotations;
     size_t annotations_len;
 };

@@ -110,7 +110,7 @@ enum berth_status berth_state_status(int dirfd, const struct berth_container_sta
     if (!berth_proc_alive(s->pid, s->start_time))
         return BERTH_STATUS_STOPPED;
     /* A frozen cgroup (pause) is "paused" whether created or running. */
-    if (s->cgroup_state && berth_cgroup_state_frozen(s->cgroup_state))
+    if (s->cgroup && berth_cgroup_state_frozen(s->cgroup))
         return BERTH_STATUS_PAUSED;
     /* Checked after liveness: an init that died before start leaves the
      * fifo behind but is stopped, not created. */

@@ -23,10 +23,12 @@ require_cmd gcc
 DRIVER=${CGROUP_DRIVER:-$TEST_TMP/cgroup-driver}
 build_driver() {
     [ -n "${CGROUP_DRIVER:-}" ] && return 0
-    local s=$SRCDIR
-    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/src/libberth/cgroup" -I"$s/libocispec" -o "$DRIVER" \
+    local s=$SRCDIR spec
+    # (config.h's one define the library files here need, from its source)
+    spec=$(sed -n 's/^AC_DEFINE(\[OCI_SPEC_VERSION\], \["\([^"]*\)".*/\1/p' "$s/configure.ac")
+    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -DOCI_SPEC_VERSION="\"$spec\"" -I"$s/src/libberth" -I"$s/src/libberth/cgroup" -I"$s/libocispec" -o "$DRIVER" \
         "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s/src/libberth/cgroup/systemd-unit.c" "$s/src/libberth/fd-pass.c" \
-        "$s/src/libberth/error.c" "$s/src/libberth/context.c" "$s"/libocispec/*.c -lyajl -lm
+        "$s"/src/libberth/{error,context,state,state-json,status}.c "$s"/libocispec/*.c -lyajl -lm
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||
     bail_out "cannot build cgroup-driver: $(head -c 800 "$TEST_TMP/driver.log")"
@@ -41,14 +43,16 @@ esac
 V2=0
 [ "$MODE" = v2 ] && V2=1
 
-# cgdir STATE CONTROLLER: the container's directory that drives CONTROLLER.
+# cgdir STATE CONTROLLER: the container's directory that drives CONTROLLER
+# (STATE: the driver's state.json, its "cgroup" record).
 cgdir() {
-    awk -F'\t' -v c="$2" '$1 == "v1" || $1 == "v2" {
-        n = split($2, a, /[ ,]/); for (i = 1; i <= n; i++) if (a[i] == c) { print $4; exit }
-    }' "$1"
+    "$PYTHON" -c 'import json, re, sys
+for d in json.load(open(sys.argv[1]))["cgroup"]["dirs"]:
+    if sys.argv[2] in re.split("[ ,]", d["controllers"]):
+        print(d["path"]); break' "$1" "$2"
 }
 # any cgroup directory of the container (the v2 one in v2 mode)
-cgany() { awk -F'\t' '$1 == "v1" || $1 == "v2" { print $4; exit }' "$1"; }
+cgany() { "$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["cgroup"]["dirs"][0]["path"])' "$1"; }
 
 # start NAME RESJSON CMD...: starts CMD in cgroup /berth/<id>; sets ST, PID, ID.
 start() {
@@ -159,7 +163,7 @@ run_cmd "$DRIVER" start "$ST" -i "$ID" -p "$PARENT/$ID" -- sleep 1000
 PID=$(sed -n 's/^pid=//p' <<<"$output")
 assert_contains "$(cat /proc/"$PID"/cgroup 2>/dev/null)" "/$PARENT/$ID" "relative cgroupsPath lands under our own cgroup"
 stop
-any=$(awk -F'\t' '$1 ~ /^v/ {print $3; exit}' "$ST")
+any=$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["cgroup"]["dirs"][0]["mount"])' "$ST")
 check "destroy removes the container's cgroup" test ! -e "$any/$PARENT/$ID"
 check "destroy keeps the parent it did not create" test -d "$any/$PARENT"
 
@@ -175,7 +179,7 @@ st = open("/proc/%s/stat" % pid).read()
 start = int(st[st.rindex(")") + 2:].split()[19])
 json.dump({"ociVersion": "1.3.0", "id": cid, "pid": int(pid), "startTime": start,
            "bundle": "/", "rootfs": "/", "created": "2026-01-01T00:00:00Z", "owner": "root",
-           "cgroupState": open(cgfile).read(), "createdStatus": False}, open(path, "w"))
+           "cgroup": json.load(open(cgfile))["cgroup"], "createdStatus": False}, open(path, "w"))
 PY
 }
 start cmds '{"memory":{"limit":67108864}}' sh -c "while :; do echo x; done >$CNT"

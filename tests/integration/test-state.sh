@@ -673,7 +673,7 @@ else
 import json, sys
 p = sys.argv[1]
 s = json.load(open(p))
-s["cgroupState"] += "unit\tberth-gone.scope\t1\n"
+s["cgroup"].update(unit="berth-gone.scope", unitV2=True)
 json.dump(s, open(p, "w"))
 PY
     run_cmd env BERTH_SYSTEMD_HELPER=/nonexistent/berth-systemd "$BERTH" --root "$BERTH_ROOT" delete "$id"

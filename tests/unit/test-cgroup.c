@@ -637,7 +637,6 @@ START_TEST(test_create_destroy_records)
 {
     berth_error_t err = NULL;
     struct berth_cgroup *cg = NULL, *cg2 = NULL;
-    char *text;
 
     /* Default path /berth/<id>; v2 levels enable their controllers. */
     ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, NULL, "c1", &cg, &err), 0);
@@ -646,10 +645,16 @@ START_TEST(test_create_destroy_records)
     ck_assert(exists(mnt_v2, "/berth/c1"));
     ck_file(dfd, "v2/cgroup.subtree_control", "+hugetlb");
     /* The state round trip keeps what was created. */
-    text = berth_cgroup_serialize(cg);
-    ck_assert_ptr_nonnull(strstr(text, "\t/berth\t") ? text : strstr(text, "/berth\t"));
-    ck_assert_int_eq(berth_cgroup_load(NULL, text, &cg2, &err), 0);
-    free(text);
+    {
+        struct berth_cgroup_record *rec = NULL;
+
+        ck_assert_int_eq(berth_cgroup_record(cg, &rec, &err), 0);
+        ck_assert_uint_eq(rec->ndirs, cg->n);
+        ck_assert_ptr_nonnull(rec->dirs[0].created);
+        ck_assert_str_eq(rec->dirs[0].created + strlen(rec->dirs[0].mount), "/berth");
+        ck_assert_int_eq(berth_cgroup_load(NULL, rec, &cg2, &err), 0);
+        berth_cgroup_record_free(rec);
+    }
     ck_assert_str_eq(berth_cgroup_path(cg2), "/berth/c1");
     /* A second container under the same parent. */
     {
@@ -787,14 +792,15 @@ START_TEST(test_bad_paths_and_systemd)
     ck_assert_str_eq(berth_cgroup_path(cg), "/machine.slice/p-x.scope");
     ck_assert_str_eq(berth_cgroup_unit(cg), "p-x.scope");
     {
-        char *text = berth_cgroup_serialize(cg);
+        struct berth_cgroup_record *rec = NULL;
         struct berth_cgroup *back = NULL;
 
-        ck_assert_ptr_nonnull(strstr(text, "unit\tp-x.scope\t"));
-        ck_assert_int_eq(berth_cgroup_load(NULL, text, &back, &err), 0);
+        ck_assert_int_eq(berth_cgroup_record(cg, &rec, &err), 0);
+        ck_assert_str_eq(rec->unit, "p-x.scope");
+        ck_assert_int_eq(berth_cgroup_load(NULL, rec, &back, &err), 0);
         ck_assert_str_eq(berth_cgroup_unit(back), "p-x.scope");
         berth_cgroup_free(back);
-        free(text);
+        berth_cgroup_record_free(rec);
     }
     berth_cgroup_free(cg);
     /* no unit for the cgroupfs driver */
@@ -861,11 +867,21 @@ START_TEST(test_load_rejects_garbage)
     berth_error_t err = NULL;
     struct berth_cgroup *cg = NULL;
 
-    ck_assert_int_lt(berth_cgroup_load(NULL, "", &cg, &err), 0);
+    struct berth_cgroup_record_dir dir = {
+        .controllers = "memory", .mount = "/m", .path = "relative"};
+    struct berth_cgroup_record rec = {.path = "/p"};
+
+    /* nothing recorded */
+    ck_assert_int_lt(berth_cgroup_load(NULL, &rec, &cg, &err), 0);
     berth_error_release(&err);
-    ck_assert_int_lt(berth_cgroup_load(NULL, "v3\tx\t/m\t/m/p\t\t00\n", &cg, &err), 0);
+    /* a relative directory would be opened from wherever berth runs */
+    rec.dirs = &dir;
+    rec.ndirs = 1;
+    ck_assert_int_lt(berth_cgroup_load(NULL, &rec, &cg, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "`relative`"));
     berth_error_release(&err);
-    ck_assert_int_lt(berth_cgroup_load(NULL, "v1\tmemory\t/m\trelative\t\t00\n", &cg, &err), 0);
+    dir.path = NULL;
+    ck_assert_int_lt(berth_cgroup_load(NULL, &rec, &cg, &err), 0);
     berth_error_release(&err);
 }
 END_TEST
@@ -875,7 +891,17 @@ START_TEST(test_stats_v1_v2)
     berth_error_t err = NULL;
     struct berth_cgroup *cg = NULL;
     struct berth_cgroup_stats st;
-    char text[2048];
+    char pc[1024], pd[1024];
+    struct berth_cgroup_record_dir dirs[] = {
+        {.controllers = "cpu,cpuacct,memory,pids", .mount = tmp, .path = pc},
+        {.v2 = true,
+         .controllers = "io",
+         .mount = tmp,
+         .path = pd,
+         .devices = true,
+         .freezer = true},
+    };
+    struct berth_cgroup_record rec = {.path = "/c", .dirs = dirs, .ndirs = 2};
     int c, d;
 
     ck_assert_int_eq(mkdirat(dfd, "c", 0755), 0);
@@ -896,11 +922,9 @@ START_TEST(test_stats_v1_v2)
     mk(d, "memory.max", "max\n");
     mk(d, "memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
     mk(d, "io.stat", "8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n");
-    snprintf(text, sizeof(text),
-             "v1\tcpu,cpuacct,memory,pids\t%s\t%s/c\t\t00\n"
-             "v2\tio\t%s\t%s/d\t\t11\npath\t/c\n",
-             tmp, tmp, tmp, tmp);
-    ck_assert_int_eq(berth_cgroup_load(NULL, text, &cg, &err), 0);
+    snprintf(pc, sizeof(pc), "%s/c", tmp);
+    snprintf(pd, sizeof(pd), "%s/d", tmp);
+    ck_assert_int_eq(berth_cgroup_load(NULL, &rec, &cg, &err), 0);
     ck_assert_int_eq(berth_cgroup_stats(cg, &st, &err), 0);
     ck_assert_uint_eq(st.cpu_total, 12345);
     ck_assert_uint_eq(st.npercpu, 2);

@@ -195,6 +195,84 @@ static size_t count_entries(int dirfd)
     return n;
 }
 
+/* The cgroup record is a JSON object of state.json, through the same
+ * encoder as the rest; the tab-separated text of older berth versions is
+ * still read (their containers outlive an upgrade). */
+START_TEST(test_state_cgroup_record)
+{
+    struct berth_cgroup_record_dir dirs[] = {
+        {.controllers = "cpu,cpuacct",
+         .mount = "/sys/fs/cgroup/cpu,cpuacct",
+         .path = "/sys/fs/cgroup/cpu,cpuacct/machine.slice/p-x.scope"},
+        {.v2 = true,
+         .controllers = "hugetlb",
+         .mount = "/sys/fs/cgroup/unified",
+         .path = "/sys/fs/cgroup/unified/berth/c\t1",
+         .created = "/sys/fs/cgroup/unified/berth",
+         .devices = true,
+         .freezer = true},
+    };
+    struct berth_cgroup_record rec = {
+        .path = "/berth/c\t1", .dirs = dirs, .ndirs = 2, .unit = "p-x.scope", .unit_v2 = true};
+    struct berth_container_state in = {.id = "c1", .cgroup = &rec}, *out = NULL;
+    berth_error_t err = NULL;
+    _cleanup_free_ char *json = NULL;
+
+    ck_assert_int_eq(berth_state_json_encode(&in, &json, NULL, &err), 0);
+    ck_assert_ptr_nonnull(strstr(json, "\"cgroup\": {"));
+    ck_assert_ptr_nonnull(strstr(json, "\"hierarchy\": \"v2\""));
+    ck_assert_ptr_null(strstr(json, "cgroupState"));
+    ck_assert_int_eq(berth_state_json_decode(json, &out, &err), 0);
+    ck_assert_ptr_nonnull(out->cgroup);
+    ck_assert_str_eq(out->cgroup->path, "/berth/c\t1");
+    ck_assert_uint_eq(out->cgroup->ndirs, 2);
+    ck_assert(!out->cgroup->dirs[0].v2 && out->cgroup->dirs[1].v2);
+    ck_assert_ptr_null(out->cgroup->dirs[0].created);
+    ck_assert_str_eq(out->cgroup->dirs[1].created, "/sys/fs/cgroup/unified/berth");
+    ck_assert_str_eq(out->cgroup->dirs[1].path, dirs[1].path);
+    ck_assert(out->cgroup->dirs[1].devices && out->cgroup->dirs[1].freezer);
+    ck_assert(!out->cgroup->dirs[0].devices);
+    ck_assert_str_eq(out->cgroup->unit, "p-x.scope");
+    ck_assert(out->cgroup->unit_v2);
+    berth_container_state_free(out);
+
+    /* the text record of the state.json of earlier berth builds */
+    ck_assert_int_eq(
+        berth_state_json_decode("{\"id\": \"old\", \"cgroupState\": "
+                                "\"v1\\tmemory\\t/m\\t/m/berth/old\\t/m/berth\\t00\\n"
+                                "v2\\thugetlb\\t/u\\t/u/berth/old\\t\\t11\\npath\\t/berth/old\\n"
+                                "unit\\tberth-old.scope\\t0\\n\"}",
+                                &out, &err),
+        0);
+    ck_assert_uint_eq(out->cgroup->ndirs, 2);
+    ck_assert_str_eq(out->cgroup->dirs[0].created, "/m/berth");
+    ck_assert_str_eq(out->cgroup->dirs[1].path, "/u/berth/old");
+    ck_assert(out->cgroup->dirs[1].devices && out->cgroup->dirs[1].freezer);
+    ck_assert_str_eq(out->cgroup->path, "/berth/old");
+    ck_assert_str_eq(out->cgroup->unit, "berth-old.scope");
+    ck_assert(!out->cgroup->unit_v2);
+    berth_container_state_free(out);
+
+    /* what a damaged file can hold is refused, with the field named */
+    static const char *const bad[] = {
+        "{\"id\": \"x\", \"cgroup\": []}",
+        "{\"id\": \"x\", \"cgroup\": {\"path\": \"/p\", \"dirs\": []}}",
+        "{\"id\": \"x\", \"cgroup\": {\"dirs\": [{\"hierarchy\": \"v3\", \"controllers\": \"\", "
+        "\"mount\": \"/m\", \"path\": \"/m/p\"}]}}",
+        "{\"id\": \"x\", \"cgroup\": {\"dirs\": [{\"hierarchy\": \"v1\", \"controllers\": "
+        "\"memory\", "
+        "\"mount\": \"/m\", \"path\": \"relative\"}]}}",
+        "{\"id\": \"x\", \"cgroupState\": \"v1\\tmemory\\t/m\\trelative\\t\\t00\\n\"}",
+        "{\"id\": \"x\", \"cgroupState\": \"\"}",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(berth_state_json_decode(bad[i], &out, &err) < 0, "accepted: %s", bad[i]);
+        ck_assert_ptr_nonnull(strstr(err->msg, "cgroup"));
+        berth_error_release(&err);
+    }
+}
+END_TEST
+
 START_TEST(test_state_round_trip)
 {
     struct berth_container_state *in = sample_state(), *out = NULL;
@@ -517,6 +595,7 @@ static Suite *state_suite(void)
     tcase_add_test(tc, test_signal_name);
     tcase_add_test(tc, test_id_validate);
     tcase_add_test(tc, test_state_round_trip);
+    tcase_add_test(tc, test_state_cgroup_record);
     tcase_add_test(tc, test_state_write_failure_leaves_no_temp);
     tcase_add_test(tc, test_state_read_errors);
     tcase_add_test(tc, test_state_dir_lifecycle);

@@ -1016,105 +1016,104 @@ const char *berth_cgroup_unit(const struct berth_cgroup *cg)
     return cg->sd.name;
 }
 
-/* ---- state file --------------------------------------------------------- */
+/* ---- the state's record -------------------------------------------------- */
 
-/* One line per directory: "v1|v2<TAB>controllers<TAB>mount<TAB>path<TAB>
- * created-or-empty", then a last line "path<TAB>the resolved path". */
-char *berth_cgroup_serialize(const struct berth_cgroup *cg)
+static char *dup_or_null(const char *s, bool *oom)
 {
-    char *out = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&out, &size);
+    char *d = s ? strdup(s) : NULL;
 
-    if (!f)
-        return NULL;
-    for (size_t i = 0; i < cg->n; i++) {
-        const struct cg_dir *d = &cg->d[i];
-
-        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%d%d\n", d->ops->name, d->controllers, d->mount, d->path,
-                d->created ? d->created : "", d->devices, d->freezer);
-    }
-    fprintf(f, "path\t%s\n", cg->path);
-    if (cg->sd.name)
-        fprintf(f, "unit\t%s\t%d\n", cg->sd.name, cg->unit_v2);
-    if (fclose(f) != 0) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    if (s && !d)
+        *oom = true;
+    return d;
 }
 
-int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct berth_cgroup **ret,
-                      berth_error_t *err)
+int berth_cgroup_record(const struct berth_cgroup *cg, struct berth_cgroup_record **ret,
+                        berth_error_t *err)
+{
+    _cleanup_(berth_cgroup_record_freep) struct berth_cgroup_record *rec = calloc(1, sizeof(*rec));
+    bool oom = !rec;
+
+    if (rec) {
+        rec->dirs = calloc(cg->n ? cg->n : 1, sizeof(*rec->dirs));
+        oom = !rec->dirs;
+    }
+    for (size_t i = 0; !oom && i < cg->n; i++) {
+        const struct cg_dir *d = &cg->d[i];
+
+        rec->dirs[i] = (struct berth_cgroup_record_dir){
+            .v2 = d->v2,
+            .controllers = dup_or_null(d->controllers, &oom),
+            .mount = dup_or_null(d->mount, &oom),
+            .path = dup_or_null(d->path, &oom),
+            .created = dup_or_null(d->created, &oom),
+            .devices = d->devices,
+            .freezer = d->freezer,
+        };
+        rec->ndirs = i + 1;
+    }
+    if (!oom) {
+        rec->path = dup_or_null(cg->path, &oom);
+        rec->unit = dup_or_null(cg->sd.name, &oom);
+        rec->unit_v2 = cg->unit_v2;
+    }
+    if (oom)
+        return berth_error_make(err, ENOMEM, "record the cgroup of the container");
+    *ret = TAKE_PTR(rec);
+    return 0;
+}
+
+int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup_record *rec,
+                      struct berth_cgroup **ret, berth_error_t *err)
 {
     _cleanup_cgroup_ struct berth_cgroup *cg = calloc(1, sizeof(*cg));
-    _cleanup_free_ char *copy = strdup(text ? text : "");
-    char *save = NULL;
+    bool oom = !cg;
 
-    if (!cg || !copy)
-        return berth_error_make(err, ENOMEM, "load cgroup state");
-    cg->ctx = ctx;
-    cg->sd_quota = -2;
-    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *f[6] = {0};
-        size_t nf = 0;
-        struct cg_dir *nd, *d;
-
-        for (char *p = line; nf < 6; nf++) {
-            f[nf] = p;
-            p = strchr(p, '\t');
-            if (!p) {
-                nf++;
-                break;
-            }
-            *p++ = '\0';
-        }
-        if (nf == 3 && strcmp(f[0], "unit") == 0) {
-            free(cg->sd.name);
-            if (!(cg->sd.name = strdup(f[1])))
-                return berth_error_make(err, ENOMEM, "load cgroup state");
-            cg->unit_v2 = strcmp(f[2], "1") == 0;
-            continue;
-        }
-        if (nf == 2 && strcmp(f[0], "path") == 0) {
-            free(cg->path);
-            if (!(cg->path = strdup(f[1])))
-                return berth_error_make(err, ENOMEM, "load cgroup state");
-            continue;
-        }
-        if (nf != 6 || (strcmp(f[0], "v1") != 0 && strcmp(f[0], "v2") != 0) || f[3][0] != '/')
-            return berth_error_make(err, EINVAL, "load cgroup state: bad line `%s`", line);
-        nd = realloc(cg->d, (cg->n + 1) * sizeof(*nd));
-        if (!nd)
-            return berth_error_make(err, ENOMEM, "load cgroup state");
-        cg->d = nd;
-        d = &cg->d[cg->n++];
-        memset(d, 0, sizeof(*d));
-        d->fd = -1;
-        d->v2 = f[0][1] == '2';
-        d->ops = d->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1;
-        d->controllers = strdup(f[1]);
-        d->mount = strdup(f[2]);
-        d->path = strdup(f[3]);
-        d->created = f[4][0] ? strdup(f[4]) : NULL;
-        d->devices = f[5][0] == '1';
-        d->freezer = f[5][0] && f[5][1] == '1';
-        if (!d->controllers || !d->mount || !d->path || (f[4][0] && !d->created))
-            return berth_error_make(err, ENOMEM, "load cgroup state");
-    }
-    if (cg->n == 0)
+    if (!oom && rec->ndirs == 0)
         return berth_error_make(err, EINVAL, "load cgroup state: no cgroup recorded");
+    if (!oom && !(cg->d = calloc(rec->ndirs, sizeof(*cg->d))))
+        oom = true;
+    for (size_t i = 0; !oom && i < rec->ndirs; i++) {
+        const struct berth_cgroup_record_dir *r = &rec->dirs[i];
+        struct cg_dir *d = &cg->d[i];
+
+        /* Every path is opened and written as root: only absolute ones,
+         * whatever a damaged state.json says. */
+        if (!r->path || r->path[0] != '/' || !r->controllers || !r->mount)
+            return berth_error_make(err, EINVAL, "load cgroup state: directory %zu is `%s`", i,
+                                    r->path ? r->path : "(none)");
+        *d = (struct cg_dir){
+            .ops = r->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1,
+            .v2 = r->v2,
+            .controllers = dup_or_null(r->controllers, &oom),
+            .mount = dup_or_null(r->mount, &oom),
+            .path = dup_or_null(r->path, &oom),
+            .created = dup_or_null(r->created, &oom),
+            .devices = r->devices,
+            .freezer = r->freezer,
+            .fd = -1,
+        };
+        cg->n = i + 1;
+    }
+    if (!oom) {
+        cg->ctx = ctx;
+        cg->sd_quota = -2;
+        cg->path = dup_or_null(rec->path, &oom);
+        cg->sd.name = dup_or_null(rec->unit, &oom);
+        cg->unit_v2 = rec->unit_v2;
+    }
+    if (oom)
+        return berth_error_make(err, ENOMEM, "load cgroup state");
     *ret = TAKE_PTR(cg);
     return 0;
 }
 
-bool berth_cgroup_state_frozen(const char *state_text)
+bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec)
 {
     _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
     berth_error_t err = NULL;
     bool frozen = false;
 
-    if (berth_cgroup_load(NULL, state_text, &cg, &err) < 0 ||
+    if (berth_cgroup_load(NULL, rec, &cg, &err) < 0 ||
         berth_cgroup_is_frozen(cg, &frozen, &err) < 0) {
         berth_error_release(&err);
         return false;

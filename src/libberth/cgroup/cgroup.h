@@ -20,7 +20,7 @@
  *   berth_cgroup_join_*()      the new child enters it by itself
  *                              (cgroup-join.h); berth_cgroup_enter(pid)
  *                              moves another process (the slow way)
- *   berth_cgroup_serialize()   -> text for the state file; _load() back
+ *   berth_cgroup_record()      -> the state's record; _load() back
  *   berth_cgroup_kill_all(), _freeze(), _stats(), _destroy()
  */
 #ifndef BERTH_CGROUP_H
@@ -33,6 +33,7 @@
 #include "context.h"
 #include "error.h"
 #include "oci-types.h"
+#include "state.h"
 
 enum berth_cgroup_mode {
     BERTH_CGROUP_NONE,    /* no cgroupfs mounted */
@@ -146,14 +147,17 @@ int berth_cgroup_pids(struct berth_cgroup *cg, pid_t **ret, size_t *ret_n, berth
  * time for dying processes), never one it did not create. */
 int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err);
 
-/* State file round trip: one line per hierarchy. */
-char *berth_cgroup_serialize(const struct berth_cgroup *cg);
-int berth_cgroup_load(const struct berth_context *ctx, const char *text, struct berth_cgroup **ret,
-                      berth_error_t *err);
+/* The state's record of the cgroup (state.h: state.json's "cgroup"
+ * object) and back: the directories, which of them berth created, the
+ * systemd unit. */
+int berth_cgroup_record(const struct berth_cgroup *cg, struct berth_cgroup_record **ret,
+                        berth_error_t *err);
+int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup_record *rec,
+                      struct berth_cgroup **ret, berth_error_t *err);
 
-/* True when the cgroup recorded in a state's text is frozen (or being
- * frozen); false when it cannot be read. For the status derivation. */
-bool berth_cgroup_state_frozen(const char *state_text);
+/* True when the recorded cgroup is frozen (or being frozen); false when it
+ * cannot be read. For the status derivation. */
+bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec);
 
 /* systemd driver: starts the unit of container id with pid (the init,
  * which waits to be moved) and res as unit properties, waiting for

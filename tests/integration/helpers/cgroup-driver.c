@@ -8,7 +8,7 @@
  *   cgroup-driver start STATE [-p CGPATH] [-r RES.json] [-i ID] -- CMD...
  *       same, but leaves CMD running, saves the cgroup to STATE and prints
  *       "pid=N"
- *   cgroup-driver freeze|thaw|frozen|pids|stats|destroy|path STATE
+ *   cgroup-driver freeze|thaw|frozen|pids|stats|destroy STATE
  *   cgroup-driver kill STATE SIGNO
  *   cgroup-driver update STATE RES.json
  *   cgroup-driver layout
@@ -24,6 +24,8 @@
 
 #include "cgroup.h"
 #include "oci-types.h"
+#include "state-json.h"
+#include "state.h"
 
 static void warn_cb(void *d, const char *msg)
 {
@@ -56,21 +58,31 @@ static oci_resources *load_res(const char *file)
     return r;
 }
 
+/* The driver's state file is a state.json holding only the cgroup record,
+ * written and read by the library's own encoder (state-json.c). */
 static int save(const char *state, struct berth_cgroup *cg)
 {
-    char *text = berth_cgroup_serialize(cg);
-    FILE *f = fopen(state, "we");
+    struct berth_container_state s = {.id = (char *)"cgdriver"};
+    berth_error_t err = NULL;
+    char *json = NULL;
+    FILE *f;
 
-    if (!text || !f || fputs(text, f) < 0 || fclose(f) != 0) {
+    if (berth_cgroup_record(cg, &s.cgroup, &err) < 0 ||
+        berth_state_json_encode(&s, &json, NULL, &err) < 0)
+        return fail(&err);
+    berth_cgroup_record_free(s.cgroup);
+    f = fopen(state, "we");
+    if (!f || fputs(json, f) < 0 || fclose(f) != 0) {
         perror("save state");
         return 1;
     }
-    free(text);
+    free(json);
     return 0;
 }
 
 static struct berth_cgroup *load(const char *state)
 {
+    struct berth_container_state *s = NULL;
     berth_error_t err = NULL;
     struct berth_cgroup *cg;
     char buf[65536];
@@ -84,8 +96,11 @@ static struct berth_cgroup *load(const char *state)
     n = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
     buf[n] = '\0';
-    if (berth_cgroup_load(&ctx, buf, &cg, &err) < 0)
+    if (berth_state_json_decode(buf, &s, &err) < 0)
         exit(fail(&err));
+    if (!s->cgroup || berth_cgroup_load(&ctx, s->cgroup, &cg, &err) < 0)
+        exit(s->cgroup ? fail(&err) : 1);
+    berth_container_state_free(s);
     return cg;
 }
 
@@ -222,10 +237,6 @@ int main(int argc, char **argv)
         return stats(cg);
     } else if (strcmp(cmd, "destroy") == 0) {
         r = berth_cgroup_destroy(cg, &err);
-    } else if (strcmp(cmd, "path") == 0) {
-        char *t = berth_cgroup_serialize(cg);
-        fputs(t, stdout);
-        free(t);
     } else {
         return 2;
     }
