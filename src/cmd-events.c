@@ -35,6 +35,16 @@ static int parse_duration_ms(const char *s, int *ret)
     return 0;
 }
 
+/* One record per line, flushed: engines read the stream as it comes. */
+static int write_event(const char *json, size_t len, void *data, berth_error_t *err)
+{
+    FILE *out = data;
+
+    if (fwrite(json, 1, len, out) != len || fputc('\n', out) == EOF || fflush(out) != 0)
+        return berth_error_errno(err, "write events");
+    return 0;
+}
+
 int cmd_events(struct berth_cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command_find("events");
@@ -61,7 +71,8 @@ int cmd_events(struct berth_cli *cli, int argc, char **argv)
         fprintf(stderr, "berth events: invalid --interval `%s` (e.g. 5s, 500ms)\n", interval);
         return 2;
     }
-    if (berth_container_events(&cli->ctx, args[0], stats, interval_ms, stdout, &err) < 0)
+    if (berth_container_events(&cli->ctx, args[0], stats, interval_ms, write_event, stdout, &err) <
+        0)
         return cli_fail(cli, &err);
     return 0;
 }

@@ -312,9 +312,14 @@ static void gen_stats(yajl_gen g, const struct berth_cgroup_stats *st)
     yajl_gen_map_close(g);
 }
 
-/* One event line: {"type":T,"id":ID[,"data":{stats}]}. */
-static int print_event(FILE *out, const char *type, const char *id,
-                       const struct berth_cgroup_stats *st, berth_error_t *err)
+struct event_sink {
+    berth_event_fn emit;
+    void *data;
+};
+
+/* One event record: {"type":T,"id":ID[,"data":{stats}]}. */
+static int send_event(const struct event_sink *out, const char *type, const char *id,
+                      const struct berth_cgroup_stats *st, berth_error_t *err)
 {
     __attribute__((cleanup(yfree))) yajl_gen g = yajl_gen_alloc(NULL);
     const unsigned char *buf;
@@ -334,19 +339,18 @@ static int print_event(FILE *out, const char *type, const char *id,
     yajl_gen_map_close(g);
     if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
         return berth_error_make(err, EINVAL, "events: cannot encode JSON");
-    if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF || fflush(out) != 0)
-        return berth_error_errno(err, "write events");
-    return 0;
+    return out->emit((const char *)buf, len, out->data, err);
 }
 
-static int print_stats(struct berth_cgroup *cg, FILE *out, const char *id, berth_error_t *err)
+static int send_stats(struct berth_cgroup *cg, const struct event_sink *out, const char *id,
+                      berth_error_t *err)
 {
     struct berth_cgroup_stats st;
     int r = berth_cgroup_stats(cg, &st, err);
 
     if (r < 0)
         return r;
-    r = print_event(out, "stats", id, &st, err);
+    r = send_event(out, "stats", id, &st, err);
     berth_cgroup_stats_release(&st);
     return r;
 }
@@ -387,8 +391,9 @@ static int64_t now_ms(void)
 }
 
 int berth_container_events(const struct berth_context *ctx, const char *id, bool stats,
-                           int interval_ms, FILE *out, berth_error_t *err)
+                           int interval_ms, berth_event_fn emit, void *data, berth_error_t *err)
 {
+    const struct event_sink sink = {emit, data}, *out = &sink;
     _cleanup_cgc_ struct cgc c = CGC_INIT;
     _cleanup_close_ int oomfd = -1;
     uint64_t seen = 0;
@@ -401,7 +406,7 @@ int berth_container_events(const struct berth_context *ctx, const char *id, bool
     if (!live(c.status))
         return berth_error_make(err, 0, "container with id %s is not running", id);
     if (stats)
-        return print_stats(c.cg, out, id, err);
+        return send_stats(c.cg, out, id, err);
     oomfd = berth_cgroup_oom_fd(c.cg, &v2, err);
     if (oomfd < 0 && *err)
         return oomfd;
@@ -423,10 +428,10 @@ int berth_container_events(const struct berth_context *ctx, const char *id, bool
             return 0;
         if (r > 0)
             for (uint64_t n = oom_new(oomfd, v2, &seen); n > 0; n--)
-                if ((r = print_event(out, "oom", id, NULL, err)) < 0)
+                if ((r = send_event(out, "oom", id, NULL, err)) < 0)
                     return r;
         if (now_ms() >= next) {
-            if ((r = print_stats(c.cg, out, id, err)) < 0)
+            if ((r = send_stats(c.cg, out, id, err)) < 0)
                 return r;
             next += interval_ms;
         }

@@ -6,7 +6,6 @@
 #define BERTH_CONTAINER_CGROUP_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #include "context.h"
@@ -25,11 +24,16 @@ int berth_container_update(const struct berth_context *ctx, const char *id,
 int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **ret, size_t *ret_n,
                        berth_error_t *err);
 
+/* An event record (one JSON object, len bytes, no newline) handed to the
+ * caller, who writes it; a negative return stops the stream with *err. */
+typedef int (*berth_event_fn)(const char *json, size_t len, void *data, berth_error_t *err);
+
 /* events: with stats, one {"type":"stats",...} record in runc's format and
  * return; otherwise a stats record every interval_ms and {"type":"oom"}
- * records as OOM kills happen, until the container stops. */
+ * records as OOM kills happen, until the container stops. Each record goes
+ * to emit; the library never writes them itself. */
 int berth_container_events(const struct berth_context *ctx, const char *id, bool stats,
-                           int interval_ms, FILE *out, berth_error_t *err);
+                           int interval_ms, berth_event_fn emit, void *data, berth_error_t *err);
 
 /* ---- for the lifecycle verbs (create/kill/delete wiring) ----------------
  * They take the state as read by the verb (no locking or status checks of

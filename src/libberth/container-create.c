@@ -332,13 +332,8 @@ static int plan_cgroup(struct create_job *j, berth_error_t *err)
     const oci_linux *lx = j->config->linux;
     int r = berth_cgroup_plan(j->ctx, lx ? lx->cgroupsPath : NULL, j->o->id, &j->cgroup, err);
 
-    /* systemd driver: its unit (and so its cgroup) is made once the init
-     * exists, and systemd moves the init in (finish_cgroup) */
-    if (r >= 0 && !berth_cgroup_unit(j->cgroup)) {
-        r = berth_cgroup_make(j->cgroup, true, err);
-        if (r >= 0)
-            r = berth_cgroup_join_prepare(j->cgroup, true, &j->launch.cgroup_join, err);
-    }
+    if (r >= 0)
+        r = berth_cgroup_before_clone(j->cgroup, &j->launch.cgroup_join, err);
     if (r >= 0)
         r = berth_cgroup_dir_refs(j->cgroup, &j->launch.cgroup_dirs, &j->launch.ncgroup_dirs, err);
     if (r < 0)
@@ -378,13 +373,8 @@ static int finish_cgroup(struct create_job *j, berth_error_t *err)
     const oci_linux *lx = j->config->linux;
     struct berth_cgroup_join v1 = BERTH_CGROUP_JOIN_INIT;
     /* systemd driver: the unit, with the init moved into it (it waits for
-     * CGROUP_READY before it goes on); nothing with the cgroupfs driver,
-     * whose cgroup2 directory exists since plan_cgroup */
-    int r =
-        berth_cgroup_systemd_start(j->cgroup, j->o->id, j->child, lx ? lx->resources : NULL, err);
-
-    if (r >= 0)
-        r = berth_cgroup_make(j->cgroup, false, err);
+     * CGROUP_READY before it goes on); then what is not made yet */
+    int r = berth_cgroup_after_clone(j->cgroup, j->o->id, j->child, lx ? lx->resources : NULL, err);
 
     if (r >= 0)
         warn_populated(j);

@@ -127,6 +127,10 @@ struct berth_cgroup {
  * the cgroup path it gives, "/system.slice/berth-ID.scope". */
 int cg_sd_plan(struct berth_cgroup *cg, const char *cgroups_path, const char *id, bool v2,
                char **ret_path, berth_error_t *err);
+/* StartTransientUnit of the container's unit with pid and res, waiting
+ * for systemd's job; nothing for a cgroupfs cgroup. */
+int cg_sd_start(struct berth_cgroup *cg, const char *id, pid_t pid, const oci_resources *res,
+                berth_error_t *err);
 /* SetUnitProperties of res; *ret_quota as berth_sd_props_resources. */
 int cg_sd_update(struct berth_cgroup *cg, const oci_resources *res, int64_t *ret_quota,
                  berth_error_t *err);

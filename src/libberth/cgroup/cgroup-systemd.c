@@ -109,8 +109,8 @@ static int call_helper(const struct berth_cgroup *cg, const char *op,
     return -r;
 }
 
-int berth_cgroup_systemd_start(struct berth_cgroup *cg, const char *id, pid_t pid,
-                               const oci_resources *res, berth_error_t *err)
+int cg_sd_start(struct berth_cgroup *cg, const char *id, pid_t pid, const oci_resources *res,
+                berth_error_t *err)
 {
     struct berth_sd_props p = {0};
     int r;
@@ -125,9 +125,7 @@ int berth_cgroup_systemd_start(struct berth_cgroup *cg, const char *id, pid_t pi
     if (r == 0)
         r = call_helper(cg, "start", &p, err);
     berth_sd_props_release(&p);
-    /* the cgroup2 directory is systemd's now; what berth makes there is
-     * only the parents' controller delegation (berth_cgroup_make) */
-    return r < 0 ? r : berth_cgroup_make(cg, true, err);
+    return r;
 }
 
 int cg_sd_update(struct berth_cgroup *cg, const oci_resources *res, int64_t *ret_quota,

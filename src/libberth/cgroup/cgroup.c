@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup-internal.h"
+#include "cgroup-join.h"
 #include "cgroup-v1.h"
 #include "cgroup-v2.h"
 #include "cleanup.h"
@@ -712,6 +713,32 @@ int berth_cgroup_make(struct berth_cgroup *cg, bool v2, berth_error_t *err)
     return 0;
 }
 
+int berth_cgroup_before_clone(struct berth_cgroup *cg, struct berth_cgroup_join *join,
+                              berth_error_t *err)
+{
+    int r;
+
+    if (cg->sd.name)
+        return 0;
+    r = berth_cgroup_make(cg, true, err);
+    return r < 0 ? r : berth_cgroup_join_prepare(cg, true, join, err);
+}
+
+int berth_cgroup_after_clone(struct berth_cgroup *cg, const char *id, pid_t pid,
+                             const oci_resources *res, berth_error_t *err)
+{
+    int r = 0;
+
+    if (cg->sd.name) {
+        r = cg_sd_start(cg, id, pid, res, err);
+        /* the cgroup2 directory is systemd's now; what berth makes there
+         * is only the parents' controller delegation */
+        if (r >= 0)
+            r = berth_cgroup_make(cg, true, err);
+    }
+    return r < 0 ? r : berth_cgroup_make(cg, false, err);
+}
+
 static int create_all(struct berth_cgroup *cg, berth_error_t *err)
 {
     int r = berth_cgroup_make(cg, true, err);
@@ -864,7 +891,7 @@ int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool c
     r = check_placeable(cg, res, err);
     if (r < 0)
         return r;
-    /* systemd first (at create, berth_cgroup_systemd_start did): a
+    /* systemd first (at create, berth_cgroup_after_clone started it): a
      * property it refuses leaves the files as they were */
     if (cg->sd.name && !create && (r = cg_sd_update(cg, res, &quota, err)) < 0)
         return r;

@@ -159,14 +159,23 @@ int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup
  * cannot be read. For the status derivation. */
 bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec);
 
-/* systemd driver: starts the unit of container id with pid (the init,
- * which waits to be moved) and res as unit properties, waiting for
- * systemd's job, then completes the cgroup2 side (berth_cgroup_make(v2)).
- * Nothing for a cgroupfs cgroup. Then berth_cgroup_make(v1) makes what
- * systemd did not (on hybrid hosts: the v1 controllers it does not manage)
- * and berth_cgroup_apply(create) writes the files. */
-int berth_cgroup_systemd_start(struct berth_cgroup *cg, const char *id, pid_t pid,
-                               const oci_resources *res, berth_error_t *err);
+/* The two steps of create around the clone of the init, one call each
+ * whatever the driver:
+ * - berth_cgroup_before_clone(): cgroupfs makes the cgroup2 directory now
+ *   and prepares the init's join of it in *join (clone3's
+ *   CLONE_INTO_CGROUP needs the directory); the systemd driver has nothing
+ *   to make yet and leaves *join empty (systemd moves the init later).
+ * - berth_cgroup_after_clone(): with the init's pid (it waits for
+ *   CGROUP_READY): the systemd driver starts the unit (the init moved in,
+ *   res as unit properties) and waits for systemd's job; then every
+ *   driver makes the directories nobody made yet (hybrid: the v1
+ *   controllers systemd does not manage). berth_cgroup_apply(create)
+ *   writes the files next. */
+struct berth_cgroup_join;
+int berth_cgroup_before_clone(struct berth_cgroup *cg, struct berth_cgroup_join *join,
+                              berth_error_t *err);
+int berth_cgroup_after_clone(struct berth_cgroup *cg, const char *id, pid_t pid,
+                             const oci_resources *res, berth_error_t *err);
 /* /run/systemd/system exists (sd_booted()'s test, runc's). */
 bool berth_cgroup_systemd_running(void);
 /* The unit of a systemd-driven cgroup ("berth-ID.scope"), else NULL. */
