@@ -76,6 +76,20 @@ struct berth_cgroup_stats;
 struct cg_dir;
 struct berth_cgroup;
 
+/* One step of a hierarchy's resource table: the writer of everything
+ * linux.resources says about one controller, run when the directory
+ * drives that controller. A version's table lists its steps in write
+ * order (cgroup-v1.c, cgroup-v2.c); cg_apply_steps walks it. */
+struct cg_step {
+    const char *controller;
+    int (*write)(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                 berth_error_t *err);
+};
+
+struct cg_dir;
+int cg_apply_steps(const struct cg_step *steps, size_t n, const struct cg_dir *d, int dirfd,
+                   const oci_resources *res, const struct berth_context *ctx, berth_error_t *err);
+
 /* The driver of one kind of hierarchy (cgroup-v1.c, cgroup-v2.c). */
 struct cg_ops {
     const char *name; /* "v1", "v2" */

@@ -410,31 +410,85 @@ int berth_cgv1_freeze(int dirfd, bool frozen, int timeout_ms, berth_error_t *err
 
 /* ---- the v1 driver ------------------------------------------------------ */
 
+/* The v1 resource table: linux.resources per controller, in write order.
+ * The adapters give every writer the same shape. */
+static int v1_memory(int fd, const oci_resources *res, const struct berth_context *ctx,
+                     berth_error_t *err)
+{
+    return berth_cgv1_memory(fd, res->memory, ctx, err);
+}
+
+static int v1_cpu(int fd, const oci_resources *res, const struct berth_context *ctx,
+                  berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv1_cpu(fd, res->cpu, err);
+}
+
+static int v1_cpuset(int fd, const oci_resources *res, const struct berth_context *ctx,
+                     berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv1_cpuset(fd, res->cpu, err);
+}
+
+static int v1_blkio(int fd, const oci_resources *res, const struct berth_context *ctx,
+                    berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv1_blkio(fd, res->blockIO, err);
+}
+
+static int v1_hugetlb(int fd, const oci_resources *res, const struct berth_context *ctx,
+                      berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv1_hugetlb(fd, res->hugepageLimits, res->hugepageLimits_len, err);
+}
+
+static int v1_net_cls(int fd, const oci_resources *res, const struct berth_context *ctx,
+                      berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv1_net_cls(fd, res->network, err);
+}
+
+static int v1_net_prio(int fd, const oci_resources *res, const struct berth_context *ctx,
+                       berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv1_net_prio(fd, res->network, err);
+}
+
+static int v1_pids(int fd, const oci_resources *res, const struct berth_context *ctx,
+                   berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv1_pids(fd, res->pids, err);
+}
+
+static int v1_rdma(int fd, const oci_resources *res, const struct berth_context *ctx,
+                   berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv1_rdma(fd, res, false, err);
+}
+
+static const struct cg_step v1_steps[] = {
+    {"memory", v1_memory},     {"cpu", v1_cpu},         {"cpuset", v1_cpuset},
+    {"blkio", v1_blkio},       {"hugetlb", v1_hugetlb}, {"net_cls", v1_net_cls},
+    {"net_prio", v1_net_prio}, {"pids", v1_pids},       {"rdma", v1_rdma},
+};
+
 static int v1_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
                     const oci_resources *res, bool create, berth_error_t *err)
 {
-    int r = 0;
+    int r = cg_apply_steps(v1_steps, sizeof(v1_steps) / sizeof(v1_steps[0]), d, dirfd, res, cg->ctx,
+                           err);
 
-    if (cg_dir_has(d, "memory"))
-        r = berth_cgv1_memory(dirfd, res->memory, cg->ctx, err);
-    if (r == 0 && cg_dir_has(d, "cpu"))
-        r = berth_cgv1_cpu(dirfd, res->cpu, err);
-    if (r == 0 && cg_dir_has(d, "cpuset"))
-        r = berth_cgv1_cpuset(dirfd, res->cpu, err);
-    if (r == 0 && cg_dir_has(d, "blkio"))
-        r = berth_cgv1_blkio(dirfd, res->blockIO, err);
-    if (r == 0 && cg_dir_has(d, "hugetlb"))
-        r = berth_cgv1_hugetlb(dirfd, res->hugepageLimits, res->hugepageLimits_len, err);
-    if (r == 0 && cg_dir_has(d, "net_cls"))
-        r = berth_cgv1_net_cls(dirfd, res->network, err);
-    if (r == 0 && cg_dir_has(d, "net_prio"))
-        r = berth_cgv1_net_prio(dirfd, res->network, err);
-    if (r == 0 && cg_dir_has(d, "pids"))
-        r = berth_cgv1_pids(dirfd, res->pids, err);
-    if (r == 0 && cg_dir_has(d, "rdma"))
-        r = berth_cgv1_rdma(dirfd, res, false, err);
-    /* The default devices are always appended: an update that lists
-     * devices must not take /dev/null away from a running container. */
+    /* Devices last, and only when asked for (or at create): the default
+     * devices are always appended, so an update that lists devices does
+     * not take /dev/null away from a running container. */
     if (r == 0 && cg_dir_has(d, "devices") && (create || res->devices))
         r = berth_cgv1_devices(dirfd, res->devices, res->devices_len, true, err);
     return r;

@@ -342,27 +342,69 @@ int berth_cgv2_rdma(int dirfd, const oci_resources *r, berth_error_t *err)
 
 /* ---- the v2 driver ------------------------------------------------------ */
 
+/* The v2 resource table: linux.resources per controller, in write order
+ * (unified, the raw keys, goes last in cgroup.c, after every driver). */
+static int v2_memory(int fd, const oci_resources *res, const struct berth_context *ctx,
+                     berth_error_t *err)
+{
+    return berth_cgv2_memory(fd, res->memory, ctx, err);
+}
+
+static int v2_cpu(int fd, const oci_resources *res, const struct berth_context *ctx,
+                  berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv2_cpu(fd, res->cpu, err);
+}
+
+static int v2_cpuset(int fd, const oci_resources *res, const struct berth_context *ctx,
+                     berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv2_cpuset(fd, res->cpu, err);
+}
+
+static int v2_io(int fd, const oci_resources *res, const struct berth_context *ctx,
+                 berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv2_io(fd, res->blockIO, err);
+}
+
+static int v2_hugetlb(int fd, const oci_resources *res, const struct berth_context *ctx,
+                      berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv2_hugetlb(fd, res->hugepageLimits, res->hugepageLimits_len, err);
+}
+
+static int v2_pids(int fd, const oci_resources *res, const struct berth_context *ctx,
+                   berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv2_pids(fd, res->pids, err);
+}
+
+static int v2_rdma(int fd, const oci_resources *res, const struct berth_context *ctx,
+                   berth_error_t *err)
+{
+    (void)ctx;
+    return berth_cgv2_rdma(fd, res, err);
+}
+
+static const struct cg_step v2_steps[] = {
+    {"memory", v2_memory},   {"cpu", v2_cpu},   {"cpuset", v2_cpuset}, {"io", v2_io},
+    {"hugetlb", v2_hugetlb}, {"pids", v2_pids}, {"rdma", v2_rdma},
+};
+
 static int v2_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
                     const oci_resources *res, bool create, berth_error_t *err)
 {
-    int r = 0;
+    int r = cg_apply_steps(v2_steps, sizeof(v2_steps) / sizeof(v2_steps[0]), d, dirfd, res, cg->ctx,
+                           err);
 
-    if (cg_dir_has(d, "memory"))
-        r = berth_cgv2_memory(dirfd, res->memory, cg->ctx, err);
-    if (r == 0 && cg_dir_has(d, "cpu"))
-        r = berth_cgv2_cpu(dirfd, res->cpu, err);
-    if (r == 0 && cg_dir_has(d, "cpuset"))
-        r = berth_cgv2_cpuset(dirfd, res->cpu, err);
-    if (r == 0 && cg_dir_has(d, "io"))
-        r = berth_cgv2_io(dirfd, res->blockIO, err);
-    if (r == 0 && cg_dir_has(d, "hugetlb"))
-        r = berth_cgv2_hugetlb(dirfd, res->hugepageLimits, res->hugepageLimits_len, err);
-    if (r == 0 && cg_dir_has(d, "pids"))
-        r = berth_cgv2_pids(dirfd, res->pids, err);
-    if (r == 0 && cg_dir_has(d, "rdma"))
-        r = berth_cgv2_rdma(dirfd, res, err);
-    /* The default devices are always appended: an update that lists
-     * devices must not take /dev/null away from a running container. */
+    /* Devices last (the eBPF filter; d->devices: the directory that serves
+     * it on hybrid hosts), with the defaults always appended, as on v1. */
     if (r == 0 && d->devices && (create || res->devices))
         r = berth_cgv2_devices(dirfd, res->devices, res->devices_len, true, err);
     return r;

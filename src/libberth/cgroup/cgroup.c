@@ -294,6 +294,20 @@ int berth_cgroup_layout_detect(struct berth_cgroup_layout **ret, berth_error_t *
 
 /* ---- the container's directories ---------------------------------------- */
 
+int cg_apply_steps(const struct cg_step *steps, size_t n, const struct cg_dir *d, int dirfd,
+                   const oci_resources *res, const struct berth_context *ctx, berth_error_t *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        int r;
+
+        if (!cg_dir_has(d, steps[i].controller))
+            continue;
+        if ((r = steps[i].write(dirfd, res, ctx, err)) < 0)
+            return r;
+    }
+    return 0;
+}
+
 bool cg_dir_has(const struct cg_dir *d, const char *controller)
 {
     if (d->v2 && strcmp(controller, "devices") == 0)
