@@ -14,8 +14,17 @@
  * and, when no v1 devices/freezer hierarchy exists, the eBPF device filter
  * and cgroup.freeze.
  *
+ * Every driver sits behind the same calls; which one a container has is
+ * decided once, by berth_cgroup_plan() (--systemd-cgroup), and recorded.
+ * Each hierarchy version writes linux.resources through its table of
+ * per-controller steps in write order (cgroup-v1.c, cgroup-v2.c); systemd
+ * gets the properties it has first (systemd-unit.c), then the same files.
+ *
  * Lifecycle, as create/delete/kill use it:
- *   berth_cgroup_create()      -> struct berth_cgroup *cg (dirs made)
+ *   berth_cgroup_plan()        -> struct berth_cgroup *cg (nothing made)
+ *   berth_cgroup_before_clone() / _after_clone()  the directories (and
+ *                              the systemd unit) around the init's clone
+ *   berth_cgroup_create()      plan + make in one (restore, tests)
  *   berth_cgroup_apply(res)    resources (before the user process runs)
  *   berth_cgroup_join_*()      the new child enters it by itself
  *                              (cgroup-join.h); berth_cgroup_enter(pid)
