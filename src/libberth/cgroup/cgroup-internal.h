@@ -86,6 +86,16 @@ struct cg_step {
                  berth_error_t *err);
 };
 
+/* Defines the step `name` as an adapter to a writer of one resource
+ * group: `call` sees fd, res, ctx and err. */
+#define CG_STEP(name, call)                                                                        \
+    static int name(int fd, const oci_resources *res, const struct berth_context *ctx,             \
+                    berth_error_t *err)                                                            \
+    {                                                                                              \
+        (void)ctx;                                                                                 \
+        return call;                                                                               \
+    }
+
 struct cg_dir;
 int cg_apply_steps(const struct cg_step *steps, size_t n, const struct cg_dir *d, int dirfd,
                    const oci_resources *res, const struct berth_context *ctx, berth_error_t *err);

@@ -412,68 +412,15 @@ int berth_cgv1_freeze(int dirfd, bool frozen, int timeout_ms, berth_error_t *err
 
 /* The v1 resource table: linux.resources per controller, in write order.
  * The adapters give every writer the same shape. */
-static int v1_memory(int fd, const oci_resources *res, const struct berth_context *ctx,
-                     berth_error_t *err)
-{
-    return berth_cgv1_memory(fd, res->memory, ctx, err);
-}
-
-static int v1_cpu(int fd, const oci_resources *res, const struct berth_context *ctx,
-                  berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv1_cpu(fd, res->cpu, err);
-}
-
-static int v1_cpuset(int fd, const oci_resources *res, const struct berth_context *ctx,
-                     berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv1_cpuset(fd, res->cpu, err);
-}
-
-static int v1_blkio(int fd, const oci_resources *res, const struct berth_context *ctx,
-                    berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv1_blkio(fd, res->blockIO, err);
-}
-
-static int v1_hugetlb(int fd, const oci_resources *res, const struct berth_context *ctx,
-                      berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv1_hugetlb(fd, res->hugepageLimits, res->hugepageLimits_len, err);
-}
-
-static int v1_net_cls(int fd, const oci_resources *res, const struct berth_context *ctx,
-                      berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv1_net_cls(fd, res->network, err);
-}
-
-static int v1_net_prio(int fd, const oci_resources *res, const struct berth_context *ctx,
-                       berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv1_net_prio(fd, res->network, err);
-}
-
-static int v1_pids(int fd, const oci_resources *res, const struct berth_context *ctx,
-                   berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv1_pids(fd, res->pids, err);
-}
-
-static int v1_rdma(int fd, const oci_resources *res, const struct berth_context *ctx,
-                   berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv1_rdma(fd, res, false, err);
-}
-
+CG_STEP(v1_memory, berth_cgv1_memory(fd, res->memory, ctx, err))
+CG_STEP(v1_cpu, berth_cgv1_cpu(fd, res->cpu, err))
+CG_STEP(v1_cpuset, berth_cgv1_cpuset(fd, res->cpu, err))
+CG_STEP(v1_blkio, berth_cgv1_blkio(fd, res->blockIO, err))
+CG_STEP(v1_hugetlb, berth_cgv1_hugetlb(fd, res->hugepageLimits, res->hugepageLimits_len, err))
+CG_STEP(v1_net_cls, berth_cgv1_net_cls(fd, res->network, err))
+CG_STEP(v1_net_prio, berth_cgv1_net_prio(fd, res->network, err))
+CG_STEP(v1_pids, berth_cgv1_pids(fd, res->pids, err))
+CG_STEP(v1_rdma, berth_cgv1_rdma(fd, res, false, err))
 static const struct cg_step v1_steps[] = {
     {"memory", v1_memory},     {"cpu", v1_cpu},         {"cpuset", v1_cpuset},
     {"blkio", v1_blkio},       {"hugetlb", v1_hugetlb}, {"net_cls", v1_net_cls},

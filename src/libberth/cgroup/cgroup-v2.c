@@ -344,54 +344,13 @@ int berth_cgv2_rdma(int dirfd, const oci_resources *r, berth_error_t *err)
 
 /* The v2 resource table: linux.resources per controller, in write order
  * (unified, the raw keys, goes last in cgroup.c, after every driver). */
-static int v2_memory(int fd, const oci_resources *res, const struct berth_context *ctx,
-                     berth_error_t *err)
-{
-    return berth_cgv2_memory(fd, res->memory, ctx, err);
-}
-
-static int v2_cpu(int fd, const oci_resources *res, const struct berth_context *ctx,
-                  berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv2_cpu(fd, res->cpu, err);
-}
-
-static int v2_cpuset(int fd, const oci_resources *res, const struct berth_context *ctx,
-                     berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv2_cpuset(fd, res->cpu, err);
-}
-
-static int v2_io(int fd, const oci_resources *res, const struct berth_context *ctx,
-                 berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv2_io(fd, res->blockIO, err);
-}
-
-static int v2_hugetlb(int fd, const oci_resources *res, const struct berth_context *ctx,
-                      berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv2_hugetlb(fd, res->hugepageLimits, res->hugepageLimits_len, err);
-}
-
-static int v2_pids(int fd, const oci_resources *res, const struct berth_context *ctx,
-                   berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv2_pids(fd, res->pids, err);
-}
-
-static int v2_rdma(int fd, const oci_resources *res, const struct berth_context *ctx,
-                   berth_error_t *err)
-{
-    (void)ctx;
-    return berth_cgv2_rdma(fd, res, err);
-}
-
+CG_STEP(v2_memory, berth_cgv2_memory(fd, res->memory, ctx, err))
+CG_STEP(v2_cpu, berth_cgv2_cpu(fd, res->cpu, err))
+CG_STEP(v2_cpuset, berth_cgv2_cpuset(fd, res->cpu, err))
+CG_STEP(v2_io, berth_cgv2_io(fd, res->blockIO, err))
+CG_STEP(v2_hugetlb, berth_cgv2_hugetlb(fd, res->hugepageLimits, res->hugepageLimits_len, err))
+CG_STEP(v2_pids, berth_cgv2_pids(fd, res->pids, err))
+CG_STEP(v2_rdma, berth_cgv2_rdma(fd, res, err))
 static const struct cg_step v2_steps[] = {
     {"memory", v2_memory},   {"cpu", v2_cpu},   {"cpuset", v2_cpuset}, {"io", v2_io},
     {"hugetlb", v2_hugetlb}, {"pids", v2_pids}, {"rdma", v2_rdma},
