@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,7 +145,58 @@ static int huge_one(const char *size, void *data)
     return 0;
 }
 
+/* A counter of struct berth_cgroup_stats read from one file: the whole
+ * file (key NULL) or one "key value" line of it, times scale. Each
+ * hierarchy version has its table; the parsers below handle what is not
+ * one number (per-cpu lists, blkio/io lines, memory.stat, hugetlb). */
+struct cg_counter {
+    const char *controller; /* NULL: a core file, always there */
+    const char *file;
+    const char *key;
+    uint64_t scale;
+    size_t off;
+};
+
+#define COUNTER(c, f, k, s, field)                                                                 \
+    {                                                                                              \
+        c, f, k, s, offsetof(struct berth_cgroup_stats, field)                                     \
+    }
+
+static void read_counters(const struct cg_counter *t, size_t n, const struct cg_dir *d, int dirfd,
+                          struct berth_cgroup_stats *st)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t *v = (uint64_t *)((char *)st + t[i].off);
+
+        if (t[i].controller && !cg_dir_has(d, t[i].controller))
+            continue;
+        *v = (t[i].key ? keyed(dirfd, t[i].file, t[i].key) : get(dirfd, t[i].file)) * t[i].scale;
+    }
+}
+
 /* ---- v1 ----------------------------------------------------------------- */
+
+static const struct cg_counter v1_counters[] = {
+    COUNTER("cpuacct", "cpuacct.usage", NULL, 1, cpu_total),
+    COUNTER("cpu", "cpu.stat", "nr_periods", 1, periods),
+    COUNTER("cpu", "cpu.stat", "nr_throttled", 1, throttled_periods),
+    COUNTER("cpu", "cpu.stat", "throttled_time", 1, throttled_time),
+    COUNTER("memory", "memory.usage_in_bytes", NULL, 1, mem_usage),
+    COUNTER("memory", "memory.max_usage_in_bytes", NULL, 1, mem_max),
+    COUNTER("memory", "memory.limit_in_bytes", NULL, 1, mem_limit),
+    COUNTER("memory", "memory.failcnt", NULL, 1, mem_failcnt),
+    COUNTER("memory", "memory.memsw.usage_in_bytes", NULL, 1, swap_usage),
+    COUNTER("memory", "memory.memsw.max_usage_in_bytes", NULL, 1, swap_max),
+    COUNTER("memory", "memory.memsw.limit_in_bytes", NULL, 1, swap_limit),
+    COUNTER("memory", "memory.memsw.failcnt", NULL, 1, swap_failcnt),
+    COUNTER("memory", "memory.kmem.usage_in_bytes", NULL, 1, kmem_usage),
+    COUNTER("memory", "memory.kmem.max_usage_in_bytes", NULL, 1, kmem_max),
+    COUNTER("memory", "memory.kmem.limit_in_bytes", NULL, 1, kmem_limit),
+    COUNTER("memory", "memory.kmem.failcnt", NULL, 1, kmem_failcnt),
+    COUNTER("memory", "memory.oom_control", "oom_kill", 1, oom_kills),
+    COUNTER("pids", "pids.current", NULL, 1, pids_current),
+    COUNTER("pids", "pids.max", NULL, 1, pids_limit),
+};
 
 static int v1_cpuacct(int dirfd, struct berth_cgroup_stats *st)
 {
@@ -152,7 +204,6 @@ static int v1_cpuacct(int dirfd, struct berth_cgroup_stats *st)
     long hz = sysconf(_SC_CLK_TCK);
 
     st->has_cpu = true;
-    st->cpu_total = get(dirfd, "cpuacct.usage");
     /* cpuacct.stat is in USER_HZ ticks; runc reports nanoseconds. */
     if (hz > 0) {
         st->cpu_user = keyed(dirfd, "cpuacct.stat", "user") * (1000000000ULL / (uint64_t)hz);
@@ -204,36 +255,15 @@ int cg_v1_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st
 {
     int r = 0;
 
+    read_counters(v1_counters, sizeof(v1_counters) / sizeof(v1_counters[0]), d, dirfd, st);
     if (cg_dir_has(d, "cpuacct"))
         r = v1_cpuacct(dirfd, st);
-    if (r == 0 && cg_dir_has(d, "cpu")) {
-        st->periods = keyed(dirfd, "cpu.stat", "nr_periods");
-        st->throttled_periods = keyed(dirfd, "cpu.stat", "nr_throttled");
-        st->throttled_time = keyed(dirfd, "cpu.stat", "throttled_time");
-    }
     if (r == 0 && cg_dir_has(d, "memory")) {
         st->has_memory = true;
-        st->mem_usage = get(dirfd, "memory.usage_in_bytes");
-        st->mem_max = get(dirfd, "memory.max_usage_in_bytes");
-        st->mem_limit = get(dirfd, "memory.limit_in_bytes");
-        st->mem_failcnt = get(dirfd, "memory.failcnt");
-        st->swap_usage = get(dirfd, "memory.memsw.usage_in_bytes");
-        st->swap_max = get(dirfd, "memory.memsw.max_usage_in_bytes");
-        st->swap_limit = get(dirfd, "memory.memsw.limit_in_bytes");
-        st->swap_failcnt = get(dirfd, "memory.memsw.failcnt");
-        st->kmem_usage = get(dirfd, "memory.kmem.usage_in_bytes");
-        st->kmem_max = get(dirfd, "memory.kmem.max_usage_in_bytes");
-        st->kmem_limit = get(dirfd, "memory.kmem.limit_in_bytes");
-        st->kmem_failcnt = get(dirfd, "memory.kmem.failcnt");
-        st->oom_kills = keyed(dirfd, "memory.oom_control", "oom_kill");
         r = read_raw(dirfd, "memory.stat", st);
         st->mem_cache = raw_get(st, "cache");
     }
-    if (r == 0 && cg_dir_has(d, "pids")) {
-        st->has_pids = true;
-        st->pids_current = get(dirfd, "pids.current");
-        st->pids_limit = get(dirfd, "pids.max");
-    }
+    st->has_pids |= cg_dir_has(d, "pids");
     if (r == 0 && cg_dir_has(d, "blkio")) {
         r = v1_blkio(dirfd, "blkio.throttle.io_service_bytes_recursive", &st->bytes, &st->nbytes);
         if (r == 0)
@@ -245,6 +275,29 @@ int cg_v1_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st
 }
 
 /* ---- v2 ----------------------------------------------------------------- */
+
+/* cpu.stat's usage is core (on every cgroup2 directory), its throttling
+ * needs the cpu controller but reads as 0 without it. */
+static const struct cg_counter v2_cpu_counters[] = {
+    COUNTER(NULL, "cpu.stat", "usage_usec", 1000, cpu_total),
+    COUNTER(NULL, "cpu.stat", "user_usec", 1000, cpu_user),
+    COUNTER(NULL, "cpu.stat", "system_usec", 1000, cpu_kernel),
+    COUNTER(NULL, "cpu.stat", "nr_periods", 1, periods),
+    COUNTER(NULL, "cpu.stat", "nr_throttled", 1, throttled_periods),
+    COUNTER(NULL, "cpu.stat", "throttled_usec", 1000, throttled_time),
+};
+
+static const struct cg_counter v2_counters[] = {
+    COUNTER("memory", "memory.current", NULL, 1, mem_usage),
+    COUNTER("memory", "memory.peak", NULL, 1, mem_max),
+    COUNTER("memory", "memory.max", NULL, 1, mem_limit),
+    COUNTER("memory", "memory.events", "max", 1, mem_failcnt),
+    COUNTER("memory", "memory.swap.current", NULL, 1, swap_usage),
+    COUNTER("memory", "memory.swap.max", NULL, 1, swap_limit),
+    COUNTER("memory", "memory.events", "oom_kill", 1, oom_kills),
+    COUNTER("pids", "pids.current", NULL, 1, pids_current),
+    COUNTER("pids", "pids.max", NULL, 1, pids_limit),
+};
 
 static int v2_io(int dirfd, struct berth_cgroup_stats *st)
 {
@@ -282,33 +335,21 @@ int cg_v2_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st
 {
     int r = 0;
 
-    /* cpu.stat usage is core (always there); throttling needs cpu. */
+    /* on hybrid hosts v1's cpuacct has counted already */
     if (!st->has_cpu && cg_has(dirfd, "cpu.stat")) {
         st->has_cpu = true;
-        st->cpu_total = keyed(dirfd, "cpu.stat", "usage_usec") * 1000;
-        st->cpu_user = keyed(dirfd, "cpu.stat", "user_usec") * 1000;
-        st->cpu_kernel = keyed(dirfd, "cpu.stat", "system_usec") * 1000;
-        st->periods = keyed(dirfd, "cpu.stat", "nr_periods");
-        st->throttled_periods = keyed(dirfd, "cpu.stat", "nr_throttled");
-        st->throttled_time = keyed(dirfd, "cpu.stat", "throttled_usec") * 1000;
+        read_counters(v2_cpu_counters, sizeof(v2_cpu_counters) / sizeof(v2_cpu_counters[0]), d,
+                      dirfd, st);
     }
+    read_counters(v2_counters, sizeof(v2_counters) / sizeof(v2_counters[0]), d, dirfd, st);
     if (cg_dir_has(d, "memory")) {
         st->has_memory = true;
-        st->mem_usage = get(dirfd, "memory.current");
-        st->mem_max = get(dirfd, "memory.peak");
-        st->mem_limit = get(dirfd, "memory.max");
-        st->mem_failcnt = keyed(dirfd, "memory.events", "max");
-        st->swap_usage = get(dirfd, "memory.swap.current") + st->mem_usage;
-        st->swap_limit = get(dirfd, "memory.swap.max");
-        st->oom_kills = keyed(dirfd, "memory.events", "oom_kill");
+        /* runc's "swap" on v2 is memory+swap, as v1's memsw */
+        st->swap_usage += st->mem_usage;
         r = read_raw(dirfd, "memory.stat", st);
         st->mem_cache = raw_get(st, "file");
     }
-    if (r == 0 && cg_dir_has(d, "pids")) {
-        st->has_pids = true;
-        st->pids_current = get(dirfd, "pids.current");
-        st->pids_limit = get(dirfd, "pids.max");
-    }
+    st->has_pids |= cg_dir_has(d, "pids");
     if (r == 0 && cg_dir_has(d, "io"))
         r = v2_io(dirfd, st);
     if (r == 0 && cg_dir_has(d, "hugetlb"))
