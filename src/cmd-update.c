@@ -6,6 +6,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +19,6 @@
 #include "commands.h"
 #include "container-cgroup.h"
 #include "oci-types.h"
-
-struct flags {
-    const char *resources, *blkio_weight, *cpu_period, *cpu_quota, *cpu_burst, *cpu_rt_period,
-        *cpu_rt_runtime, *cpu_shares, *cpu_share, *cpuset_cpus, *cpuset_mems, *kernel_memory,
-        *kernel_memory_tcp, *memory, *memory_reservation, *memory_swap, *pids_limit, *l3, *mem_bw,
-        *cpu_idle;
-};
 
 static int usage(const char *flag, const char *value, const char *what)
 {
@@ -69,16 +65,6 @@ static int parse_i64(const char *flag, const char *s, int64_t min, int64_t *ret)
         return usage(flag, s, "not a valid integer");
     *ret = v;
     return 0;
-}
-
-static int parse_u64(const char *flag, const char *s, uint64_t *ret)
-{
-    int64_t v;
-    int r = parse_i64(flag, s, 0, &v);
-
-    if (r == 0)
-        *ret = (uint64_t)v;
-    return r;
 }
 
 static char *read_all(FILE *f, size_t *len)
@@ -133,192 +119,164 @@ static oci_resources *load_resources(const char *file)
     return res;
 }
 
-#define ENSURE(p)                                                                                  \
-    do {                                                                                           \
-        if (!(p) && !((p) = calloc(1, sizeof(*(p)))))                                              \
-            return 1;                                                                              \
-    } while (0)
+/* runc's update flags, one row each: the flag, its help, how its value
+ * is parsed and where it lands in linux.resources (the group, the value
+ * and its _present flag). The option list and the parsing both walk it. */
+enum upd_group { UPD_MEMORY, UPD_CPU, UPD_PIDS, UPD_BLKIO };
+enum upd_kind {
+    UPD_BYTES,        /* int64_t, runc's byte sizes and -1 */
+    UPD_U64,          /* uint64_t */
+    UPD_I64,          /* int64_t >= min */
+    UPD_STRING,       /* char *, replaced */
+    UPD_BLKIO_WEIGHT, /* uint16_t 10..1000; 0 leaves it unchanged */
+};
 
-static int apply_memory(const struct flags *fl, oci_resources *res)
+struct upd_field {
+    const char *flag;
+    char short_name;
+    const char *metavar, *help;
+    enum upd_group group;
+    enum upd_kind kind;
+    int64_t min;
+    size_t off, present_off; /* present_off: SIZE_MAX when none */
+};
+
+#define MEM(f)         UPD_MEMORY, UPD_BYTES, 0, offsetof(oci_memory, f), offsetof(oci_memory, f##_present)
+#define CPU(k, min, f) UPD_CPU, k, min, offsetof(oci_cpu, f), offsetof(oci_cpu, f##_present)
+#define CPUSET(f)      UPD_CPU, UPD_STRING, 0, offsetof(oci_cpu, f), SIZE_MAX
+
+static const struct upd_field fields[] = {
+    {"blkio-weight", 0, "N", "block IO weight (10..1000)", UPD_BLKIO, UPD_BLKIO_WEIGHT, 0,
+     offsetof(oci_block_io, weight), offsetof(oci_block_io, weight_present)},
+    {"cpu-period", 0, "US", "CPU CFS period", CPU(UPD_U64, 0, period)},
+    {"cpu-quota", 0, "US", "CPU CFS quota", CPU(UPD_I64, -1, quota)},
+    {"cpu-burst", 0, "US", "CPU CFS burst", CPU(UPD_U64, 0, burst)},
+    /* --cpu-shares after --cpu-share: it wins when both are given */
+    {"cpu-share", 0, "N", "CPU shares (relative weight)", CPU(UPD_U64, 0, shares)},
+    {"cpu-shares", 0, "N", "same as --cpu-share", CPU(UPD_U64, 0, shares)},
+    {"cpu-rt-period", 0, "US", "CPU realtime period", CPU(UPD_U64, 0, realtimePeriod)},
+    {"cpu-rt-runtime", 0, "US", "CPU realtime runtime", CPU(UPD_I64, 0, realtimeRuntime)},
+    {"cpu-idle", 0, "0|1", "SCHED_IDLE for the cgroup", CPU(UPD_I64, 0, idle)},
+    {"cpuset-cpus", 0, "LIST", "CPUs to use (0-3, 0,1)", CPUSET(cpus)},
+    {"cpuset-mems", 0, "LIST", "memory nodes to use", CPUSET(mems)},
+    {"kernel-memory", 0, "BYTES", "kernel memory limit (ignored by current kernels)", MEM(kernel)},
+    {"kernel-memory-tcp", 0, "BYTES", "kernel TCP buffer memory limit", MEM(kernelTCP)},
+    {"memory", 'm', "BYTES", "memory limit (e.g. 512m, -1)", MEM(limit)},
+    {"memory-reservation", 0, "BYTES", "memory soft limit", MEM(reservation)},
+    {"memory-swap", 0, "BYTES", "total memory + swap limit; -1 for unlimited", MEM(swap)},
+    {"pids-limit", 0, "N", "maximum number of pids; -1", UPD_PIDS, UPD_I64, -1,
+     offsetof(oci_pids, limit), offsetof(oci_pids, limit_present)},
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+/* The group of res a row writes, allocated on first use; NULL: no memory. */
+static void *group_of(oci_resources *res, enum upd_group g)
 {
-    int64_t v;
-    int r;
+    void **slot = g == UPD_MEMORY ? (void **)&res->memory
+                  : g == UPD_CPU  ? (void **)&res->cpu
+                  : g == UPD_PIDS ? (void **)&res->pids
+                                  : (void **)&res->blockIO;
+    static const size_t size[] = {sizeof(oci_memory), sizeof(oci_cpu), sizeof(oci_pids),
+                                  sizeof(oci_block_io)};
 
-    if (!fl->memory && !fl->memory_swap && !fl->memory_reservation && !fl->kernel_memory &&
-        !fl->kernel_memory_tcp)
-        return 0;
-    ENSURE(res->memory);
-    if (fl->memory) {
-        if ((r = parse_bytes("memory", fl->memory, &v)))
-            return r;
-        res->memory->limit = v;
-        res->memory->limit_present = true;
-    }
-    if (fl->memory_swap) {
-        if ((r = parse_bytes("memory-swap", fl->memory_swap, &v)))
-            return r;
-        res->memory->swap = v;
-        res->memory->swap_present = true;
-    }
-    if (fl->memory_reservation) {
-        if ((r = parse_bytes("memory-reservation", fl->memory_reservation, &v)))
-            return r;
-        res->memory->reservation = v;
-        res->memory->reservation_present = true;
-    }
-    if (fl->kernel_memory) {
-        if ((r = parse_bytes("kernel-memory", fl->kernel_memory, &v)))
-            return r;
-        res->memory->kernel = v;
-        res->memory->kernel_present = true;
-    }
-    if (fl->kernel_memory_tcp) {
-        if ((r = parse_bytes("kernel-memory-tcp", fl->kernel_memory_tcp, &v)))
-            return r;
-        res->memory->kernelTCP = v;
-        res->memory->kernelTCP_present = true;
-    }
-    return 0;
+    if (!*slot)
+        *slot = calloc(1, size[g]);
+    return *slot;
 }
 
-static int apply_cpu(const struct flags *fl, oci_resources *res)
+/* Parses one flag's value into its field: 0, 2 (usage, printed) or 1. */
+static int set_field(const struct upd_field *f, const char *value, oci_resources *res)
 {
-    const char *shares = fl->cpu_shares ? fl->cpu_shares : fl->cpu_share;
-    oci_cpu *c;
-    int64_t v;
-    int r;
+    int64_t v = 0;
+    char *base;
+    int r = 0;
 
-    if (!shares && !fl->cpu_period && !fl->cpu_quota && !fl->cpu_burst && !fl->cpu_rt_period &&
-        !fl->cpu_rt_runtime && !fl->cpuset_cpus && !fl->cpuset_mems && !fl->cpu_idle)
-        return 0;
-    ENSURE(res->cpu);
-    c = res->cpu;
-    if (shares && (r = parse_u64("cpu-shares", shares, &c->shares)) == 0)
-        c->shares_present = true;
-    else if (shares)
-        return r;
-    if (fl->cpu_period && (r = parse_u64("cpu-period", fl->cpu_period, &c->period)) == 0)
-        c->period_present = true;
-    else if (fl->cpu_period)
-        return r;
-    if (fl->cpu_quota && (r = parse_i64("cpu-quota", fl->cpu_quota, -1, &c->quota)) == 0)
-        c->quota_present = true;
-    else if (fl->cpu_quota)
-        return r;
-    if (fl->cpu_burst && (r = parse_u64("cpu-burst", fl->cpu_burst, &c->burst)) == 0)
-        c->burst_present = true;
-    else if (fl->cpu_burst)
-        return r;
-    if (fl->cpu_rt_period &&
-        (r = parse_u64("cpu-rt-period", fl->cpu_rt_period, &c->realtimePeriod)) == 0)
-        c->realtimePeriod_present = true;
-    else if (fl->cpu_rt_period)
-        return r;
-    if (fl->cpu_rt_runtime && (r = parse_i64("cpu-rt-runtime", fl->cpu_rt_runtime, 0, &v)) == 0) {
-        c->realtimeRuntime = v;
-        c->realtimeRuntime_present = true;
-    } else if (fl->cpu_rt_runtime) {
-        return r;
-    }
-    if (fl->cpu_idle && (r = parse_i64("cpu-idle", fl->cpu_idle, 0, &c->idle)) == 0)
-        c->idle_present = true;
-    else if (fl->cpu_idle)
-        return r;
-    if (fl->cpuset_cpus) {
-        free(c->cpus);
-        if (!(c->cpus = strdup(fl->cpuset_cpus)))
-            return 1;
-    }
-    if (fl->cpuset_mems) {
-        free(c->mems);
-        if (!(c->mems = strdup(fl->cpuset_mems)))
-            return 1;
-    }
-    return 0;
-}
-
-static int apply_flags(const struct flags *fl, oci_resources *res)
-{
-    int64_t v;
-    int r;
-
-    if ((r = apply_memory(fl, res)) || (r = apply_cpu(fl, res)))
-        return r;
-    if (fl->pids_limit) {
-        if ((r = parse_i64("pids-limit", fl->pids_limit, -1, &v)))
+    switch (f->kind) {
+    case UPD_BYTES:
+        r = parse_bytes(f->flag, value, &v);
+        break;
+    case UPD_U64:
+    case UPD_I64:
+    case UPD_BLKIO_WEIGHT:
+        r = parse_i64(f->flag, value, f->min, &v);
+        if (r == 0 && f->kind == UPD_BLKIO_WEIGHT && v != 0 && (v < 10 || v > 1000))
+            return usage(f->flag, value, "must be 10..1000 (0 = unchanged)");
+        if (f->kind == UPD_BLKIO_WEIGHT && v == 0)
             return r;
-        ENSURE(res->pids);
-        res->pids->limit = v;
-        res->pids->limit_present = true;
+        break;
+    case UPD_STRING:
+        break;
     }
-    if (fl->blkio_weight) {
-        if ((r = parse_i64("blkio-weight", fl->blkio_weight, 0, &v)))
-            return r;
-        if (v != 0 && (v < 10 || v > 1000))
-            return usage("blkio-weight", fl->blkio_weight, "must be 10..1000 (0 = unchanged)");
-        if (v) {
-            ENSURE(res->blockIO);
-            res->blockIO->weight = (uint16_t)v;
-            res->blockIO->weight_present = true;
-        }
+    if (r)
+        return r;
+    if (!(base = group_of(res, f->group)))
+        return 1;
+    switch (f->kind) {
+    case UPD_STRING: {
+        char **s = (char **)(base + f->off);
+
+        free(*s);
+        if (!(*s = strdup(value)))
+            return 1;
+        break;
     }
+    case UPD_U64:
+        *(uint64_t *)(base + f->off) = (uint64_t)v;
+        break;
+    case UPD_BLKIO_WEIGHT:
+        *(uint16_t *)(base + f->off) = (uint16_t)v;
+        break;
+    default:
+        *(int64_t *)(base + f->off) = v;
+        break;
+    }
+    if (f->present_off != SIZE_MAX)
+        *(bool *)(base + f->present_off) = true;
     return 0;
 }
 
 int cmd_update(struct berth_cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command_find("update");
-    struct flags fl = {0};
-    const struct cli_opt opts[] = {
-        {"resources", 'r', CLI_OPT_STRING, &fl.resources, "FILE",
+    const char *value[NFIELDS] = {0}, *resources = NULL, *l3 = NULL, *mem_bw = NULL;
+    struct cli_opt opts[NFIELDS + 3] = {
+        {"resources", 'r', CLI_OPT_STRING, &resources, "FILE",
          "path to a JSON file with the resources to update, or - for stdin"},
-        {"blkio-weight", 0, CLI_OPT_STRING, &fl.blkio_weight, "N", "block IO weight (10..1000)"},
-        {"cpu-period", 0, CLI_OPT_STRING, &fl.cpu_period, "US", "CPU CFS period"},
-        {"cpu-quota", 0, CLI_OPT_STRING, &fl.cpu_quota, "US", "CPU CFS quota"},
-        {"cpu-burst", 0, CLI_OPT_STRING, &fl.cpu_burst, "US", "CPU CFS burst"},
-        {"cpu-share", 0, CLI_OPT_STRING, &fl.cpu_share, "N", "CPU shares (relative weight)"},
-        {"cpu-shares", 0, CLI_OPT_STRING, &fl.cpu_shares, "N", "same as --cpu-share"},
-        {"cpu-rt-period", 0, CLI_OPT_STRING, &fl.cpu_rt_period, "US", "CPU realtime period"},
-        {"cpu-rt-runtime", 0, CLI_OPT_STRING, &fl.cpu_rt_runtime, "US", "CPU realtime runtime"},
-        {"cpu-idle", 0, CLI_OPT_STRING, &fl.cpu_idle, "0|1", "SCHED_IDLE for the cgroup"},
-        {"cpuset-cpus", 0, CLI_OPT_STRING, &fl.cpuset_cpus, "LIST", "CPUs to use (0-3, 0,1)"},
-        {"cpuset-mems", 0, CLI_OPT_STRING, &fl.cpuset_mems, "LIST", "memory nodes to use"},
-        {"kernel-memory", 0, CLI_OPT_STRING, &fl.kernel_memory, "BYTES",
-         "kernel memory limit (ignored by current kernels)"},
-        {"kernel-memory-tcp", 0, CLI_OPT_STRING, &fl.kernel_memory_tcp, "BYTES",
-         "kernel TCP buffer memory limit"},
-        {"memory", 'm', CLI_OPT_STRING, &fl.memory, "BYTES", "memory limit (e.g. 512m, -1)"},
-        {"memory-reservation", 0, CLI_OPT_STRING, &fl.memory_reservation, "BYTES",
-         "memory soft limit"},
-        {"memory-swap", 0, CLI_OPT_STRING, &fl.memory_swap, "BYTES",
-         "total memory + swap limit; -1 for unlimited"},
-        {"pids-limit", 0, CLI_OPT_STRING, &fl.pids_limit, "N", "maximum number of pids; -1"},
-        {"l3-cache-schema", 0, CLI_OPT_STRING, &fl.l3, "SCHEMA", "Intel RDT L3 cache schema"},
-        {"mem-bw-schema", 0, CLI_OPT_STRING, &fl.mem_bw, "SCHEMA",
-         "Intel RDT memory bandwidth schema"},
     };
+    size_t nopts = 1;
+
+    for (size_t i = 0; i < NFIELDS; i++)
+        opts[nopts++] = (struct cli_opt){fields[i].flag, fields[i].short_name, CLI_OPT_STRING,
+                                         &value[i],      fields[i].metavar,    fields[i].help};
+    opts[nopts++] = (struct cli_opt){"l3-cache-schema",          0, CLI_OPT_STRING, &l3, "SCHEMA",
+                                     "Intel RDT L3 cache schema"};
+    opts[nopts++] = (struct cli_opt){
+        "mem-bw-schema", 0, CLI_OPT_STRING, &mem_bw, "SCHEMA", "Intel RDT memory bandwidth schema"};
     berth_error_t err = NULL;
     oci_resources *res;
     char **args;
     int nargs;
     int r;
 
-    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
+    r = cli_parse(cmd, opts, nopts, argc, argv, &args, &nargs);
     if (r != 0)
         return r == 1 ? 0 : r;
     r = cli_nargs(cmd, nargs, 1, 1);
     if (r != 0)
         return r;
-    if (fl.l3 || fl.mem_bw) {
+    if (l3 || mem_bw) {
         berth_error_make(&err, EOPNOTSUPP,
                          "update: Intel RDT (--l3-cache-schema, --mem-bw-schema) is not "
                          "supported by berth");
         return cli_fail(cli, &err);
     }
-    res = fl.resources ? load_resources(fl.resources) : calloc(1, sizeof(*res));
+    res = resources ? load_resources(resources) : calloc(1, sizeof(*res));
     if (!res)
-        return fl.resources ? 2 : 1;
-    r = apply_flags(&fl, res);
+        return resources ? 2 : 1;
+    /* the flags override what --resources set */
+    for (size_t i = 0; r == 0 && i < NFIELDS; i++)
+        if (value[i])
+            r = set_field(&fields[i], value[i], res);
     if (r == 0 && berth_container_update(&cli->ctx, args[0], res, &err) < 0)
         r = cli_fail(cli, &err);
     oci_free(&oci_resources_desc, res);

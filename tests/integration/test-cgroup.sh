@@ -215,6 +215,32 @@ run_cmd --stdin <(echo '{"memory":{"limit":134217728},"pids":{"limit":77}}') ber
 assert_success "update --resources - (stdin JSON)"
 assert_eq "$(cat "$mem/$memfile")" 134217728 "update --resources - memory is written"
 assert_eq "$(cat "$(cgdir "$ST" pids)/pids.max")" 77 "update --resources - pids is written"
+# each of runc's flags lands in its field (cmd-update.c's table), the
+# later alias winning, 0 leaving the block IO weight alone
+cpu=$(cgdir "$ST" cpu) cpuset=$(cgdir "$ST" cpuset)
+run_cmd berth update --cpu-share 256 --cpu-shares 512 --cpu-period 100000 --cpu-quota 50000 \
+    --cpuset-cpus 0 --pids-limit 60 --blkio-weight 0 "$ID"
+assert_success "update with runc's cpu, cpuset, pids and blkio flags"
+if [ $V2 = 1 ]; then
+    assert_eq "$(cat "$cpu/cpu.weight")/$(cat "$cpu/cpu.max")" "59/50000 100000" \
+        "--cpu-shares 512 (after --cpu-share 256) and --cpu-quota/--cpu-period written"
+else
+    assert_eq "$(cat "$cpu/cpu.shares")/$(cat "$cpu/cpu.cfs_quota_us")/$(cat "$cpu/cpu.cfs_period_us")" \
+        "512/50000/100000" "--cpu-shares 512 (after --cpu-share 256) and --cpu-quota/--cpu-period written"
+fi
+assert_eq "$(cat "$cpuset/cpuset.cpus")" 0 "--cpuset-cpus written"
+assert_eq "$(cat "$(cgdir "$ST" pids)/pids.max")" 60 "--pids-limit written"
+run_cmd berth update --cpu-quota -1 "$ID"
+if [ $V2 = 1 ]; then
+    assert_eq "$(cat "$cpu/cpu.max")" "max 100000" "--cpu-quota -1 removes the quota"
+else
+    assert_eq "$(cat "$cpu/cpu.cfs_quota_us")" -1 "--cpu-quota -1 removes the quota"
+fi
+run_cmd berth update --blkio-weight 5 "$ID"
+assert_status 2 "--blkio-weight 5 is a usage error"
+assert_contains "$stderr" "invalid --blkio-weight \`5\`: must be 10..1000" "... naming the flag and the range"
+run_cmd berth update --memory-swap 12q "$ID"
+assert_contains "$stderr" "invalid --memory-swap \`12q\`" "a bad byte size names its flag"
 run_cmd berth update --memory 1g --pids-limit abc "$ID"
 assert_failure "update with a bad value fails"
 assert_eq "$(cat "$mem/$memfile")" 134217728 "a bad value writes nothing"
