@@ -76,8 +76,21 @@ static void gen_array(yajl_gen g, yajl_gen_status *st, bool open)
         *st = open ? yajl_gen_array_open(g) : yajl_gen_array_close(g);
 }
 
-/* "cgroup": {"path", "dirs": [{"hierarchy", "controllers", "mount", "path",
- * "created"?, "devices", "freezer"}, ...], "unit"?, "unitV2"?} */
+/* True when path is mount + rel (rel NULL: any "/..." below mount). */
+static bool under_mount(const char *path, const char *mount, const char *rel)
+{
+    size_t n = strlen(mount);
+
+    if (strncmp(path, mount, n) != 0 || path[n] != '/')
+        return false;
+    return !rel || strcmp(path + n, rel) == 0;
+}
+
+/* "cgroup": {"path", "dirs": [{"hierarchy"? ("v2"; v1 when absent),
+ * "controllers", "mount", "path"? (absent: mount + the cgroup's path),
+ * "created"? (below mount, relative to it), "devices"?, "freezer"?}, ...],
+ * "unit"?, "unitV2"?}. Defaults are left out: list parses one record per
+ * container, and a hybrid host has a dozen directories. */
 static void gen_cgroup(yajl_gen g, yajl_gen_status *st, const struct berth_cgroup_record *rec)
 {
     gen_key(g, st, "cgroup");
@@ -88,15 +101,22 @@ static void gen_cgroup(yajl_gen g, yajl_gen_status *st, const struct berth_cgrou
     for (size_t i = 0; i < rec->ndirs; i++) {
         const struct berth_cgroup_record_dir *d = &rec->dirs[i];
 
+        /* Only what differs from the defaults (v1, nothing created, no
+         * devices/freezer role): list parses one record per container. */
         gen_map_open(g, st);
-        gen_str(g, st, "hierarchy", d->v2 ? "v2" : "v1");
+        if (d->v2)
+            gen_str(g, st, "hierarchy", "v2");
         gen_str(g, st, "controllers", d->controllers);
         gen_str(g, st, "mount", d->mount);
-        gen_str(g, st, "path", d->path);
+        if (!under_mount(d->path, d->mount, rec->path))
+            gen_str(g, st, "path", d->path);
         if (d->created)
-            gen_str(g, st, "created", d->created);
-        gen_bool(g, st, "devices", d->devices);
-        gen_bool(g, st, "freezer", d->freezer);
+            gen_str(g, st, "created",
+                    d->created + (under_mount(d->created, d->mount, NULL) ? strlen(d->mount) : 0));
+        if (d->devices)
+            gen_bool(g, st, "devices", true);
+        if (d->freezer)
+            gen_bool(g, st, "freezer", true);
         gen_map_close(g, st);
     }
     gen_array(g, st, false);
@@ -166,7 +186,9 @@ int berth_state_json_encode(const struct berth_container_state *s, char **ret, s
 
     if (!g)
         return berth_error_make(err, ENOMEM, "allocate JSON generator");
-    yajl_gen_config(g, yajl_gen_beautify, 1);
+    /* Compact: berth reads it on every command (list reads one per
+     * container), people rarely; `berth state` prints the public one. */
+    yajl_gen_config(g, yajl_gen_beautify, 0);
     /* Never write what our own reader would refuse. */
     yajl_gen_config(g, yajl_gen_validate_utf8, 1);
     gen_map_open(g, &st);
@@ -325,29 +347,84 @@ static bool obj_true(yajl_val obj, const char *key)
     return v && YAJL_IS_TRUE(v);
 }
 
-static int decode_cgroup_dir(yajl_val v, struct berth_cgroup_record_dir *d, berth_error_t *err)
+/* True when a component of path is "..". */
+static bool has_dotdot(const char *path)
 {
-    _cleanup_free_ char *hierarchy = NULL;
-    int r;
+    for (const char *p = path; (p = strstr(p, "/..")); p += 3)
+        if (p[3] == '/' || p[3] == '\0')
+            return true;
+    return false;
+}
+
+/* mount + rel, malloc'd; rel must start with '/' and never climb out. */
+static char *join_mount(const char *mount, const char *rel)
+{
+    size_t m, r;
+    char *out;
+
+    if (!rel || rel[0] != '/' || has_dotdot(rel))
+        return NULL;
+    m = strlen(mount);
+    r = strlen(rel);
+    if (!(out = malloc(m + r + 1)))
+        return NULL;
+    memcpy(out, mount, m);
+    memcpy(out + m, rel, r + 1);
+    return out;
+}
+
+static int decode_cgroup_dir(yajl_val v, const char *cgpath, struct berth_cgroup_record_dir *d,
+                             berth_error_t *err)
+{
+    const char *hierarchy = NULL, *created = NULL;
 
     if (!YAJL_IS_OBJECT(v))
         return berth_error_make(err, EINVAL, "state.json: `cgroup.dirs` has a non-object");
-    if ((r = obj_str(v, "cgroup.dirs[]", "hierarchy", &hierarchy, err)) < 0 ||
-        (r = obj_str(v, "cgroup.dirs[]", "controllers", &d->controllers, err)) < 0 ||
-        (r = obj_str(v, "cgroup.dirs[]", "mount", &d->mount, err)) < 0 ||
-        (r = obj_str(v, "cgroup.dirs[]", "path", &d->path, err)) < 0 ||
-        (r = obj_str(v, "cgroup.dirs[]", "created", &d->created, err)) < 0)
-        return r;
-    if (!hierarchy || (strcmp(hierarchy, "v1") != 0 && strcmp(hierarchy, "v2") != 0))
+    /* one pass over the members (list reads a dozen of these per container) */
+    for (size_t i = 0; i < v->u.object.len; i++) {
+        const char *k = v->u.object.keys[i];
+        yajl_val val = v->u.object.values[i];
+        char **slot = NULL;
+
+        if (YAJL_IS_TRUE(val)) {
+            d->devices |= strcmp(k, "devices") == 0;
+            d->freezer |= strcmp(k, "freezer") == 0;
+            continue;
+        }
+        if (!YAJL_IS_STRING(val))
+            continue;
+        if (strcmp(k, "hierarchy") == 0)
+            hierarchy = val->u.string;
+        else if (strcmp(k, "created") == 0)
+            created = val->u.string;
+        else if (strcmp(k, "controllers") == 0)
+            slot = &d->controllers;
+        else if (strcmp(k, "mount") == 0)
+            slot = &d->mount;
+        else if (strcmp(k, "path") == 0)
+            slot = &d->path;
+        if (slot && !*slot && !(*slot = strdup(val->u.string)))
+            return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
+    }
+    if (hierarchy && strcmp(hierarchy, "v1") != 0 && strcmp(hierarchy, "v2") != 0)
         return berth_error_make(err, EINVAL, "state.json: `cgroup.dirs[].hierarchy` is `%s`",
-                                hierarchy ? hierarchy : "(missing)");
-    if (!d->controllers || !d->mount || !d->path || d->path[0] != '/')
+                                hierarchy);
+    d->v2 = hierarchy && hierarchy[1] == '2';
+    if (!d->controllers || !d->mount || d->mount[0] != '/')
         return berth_error_make(err, EINVAL,
-                                "state.json: a `cgroup.dirs` entry lacks controllers, mount or an "
-                                "absolute path");
-    d->v2 = hierarchy[1] == '2';
-    d->devices = obj_true(v, "devices");
-    d->freezer = obj_true(v, "freezer");
+                                "state.json: a `cgroup.dirs` entry lacks controllers or an "
+                                "absolute mount");
+    if (!d->path && cgpath)
+        d->path = join_mount(d->mount, cgpath);
+    if (!d->path || d->path[0] != '/')
+        return berth_error_make(err, EINVAL,
+                                "state.json: a `cgroup.dirs` entry under `%s` has "
+                                "no absolute path",
+                                d->mount);
+    if (created && !(d->created = join_mount(d->mount, created)))
+        return berth_error_make(err, EINVAL,
+                                "state.json: `cgroup.dirs[].created` `%s` is not below `%s`",
+                                created, d->mount);
     return 0;
 }
 
@@ -369,7 +446,7 @@ static int decode_cgroup_object(yajl_val v, struct berth_cgroup_record *rec, ber
         return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
     for (size_t i = 0; i < dirs->u.array.len; i++) {
         rec->ndirs = i + 1;
-        if ((r = decode_cgroup_dir(dirs->u.array.values[i], &rec->dirs[i], err)) < 0)
+        if ((r = decode_cgroup_dir(dirs->u.array.values[i], rec->path, &rec->dirs[i], err)) < 0)
             return r;
     }
     return 0;

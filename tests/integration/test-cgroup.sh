@@ -45,14 +45,14 @@ V2=0
 
 # cgdir STATE CONTROLLER: the container's directory that drives CONTROLLER
 # (STATE: the driver's state.json, its "cgroup" record).
+# (a directory's "path" is left out when it is its mount + the cgroup's path)
 cgdir() {
     "$PYTHON" -c 'import json, re, sys
-for d in json.load(open(sys.argv[1]))["cgroup"]["dirs"]:
+cg = json.load(open(sys.argv[1]))["cgroup"]
+for d in cg["dirs"]:
     if sys.argv[2] in re.split("[ ,]", d["controllers"]):
-        print(d["path"]); break' "$1" "$2"
+        print(d.get("path", d["mount"] + cg["path"])); break' "$1" "$2"
 }
-# any cgroup directory of the container (the v2 one in v2 mode)
-cgany() { "$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["cgroup"]["dirs"][0]["path"])' "$1"; }
 
 # start NAME RESJSON CMD...: starts CMD in cgroup /berth/<id>; sets ST, PID, ID.
 start() {

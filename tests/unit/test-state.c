@@ -219,9 +219,15 @@ START_TEST(test_state_cgroup_record)
     _cleanup_free_ char *json = NULL;
 
     ck_assert_int_eq(berth_state_json_encode(&in, &json, NULL, &err), 0);
-    ck_assert_ptr_nonnull(strstr(json, "\"cgroup\": {"));
-    ck_assert_ptr_nonnull(strstr(json, "\"hierarchy\": \"v2\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"cgroup\":{"));
+    ck_assert_ptr_nonnull(strstr(json, "\"hierarchy\":\"v2\""));
     ck_assert_ptr_null(strstr(json, "cgroupState"));
+    /* defaults left out: v1, a path that is mount + the cgroup's path, a
+     * created directory relative to its mount */
+    ck_assert_ptr_null(strstr(json, "\"v1\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"path\":\"/sys/fs/cgroup/cpu,cpuacct/machine.slice"));
+    ck_assert_ptr_null(strstr(json, "\"path\":\"/sys/fs/cgroup/unified"));
+    ck_assert_ptr_nonnull(strstr(json, "\"created\":\"/berth\""));
     ck_assert_int_eq(berth_state_json_decode(json, &out, &err), 0);
     ck_assert_ptr_nonnull(out->cgroup);
     ck_assert_str_eq(out->cgroup->path, "/berth/c\t1");
@@ -234,6 +240,17 @@ START_TEST(test_state_cgroup_record)
     ck_assert(!out->cgroup->dirs[0].devices);
     ck_assert_str_eq(out->cgroup->unit, "p-x.scope");
     ck_assert(out->cgroup->unit_v2);
+    berth_container_state_free(out);
+
+    /* an id that starts with ".." is a name, not a climb */
+    ck_assert_int_eq(
+        berth_state_json_decode("{\"id\": \"..a\", \"cgroup\": {\"path\": \"/berth/..a\", "
+                                "\"dirs\": [{\"controllers\": \"memory\", \"mount\": "
+                                "\"/m\", \"created\": \"/berth/..a\"}]}}",
+                                &out, &err),
+        0);
+    ck_assert_str_eq(out->cgroup->dirs[0].path, "/m/berth/..a");
+    ck_assert_str_eq(out->cgroup->dirs[0].created, "/m/berth/..a");
     berth_container_state_free(out);
 
     /* the text record of the state.json of earlier berth builds */
@@ -264,6 +281,10 @@ START_TEST(test_state_cgroup_record)
         "\"mount\": \"/m\", \"path\": \"relative\"}]}}",
         "{\"id\": \"x\", \"cgroupState\": \"v1\\tmemory\\t/m\\trelative\\t\\t00\\n\"}",
         "{\"id\": \"x\", \"cgroupState\": \"\"}",
+        "{\"id\": \"x\", \"cgroup\": {\"path\": \"/p\", \"dirs\": [{\"controllers\": \"memory\", "
+        "\"mount\": \"/m\", \"created\": \"/../etc\"}]}}",
+        "{\"id\": \"x\", \"cgroup\": {\"dirs\": [{\"controllers\": \"memory\", \"mount\": "
+        "\"/m\"}]}}",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ck_assert_msg(berth_state_json_decode(bad[i], &out, &err) < 0, "accepted: %s", bad[i]);

@@ -1150,16 +1150,34 @@ int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup
 
 bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec)
 {
-    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
-    berth_error_t err = NULL;
-    bool frozen = false;
+    /* Read where the record says, through borrowed views of its
+     * directories: status derivation runs once per container in list, and
+     * a full load would copy every string of the record again. */
+    for (size_t i = 0; i < rec->ndirs; i++) {
+        const struct berth_cgroup_record_dir *r = &rec->dirs[i];
+        const struct cg_dir d = {
+            .ops = r->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1,
+            .v2 = r->v2,
+            .controllers = r->controllers,
+            .path = r->path,
+            .freezer = r->freezer,
+            .fd = -1,
+        };
+        berth_error_t err = NULL;
+        bool frozen = false;
+        int fd;
 
-    if (berth_cgroup_load(NULL, rec, &cg, &err) < 0 ||
-        berth_cgroup_is_frozen(cg, &frozen, &err) < 0) {
+        if (!r->controllers || !r->path || r->path[0] != '/' || !cg_dir_has(&d, "freezer"))
+            continue;
+        fd = cg_dir_open(&d, &err);
+        if (fd >= 0 && d.ops->is_frozen(fd, &frozen, &err) < 0)
+            frozen = false;
+        if (fd >= 0)
+            close(fd);
         berth_error_release(&err);
-        return false;
+        return frozen;
     }
-    return frozen;
+    return false;
 }
 
 /* ---- statistics --------------------------------------------------------- */
