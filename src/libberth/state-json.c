@@ -296,19 +296,29 @@ int berth_state_json_public(const struct berth_state_view *v, size_t n, bool as_
 
 /* ---- decoding ----------------------------------------------------------- */
 
-static int dup_string(yajl_val root, const char *key, char **ret, berth_error_t *err)
+/* obj[key] as a string (NULL when absent, an error when not a string);
+ * parent names obj in messages ("cgroup"), NULL for the document. */
+static int dup_member(yajl_val obj, const char *parent, const char *key, char **ret,
+                      berth_error_t *err)
 {
     const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+    yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
 
     if (!v || YAJL_IS_NULL(v))
         return 0;
     if (!YAJL_IS_STRING(v))
-        return berth_error_make(err, EINVAL, "state.json: `%s` is not a string", key);
+        return berth_error_make(err, EINVAL, "state.json: `%s%s%s` is not a string",
+                                parent ? parent : "", parent ? "." : "", key);
     *ret = strdup(v->u.string);
     if (!*ret)
-        return berth_error_make(err, ENOMEM, "state.json: `%s`", key);
+        return berth_error_make(err, ENOMEM, "state.json: `%s%s%s`", parent ? parent : "",
+                                parent ? "." : "", key);
     return 0;
+}
+
+static int dup_string(yajl_val root, const char *key, char **ret, berth_error_t *err)
+{
+    return dup_member(root, NULL, key, ret, err);
 }
 
 static int get_int(yajl_val root, const char *key, long long *ret, berth_error_t *err)
@@ -321,21 +331,6 @@ static int get_int(yajl_val root, const char *key, long long *ret, berth_error_t
     if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
         return berth_error_make(err, EINVAL, "state.json: `%s` is not a non-negative integer", key);
     *ret = YAJL_GET_INTEGER(v);
-    return 0;
-}
-
-/* obj[key] as a string (NULL when absent, an error when not a string). */
-static int obj_str(yajl_val obj, const char *what, const char *key, char **ret, berth_error_t *err)
-{
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
-
-    if (!v || YAJL_IS_NULL(v))
-        return 0;
-    if (!YAJL_IS_STRING(v))
-        return berth_error_make(err, EINVAL, "state.json: `%s.%s` is not a string", what, key);
-    if (!(*ret = strdup(v->u.string)))
-        return berth_error_make(err, ENOMEM, "state.json: `%s.%s`", what, key);
     return 0;
 }
 
@@ -356,14 +351,12 @@ static bool has_dotdot(const char *path)
     return false;
 }
 
-/* mount + rel, malloc'd; rel must start with '/' and never climb out. */
+/* mount + rel, malloc'd (the caller checked rel: '/'-led, no ".."). */
 static char *join_mount(const char *mount, const char *rel)
 {
     size_t m, r;
     char *out;
 
-    if (!rel || rel[0] != '/' || has_dotdot(rel))
-        return NULL;
     m = strlen(mount);
     r = strlen(rel);
     if (!(out = malloc(m + r + 1)))
@@ -414,17 +407,19 @@ static int decode_cgroup_dir(yajl_val v, const char *cgpath, struct berth_cgroup
         return berth_error_make(err, EINVAL,
                                 "state.json: a `cgroup.dirs` entry lacks controllers or an "
                                 "absolute mount");
-    if (!d->path && cgpath)
-        d->path = join_mount(d->mount, cgpath);
+    if (!d->path && cgpath && !has_dotdot(cgpath) && !(d->path = join_mount(d->mount, cgpath)))
+        return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
     if (!d->path || d->path[0] != '/')
         return berth_error_make(err, EINVAL,
                                 "state.json: a `cgroup.dirs` entry under `%s` has "
                                 "no absolute path",
                                 d->mount);
-    if (created && !(d->created = join_mount(d->mount, created)))
+    if (created && (created[0] != '/' || has_dotdot(created)))
         return berth_error_make(err, EINVAL,
                                 "state.json: `cgroup.dirs[].created` `%s` is not below `%s`",
                                 created, d->mount);
+    if (created && !(d->created = join_mount(d->mount, created)))
+        return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
     return 0;
 }
 
@@ -436,8 +431,8 @@ static int decode_cgroup_object(yajl_val v, struct berth_cgroup_record *rec, ber
 
     if (!YAJL_IS_OBJECT(v))
         return berth_error_make(err, EINVAL, "state.json: `cgroup` is not an object");
-    if ((r = obj_str(v, "cgroup", "path", &rec->path, err)) < 0 ||
-        (r = obj_str(v, "cgroup", "unit", &rec->unit, err)) < 0)
+    if ((r = dup_member(v, "cgroup", "path", &rec->path, err)) < 0 ||
+        (r = dup_member(v, "cgroup", "unit", &rec->unit, err)) < 0)
         return r;
     rec->unit_v2 = obj_true(v, "unitV2");
     if (!dirs || !YAJL_IS_ARRAY(dirs) || dirs->u.array.len == 0)
