@@ -303,3 +303,25 @@ int cg_read_procs_recursive(int dirfd, pid_t **ret, size_t *ret_n, berth_error_t
     *ret_n = p.n;
     return 0;
 }
+
+int cg_write_rdma(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                  berth_error_t *err)
+{
+    (void)ctx;
+    for (size_t i = 0; res->rdma.keys && i < res->rdma.len; i++) {
+        const oci_rdma *e = res->rdma.values[i];
+        char h[32] = "", o[32] = "";
+        int r;
+
+        if (!e)
+            continue;
+        if (e->hcaHandles_present)
+            snprintf(h, sizeof(h), " hca_handle=%" PRIu32, e->hcaHandles);
+        if (e->hcaObjects_present)
+            snprintf(o, sizeof(o), " hca_object=%" PRIu32, e->hcaObjects);
+        r = cg_writef(dirfd, "rdma.max", err, "%s%s%s", res->rdma.keys[i], h, o);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}

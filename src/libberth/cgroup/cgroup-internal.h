@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup-fields.h"
 #include "context.h"
 #include "error.h"
 #include "oci-types.h"
@@ -54,6 +55,10 @@ int cg_page_size_kb(const char *s, uint64_t *ret_kb);
 int cg_write_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, const char *limit_file,
                      const char *rsvd_file, berth_error_t *err);
 
+/* Writes rdma (the same rdma.max format on v1 and v2); a cg_row writer. */
+int cg_write_rdma(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                  berth_error_t *err);
+
 /* Reads the pids listed in dirfd/cgroup.procs of the cgroup and of every
  * cgroup below it; *ret is malloc'd. */
 int cg_read_procs_recursive(int dirfd, pid_t **ret, size_t *ret_n, berth_error_t *err);
@@ -75,34 +80,96 @@ extern const size_t berth_cg_ndefault_devices;
 struct berth_cgroup_stats;
 struct cg_dir;
 struct berth_cgroup;
+struct cg_ops;
 
-/* One step of a hierarchy's resource table: the writer of everything
- * linux.resources says about one controller, run when the directory
- * drives that controller. A version's table lists its steps in write
- * order (cgroup-v1.c, cgroup-v2.c); cg_apply_steps walks it. */
-struct cg_step {
-    const char *controller;
-    int (*write)(int dirfd, const oci_resources *res, const struct berth_context *ctx,
-                 berth_error_t *err);
+/* What one linux.resources field becomes on one hierarchy version. A
+ * version's table (cgroup-v1.c, cgroup-v2.c) has a row for every field
+ * (tests/unit/test-cgroup.c checks), in write order. */
+enum cg_how {
+    CGH_FILE,    /* `file` gets the value as `conv` says, when it is set */
+    CGH_WRITER,  /* `write` writes it, and the CGH_BY rows of its group:
+                  * values the kernel orders against each other, or
+                  * lists, or a file chosen at run time */
+    CGH_BY,      /* written by a writer row of its controller, or, without
+                  * a controller, by cgroup.c (devices, unified) */
+    CGH_NONE,    /* the version has no such knob: `why`; refused, or
+                  * ignored with a warning when `warn` */
+    CGH_NOTHING, /* nothing to do on this version (`why` in a comment) */
 };
 
-/* Defines the step `name` as an adapter to a writer of one resource
- * group: `call` sees fd, res, ctx and err. */
-#define CG_STEP(name, call)                                                                        \
-    static int name(int fd, const oci_resources *res, const struct berth_context *ctx,             \
-                    berth_error_t *err)                                                            \
+enum cg_conv {
+    CGC_NUM,       /* the number as it is */
+    CGC_MEM_V1,    /* bytes, -1 unlimited */
+    CGC_MEM_V2,    /* bytes, -1 -> "max" */
+    CGC_BOOL01,    /* "1" / "0" */
+    CGC_STR,       /* the string */
+    CGC_NEG_MAX,   /* a negative number -> "max" (pids) */
+    CGC_CPU_WEIGHT /* cpu.shares -> cpu.weight (berth_cg_shares_to_weight) */
+};
+
+/* For a CGH_NONE row of a boolean: only the value that asks for what the
+ * version lacks is refused (v2 is always hierarchical: useHierarchy true
+ * asks for nothing). */
+enum cg_when { CGW_SET, CGW_TRUE, CGW_FALSE };
+
+typedef int (*cg_writer_fn)(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                            berth_error_t *err);
+
+struct cg_row {
+    enum berth_cg_field_id field;
+    enum cg_how how;
+    const char *controller; /* that applies it; NULL: none of this version */
+    const char *file;
+    enum cg_conv conv;
+    cg_writer_fn write;
+    const char *why;
+    bool warn;
+    enum cg_when when;
+};
+
+#define CG_FILE(f, ctl, file_, conv_)                                                              \
     {                                                                                              \
-        (void)ctx;                                                                                 \
-        return call;                                                                               \
+        .field = (f), .how = CGH_FILE, .controller = (ctl), .file = (file_), .conv = (conv_)       \
+    }
+#define CG_WRITER(f, ctl, fn)                                                                      \
+    {                                                                                              \
+        .field = (f), .how = CGH_WRITER, .controller = (ctl), .write = (fn)                        \
+    }
+#define CG_BY(f, ctl)                                                                              \
+    {                                                                                              \
+        .field = (f), .how = CGH_BY, .controller = (ctl)                                           \
+    }
+#define CG_NONE(f, ctl, when_, why_)                                                               \
+    {                                                                                              \
+        .field = (f), .how = CGH_NONE, .controller = (ctl), .why = (why_), .when = (when_)         \
+    }
+#define CG_IGNORED(f, ctl, why_)                                                                   \
+    {                                                                                              \
+        .field = (f), .how = CGH_NONE, .controller = (ctl), .why = (why_), .warn = true            \
+    }
+#define CG_NOTHING(f)                                                                              \
+    {                                                                                              \
+        .field = (f), .how = CGH_NOTHING                                                           \
     }
 
-struct cg_dir;
-int cg_apply_steps(const struct cg_step *steps, size_t n, const struct cg_dir *d, int dirfd,
-                   const oci_resources *res, const struct berth_context *ctx, berth_error_t *err);
+/* Walks ops' rows for the directory: refuses what the version lacks
+ * (before any write), then writes in table order. Rows count when the
+ * directory drives their controller, or, with `only`, when their
+ * controller is `only` (the per-controller entry points the unit tests
+ * call, d NULL). */
+int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, const char *only, int dirfd,
+                  const oci_resources *res, const struct berth_context *ctx, berth_error_t *err);
+/* Before anything is written: every field res sets must have a directory
+ * whose version applies it (or has nothing to do for it); else the
+ * version's reason, or "controller not available". */
+int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const oci_resources *res,
+                      berth_error_t *err);
 
 /* The driver of one kind of hierarchy (cgroup-v1.c, cgroup-v2.c). */
 struct cg_ops {
     const char *name; /* "v1", "v2" */
+    const struct cg_row *rows;
+    size_t nrows;
     /* Writes the resource groups this directory owns (cg_dir_has). */
     int (*apply)(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
                  const oci_resources *res, bool create, berth_error_t *err);

@@ -89,55 +89,45 @@ static int v1_kmem(int dirfd, const char *file, const char *what, int64_t v,
     return r;
 }
 
-int berth_cgv1_memory(int dirfd, const oci_memory *m, const struct berth_context *ctx,
-                      berth_error_t *err)
+static int v1_memory_limits(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                            berth_error_t *err)
 {
+    (void)ctx;
+    return res->memory ? v1_limit_and_swap(dirfd, res->memory, err) : 0;
+}
+
+static int v1_memory_kmem(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                          berth_error_t *err)
+{
+    const oci_memory *m = res->memory;
     int r;
 
-    if (!m)
-        return 0;
-    if ((r = v1_limit_and_swap(dirfd, m, err)) < 0)
-        return r;
-    if (m->reservation_present &&
-        (r = v1_mem_write(dirfd, "memory.soft_limit_in_bytes", m->reservation, err)) < 0)
-        return r;
-    if (m->kernel_present &&
+    if (m && m->kernel_present &&
         (r = v1_kmem(dirfd, "memory.kmem.limit_in_bytes", "kernel", m->kernel, ctx, err)) < 0)
         return r;
-    if (m->kernelTCP_present && (r = v1_kmem(dirfd, "memory.kmem.tcp.limit_in_bytes", "kernelTCP",
-                                             m->kernelTCP, ctx, err)) < 0)
+    if (m && m->kernelTCP_present &&
+        (r = v1_kmem(dirfd, "memory.kmem.tcp.limit_in_bytes", "kernelTCP", m->kernelTCP, ctx,
+                     err)) < 0)
         return r;
-    /* UINT64_MAX is Go's way of leaving swappiness unset. */
-    if (m->swappiness_present && m->swappiness != UINT64_MAX &&
-        (r = cg_writef(dirfd, "memory.swappiness", err, "%" PRIu64, m->swappiness)) < 0)
-        return r;
-    if (m->disableOOMKiller_present &&
-        (r = cg_write(dirfd, "memory.oom_control", m->disableOOMKiller ? "1" : "0", err)) < 0)
-        return r;
-    if (m->useHierarchy_present &&
-        (r = cg_write(dirfd, "memory.use_hierarchy", m->useHierarchy ? "1" : "0", err)) < 0)
-        return r;
-    /* checkBeforeUpdate: on v1 the kernel itself refuses a limit below the
-     * usage (config-linux.md "Memory"), nothing to do. */
     return 0;
 }
 
 /* ---- cpu, cpuset -------------------------------------------------------- */
 
-int berth_cgv1_cpu(int dirfd, const oci_cpu *c, berth_error_t *err)
+/* The period first: a quota is checked against the current period. But
+ * a shorter period can be refused (EINVAL) because the old quota over the
+ * new period exceeds the parent's limit; then, as runc does, the quota
+ * goes first and the period is written again after it. */
+static int v1_cpu_period_quota(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                               berth_error_t *err)
 {
+    const oci_cpu *c = res->cpu;
+    bool period_later = false;
     int r;
 
+    (void)ctx;
     if (!c)
         return 0;
-    if (c->shares_present && c->shares &&
-        (r = cg_writef(dirfd, "cpu.shares", err, "%" PRIu64, c->shares)) < 0)
-        return r;
-    /* The period first: a quota is checked against the current period.
-     * But a shorter period can be refused (EINVAL) because the old quota
-     * over the new period exceeds the parent's limit; then, as runc does,
-     * the quota goes first and the period is written again after it. */
-    bool period_later = false;
     if (c->period_present && c->period &&
         (r = cg_writef(dirfd, "cpu.cfs_period_us", err, "%" PRIu64, c->period)) < 0) {
         if (r != -EINVAL || !(c->quota_present && c->quota))
@@ -149,33 +139,6 @@ int berth_cgv1_cpu(int dirfd, const oci_cpu *c, berth_error_t *err)
         (r = cg_writef(dirfd, "cpu.cfs_quota_us", err, "%" PRId64, c->quota)) < 0)
         return r;
     if (period_later && (r = cg_writef(dirfd, "cpu.cfs_period_us", err, "%" PRIu64, c->period)) < 0)
-        return r;
-    /* burst after the quota it must not exceed (config-linux.md "CPU"). */
-    if (c->burst_present &&
-        (r = cg_writef(dirfd, "cpu.cfs_burst_us", err, "%" PRIu64, c->burst)) < 0)
-        return r;
-    /* rt: the period first for the same reason; the runtime is checked
-     * against the parent's budget by the kernel. */
-    if (c->realtimePeriod_present && c->realtimePeriod &&
-        (r = cg_writef(dirfd, "cpu.rt_period_us", err, "%" PRIu64, c->realtimePeriod)) < 0)
-        return r;
-    if (c->realtimeRuntime_present && c->realtimeRuntime &&
-        (r = cg_writef(dirfd, "cpu.rt_runtime_us", err, "%" PRId64, c->realtimeRuntime)) < 0)
-        return r;
-    if (c->idle_present && (r = cg_writef(dirfd, "cpu.idle", err, "%" PRId64, c->idle)) < 0)
-        return r;
-    return 0;
-}
-
-int berth_cgv1_cpuset(int dirfd, const oci_cpu *c, berth_error_t *err)
-{
-    int r;
-
-    if (!c)
-        return 0;
-    if (c->cpus && *c->cpus && (r = cg_write(dirfd, "cpuset.cpus", c->cpus, err)) < 0)
-        return r;
-    if (c->mems && *c->mems && (r = cg_write(dirfd, "cpuset.mems", c->mems, err)) < 0)
         return r;
     return 0;
 }
@@ -229,10 +192,13 @@ static const char *weight_file(int dirfd, bool device)
     return device ? "blkio.weight_device" : "blkio.weight"; /* fails, naming it */
 }
 
-int berth_cgv1_blkio(int dirfd, const oci_block_io *b, berth_error_t *err)
+static int v1_blkio(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                    berth_error_t *err)
 {
+    const oci_block_io *b = res->blockIO;
     int r;
 
+    (void)ctx;
     if (!b)
         return 0;
     if (cg_weight_set(b->weight_present, b->weight) &&
@@ -265,57 +231,25 @@ int berth_cgv1_blkio(int dirfd, const oci_block_io *b, berth_error_t *err)
     return 0;
 }
 
-/* ---- hugetlb, net_cls, net_prio, pids, rdma ----------------------------- */
+/* ---- hugetlb, net_prio ------------------------------------------------- */
 
-int berth_cgv1_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, berth_error_t *err)
+static int v1_hugetlb(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                      berth_error_t *err)
 {
-    return cg_write_hugetlb(dirfd, h, n, "limit_in_bytes", "rsvd.limit_in_bytes", err);
+    (void)ctx;
+    return cg_write_hugetlb(dirfd, res->hugepageLimits, res->hugepageLimits_len, "limit_in_bytes",
+                            "rsvd.limit_in_bytes", err);
 }
 
-int berth_cgv1_net_cls(int dirfd, const oci_network *n, berth_error_t *err)
+static int v1_net_prio(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                       berth_error_t *err)
 {
-    if (!n || !n->classID_present)
-        return 0;
-    return cg_writef(dirfd, "net_cls.classid", err, "%" PRIu32, n->classID);
-}
+    const oci_network *n = res->network;
 
-int berth_cgv1_net_prio(int dirfd, const oci_network *n, berth_error_t *err)
-{
+    (void)ctx;
     for (size_t i = 0; n && n->priorities && i < n->priorities_len; i++) {
         int r = cg_writef(dirfd, "net_prio.ifpriomap", err, "%s %" PRIu32, n->priorities[i].name,
                           n->priorities[i].priority);
-        if (r < 0)
-            return r;
-    }
-    return 0;
-}
-
-int berth_cgv1_pids(int dirfd, const oci_pids *p, berth_error_t *err)
-{
-    if (!p || !p->limit_present)
-        return 0;
-    /* config-linux.md "PIDs": -1 is "max"; 0 is a real limit. */
-    if (p->limit < 0)
-        return cg_write(dirfd, "pids.max", "max", err);
-    return cg_writef(dirfd, "pids.max", err, "%" PRId64, p->limit);
-}
-
-/* rdma.max has the same format on v1 and v2. */
-int berth_cgv1_rdma(int dirfd, const oci_resources *res, bool v2, berth_error_t *err)
-{
-    (void)v2;
-    for (size_t i = 0; res->rdma.keys && i < res->rdma.len; i++) {
-        const oci_rdma *e = res->rdma.values[i];
-        char h[32] = "", o[32] = "";
-        int r;
-
-        if (!e)
-            continue;
-        if (e->hcaHandles_present)
-            snprintf(h, sizeof(h), " hca_handle=%" PRIu32, e->hcaHandles);
-        if (e->hcaObjects_present)
-            snprintf(o, sizeof(o), " hca_object=%" PRIu32, e->hcaObjects);
-        r = cg_writef(dirfd, "rdma.max", err, "%s%s%s", res->rdma.keys[i], h, o);
         if (r < 0)
             return r;
     }
@@ -410,28 +344,54 @@ int berth_cgv1_freeze(int dirfd, bool frozen, int timeout_ms, berth_error_t *err
 
 /* ---- the v1 driver ------------------------------------------------------ */
 
-/* The v1 resource table: linux.resources per controller, in write order.
- * The adapters give every writer the same shape. */
-CG_STEP(v1_memory, berth_cgv1_memory(fd, res->memory, ctx, err))
-CG_STEP(v1_cpu, berth_cgv1_cpu(fd, res->cpu, err))
-CG_STEP(v1_cpuset, berth_cgv1_cpuset(fd, res->cpu, err))
-CG_STEP(v1_blkio, berth_cgv1_blkio(fd, res->blockIO, err))
-CG_STEP(v1_hugetlb, berth_cgv1_hugetlb(fd, res->hugepageLimits, res->hugepageLimits_len, err))
-CG_STEP(v1_net_cls, berth_cgv1_net_cls(fd, res->network, err))
-CG_STEP(v1_net_prio, berth_cgv1_net_prio(fd, res->network, err))
-CG_STEP(v1_pids, berth_cgv1_pids(fd, res->pids, err))
-CG_STEP(v1_rdma, berth_cgv1_rdma(fd, res, false, err))
-static const struct cg_step v1_steps[] = {
-    {"memory", v1_memory},     {"cpu", v1_cpu},         {"cpuset", v1_cpuset},
-    {"blkio", v1_blkio},       {"hugetlb", v1_hugetlb}, {"net_cls", v1_net_cls},
-    {"net_prio", v1_net_prio}, {"pids", v1_pids},       {"rdma", v1_rdma},
+/* The v1 table: every field of linux.resources, in write order. */
+static const struct cg_row v1_rows[] = {
+    CG_WRITER(CGF_MEMORY_LIMIT, "memory", v1_memory_limits),
+    CG_BY(CGF_MEMORY_SWAP, "memory"),
+    CG_FILE(CGF_MEMORY_RESERVATION, "memory", "memory.soft_limit_in_bytes", CGC_MEM_V1),
+    CG_WRITER(CGF_MEMORY_KERNEL, "memory", v1_memory_kmem),
+    CG_BY(CGF_MEMORY_KERNEL_TCP, "memory"),
+    CG_FILE(CGF_MEMORY_SWAPPINESS, "memory", "memory.swappiness", CGC_NUM),
+    CG_FILE(CGF_MEMORY_DISABLE_OOM_KILLER, "memory", "memory.oom_control", CGC_BOOL01),
+    CG_FILE(CGF_MEMORY_USE_HIERARCHY, "memory", "memory.use_hierarchy", CGC_BOOL01),
+    /* config-linux.md "Memory" checkBeforeUpdate: v1 itself refuses a
+     * limit below the usage */
+    CG_NOTHING(CGF_MEMORY_CHECK_BEFORE_UPDATE),
+    CG_FILE(CGF_CPU_SHARES, "cpu", "cpu.shares", CGC_NUM),
+    CG_WRITER(CGF_CPU_PERIOD, "cpu", v1_cpu_period_quota),
+    CG_BY(CGF_CPU_QUOTA, "cpu"),
+    /* burst after the quota it must not exceed (config-linux.md "CPU") */
+    CG_FILE(CGF_CPU_BURST, "cpu", "cpu.cfs_burst_us", CGC_NUM),
+    /* rt: the period first, for the same reason as cfs; the kernel checks
+     * the runtime against the parent's budget */
+    CG_FILE(CGF_CPU_RT_PERIOD, "cpu", "cpu.rt_period_us", CGC_NUM),
+    CG_FILE(CGF_CPU_RT_RUNTIME, "cpu", "cpu.rt_runtime_us", CGC_NUM),
+    CG_FILE(CGF_CPU_IDLE, "cpu", "cpu.idle", CGC_NUM),
+    CG_FILE(CGF_CPU_CPUS, "cpuset", "cpuset.cpus", CGC_STR),
+    CG_FILE(CGF_CPU_MEMS, "cpuset", "cpuset.mems", CGC_STR),
+    CG_WRITER(CGF_BLKIO_WEIGHT, "blkio", v1_blkio),
+    CG_BY(CGF_BLKIO_LEAF_WEIGHT, "blkio"),
+    CG_BY(CGF_BLKIO_WEIGHT_DEVICE, "blkio"),
+    CG_BY(CGF_BLKIO_READ_BPS, "blkio"),
+    CG_BY(CGF_BLKIO_WRITE_BPS, "blkio"),
+    CG_BY(CGF_BLKIO_READ_IOPS, "blkio"),
+    CG_BY(CGF_BLKIO_WRITE_IOPS, "blkio"),
+    CG_WRITER(CGF_HUGEPAGE_LIMITS, "hugetlb", v1_hugetlb),
+    CG_FILE(CGF_NETWORK_CLASS_ID, "net_cls", "net_cls.classid", CGC_NUM),
+    CG_WRITER(CGF_NETWORK_PRIORITIES, "net_prio", v1_net_prio),
+    /* config-linux.md "PIDs": -1 is "max"; 0 is a real limit */
+    CG_FILE(CGF_PIDS_LIMIT, "pids", "pids.max", CGC_NEG_MAX),
+    CG_WRITER(CGF_RDMA, "rdma", cg_write_rdma),
+    /* last, by v1_apply: the default devices are appended */
+    CG_BY(CGF_DEVICES, "devices"),
+    /* refused on v1 by cgroup.c (apply_unified), as runc does */
+    CG_BY(CGF_UNIFIED, NULL),
 };
 
 static int v1_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
                     const oci_resources *res, bool create, berth_error_t *err)
 {
-    int r = cg_apply_steps(v1_steps, sizeof(v1_steps) / sizeof(v1_steps[0]), d, dirfd, res, cg->ctx,
-                           err);
+    int r = cg_apply_rows(&berth_cg_ops_v1, d, NULL, dirfd, res, cg->ctx, err);
 
     /* Devices last, and only when asked for (or at create): the default
      * devices are always appended, so an update that lists devices does
@@ -443,9 +403,17 @@ static int v1_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int d
 
 const struct cg_ops berth_cg_ops_v1 = {
     .name = "v1",
+    .rows = v1_rows,
+    .nrows = sizeof(v1_rows) / sizeof(v1_rows[0]),
     .apply = v1_apply,
     .freeze = berth_cgv1_freeze,
     .is_frozen = berth_cgv1_is_frozen,
     .kill = NULL,
     .stats = cg_v1_stats,
 };
+
+int berth_cgv1_controller(int dirfd, const char *controller, const oci_resources *res,
+                          const struct berth_context *ctx, berth_error_t *err)
+{
+    return cg_apply_rows(&berth_cg_ops_v1, NULL, controller, dirfd, res, ctx, err);
+}

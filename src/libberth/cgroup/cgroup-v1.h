@@ -1,8 +1,7 @@
-/* cgroup-v1.h: writers for the legacy (v1) hierarchies, one per
- * controller. Each takes the fd of the container's directory in that
- * controller's hierarchy and writes only what the resources object sets,
- * in an order the kernel accepts. A file the host lacks is an error naming
- * the file and the value. */
+/* cgroup-v1.h: the legacy (v1) hierarchies' writers. Each takes the fd of
+ * the container's directory in that controller's hierarchy and writes only
+ * what the resources object sets, in an order the kernel accepts. A file the host lacks is an error
+ * naming the file and the value. */
 #ifndef BERTH_CGROUP_V1_H
 #define BERTH_CGROUP_V1_H
 
@@ -12,16 +11,10 @@
 #include "error.h"
 #include "oci-types.h"
 
-int berth_cgv1_memory(int dirfd, const oci_memory *m, const struct berth_context *ctx,
-                      berth_error_t *err);
-int berth_cgv1_cpu(int dirfd, const oci_cpu *c, berth_error_t *err);
-int berth_cgv1_cpuset(int dirfd, const oci_cpu *c, berth_error_t *err);
-int berth_cgv1_blkio(int dirfd, const oci_block_io *b, berth_error_t *err);
-int berth_cgv1_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, berth_error_t *err);
-int berth_cgv1_net_cls(int dirfd, const oci_network *n, berth_error_t *err);
-int berth_cgv1_net_prio(int dirfd, const oci_network *n, berth_error_t *err);
-int berth_cgv1_pids(int dirfd, const oci_pids *p, berth_error_t *err);
-int berth_cgv1_rdma(int dirfd, const oci_resources *r, bool v2, berth_error_t *err);
+/* Writes what res says about one controller ("memory", "cpu", "blkio",
+ * ...) through the v1 table: the rows of that controller, in table order. */
+int berth_cgv1_controller(int dirfd, const char *controller, const oci_resources *res,
+                          const struct berth_context *ctx, berth_error_t *err);
 /* Deny everything, then the rules in order, then the defaults when
  * with_defaults (create; an update replaces the list as given). */
 int berth_cgv1_devices(int dirfd, const oci_device_cgroup *d, size_t n, bool with_defaults,

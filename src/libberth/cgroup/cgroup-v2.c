@@ -45,29 +45,18 @@ static int check_before_update(int dirfd, int64_t limit, berth_error_t *err)
     return 0;
 }
 
-int berth_cgv2_memory(int dirfd, const oci_memory *m, const struct berth_context *ctx,
-                      berth_error_t *err)
+/* memory.max and memory.swap.max: swap is memory+swap in the spec,
+ * memory.swap.max the swap alone (berth_cg_swap_v2); checkBeforeUpdate
+ * comes first. */
+static int v2_memory_limits(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                            berth_error_t *err)
 {
+    const oci_memory *m = res->memory;
     int r;
 
+    (void)ctx;
     if (!m)
         return 0;
-    if (m->swappiness_present && m->swappiness != UINT64_MAX)
-        return berth_error_make(err, EINVAL,
-                                "memory.swappiness %" PRIu64 ": cgroup v2 has no swappiness",
-                                m->swappiness);
-    if (m->disableOOMKiller_present && m->disableOOMKiller)
-        return berth_error_make(err, EINVAL,
-                                "memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
-    if (m->useHierarchy_present && !m->useHierarchy)
-        return berth_error_make(err, EINVAL,
-                                "memory.useHierarchy false: cgroup v2 is always hierarchical");
-    if (m->kernel_present)
-        berth_warn(ctx, "memory.kernel %" PRId64 " ignored: cgroup v2 has no kernel memory limit",
-                   m->kernel);
-    if (m->kernelTCP_present)
-        berth_warn(ctx, "memory.kernelTCP %" PRId64 " ignored: cgroup v2 has no TCP memory limit",
-                   m->kernelTCP);
     if (m->limit_present && m->checkBeforeUpdate_present && m->checkBeforeUpdate &&
         (r = check_before_update(dirfd, m->limit, err)) < 0)
         return r;
@@ -83,28 +72,23 @@ int berth_cgv2_memory(int dirfd, const oci_memory *m, const struct berth_context
          * but a failure should leave the old, consistent pair. */
         if (m->limit_present && (r = v2_mem_write(dirfd, "memory.max", m->limit, err)) < 0)
             return r;
-        if ((r = v2_mem_write(dirfd, "memory.swap.max", swap, err)) < 0)
-            return r;
-    } else if (m->limit_present) {
-        if ((r = v2_mem_write(dirfd, "memory.max", m->limit, err)) < 0)
-            return r;
+        return v2_mem_write(dirfd, "memory.swap.max", swap, err);
     }
-    if (m->reservation_present && (r = v2_mem_write(dirfd, "memory.low", m->reservation, err)) < 0)
-        return r;
-    return 0;
+    return m->limit_present ? v2_mem_write(dirfd, "memory.max", m->limit, err) : 0;
 }
 
 /* ---- cpu, cpuset -------------------------------------------------------- */
 
 /* cpu.max is "$QUOTA $PERIOD"; a period alone keeps the current quota. */
-static int v2_cpu_max(int dirfd, const oci_cpu *c, berth_error_t *err)
+static int v2_cpu_max(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                      berth_error_t *err)
 {
+    const oci_cpu *c = res->cpu;
     _cleanup_free_ char *cur = NULL;
     char quota[32] = "max";
     uint64_t period = 100000;
-    int r;
-
-    if (!(c->quota_present && c->quota) && !(c->period_present && c->period))
+    (void)ctx;
+    if (!c || (!(c->quota_present && c->quota) && !(c->period_present && c->period)))
         return 0;
     if (cg_read(dirfd, "cpu.max", &cur, NULL) == 0) {
         char q[32];
@@ -123,45 +107,7 @@ static int v2_cpu_max(int dirfd, const oci_cpu *c, berth_error_t *err)
     }
     if (c->period_present && c->period)
         period = c->period;
-    r = cg_writef(dirfd, "cpu.max", err, "%s %" PRIu64, quota, period);
-    return r;
-}
-
-int berth_cgv2_cpu(int dirfd, const oci_cpu *c, berth_error_t *err)
-{
-    int r;
-
-    if (!c)
-        return 0;
-    if ((c->realtimeRuntime_present && c->realtimeRuntime) ||
-        (c->realtimePeriod_present && c->realtimePeriod))
-        return berth_error_make(err, EINVAL,
-                                "cpu.realtimeRuntime/realtimePeriod: cgroup v2 has no realtime "
-                                "group scheduling");
-    if (c->shares_present && c->shares &&
-        (r = cg_writef(dirfd, "cpu.weight", err, "%" PRIu64,
-                       berth_cg_shares_to_weight(c->shares))) < 0)
-        return r;
-    if ((r = v2_cpu_max(dirfd, c, err)) < 0)
-        return r;
-    if (c->burst_present && (r = cg_writef(dirfd, "cpu.max.burst", err, "%" PRIu64, c->burst)) < 0)
-        return r;
-    if (c->idle_present && (r = cg_writef(dirfd, "cpu.idle", err, "%" PRId64, c->idle)) < 0)
-        return r;
-    return 0;
-}
-
-int berth_cgv2_cpuset(int dirfd, const oci_cpu *c, berth_error_t *err)
-{
-    int r;
-
-    if (!c)
-        return 0;
-    if (c->cpus && *c->cpus && (r = cg_write(dirfd, "cpuset.cpus", c->cpus, err)) < 0)
-        return r;
-    if (c->mems && *c->mems && (r = cg_write(dirfd, "cpuset.mems", c->mems, err)) < 0)
-        return r;
-    return 0;
+    return cg_writef(dirfd, "cpu.max", err, "%s %" PRIu64, quota, period);
 }
 
 /* ---- io ----------------------------------------------------------------- */
@@ -178,14 +124,15 @@ static int io_max(int dirfd, const char *key, const oci_throttle_device *t, size
     return 0;
 }
 
-int berth_cgv2_io(int dirfd, const oci_block_io *b, berth_error_t *err)
+static int v2_io(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                 berth_error_t *err)
 {
+    const oci_block_io *b = res->blockIO;
     int r;
 
+    (void)ctx;
     if (!b)
         return 0;
-    if (cg_weight_set(b->leafWeight_present, b->leafWeight))
-        return berth_error_make(err, EINVAL, "blockIO.leafWeight: cgroup v2 has no leaf weight");
     /* With BFQ, io.bfq.weight takes the blkio range as is (runc does the
      * same); otherwise io.weight on its own 1..10000 scale. */
     if (cg_weight_set(b->weight_present, b->weight)) {
@@ -230,18 +177,12 @@ int berth_cgv2_io(int dirfd, const oci_block_io *b, berth_error_t *err)
 
 /* ---- hugetlb, pids, rdma, unified --------------------------------------- */
 
-int berth_cgv2_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, berth_error_t *err)
+static int v2_hugetlb(int dirfd, const oci_resources *res, const struct berth_context *ctx,
+                      berth_error_t *err)
 {
-    return cg_write_hugetlb(dirfd, h, n, "max", "rsvd.max", err);
-}
-
-int berth_cgv2_pids(int dirfd, const oci_pids *p, berth_error_t *err)
-{
-    if (!p || !p->limit_present)
-        return 0;
-    if (p->limit < 0)
-        return cg_write(dirfd, "pids.max", "max", err);
-    return cg_writef(dirfd, "pids.max", err, "%" PRId64, p->limit);
+    (void)ctx;
+    return cg_write_hugetlb(dirfd, res->hugepageLimits, res->hugepageLimits_len, "max", "rsvd.max",
+                            err);
 }
 
 int berth_cgv2_unified(int dirfd, const oci_string_map *u, berth_error_t *err)
@@ -335,32 +276,53 @@ int berth_cgv2_freeze(int dirfd, bool frozen, int timeout_ms, berth_error_t *err
     }
 }
 
-int berth_cgv2_rdma(int dirfd, const oci_resources *r, berth_error_t *err)
-{
-    return berth_cgv1_rdma(dirfd, r, true, err);
-}
-
 /* ---- the v2 driver ------------------------------------------------------ */
 
-/* The v2 resource table: linux.resources per controller, in write order
- * (unified, the raw keys, goes last in cgroup.c, after every driver). */
-CG_STEP(v2_memory, berth_cgv2_memory(fd, res->memory, ctx, err))
-CG_STEP(v2_cpu, berth_cgv2_cpu(fd, res->cpu, err))
-CG_STEP(v2_cpuset, berth_cgv2_cpuset(fd, res->cpu, err))
-CG_STEP(v2_io, berth_cgv2_io(fd, res->blockIO, err))
-CG_STEP(v2_hugetlb, berth_cgv2_hugetlb(fd, res->hugepageLimits, res->hugepageLimits_len, err))
-CG_STEP(v2_pids, berth_cgv2_pids(fd, res->pids, err))
-CG_STEP(v2_rdma, berth_cgv2_rdma(fd, res, err))
-static const struct cg_step v2_steps[] = {
-    {"memory", v2_memory},   {"cpu", v2_cpu},   {"cpuset", v2_cpuset}, {"io", v2_io},
-    {"hugetlb", v2_hugetlb}, {"pids", v2_pids}, {"rdma", v2_rdma},
+/* The v2 table: every field of linux.resources, in write order; what v2
+ * cannot express is refused (or, for the kernel memory limits no current
+ * kernel enforces, ignored with a warning), never skipped in silence. */
+static const struct cg_row v2_rows[] = {
+    CG_NONE(CGF_MEMORY_SWAPPINESS, "memory", CGW_SET, "cgroup v2 has no swappiness"),
+    CG_NONE(CGF_MEMORY_DISABLE_OOM_KILLER, "memory", CGW_TRUE,
+            "cgroup v2 cannot disable the OOM killer"),
+    CG_NONE(CGF_MEMORY_USE_HIERARCHY, "memory", CGW_FALSE, "cgroup v2 is always hierarchical"),
+    CG_IGNORED(CGF_MEMORY_KERNEL, "memory", "cgroup v2 has no kernel memory limit"),
+    CG_IGNORED(CGF_MEMORY_KERNEL_TCP, "memory", "cgroup v2 has no TCP memory limit"),
+    CG_WRITER(CGF_MEMORY_LIMIT, "memory", v2_memory_limits),
+    CG_BY(CGF_MEMORY_SWAP, "memory"),
+    CG_BY(CGF_MEMORY_CHECK_BEFORE_UPDATE, "memory"),
+    CG_FILE(CGF_MEMORY_RESERVATION, "memory", "memory.low", CGC_MEM_V2),
+    CG_NONE(CGF_CPU_RT_RUNTIME, "cpu", CGW_SET, "cgroup v2 has no realtime group scheduling"),
+    CG_NONE(CGF_CPU_RT_PERIOD, "cpu", CGW_SET, "cgroup v2 has no realtime group scheduling"),
+    CG_FILE(CGF_CPU_SHARES, "cpu", "cpu.weight", CGC_CPU_WEIGHT),
+    CG_WRITER(CGF_CPU_QUOTA, "cpu", v2_cpu_max),
+    CG_BY(CGF_CPU_PERIOD, "cpu"),
+    CG_FILE(CGF_CPU_BURST, "cpu", "cpu.max.burst", CGC_NUM),
+    CG_FILE(CGF_CPU_IDLE, "cpu", "cpu.idle", CGC_NUM),
+    CG_FILE(CGF_CPU_CPUS, "cpuset", "cpuset.cpus", CGC_STR),
+    CG_FILE(CGF_CPU_MEMS, "cpuset", "cpuset.mems", CGC_STR),
+    CG_NONE(CGF_BLKIO_LEAF_WEIGHT, "io", CGW_SET, "cgroup v2 has no leaf weight"),
+    CG_WRITER(CGF_BLKIO_WEIGHT, "io", v2_io),
+    CG_BY(CGF_BLKIO_WEIGHT_DEVICE, "io"),
+    CG_BY(CGF_BLKIO_READ_BPS, "io"),
+    CG_BY(CGF_BLKIO_WRITE_BPS, "io"),
+    CG_BY(CGF_BLKIO_READ_IOPS, "io"),
+    CG_BY(CGF_BLKIO_WRITE_IOPS, "io"),
+    CG_WRITER(CGF_HUGEPAGE_LIMITS, "hugetlb", v2_hugetlb),
+    CG_NONE(CGF_NETWORK_CLASS_ID, NULL, CGW_SET, "cgroup v2 has no net_cls controller"),
+    CG_NONE(CGF_NETWORK_PRIORITIES, NULL, CGW_SET, "cgroup v2 has no net_prio controller"),
+    CG_FILE(CGF_PIDS_LIMIT, "pids", "pids.max", CGC_NEG_MAX),
+    CG_WRITER(CGF_RDMA, "rdma", cg_write_rdma),
+    /* last, by v2_apply: the eBPF filter with the default devices */
+    CG_BY(CGF_DEVICES, "devices"),
+    /* after every directory, by cgroup.c (apply_unified) */
+    CG_BY(CGF_UNIFIED, NULL),
 };
 
 static int v2_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
                     const oci_resources *res, bool create, berth_error_t *err)
 {
-    int r = cg_apply_steps(v2_steps, sizeof(v2_steps) / sizeof(v2_steps[0]), d, dirfd, res, cg->ctx,
-                           err);
+    int r = cg_apply_rows(&berth_cg_ops_v2, d, NULL, dirfd, res, cg->ctx, err);
 
     /* Devices last (the eBPF filter; d->devices: the directory that serves
      * it on hybrid hosts), with the defaults always appended, as on v1. */
@@ -380,6 +342,8 @@ static int v2_kill(int dirfd, berth_error_t *err)
 
 const struct cg_ops berth_cg_ops_v2 = {
     .name = "v2",
+    .rows = v2_rows,
+    .nrows = sizeof(v2_rows) / sizeof(v2_rows[0]),
     .apply = v2_apply,
     .freeze = berth_cgv2_freeze,
     .is_frozen = berth_cgv2_is_frozen,
@@ -404,4 +368,10 @@ int berth_cgv2_enable_all(int dirfd)
         }
     }
     return ret;
+}
+
+int berth_cgv2_controller(int dirfd, const char *controller, const oci_resources *res,
+                          const struct berth_context *ctx, berth_error_t *err)
+{
+    return cg_apply_rows(&berth_cg_ops_v2, NULL, controller, dirfd, res, ctx, err);
 }

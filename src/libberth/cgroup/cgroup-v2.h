@@ -1,4 +1,4 @@
-/* cgroup-v2.h: writers for the unified (v2) hierarchy. Each takes the fd of
+/* cgroup-v2.h: the unified (v2) hierarchy's writers. Each takes the fd of
  * the container's cgroup directory. Values the spec states in v1 terms are
  * converted the way runc and crun convert them (cgroup-resources.c); what
  * v2 cannot express is an error, never a silent skip. */
@@ -11,14 +11,10 @@
 #include "error.h"
 #include "oci-types.h"
 
-int berth_cgv2_memory(int dirfd, const oci_memory *m, const struct berth_context *ctx,
-                      berth_error_t *err);
-int berth_cgv2_cpu(int dirfd, const oci_cpu *c, berth_error_t *err);
-int berth_cgv2_cpuset(int dirfd, const oci_cpu *c, berth_error_t *err);
-int berth_cgv2_io(int dirfd, const oci_block_io *b, berth_error_t *err);
-int berth_cgv2_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, berth_error_t *err);
-int berth_cgv2_pids(int dirfd, const oci_pids *p, berth_error_t *err);
-int berth_cgv2_rdma(int dirfd, const oci_resources *r, berth_error_t *err);
+/* Writes what res says about one controller ("memory", "cpu", "io", ...)
+ * through the v2 table: the rows of that controller, in table order. */
+int berth_cgv2_controller(int dirfd, const char *controller, const oci_resources *res,
+                          const struct berth_context *ctx, berth_error_t *err);
 /* unified: every key written as given (config-linux.md "Unified"). */
 int berth_cgv2_unified(int dirfd, const oci_string_map *u, berth_error_t *err);
 

@@ -294,20 +294,6 @@ int berth_cgroup_layout_detect(struct berth_cgroup_layout **ret, berth_error_t *
 
 /* ---- the container's directories ---------------------------------------- */
 
-int cg_apply_steps(const struct cg_step *steps, size_t n, const struct cg_dir *d, int dirfd,
-                   const oci_resources *res, const struct berth_context *ctx, berth_error_t *err)
-{
-    for (size_t i = 0; i < n; i++) {
-        int r;
-
-        if (!cg_dir_has(d, steps[i].controller))
-            continue;
-        if ((r = steps[i].write(dirfd, res, ctx, err)) < 0)
-            return r;
-    }
-    return 0;
-}
-
 bool cg_dir_has(const struct cg_dir *d, const char *controller)
 {
     if (d->v2 && strcmp(controller, "devices") == 0)
@@ -809,53 +795,6 @@ int berth_cgroup_enter(struct berth_cgroup *cg, pid_t pid, berth_error_t *err)
 
 /* ---- resources ---------------------------------------------------------- */
 
-/* The controller each present resource group needs, so that everything is
- * checked before the first write ("values validated before anything is
- * written"): a group no hierarchy of this host carries is an error. */
-static int check_placeable(const struct berth_cgroup *cg, const oci_resources *res,
-                           berth_error_t *err)
-{
-    struct {
-        bool present;
-        const char *v1, *v2, *what;
-    } need[] = {
-        {res->memory != NULL, "memory", "memory", "memory"},
-        {res->cpu &&
-             (res->cpu->shares_present || res->cpu->quota_present || res->cpu->period_present ||
-              res->cpu->burst_present || res->cpu->realtimeRuntime_present ||
-              res->cpu->realtimePeriod_present || res->cpu->idle_present),
-         "cpu", "cpu", "cpu"},
-        {res->cpu && ((res->cpu->cpus && *res->cpu->cpus) || (res->cpu->mems && *res->cpu->mems)),
-         "cpuset", "cpuset", "cpu.cpus/mems"},
-        {res->blockIO != NULL, "blkio", "io", "blockIO"},
-        {res->hugepageLimits_len > 0, "hugetlb", "hugetlb", "hugepageLimits"},
-        {res->network && res->network->classID_present, "net_cls", NULL, "network.classID"},
-        {res->network && res->network->priorities_len > 0, "net_prio", NULL, "network.priorities"},
-        {res->pids && res->pids->limit_present, "pids", "pids", "pids"},
-        {res->rdma.len > 0, "rdma", "rdma", "rdma"},
-        {res->devices_len > 0, "devices", "devices", "devices"},
-    };
-
-    for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-        bool ok = false;
-
-        if (!need[i].present)
-            continue;
-        for (size_t j = 0; j < cg->n && !ok; j++) {
-            const struct cg_dir *d = &cg->d[j];
-            const char *c = d->v2 ? need[i].v2 : need[i].v1;
-
-            ok = c && cg_dir_has(d, c);
-        }
-        if (!ok)
-            return berth_error_make(err, EOPNOTSUPP,
-                                    "linux.resources.%s: the cgroup controller `%s` is not "
-                                    "available on this host",
-                                    need[i].what, need[i].v1);
-    }
-    return 0;
-}
-
 /* config-linux.md "Unified": on a host that is not pure cgroup v2 the
  * runtime MAY convert the keys to v1 files and MUST error when it cannot.
  * berth refuses them all, as runc does ("cannot use unified on cgroup v1"):
@@ -902,7 +841,10 @@ int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool c
 
     if (!res)
         res = &empty;
-    r = check_placeable(cg, res, err);
+    /* everything checked before the first write ("values validated
+     * before anything is written"): a field no directory of this host
+     * can take is an error, naming the field */
+    r = cg_rows_placeable(cg->d, cg->n, res, err);
     if (r < 0)
         return r;
     /* systemd first (at create, berth_cgroup_after_clone started it): a

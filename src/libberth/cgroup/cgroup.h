@@ -16,9 +16,12 @@
  *
  * Every driver sits behind the same calls; which one a container has is
  * decided once, by berth_cgroup_plan() (--systemd-cgroup), and recorded.
- * Each hierarchy version writes linux.resources through its table of
- * per-controller steps in write order (cgroup-v1.c, cgroup-v2.c); systemd
- * gets the properties it has first (systemd-unit.c), then the same files.
+ * Each hierarchy version has one table with a row for every field of
+ * linux.resources (cgroup-fields.h names them): its controller, file and
+ * conversion, or the writer that orders several values, or why the
+ * version cannot apply it (cgroup-v1.c, cgroup-v2.c; cgroup-rows.c walks
+ * them, refusing before the first write). systemd gets the properties it
+ * has first (systemd-unit.c), then the same files.
  *
  * Lifecycle, as create/delete/kill use it:
  *   berth_cgroup_plan()        -> struct berth_cgroup *cg (nothing made)

@@ -7,6 +7,9 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/cgroup/cgroup.c \
 	src/libberth/cgroup/cgroup-internal.h \
 	src/libberth/cgroup/cgroup-fs.c \
+	src/libberth/cgroup/cgroup-fields.h \
+	src/libberth/cgroup/cgroup-fields.c \
+	src/libberth/cgroup/cgroup-rows.c \
 	src/libberth/cgroup/cgroup-join.h \
 	src/libberth/cgroup/cgroup-join.c \
 	src/libberth/cgroup/cgroup-resources.c \
