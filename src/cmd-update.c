@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "cleanup.h"
+#include "cgroup-fields.h"
 #include "cli.h"
 #include "commands.h"
 #include "container-cgroup.h"
@@ -120,83 +121,61 @@ static oci_resources *load_resources(const char *file)
 }
 
 /* runc's update flags, one row each: the flag, its help, how its value
- * is parsed and where it lands in linux.resources (the group, the value
- * and its _present flag). The option list and the parsing both walk it. */
-enum upd_group { UPD_MEMORY, UPD_CPU, UPD_PIDS, UPD_BLKIO };
+ * is parsed and the field of linux.resources it sets (cgroup-fields.h,
+ * the rows the cgroup tables use). The option list and the parsing both
+ * walk it. */
 enum upd_kind {
-    UPD_BYTES,        /* int64_t, runc's byte sizes and -1 */
-    UPD_U64,          /* uint64_t */
-    UPD_I64,          /* int64_t >= min */
-    UPD_STRING,       /* char *, replaced */
-    UPD_BLKIO_WEIGHT, /* uint16_t 10..1000; 0 leaves it unchanged */
+    UPD_BYTES,        /* runc's byte sizes and -1 */
+    UPD_NUM,          /* an integer >= min */
+    UPD_STRING,       /* replaced */
+    UPD_BLKIO_WEIGHT, /* 10..1000; 0 leaves it unchanged */
 };
 
 struct upd_field {
     const char *flag;
     char short_name;
     const char *metavar, *help;
-    enum upd_group group;
     enum upd_kind kind;
     int64_t min;
-    size_t off, present_off; /* present_off: SIZE_MAX when none */
+    enum berth_cg_field_id field;
 };
-
-#define MEM(f)         UPD_MEMORY, UPD_BYTES, 0, offsetof(oci_memory, f), offsetof(oci_memory, f##_present)
-#define CPU(k, min, f) UPD_CPU, k, min, offsetof(oci_cpu, f), offsetof(oci_cpu, f##_present)
-#define CPUSET(f)      UPD_CPU, UPD_STRING, 0, offsetof(oci_cpu, f), SIZE_MAX
 
 static const struct upd_field fields[] = {
-    {"blkio-weight", 0, "N", "block IO weight (10..1000)", UPD_BLKIO, UPD_BLKIO_WEIGHT, 0,
-     offsetof(oci_block_io, weight), offsetof(oci_block_io, weight_present)},
-    {"cpu-period", 0, "US", "CPU CFS period", CPU(UPD_U64, 0, period)},
-    {"cpu-quota", 0, "US", "CPU CFS quota", CPU(UPD_I64, -1, quota)},
-    {"cpu-burst", 0, "US", "CPU CFS burst", CPU(UPD_U64, 0, burst)},
+    {"blkio-weight", 0, "N", "block IO weight (10..1000)", UPD_BLKIO_WEIGHT, 0, CGF_BLKIO_WEIGHT},
+    {"cpu-period", 0, "US", "CPU CFS period", UPD_NUM, 0, CGF_CPU_PERIOD},
+    {"cpu-quota", 0, "US", "CPU CFS quota", UPD_NUM, -1, CGF_CPU_QUOTA},
+    {"cpu-burst", 0, "US", "CPU CFS burst", UPD_NUM, 0, CGF_CPU_BURST},
     /* --cpu-shares after --cpu-share: it wins when both are given */
-    {"cpu-share", 0, "N", "CPU shares (relative weight)", CPU(UPD_U64, 0, shares)},
-    {"cpu-shares", 0, "N", "same as --cpu-share", CPU(UPD_U64, 0, shares)},
-    {"cpu-rt-period", 0, "US", "CPU realtime period", CPU(UPD_U64, 0, realtimePeriod)},
-    {"cpu-rt-runtime", 0, "US", "CPU realtime runtime", CPU(UPD_I64, 0, realtimeRuntime)},
-    {"cpu-idle", 0, "0|1", "SCHED_IDLE for the cgroup", CPU(UPD_I64, 0, idle)},
-    {"cpuset-cpus", 0, "LIST", "CPUs to use (0-3, 0,1)", CPUSET(cpus)},
-    {"cpuset-mems", 0, "LIST", "memory nodes to use", CPUSET(mems)},
-    {"kernel-memory", 0, "BYTES", "kernel memory limit (ignored by current kernels)", MEM(kernel)},
-    {"kernel-memory-tcp", 0, "BYTES", "kernel TCP buffer memory limit", MEM(kernelTCP)},
-    {"memory", 'm', "BYTES", "memory limit (e.g. 512m, -1)", MEM(limit)},
-    {"memory-reservation", 0, "BYTES", "memory soft limit", MEM(reservation)},
-    {"memory-swap", 0, "BYTES", "total memory + swap limit; -1 for unlimited", MEM(swap)},
-    {"pids-limit", 0, "N", "maximum number of pids; -1", UPD_PIDS, UPD_I64, -1,
-     offsetof(oci_pids, limit), offsetof(oci_pids, limit_present)},
+    {"cpu-share", 0, "N", "CPU shares (relative weight)", UPD_NUM, 0, CGF_CPU_SHARES},
+    {"cpu-shares", 0, "N", "same as --cpu-share", UPD_NUM, 0, CGF_CPU_SHARES},
+    {"cpu-rt-period", 0, "US", "CPU realtime period", UPD_NUM, 0, CGF_CPU_RT_PERIOD},
+    {"cpu-rt-runtime", 0, "US", "CPU realtime runtime", UPD_NUM, 0, CGF_CPU_RT_RUNTIME},
+    {"cpu-idle", 0, "0|1", "SCHED_IDLE for the cgroup", UPD_NUM, 0, CGF_CPU_IDLE},
+    {"cpuset-cpus", 0, "LIST", "CPUs to use (0-3, 0,1)", UPD_STRING, 0, CGF_CPU_CPUS},
+    {"cpuset-mems", 0, "LIST", "memory nodes to use", UPD_STRING, 0, CGF_CPU_MEMS},
+    {"kernel-memory", 0, "BYTES", "kernel memory limit (ignored by current kernels)", UPD_BYTES, 0,
+     CGF_MEMORY_KERNEL},
+    {"kernel-memory-tcp", 0, "BYTES", "kernel TCP buffer memory limit", UPD_BYTES, 0,
+     CGF_MEMORY_KERNEL_TCP},
+    {"memory", 'm', "BYTES", "memory limit (e.g. 512m, -1)", UPD_BYTES, 0, CGF_MEMORY_LIMIT},
+    {"memory-reservation", 0, "BYTES", "memory soft limit", UPD_BYTES, 0, CGF_MEMORY_RESERVATION},
+    {"memory-swap", 0, "BYTES", "total memory + swap limit; -1 for unlimited", UPD_BYTES, 0,
+     CGF_MEMORY_SWAP},
+    {"pids-limit", 0, "N", "maximum number of pids; -1", UPD_NUM, -1, CGF_PIDS_LIMIT},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
-
-/* The group of res a row writes, allocated on first use; NULL: no memory. */
-static void *group_of(oci_resources *res, enum upd_group g)
-{
-    void **slot = g == UPD_MEMORY ? (void **)&res->memory
-                  : g == UPD_CPU  ? (void **)&res->cpu
-                  : g == UPD_PIDS ? (void **)&res->pids
-                                  : (void **)&res->blockIO;
-    static const size_t size[] = {sizeof(oci_memory), sizeof(oci_cpu), sizeof(oci_pids),
-                                  sizeof(oci_block_io)};
-
-    if (!*slot)
-        *slot = calloc(1, size[g]);
-    return *slot;
-}
 
 /* Parses one flag's value into its field: 0, 2 (usage, printed) or 1. */
 static int set_field(const struct upd_field *f, const char *value, oci_resources *res)
 {
     int64_t v = 0;
-    char *base;
     int r = 0;
 
     switch (f->kind) {
     case UPD_BYTES:
         r = parse_bytes(f->flag, value, &v);
         break;
-    case UPD_U64:
-    case UPD_I64:
+    case UPD_NUM:
     case UPD_BLKIO_WEIGHT:
         r = parse_i64(f->flag, value, f->min, &v);
         if (r == 0 && f->kind == UPD_BLKIO_WEIGHT && v != 0 && (v < 10 || v > 1000))
@@ -209,30 +188,7 @@ static int set_field(const struct upd_field *f, const char *value, oci_resources
     }
     if (r)
         return r;
-    if (!(base = group_of(res, f->group)))
-        return 1;
-    switch (f->kind) {
-    case UPD_STRING: {
-        char **s = (char **)(base + f->off);
-
-        free(*s);
-        if (!(*s = strdup(value)))
-            return 1;
-        break;
-    }
-    case UPD_U64:
-        *(uint64_t *)(base + f->off) = (uint64_t)v;
-        break;
-    case UPD_BLKIO_WEIGHT:
-        *(uint16_t *)(base + f->off) = (uint16_t)v;
-        break;
-    default:
-        *(int64_t *)(base + f->off) = v;
-        break;
-    }
-    if (f->present_off != SIZE_MAX)
-        *(bool *)(base + f->present_off) = true;
-    return 0;
+    return berth_cg_field_set(res, f->field, v, value) < 0 ? 1 : 0;
 }
 
 int cmd_update(struct berth_cli *cli, int argc, char **argv)

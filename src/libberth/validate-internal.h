@@ -44,14 +44,16 @@
 #define S_PIDS         "config-linux.md \"PIDs\""
 #define S_RDMA         "config-linux.md \"RDMA\""
 #define S_UNIFIED      "config-linux.md \"Unified\""
-#define S_RDT          "config-linux.md \"IntelRdt\""
-#define S_MEMPOLICY    "config-linux.md \"Memory policy\""
-#define S_SYSCTL       "config-linux.md \"Sysctl\""
-#define S_SECCOMP      "config-linux.md \"Seccomp\""
-#define S_PROPAGATION  "config-linux.md \"Rootfs Mount Propagation\""
-#define S_MASKED       "config-linux.md \"Masked Paths\""
-#define S_READONLY     "config-linux.md \"Readonly Paths\""
-#define S_PERSONALITY  "config-linux.md \"Personality\""
+/* "If the conversion is not possible the runtime MUST generate an error." */
+#define S_CG_CONVERT  S_UNIFIED
+#define S_RDT         "config-linux.md \"IntelRdt\""
+#define S_MEMPOLICY   "config-linux.md \"Memory policy\""
+#define S_SYSCTL      "config-linux.md \"Sysctl\""
+#define S_SECCOMP     "config-linux.md \"Seccomp\""
+#define S_PROPAGATION "config-linux.md \"Rootfs Mount Propagation\""
+#define S_MASKED      "config-linux.md \"Masked Paths\""
+#define S_READONLY    "config-linux.md \"Readonly Paths\""
+#define S_PERSONALITY "config-linux.md \"Personality\""
 
 #define VPTR_MAX 512
 

@@ -6,8 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
+#include "cgroup-fields.h"
 #include "validate-internal.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
 
 static void check_device_allow(struct vctx *v, const oci_resources *r, const char *prefix)
 {
@@ -176,8 +182,46 @@ static void check_rdma_unified(struct vctx *v, const oci_resources *r, const cha
     }
 }
 
+struct unsupported {
+    struct vctx *v;
+    const char *prefix;
+};
+
+static void report_unsupported(enum berth_cg_field_id id, const char *why, bool warn, void *data)
+{
+    struct unsupported *u = data;
+    char path[VPTR_MAX];
+    size_t n = (size_t)snprintf(path, sizeof(path), "%s/%s", u->prefix, berth_cg_fields[id].name);
+
+    /* "memory.swappiness" -> "/linux/resources/memory/swappiness" */
+    for (char *p = path + strlen(u->prefix); p < path + n && *p; p++)
+        if (*p == '.')
+            *p = '/';
+    if (warn)
+        vwarn(u->v, vp(u->v, "%s", path), S_CG_CONVERT, "ignored: %s", why);
+    else
+        verr(u->v, vp(u->v, "%s", path), S_CG_CONVERT, "%s", why);
+}
+
+/* config-linux.md "Unified": a value given for a v1 controller that has no
+ * conversion to v2 MUST be an error. The fields the cgroup v2 table
+ * refuses (or ignores, warning) are reported here, before anything is
+ * created, with the same reasons the cgroup module gives. */
+static void check_cgroup_version(struct vctx *v, const oci_resources *r, const char *prefix)
+{
+    struct unsupported u = {v, prefix};
+    struct statfs sfs;
+    bool v2 = v->o->cgroup == BERTH_VALIDATE_CG_V2;
+
+    if (v->o->cgroup == BERTH_VALIDATE_CG_DETECT)
+        v2 = v->o->check_host && statfs("/sys/fs/cgroup", &sfs) == 0 &&
+             sfs.f_type == CGROUP2_SUPER_MAGIC;
+    berth_cg_unsupported(v2, r, report_unsupported, &u);
+}
+
 void v_check_resources(struct vctx *v, const oci_resources *r, const char *prefix)
 {
+    check_cgroup_version(v, r, prefix);
     check_device_allow(v, r, prefix);
     if (r->memory)
         check_memory(v, r->memory, prefix);

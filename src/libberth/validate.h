@@ -27,6 +27,9 @@
 struct berth_validate_opts {
     const char *bundle_dir; /* relative root.path and bind sources resolve here; NULL = cwd */
     bool check_host;        /* also check the host: rootfs exists, namespace paths, resctrl ... */
+    /* the cgroup version whose table linux.resources is checked against:
+     * DETECT asks the host (a pure v2 host, with check_host) */
+    enum { BERTH_VALIDATE_CG_DETECT, BERTH_VALIDATE_CG_V1, BERTH_VALIDATE_CG_V2 } cgroup;
 };
 
 /* Runs every semantic rule over cfg and appends diagnostics (error or

@@ -246,6 +246,16 @@ assert_failure "update with a bad value fails"
 assert_eq "$(cat "$mem/$memfile")" 134217728 "a bad value writes nothing"
 run_cmd --stdin <(echo '{"memory":{"limit":1048576,"swap":4096}}') berth update -r - "$ID"
 assert_failure "update refuses swap below limit (validated first)"
+# cgroup v2's table (cgroup-v2.c) has no swappiness: the update is refused
+# before the limit beside it is written
+if [ $V2 = 1 ]; then
+    run_cmd --stdin <(echo '{"memory":{"limit":67108864,"swappiness":10}}') berth update -r - "$ID"
+    assert_contains "$stderr" "memory.swappiness 10: cgroup v2 has no swappiness" \
+        "update with swappiness on cgroup v2: the table's reason"
+    assert_eq "$(cat "$mem/$memfile")" 134217728 "... and the memory limit beside it is not written"
+else
+    skip "update with swappiness refused: cgroup v2 only (v1 has memory.swappiness)"
+fi
 berth pause "$ID" >/dev/null 2>&1
 "$DRIVER" kill "$ST" 9 >/dev/null
 if wait_for bash -c "! kill -0 $PID 2>/dev/null"; then ok "kill of a paused container does not hang"; else not_ok "kill of a paused container does not hang"; fi
@@ -387,6 +397,29 @@ del c["hooks"]' || bail_out "update_config"
     run_cmd berth run --bundle "$B" "$ID"
     assert_success "run of /bin/true under a 176 KiB memory limit (joining before the mounts needed 192-240 KiB)"
     run_cmd berth delete --force "$ID"
+fi
+
+# What cgroup v2 cannot convert (config-linux.md "Unified": the runtime
+# MUST generate an error) is refused by validate and by run before anything
+# exists, with the reason of the v2 table; v1 applies the same config.
+update_config "$B" 'c["linux"]["resources"] = {"memory": {"swappiness": 60}, "cpu": {"realtimeRuntime": 1000}}
+c.pop("hooks", None)' || bail_out "update_config"
+set_args "$B" /bin/true
+if [ $V2 = 1 ]; then
+    run_cmd berth validate --bundle "$B"
+    assert_failure "validate: swappiness and realtimeRuntime on cgroup v2"
+    assert_contains "$output" "/linux/resources/memory/swappiness" "... names the field's pointer"
+    assert_contains "$output" "cgroup v2 has no realtime group scheduling" "... with the table's reason"
+    ID=$(new_id)
+    run_cmd berth run --bundle "$B" "$ID"
+    assert_failure "run with swappiness on cgroup v2 fails"
+    assert_contains "$stderr" "cgroup v2 has no swappiness" "... with the table's reason"
+    assert_eq "$(ls -d /sys/fs/cgroup/berth/"$ID" "$BERTH_ROOT/$ID" 2>/dev/null)" "" \
+        "... before its cgroup or state exists"
+else
+    run_cmd berth validate --bundle "$B"
+    assert_success "validate: swappiness and realtimeRuntime are v1 fields"
+    assert_not_contains "$output" "swappiness" "... and nothing is said about them on v1"
 fi
 
 done_testing

@@ -1116,6 +1116,36 @@ START_TEST(resources_entry_point)
 }
 END_TEST
 
+/* The cgroup version's table (cgroup-fields.h): on v2 the fields v2
+ * cannot convert are errors with the cgroup module's own reason (and the
+ * kernel memory limits a warning), on v1 nothing is said. */
+START_TEST(cgroup_version_fields)
+{
+    oci_config *cfg = parse("v2", CFG(RES("'memory':{'swappiness':60,'kernel':1048576,"
+                                          "'useHierarchy':true,'disableOOMKiller':false},"
+                                          "'network':{'classID':3},'cpu':{'realtimePeriod':0}")));
+    struct berth_validate_opts o = {.cgroup = BERTH_VALIDATE_CG_V2};
+    struct oci_diags d = {0};
+    const struct oci_diag *e;
+
+    ck_assert_uint_eq(berth_validate_config(cfg, &o, &d), 2);
+    e = find(&d, OCI_DIAG_ERROR, "/linux/resources/memory/swappiness");
+    ck_assert(e && strstr(e->message, "cgroup v2 has no swappiness"));
+    e = find(&d, OCI_DIAG_ERROR, "/linux/resources/network/classID");
+    ck_assert(e && strstr(e->message, "net_cls"));
+    e = find(&d, OCI_DIAG_WARNING, "/linux/resources/memory/kernel");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_null(find(&d, OCI_DIAG_ERROR, "/linux/resources/memory/useHierarchy"));
+    ck_assert_ptr_null(find(&d, OCI_DIAG_ERROR, "/linux/resources/cpu/realtimePeriod"));
+    oci_diags_clear(&d);
+    o.cgroup = BERTH_VALIDATE_CG_V1;
+    ck_assert_uint_eq(berth_validate_config(cfg, &o, &d), 0);
+    ck_assert_ptr_null(find(&d, OCI_DIAG_ERROR, "/linux/resources/memory/swappiness"));
+    oci_diags_clear(&d);
+    oci_config_free(cfg);
+}
+END_TEST
+
 /* Speed: create runs every rule, so a large realistic config must be quick. */
 START_TEST(rules_are_fast)
 {
@@ -1155,6 +1185,7 @@ int main(void)
     tcase_add_test(rules, process_entry_point);
     tcase_add_test(rules, resources_entry_point);
     tcase_add_test(rules, rules_are_fast);
+    tcase_add_test(rules, cgroup_version_fields);
     tcase_add_test(host, host_rootfs);
     tcase_add_test(host, host_namespace_paths);
     tcase_add_test(host, bundle_entry_point);
