@@ -379,7 +379,7 @@ int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
         return berth_error_wrap(err, "checkpoint");
     if (j.argv.failed)
         return berth_error_make(err, ENOMEM, "checkpoint");
-    r = berth_criu_action(o->pre_dump ? "pre-dump" : "dump", j.argv.v, j.log, NULL, NULL, err);
+    r = berth_criu_action(o->pre_dump ? "pre-dump" : "dump", j.argv.v, j.log, NULL, err);
     if (r < 0)
         return berth_error_wrap(err, "checkpoint");
     if (o->leave_running || o->pre_dump)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "criu.h"
 
@@ -13,11 +14,21 @@
 #define BERTH_CRIU_CGROUP2 "cgroup2:"
 
 const char *berth_criu_bin(const char *criu);
-int berth_criu_spawn(char *const argv[], char **ret_out, void (*pre_exec)(void *), void *data,
+/* What a caller does around criu's process: pre_exec in the forked child
+ * before the exec; spawned in the parent once the child exists (a child
+ * that needs it done waits for it; when spawned fails the child is killed
+ * and reaped, and its error returned). Either may be NULL. */
+struct berth_criu_hooks {
+    void (*pre_exec)(void *data);
+    int (*spawned)(void *data, pid_t pid, berth_error_t *err);
+    void *data;
+};
+
+int berth_criu_spawn(char *const argv[], char **ret_out, const struct berth_criu_hooks *h,
                      berth_error_t *err);
 char *berth_criu_reason(const char *text);
 int berth_criu_action(const char *what, char *const argv[], const char *log_path,
-                      void (*pre_exec)(void *), void *data, berth_error_t *err);
+                      const struct berth_criu_hooks *h, berth_error_t *err);
 
 /* A growing argv (NULL-terminated); on allocation failure `failed` is set
  * and the caller reports ENOMEM once. */

@@ -12,7 +12,10 @@
  *   - mounts recorded as external at dump time are bound from the host
  *     (config.json bind mounts from the NEW bundle's sources);
  *   - criu runs inside the container's cgroup and restores the tasks there
- *     (--cgroup-root; --manage-cgroups=ignore keeps them where criu is);
+ *     (--cgroup-root; --manage-cgroups=ignore keeps them where criu is).
+ *     With the systemd driver the unit needs a process to hold before
+ *     anything else can join it: criu's own process, started with the unit
+ *     while it waits, as runc does (criuApplyCgroups);
  *   - the init's stdio (pipes, and files from outside the container such
  *     as the caller's /dev/null, dumped as external files) is replaced by
  *     ours (--inherit-fd), so the caller (conmon, containerd) gets the
@@ -62,6 +65,7 @@ struct restore_job {
     size_t cgroup_arg; /* index of the --cgroup-root slot */
     int dirfd, lockfd;
     int stdio[3]; /* dups of our stdio for --inherit-fd */
+    int go[2];    /* systemd driver: criu's child waits here for its unit */
     pid_t pid;
     bool state_dir_made, done;
 };
@@ -84,6 +88,8 @@ static void restore_job_release(struct restore_job *j)
         berth_cgroup_free(j->cgroup);
     for (int i = 0; i < 3; i++)
         safe_close(j->stdio[i]);
+    safe_close(j->go[0]);
+    safe_close(j->go[1]);
     safe_close(j->lockfd);
     safe_close(j->dirfd);
     oci_config_free(j->config);
@@ -147,16 +153,41 @@ static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
         return r;
     if (mkdirat(j->dirfd, "criu-root", 0700) < 0)
         return berth_error_errno(err, "mkdir `%s`", j->criu_root);
-    /* the unit needs a process to hold: criu's restored init, which only
-     * exists after the restore; not done yet */
-    if (j->ctx->systemd_cgroup)
-        return berth_error_make(err, EOPNOTSUPP,
-                                "restore with the systemd cgroup driver (--systemd-cgroup) is "
-                                "not supported yet");
-    r = berth_cgroup_create(j->ctx, lx ? lx->cgroupsPath : NULL, j->id, &j->cgroup, err);
-    if (r >= 0)
-        r = berth_cgroup_apply(j->cgroup, lx ? lx->resources : NULL, true, err);
+    /* cgroupfs: the directories and the resources now, and criu's child
+     * joins them. systemd: the unit needs a process to hold, so it starts
+     * with criu's child (cgroup_spawned), which waits for it on go. */
+    if (j->ctx->systemd_cgroup) {
+        if (pipe2(j->go, O_CLOEXEC) < 0)
+            return berth_error_errno(err, "pipe");
+        r = berth_cgroup_plan(j->ctx, lx ? lx->cgroupsPath : NULL, j->id, &j->cgroup, err);
+    } else {
+        r = berth_cgroup_create(j->ctx, lx ? lx->cgroupsPath : NULL, j->id, &j->cgroup, err);
+        if (r >= 0)
+            r = berth_cgroup_apply(j->cgroup, lx ? lx->resources : NULL, true, err);
+    }
     return r < 0 ? berth_error_wrap(err, "cgroup") : 0;
+}
+
+/* In the parent, criu's child forked and waiting: with the systemd driver
+ * the unit starts holding it (the resources as properties, systemd's job
+ * waited for), then the files; then the child goes on. */
+static int cgroup_spawned(void *data, pid_t pid, berth_error_t *err)
+{
+    struct restore_job *j = data;
+    const oci_resources *res = j->config->linux ? j->config->linux->resources : NULL;
+    int r;
+
+    if (j->go[1] < 0)
+        return 0;
+    r = berth_cgroup_after_clone(j->cgroup, j->id, pid, res, err);
+    if (r >= 0)
+        r = berth_cgroup_apply(j->cgroup, res, true, err);
+    if (r < 0)
+        return berth_error_wrap(err, "cgroup");
+    if (write(j->go[1], "g", 1) != 1)
+        return berth_error_errno(err, "restore: release criu");
+    j->go[1] = safe_close(j->go[1]);
+    return 0;
 }
 
 /* A config.json bind mount of the new bundle overrides the dump's source. */
@@ -293,6 +324,18 @@ static void pre_exec(void *data)
     char line[PATH_MAX + 64] = "";
     FILE *f;
 
+    /* the systemd driver's unit first (cgroup_spawned); EOF: the parent
+     * gave up, nothing to restore */
+    if (j->go[0] >= 0) {
+        char c;
+        ssize_t n;
+
+        close(j->go[1]);
+        while ((n = read(j->go[0], &c, 1)) < 0 && errno == EINTR)
+            ;
+        if (n != 1)
+            _exit(125);
+    }
     if (berth_cgroup_enter(j->cgroup, getpid(), &e) < 0) {
         dprintf(2, "Error (berth): enter the cgroup: %s\n", e->msg);
         _exit(125);
@@ -394,15 +437,21 @@ static int wait_foreground(pid_t pid, int *ret_status, berth_error_t *err)
 static int restore_container(const struct berth_context *ctx, const struct berth_criu_opts *o,
                              pid_t *ret_pid, berth_error_t *err)
 {
-    _cleanup_(restore_job_release) struct restore_job j = {
-        .ctx = ctx, .o = o, .id = o->create->id, .dirfd = -1, .lockfd = -1, .stdio = {-1, -1, -1}};
+    _cleanup_(restore_job_release) struct restore_job j = {.ctx = ctx,
+                                                           .o = o,
+                                                           .id = o->create->id,
+                                                           .dirfd = -1,
+                                                           .lockfd = -1,
+                                                           .stdio = {-1, -1, -1},
+                                                           .go = {-1, -1}};
     int r;
 
     if ((r = berth_id_validate(j.id, err)) < 0 || (r = load_bundle(&j, err)) < 0 ||
         (r = paths(&j, err)) < 0 || (r = make_state_and_cgroup(&j, err)) < 0 ||
         (r = restore_args(&j, err)) < 0)
         return r;
-    r = berth_criu_action("restore", j.argv.v, j.log, pre_exec, &j, err);
+    r = berth_criu_action("restore", j.argv.v, j.log,
+                          &(struct berth_criu_hooks){pre_exec, cgroup_spawned, &j}, err);
     if (r < 0)
         return r;
     if ((r = read_pid(&j, err)) < 0)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ const char *berth_criu_bin(const char *criu)
  * *ret_out (may be NULL: output dropped). pre_exec runs in the child.
  * Returns the wait status, or <0 with *err when it could not be run
  * (-ENOENT: no such binary). */
-int berth_criu_spawn(char *const argv[], char **ret_out, void (*pre_exec)(void *), void *data,
+int berth_criu_spawn(char *const argv[], char **ret_out, const struct berth_criu_hooks *h,
                      berth_error_t *err)
 {
     int p[2], status;
@@ -46,12 +47,23 @@ int berth_criu_spawn(char *const argv[], char **ret_out, void (*pre_exec)(void *
         int null = open("/dev/null", O_RDONLY);
         if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
             _exit(126);
-        if (pre_exec)
-            pre_exec(data);
+        if (h && h->pre_exec)
+            h->pre_exec(h->data);
         execvp(argv[0], argv);
         _exit(errno == ENOENT ? 127 : 126);
     }
     close(p[1]);
+    if (h && h->spawned) {
+        int r = h->spawned(h->data, pid, err);
+
+        if (r < 0) {
+            close(p[0]);
+            (void)kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            return r;
+        }
+    }
     while ((n = read(p[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
         char *grown;
         if (n < 0)
@@ -83,7 +95,7 @@ char *berth_criu_version(const char *criu)
     _cleanup_free_ char *out = NULL;
     berth_error_t ignored = NULL;
     char *v, *e;
-    int r = berth_criu_spawn(argv, &out, NULL, NULL, &ignored);
+    int r = berth_criu_spawn(argv, &out, NULL, &ignored);
 
     berth_error_release(&ignored);
     if (r != 0 || !out || !(v = strstr(out, "Version:")))
@@ -131,7 +143,7 @@ int berth_criu_check(const char *criu, berth_error_t *err)
     if (check_result == 1) {
         _cleanup_free_ char *out = NULL;
         berth_error_t e = NULL;
-        int r = berth_criu_spawn(argv, &out, NULL, NULL, &e);
+        int r = berth_criu_spawn(argv, &out, NULL, &e);
 
         if (r < 0) {
             check_result = r;
@@ -157,11 +169,11 @@ int berth_criu_check(const char *criu, berth_error_t *err)
 /* Runs one criu action; on failure the error carries criu's reason from
  * its log and names the log. */
 int berth_criu_action(const char *what, char *const argv[], const char *log_path,
-                      void (*pre_exec)(void *), void *data, berth_error_t *err)
+                      const struct berth_criu_hooks *h, berth_error_t *err)
 {
     _cleanup_free_ char *out = NULL, *log = NULL, *why = NULL;
     _cleanup_fclose_ FILE *f = NULL;
-    int r = berth_criu_spawn(argv, &out, pre_exec, data, err);
+    int r = berth_criu_spawn(argv, &out, h, err);
 
     if (r < 0)
         return r;

@@ -16,22 +16,8 @@
 require_root
 require_cmd criu
 
-# The guest kernel's modules (never installed): criu's kerndat needs
-# nf_tables, socket dumping needs the *_diag modules, and dumping a network
-# namespace needs conntrack over netlink.
-load_modules() {
-    local k m cache=${BERTH_VM_CACHE:-/var/cache/berth-cgroup2-vm}
-    k=$(uname -r)
-    if [ ! -e "/lib/modules/$k" ] && [ -d "$cache/k/lib/modules/$k" ]; then
-        mkdir -p /lib/modules && ln -s "$cache/k/lib/modules/$k" "/lib/modules/$k"
-    fi
-    for m in crc32c_generic nf_tables inet_diag unix_diag netlink_diag tcp_diag udp_diag \
-        raw_diag af_packet_diag nf_conntrack nf_conntrack_netlink; do
-        if command -v modprobe >/dev/null; then modprobe "$m"; else /.vm/busybox modprobe "$m"; fi 2>/dev/null
-    done
-}
-load_modules
-criu check >"$TEST_TMP/check" 2>&1 || skip_all "criu cannot run here: $(grep -m1 Error "$TEST_TMP/check")"
+. "$(dirname "$0")/criu-lib.sh"
+criu_ready || skip_all "$CRIU_WHY"
 
 B=$(make_bundle) || bail_out "make_bundle failed"
 update_config "$B" '

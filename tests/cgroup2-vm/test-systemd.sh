@@ -161,6 +161,75 @@ run_cmd sdb delete -f "$ID"
 assert_success "delete -f of a running container"
 assert_eq "$(prop "xpre-$ID.scope" LoadState)" not-found "delete -f: the unit is gone"
 
+# ---- checkpoint and restore: criu's process holds the new unit -----------------
+# (runc's criuApplyCgroups: the unit starts with criu's pid, the restored
+# tree lands in its cgroup)
+. "$(dirname "$0")/criu-lib.sh"
+if criu_ready; then
+    ID=$(new_id)
+    UNIT=berth-$ID.scope
+    CG=/machine.slice/$UNIT
+    update_config "$B" "c['root']['readonly'] = False
+c['linux']['cgroupsPath'] = 'machine.slice:berth:$ID'
+c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 50}}
+c['process']['args'] = ['sh', '-c', 'i=0; while :; do i=\$((i+1)); echo \$i >/tmp/count; sleep 0.2; done']"
+    COUNT=$B/rootfs/tmp/count
+    count() { cat "$COUNT" 2>/dev/null || echo 0; }
+    # stdio pipes, as from conmon or containerd (a file from run_cmd would
+    # not be the same file at restore)
+    sdb run -d --bundle "$B" "$ID" </dev/null > >(cat >/dev/null) 2>&1
+    check "run -d the counter with --systemd-cgroup" [ "$(container_status "$ID")" = running ]
+    wait_for bash -c "[ \$(cat $COUNT 2>/dev/null || echo 0) -gt 2 ]"
+    run_cmd sdb checkpoint --image-path "$TEST_TMP/sdimg" "$ID"
+    assert_success "checkpoint of a systemd-driven container"
+    C1=$(count)
+    assert_eq "$(prop "$UNIT" LoadState)" not-found "checkpoint: the unit is gone with the container"
+    sdb restore -d --image-path "$TEST_TMP/sdimg" --bundle "$B" "$ID" </dev/null > >(cat >/dev/null) 2>"$TEST_TMP/sdrestore.err"
+    rc=$?
+    check "restore --systemd-cgroup (exit $rc: $(head -c 300 "$TEST_TMP/sdrestore.err"))" [ "$rc" = 0 ]
+    [ "$rc" = 0 ] || grep -E "Error|Warn" "$TEST_TMP/sdimg/restore.log" | tail -15 | while read -r l; do diag "restore.log: $l"; done
+    PID=$(json_get "$(berth state "$ID")" 'j["pid"]')
+    assert_eq "$(prop "$UNIT" ActiveState)" active "restored: the scope is active"
+    assert_eq "$(prop "$UNIT" ControlGroup)" "$CG" "restored: ControlGroup= from cgroupsPath"
+    assert_eq "$(prop "$UNIT" Delegate)" yes "restored: Delegate=yes"
+    assert_contains "$(cat "$SDROOT$CG/cgroup.procs")" "$PID" "restored: the init is in the unit's cgroup"
+    others=0
+    for p in $(cat "$SDROOT$CG/cgroup.procs"); do
+        ns=$(readlink "/proc/$p/ns/pid") || continue # a `sleep 0.2` of the loop, gone
+        if [ "$ns" != "$(readlink "/proc/$PID/ns/pid")" ]; then
+            others=$((others + 1))
+            diag "in the unit, outside the container: $p $(cat "/proc/$p/cmdline" | tr '\0' ' ')"
+        fi
+    done
+    assert_eq "$others" 0 "restored: only the container's processes in the unit (criu left it)"
+    assert_eq "$(prop "$UNIT" TasksMax)" 50 "restored: TasksMax from pids.limit"
+    if [ $MODE = v2 ]; then
+        assert_eq "$(prop "$UNIT" MemoryMax)" 67108864 "restored: MemoryMax"
+        assert_eq "$(cgfile memory "$CG" memory.max)" 67108864 "restored: memory.max written"
+    else
+        assert_eq "$(prop "$UNIT" MemoryLimit)" 67108864 "restored: MemoryLimit"
+        assert_eq "$(cgfile memory "$CG" memory.limit_in_bytes)" 67108864 "restored: memory.limit_in_bytes written"
+    fi
+    sleep 1
+    check "restored: the counter continued from $C1" [ "$(count)" -gt "$C1" ]
+    run_cmd sdb delete -f "$ID"
+    assert_success "delete -f of the restored container"
+    assert_eq "$(prop "$UNIT" LoadState)" not-found "delete: the restored container's unit is gone"
+    # criu fails (no images): the unit it started with criu's pid goes too
+    ID=$(new_id)
+    mkdir -p "$TEST_TMP/noimg"
+    update_config "$B" "c['linux']['cgroupsPath'] = 'machine.slice:berth:$ID'"
+    run_cmd sdb restore -d --image-path "$TEST_TMP/noimg" --bundle "$B" "$ID"
+    assert_failure "restore from an empty image directory fails"
+    assert_contains "$stderr" "criu restore failed" "... with criu's reason"
+    assert_eq "$(prop "berth-$ID.scope" LoadState)" not-found "failed restore: no unit left"
+    check "failed restore: no cgroup left" [ ! -d "$SDROOT/machine.slice/berth-$ID.scope" ]
+    check "failed restore: no state left" [ ! -e "$BERTH_ROOT/$ID" ]
+    update_config "$B" "c['process']['args'] = ['sleep', '300']; c['linux'].pop('resources', None)"
+else
+    skip "checkpoint/restore with --systemd-cgroup: $CRIU_WHY"
+fi
+
 # ---- failures leave nothing ---------------------------------------------------
 # fails SPEC DESC WANT-IN-STDERR: create fails, then no unit, state or cgroup
 fails() {
