@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "systemd-bus.h"
+#include "cgroup/systemd-bus.h"
 
 static int usage(void)
 {

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
+#include "util/cleanup.h"
 #include "cli-help.h"
 #include "log.h"
 

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "context.h"
-#include "error.h"
+#include "util/context.h"
+#include "util/error.h"
 
 struct berth_cli {
     struct berth_context ctx;

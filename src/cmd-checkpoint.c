@@ -6,7 +6,7 @@
 #include "cli-opts.h"
 #include "cli.h"
 #include "commands.h"
-#include "criu.h"
+#include "criu/criu.h"
 
 static int valid_mode(const char *m)
 {

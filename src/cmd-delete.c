@@ -3,7 +3,7 @@
  * unknown id. */
 #include "cli.h"
 #include "commands.h"
-#include "container.h"
+#include "container/container.h"
 
 int cmd_delete(struct berth_cli *cli, int argc, char **argv)
 {

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "exec.h"
+#include "container/exec.h"
 
 struct multi {
     char **env, **caps, **gids, **cgroups;

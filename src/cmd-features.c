@@ -4,7 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "berth-features.h"
+#include "container/berth-features.h"
 
 int cmd_features(struct berth_cli *cli, int argc, char **argv)
 {

@@ -5,8 +5,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "container.h"
-#include "signals.h"
+#include "container/container.h"
+#include "util/signals.h"
 
 int cmd_kill(struct berth_cli *cli, int argc, char **argv)
 {

@@ -5,7 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "container.h"
+#include "container/container.h"
 
 int cmd_list(struct berth_cli *cli, int argc, char **argv)
 {

@@ -10,10 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "util/cleanup.h"
 #include "cli.h"
 #include "commands.h"
-#include "container-cgroup.h"
+#include "container/container-cgroup.h"
 
 static bool has_pid(const pid_t *pids, size_t n, long pid)
 {

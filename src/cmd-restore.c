@@ -7,7 +7,7 @@
 #include "cli-opts.h"
 #include "cli.h"
 #include "commands.h"
-#include "criu.h"
+#include "criu/criu.h"
 
 int cmd_restore(struct berth_cli *cli, int argc, char **argv)
 {

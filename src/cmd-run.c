@@ -4,7 +4,7 @@
 #include "cli-opts.h"
 #include "cli.h"
 #include "commands.h"
-#include "container.h"
+#include "container/container.h"
 
 int cmd_run(struct berth_cli *cli, int argc, char **argv)
 {

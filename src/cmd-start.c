@@ -2,7 +2,7 @@
  * container (runtime.md "Start"). */
 #include "cli.h"
 #include "commands.h"
-#include "container.h"
+#include "container/container.h"
 
 int cmd_start(struct berth_cli *cli, int argc, char **argv)
 {

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "container.h"
+#include "container/container.h"
 
 static int state_to_stdout(const struct berth_context *ctx, const char *id, berth_error_t *err)
 {

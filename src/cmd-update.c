@@ -14,11 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cleanup.h"
-#include "cgroup-fields.h"
+#include "util/cleanup.h"
+#include "cgroup/cgroup-fields.h"
 #include "cli.h"
 #include "commands.h"
-#include "container-cgroup.h"
+#include "container/container-cgroup.h"
 #include "oci-types.h"
 
 static int usage(const char *flag, const char *value, const char *what)

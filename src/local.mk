@@ -61,8 +61,8 @@ berth_systemd_SOURCES = \
 	src/berth-systemd.c \
 	src/libberth/cgroup/systemd-bus.h \
 	src/libberth/cgroup/systemd-bus.c \
-	src/libberth/error.h \
-	src/libberth/error.c
+	src/libberth/util/error.h \
+	src/libberth/util/error.c
 berth_systemd_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS)
 berth_systemd_LDADD = $(SYSTEMD_LIBS)
 endif

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "util/cleanup.h"
 #include "log-format.h"
 
 /* The CLI state of this process; set by log_init. Before that (global

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "util/cleanup.h"
 #include "cli-help.h"
 #include "cli.h"
 #include "commands.h"
-#include "exe-seal.h"
+#include "util/exe-seal.h"
 #include "log.h"
 #include "version.h"
 

@@ -8,7 +8,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 
-#include "criu.h"
+#include "criu/criu.h"
 
 static void print_seccomp(FILE *out)
 {

@@ -7,6 +7,8 @@
 #   build        ./autogen.sh when configure is missing, DIR/../configure, make
 #   unit         make check in DIR (check-based tests/unit)
 #   format       make check-format (when clang-format is installed)
+#   layers       make check-layers (docs/architecture.md: the library's modules
+#                in layers, no include upwards, no cycle, the doc's graph true)
 #   sanitizers   a second tree DIR-san with --enable-sanitizers: make check
 #                under ASan+UBSan (check timeouts x3); any sanitizer report
 #                fails the step
@@ -53,7 +55,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-all_steps="build unit format sanitizers fuzz integration differential engines vm"
+all_steps="build unit format layers sanitizers fuzz integration differential engines vm"
 for s in ${only//,/ }; do
     [[ " $all_steps " == *" $s "* ]] || { echo "tests/run.sh: unknown step $s (steps: $all_steps)" >&2; exit 2; }
 done
@@ -228,6 +230,22 @@ step_format() {
         FAILED=$((FAILED + 1))
         show_log "$logdir/format.log"
         note "format: FAILED: files need clang-format (run make format; log $logdir/format.log)"
+    fi
+}
+
+step_layers() {
+    section "layers (make check-layers)"
+    if [ ! -f "$builddir/Makefile" ]; then
+        note "layers: not run: the build was not configured"
+        return
+    fi
+    if make -s -C "$builddir" check-layers >"$logdir/layers.log" 2>&1; then
+        PASSED=$((PASSED + 1))
+        note "layers: ok ($(tail -1 "$logdir/layers.log"))"
+    else
+        FAILED=$((FAILED + 1))
+        show_log "$logdir/layers.log"
+        note "layers: FAILED: see docs/architecture.md (log $logdir/layers.log)"
     fi
 }
 
@@ -407,12 +425,13 @@ start=$(date +%s)
 mkdir -p "$logdir"
 echo "berth tests: source $srcdir, build $builddir, -j$jobs${only:+, only ${only#,}}$([ $quick = 1 ] && echo ', quick')"
 
-if wanted build || wanted unit || wanted format || wanted integration || wanted differential ||
+if wanted build || wanted unit || wanted format || wanted layers || wanted integration || wanted differential ||
     wanted engines || wanted vm; then
     step_build
 fi
 wanted unit && step_unit
 wanted format && step_format
+wanted layers && step_layers
 if wanted sanitizers; then step_sanitizers; elif [ -z "$only" ]; then note "sanitizers: not run (--quick)"; fi
 if wanted fuzz; then step_fuzz; elif [ -z "$only" ]; then note "fuzz: not run (--quick)"; fi
 wanted integration && step_integration

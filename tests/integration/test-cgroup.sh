@@ -26,9 +26,9 @@ build_driver() {
     local s=$SRCDIR spec
     # (config.h's one define the library files here need, from its source)
     spec=$(sed -n 's/^AC_DEFINE(\[OCI_SPEC_VERSION\], \["\([^"]*\)".*/\1/p' "$s/configure.ac")
-    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -DOCI_SPEC_VERSION="\"$spec\"" -I"$s/src/libberth" -I"$s/src/libberth/cgroup" -I"$s/libocispec" -o "$DRIVER" \
-        "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s/src/libberth/cgroup/systemd-unit.c" "$s/src/libberth/fd-pass.c" \
-        "$s"/src/libberth/{error,context,state,state-json,status}.c "$s"/libocispec/*.c -lyajl -lm
+    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -DOCI_SPEC_VERSION="\"$spec\"" -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
+        "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s/src/libberth/cgroup/systemd-unit.c" \
+        "$s"/src/libberth/util/{fd-pass,error,context}.c "$s"/src/libberth/state/{state,state-json,state-types}.c "$s/src/libberth/container/status.c" "$s"/libocispec/*.c -lyajl -lm
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||
     bail_out "cannot build cgroup-driver: $(head -c 800 "$TEST_TMP/driver.log")"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-rootfs.sh: the rootfs core (src/libberth/rootfs.h) on a busybox
+# test-rootfs.sh: the rootfs core (src/libberth/rootfs/rootfs.h) on a busybox
 # bundle. Until `berth run` works, containers are made by
 # helpers/rootfs-driver.c (prepare -> pivot -> finalize in fresh mount+pid
 # namespaces, then exec), built here from the library sources; /bin/checker
@@ -13,9 +13,10 @@ require_cmd gcc python3
 DRIVER=$TEST_TMP/rootfs-driver
 build_driver() {
     local s=$SRCDIR
-    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/src/libberth/cgroup" -I"$s/libocispec" -o "$DRIVER" \
+    gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
         "$s/tests/integration/helpers/rootfs-driver.c" \
-        "$s"/src/libberth/{rootfs,mount,mount-apply,mount-sources,mount-cgroup,mount-flags,dev,path-util,copy-tree,idmap,userns,error,fd-pass}.c \
+        "$s"/src/libberth/rootfs/{rootfs,mount,mount-apply,mount-fd,mount-sources,mount-cgroup,mount-flags,dev,idmap}.c \
+        "$s"/src/libberth/util/{path-util,copy-tree,error,fd-pass}.c "$s/src/libberth/ns/userns.c" \
         "$s"/libocispec/*.c -lyajl
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||

@@ -35,14 +35,14 @@ tests_unit_test_exe_seal_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
 # from the sources (not libberth.la) so it needs none of the other concerns.
 check_PROGRAMS += tests/unit/test-mount
 TESTS += tests/unit/test-mount
-tests_unit_test_mount_SOURCES = tests/unit/test-mount.c src/libberth/mount.c \
-	src/libberth/mount-flags.c src/libberth/path-util.c src/libberth/error.c
+tests_unit_test_mount_SOURCES = tests/unit/test-mount.c src/libberth/rootfs/mount.c \
+	src/libberth/rootfs/mount-flags.c src/libberth/util/path-util.c src/libberth/util/error.c
 tests_unit_test_mount_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_mount_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_mount_LDADD = $(CHECK_LIBS)
 endif
 
-# validate (semantic rules over config.json): src/libberth/validate*.c
+# validate (semantic rules over config.json): src/libberth/spec/validate*.c
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test-validate
 TESTS += tests/unit/test-validate

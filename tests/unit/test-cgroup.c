@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup-fields.h"
-#include "cgroup-internal.h"
-#include "cgroup-v1.h"
-#include "cgroup-v2.h"
-#include "cgroup.h"
-#include "cgroup-join.h"
+#include "cgroup/cgroup-fields.h"
+#include "cgroup/cgroup-internal.h"
+#include "cgroup/cgroup-v1.h"
+#include "cgroup/cgroup-v2.h"
+#include "cgroup/cgroup.h"
+#include "cgroup/cgroup-join.h"
 
 static char tmp[256];
 static int dfd = -1;

@@ -14,8 +14,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "exe-seal.h"
+#include "util/cleanup.h"
+#include "util/exe-seal.h"
 
 static char tmpdir[] = "/tmp/berth-test-exe-seal.XXXXXX";
 

@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "hooks.h"
-#include "terminal.h"
+#include "util/cleanup.h"
+#include "hooks/hooks.h"
+#include "terminal/terminal.h"
 
 static char tmpdir[] = "/tmp/berth-test-hooks.XXXXXX";
 

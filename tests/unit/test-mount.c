@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "mount-flags.h"
-#include "mount.h"
-#include "path-util.h"
+#include "util/cleanup.h"
+#include "rootfs/mount-flags.h"
+#include "rootfs/mount.h"
+#include "util/path-util.h"
 
 static struct berth_mount_step parse(char **opts, size_t n, int want_ret)
 {

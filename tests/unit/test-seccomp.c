@@ -1,4 +1,4 @@
-/* test-seccomp.c: unit tests of the seccomp module (src/libberth/seccomp.c,
+/* test-seccomp.c: unit tests of the seccomp module (src/libberth/security/seccomp.c,
  * seccomp-notify.c) with check.
  *
  * Filters are built from linux.seccomp JSON (single quotes stand for double
@@ -27,10 +27,10 @@
 
 #include <seccomp.h>
 
-#include "berth-features.h"
-#include "berth-seccomp.h"
+#include "container/berth-features.h"
+#include "security/berth-seccomp.h"
 #include "oci-types.h"
-#include "seccomp-notify.h"
+#include "security/seccomp-notify.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 

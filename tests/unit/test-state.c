@@ -13,11 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "signals.h"
-#include "state-json.h"
-#include "state.h"
-#include "status.h"
+#include "util/cleanup.h"
+#include "util/signals.h"
+#include "state/state-json.h"
+#include "state/state.h"
+#include "container/status.h"
 
 static char tmpdir[] = "/tmp/berth-test-state.XXXXXX";
 static char root[64];

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup-internal.h"
-#include "systemd-unit.h"
+#include "cgroup/cgroup-internal.h"
+#include "cgroup/systemd-unit.h"
 
 static void unit_ok(const char *cgpath, const char *slice, const char *name, const char *path,
                     bool is_slice)

@@ -1,5 +1,5 @@
 /* test-validate.c: unit tests of the semantic validation rules
- * (src/libberth/validate*.c) with check.
+ * (src/libberth/spec/validate*.c) with check.
  *
  * Most rules are one table row: a config.json (single quotes stand for
  * double quotes, to keep the C strings readable), an optional mutation
@@ -22,15 +22,20 @@
 #include <unistd.h>
 
 #include "oci-types.h"
-#include "validate.h"
+#include "cgroup/cgroup.h"
+#include "spec/validate.h"
 
 #ifndef TEST_SRCDIR
 #define TEST_SRCDIR "."
 #endif
 
 /* A valid start config plus extra top-level members (each starting with ','). */
-#define BASE         "{'ociVersion':'1.3.0','root':{'path':'rootfs'}"
-#define PROC_OK      ",'process':{'cwd':'/','args':['sh']}"
+#define BASE    "{'ociVersion':'1.3.0','root':{'path':'rootfs'}"
+#define PROC_OK ",'process':{'cwd':'/','args':['sh']}"
+/* the bundle entry point as create calls it (without the cgroup rule) */
+#define VALIDATE_BUNDLE(dir, diags, cfg, err)                                                      \
+    berth_validate_bundle_opts(                                                                    \
+        &(struct berth_validate_opts){.bundle_dir = (dir), .check_host = true}, diags, cfg, err)
 #define CFG(members) BASE PROC_OK members "}"
 /* A config whose process members are given. */
 #define CFGP(proc, members) BASE ",'process':{'cwd':'/','args':['sh']," proc "}" members "}"
@@ -998,14 +1003,14 @@ START_TEST(bundle_entry_point)
 
     make_tmp();
     /* no config.json */
-    ck_assert_int_eq(berth_validate_bundle(tmpdir, &d, &cfg, &err), -EINVAL);
+    ck_assert_int_eq(VALIDATE_BUNDLE(tmpdir, &d, &cfg, &err), -EINVAL);
     ck_assert_ptr_eq(cfg, (oci_config *)0x1);
     ck_assert_ptr_nonnull(strstr(err->msg, "No such file or directory"));
     berth_error_release(&err);
     oci_diags_clear(&d);
     /* a schema error: the first error, "pointer: message" */
     write_config(BASE ",'hostname':1}");
-    ck_assert_int_eq(berth_validate_bundle(tmpdir, &d, &cfg, &err), -EINVAL);
+    ck_assert_int_eq(VALIDATE_BUNDLE(tmpdir, &d, &cfg, &err), -EINVAL);
     ck_assert_ptr_eq(cfg, (oci_config *)0x1);
     ck_assert_msg(strncmp(err->msg, "/hostname: ", 11) == 0, "got \"%s\"", err->msg);
     berth_error_release(&err);
@@ -1013,7 +1018,7 @@ START_TEST(bundle_entry_point)
     /* a semantic error (the rootfs is missing too, but reported second) */
     write_config(CFG(LINUX(NS("{'type':'pid'}") ",'uidMappings':[{'containerID':0,'hostID':1,"
                                                 "'size':1}]")));
-    ck_assert_int_eq(berth_validate_bundle(tmpdir, NULL, &cfg, &err), -EINVAL);
+    ck_assert_int_eq(VALIDATE_BUNDLE(tmpdir, NULL, &cfg, &err), -EINVAL);
     ck_assert_msg(strncmp(err->msg, "/root/path: config.md \"Root\"", 28) == 0, "got \"%s\"",
                   err->msg);
     berth_error_release(&err);
@@ -1022,7 +1027,7 @@ START_TEST(bundle_entry_point)
     ck_assert_int_eq(mkdir(root, 0755), 0);
     write_config(CFG(",'zzz':1,'mounts':[{'destination':'rel','type':'tmpfs'}]"));
     cfg = NULL;
-    ck_assert_int_eq(berth_validate_bundle(tmpdir, &d, &cfg, &err), 0);
+    ck_assert_int_eq(VALIDATE_BUNDLE(tmpdir, &d, &cfg, &err), 0);
     ck_assert_ptr_null(err);
     ck_assert_ptr_nonnull(cfg);
     ck_assert_str_eq(cfg->ociVersion, "1.3.0");
@@ -1032,7 +1037,7 @@ START_TEST(bundle_entry_point)
     oci_config_free(cfg);
     oci_diags_clear(&d);
     /* without ret_cfg the config is freed, and without diags nothing leaks */
-    ck_assert_int_eq(berth_validate_bundle(tmpdir, NULL, NULL, &err), 0);
+    ck_assert_int_eq(VALIDATE_BUNDLE(tmpdir, NULL, NULL, &err), 0);
     rm_tmp();
 }
 END_TEST
@@ -1062,7 +1067,7 @@ START_TEST(bundle_good_examples)
         fputs(json, f);
         fclose(f);
         free(json);
-        if (berth_validate_bundle(tmpdir, &d, NULL, &err) < 0)
+        if (VALIDATE_BUNDLE(tmpdir, &d, NULL, &err) < 0)
             dump_diags(names[i], &d);
         ck_assert_msg(err == NULL, "%s: %s", names[i], err ? err->msg : "");
         oci_diags_clear(&d);
@@ -1124,7 +1129,7 @@ START_TEST(cgroup_version_fields)
     oci_config *cfg = parse("v2", CFG(RES("'memory':{'swappiness':60,'kernel':1048576,"
                                           "'useHierarchy':true,'disableOOMKiller':false},"
                                           "'network':{'classID':3},'cpu':{'realtimePeriod':0}")));
-    struct berth_validate_opts o = {.cgroup = BERTH_VALIDATE_CG_V2};
+    struct berth_validate_opts o = {.cgroup = BERTH_VALIDATE_CG_V2, .more = berth_cgroup_validate};
     struct oci_diags d = {0};
     const struct oci_diag *e;
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup-internal.h"
-#include "cleanup.h"
+#include "util/cleanup.h"
 
 int cg_write(int dirfd, const char *file, const char *value, berth_error_t *err)
 {
@@ -324,4 +324,42 @@ int cg_write_rdma(int dirfd, const oci_resources *res, const struct berth_contex
             return r;
     }
     return 0;
+}
+
+bool cg_list_has(const char *list, const char *item, char sep)
+{
+    size_t len = strlen(item);
+
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, sep);
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+
+        while (n && p[n - 1] == '\n')
+            n--;
+        if (n == len && strncmp(p, item, len) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+bool cg_dir_has(const struct cg_dir *d, const char *controller)
+{
+    if (d->v2 && strcmp(controller, "devices") == 0)
+        return d->devices;
+    if (d->v2 && strcmp(controller, "freezer") == 0)
+        return d->freezer;
+    return cg_list_has(d->controllers, controller, d->v2 ? ' ' : ',');
+}
+
+int cg_dir_open(const struct cg_dir *d, berth_error_t *err)
+{
+    int fd = d->fd >= 0 ? fcntl(d->fd, F_DUPFD_CLOEXEC, 3)
+                        : open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0)
+        return berth_error_errno(err, "open cgroup `%s`", d->path);
+    return fd;
 }

@@ -16,8 +16,8 @@
 #include <sys/types.h>
 
 #include "cgroup-fields.h"
-#include "context.h"
-#include "error.h"
+#include "util/context.h"
+#include "util/error.h"
 #include "oci-types.h"
 #include "systemd-unit.h"
 
@@ -58,6 +58,10 @@ int cg_write_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, const cha
 /* Writes rdma (the same rdma.max format on v1 and v2); a cg_row writer. */
 int cg_write_rdma(int dirfd, const oci_resources *res, const struct berth_context *ctx,
                   berth_error_t *err);
+
+/* True when `item` is one of the `sep`-separated entries of list (a
+ * trailing newline of an entry ignored). */
+bool cg_list_has(const char *list, const char *item, char sep);
 
 /* Reads the pids listed in dirfd/cgroup.procs of the cgroup and of every
  * cgroup below it; *ret is malloc'd. */
@@ -159,6 +163,9 @@ struct cg_row {
  * call, d NULL). */
 int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, const char *only, int dirfd,
                   const oci_resources *res, const struct berth_context *ctx, berth_error_t *err);
+/* The row is in force for res: its field is set and, for a CGH_NONE row of
+ * a boolean, holds the value the version cannot give. */
+bool cg_row_applies(const struct cg_row *row, const oci_resources *res);
 /* Before anything is written: every field res sets must have a directory
  * whose version applies it (or has nothing to do for it); else the
  * version's reason, or "controller not available". */

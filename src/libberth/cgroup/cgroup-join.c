@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "cgroup-internal.h"
-#include "cleanup.h"
-#include "fd-pass.h"
+#include "util/cleanup.h"
+#include "util/fd-pass.h"
 
 static int add_tasks(struct berth_cgroup_join *j, const char *path, int fd, berth_error_t *err)
 {

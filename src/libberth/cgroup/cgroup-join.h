@@ -30,7 +30,7 @@
 #include <stddef.h>
 
 #include "cgroup.h"
-#include "error.h"
+#include "util/error.h"
 
 struct berth_cgroup_join {
     int v2_dirfd; /* cgroup2 directory (O_RDONLY|O_DIRECTORY), or -1 */
@@ -56,6 +56,11 @@ int berth_cgroup_join_add(struct berth_cgroup_join *j, int dirfd, const char *pa
 int berth_cgroup_join_prepare(const struct berth_cgroup *cg, bool v2, struct berth_cgroup_join *j,
                               berth_error_t *err);
 
+/* The joiner of `berth exec` (cgroup-exec.c): its way into the container's
+ * cgroup, or into `sub` below it (--cgroup "path" or "ctrl[,ctrl]:path"
+ * entries, as runc; the sub-cgroup must exist, berth never creates it). */
+int berth_cgroup_join_prepare_sub(const struct berth_cgroup *cg, const char *sub,
+                                  struct berth_cgroup_join *j, berth_error_t *err);
 /* create makes the v1 directories while the init already runs: the
  * `tasks` fds of j go to it over sock (fd-pass.h) in one message, and it
  * adds them to its own j, in the order of the v1 refs (cgroup.h), which

@@ -9,9 +9,7 @@
 
 #include "cgroup-internal.h"
 
-/* The row is in force for res: its field is set and, for a CGH_NONE row
- * of a boolean, holds the value the version cannot give. */
-static bool row_applies(const struct cg_row *row, const oci_resources *res)
+bool cg_row_applies(const struct cg_row *row, const oci_resources *res)
 {
     struct berth_cg_value v;
 
@@ -93,7 +91,7 @@ int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, const char *
     for (size_t i = 0; i < ops->nrows; i++) {
         const struct cg_row *row = &ops->rows[i];
 
-        if (row->how != CGH_NONE || !row_here(row, d, only) || !row_applies(row, res))
+        if (row->how != CGH_NONE || !row_here(row, d, only) || !cg_row_applies(row, res))
             continue;
         if (!row->warn)
             return refuse(row, res, err);
@@ -107,7 +105,7 @@ int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, const char *
             continue;
         if (row->how == CGH_WRITER)
             r = row->write(dirfd, res, ctx, err);
-        else if (row->how == CGH_FILE && row_applies(row, res))
+        else if (row->how == CGH_FILE && cg_row_applies(row, res))
             r = write_row(dirfd, row, res, err);
         if (r < 0)
             return r;
@@ -139,7 +137,7 @@ int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const oci_resources *
             } else if (cg_dir_has(&dirs[j], row->controller)) {
                 /* what the version lacks is refused before any directory
                  * is written (a warning waits for cg_apply_rows) */
-                if (row->how == CGH_NONE && !row->warn && row_applies(row, res))
+                if (row->how == CGH_NONE && !row->warn && cg_row_applies(row, res))
                     return refuse(row, res, err);
                 placed = true;
             } else if (!wanted || !dirs[j].v2) {
@@ -151,7 +149,7 @@ int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const oci_resources *
         /* On a pure v2 host the version's reason says it best; with v1
          * hierarchies the controller is what is missing. */
         if (none && !any_v1) {
-            if (row_applies(none, res))
+            if (cg_row_applies(none, res))
                 return refuse(none, res, err);
             continue;
         }
@@ -163,18 +161,4 @@ int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const oci_resources *
                                 berth_cg_fields[id].name, wanted);
     }
     return 0;
-}
-
-extern const struct cg_ops berth_cg_ops_v1, berth_cg_ops_v2;
-
-void berth_cg_unsupported(bool v2, const oci_resources *res, berth_cg_unsupported_fn fn, void *data)
-{
-    const struct cg_ops *ops = v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1;
-
-    for (size_t i = 0; i < ops->nrows; i++) {
-        const struct cg_row *row = &ops->rows[i];
-
-        if (row->how == CGH_NONE && row_applies(row, res))
-            fn(row->field, row->why, row->warn, data);
-    }
 }

@@ -15,7 +15,7 @@
 
 #include "cgroup-internal.h"
 #include "cgroup.h"
-#include "cleanup.h"
+#include "util/cleanup.h"
 
 static uint64_t get(int dirfd, const char *file)
 {

@@ -21,7 +21,7 @@
 
 #include "cgroup-internal.h"
 #include "cgroup.h"
-#include "cleanup.h"
+#include "util/cleanup.h"
 #include "systemd-unit.h"
 
 extern char **environ;
@@ -147,4 +147,11 @@ int cg_sd_stop(struct berth_cgroup *cg, berth_error_t *err)
     if (!berth_cgroup_systemd_running())
         return 0;
     return call_helper(cg, "stop", NULL, err);
+}
+
+bool berth_cgroup_systemd_running(void)
+{
+    struct stat st;
+
+    return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
 }

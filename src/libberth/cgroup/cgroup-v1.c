@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "cgroup-internal.h"
-#include "cleanup.h"
+#include "util/cleanup.h"
 
 /* ---- memory ------------------------------------------------------------- */
 

@@ -7,8 +7,8 @@
 
 #include <stdbool.h>
 
-#include "context.h"
-#include "error.h"
+#include "util/context.h"
+#include "util/error.h"
 #include "oci-types.h"
 
 /* Writes what res says about one controller ("memory", "cpu", "blkio",

@@ -29,7 +29,7 @@
 
 #include "cgroup-internal.h"
 #include "cgroup-v2.h"
-#include "cleanup.h"
+#include "util/cleanup.h"
 
 #define INSN(c, d, s, o, i)                                                                        \
     ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})

@@ -13,7 +13,7 @@
 
 #include "cgroup-internal.h"
 #include "cgroup-v1.h"
-#include "cleanup.h"
+#include "util/cleanup.h"
 
 /* ---- memory ------------------------------------------------------------- */
 

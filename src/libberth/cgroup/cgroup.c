@@ -19,7 +19,7 @@
 #include "cgroup-join.h"
 #include "cgroup-v1.h"
 #include "cgroup-v2.h"
-#include "cleanup.h"
+#include "util/cleanup.h"
 
 #define FREEZE_TIMEOUT_MS  5000
 #define DESTROY_TIMEOUT_MS 5000
@@ -53,28 +53,9 @@ const char *berth_cgroup_mode_name(enum berth_cgroup_mode m)
 
 /* ---- layout ------------------------------------------------------------- */
 
-static bool list_has(const char *list, const char *item, char sep)
-{
-    size_t len = strlen(item);
-
-    for (const char *p = list; p && *p;) {
-        const char *end = strchr(p, sep);
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-
-        while (n && p[n - 1] == '\n')
-            n--;
-        if (n == len && strncmp(p, item, len) == 0)
-            return true;
-        if (!end)
-            break;
-        p = end + 1;
-    }
-    return false;
-}
-
 bool berth_cgroup_hier_has(const struct berth_cgroup_hier *h, const char *controller)
 {
-    return h->controllers && list_has(h->controllers, controller, h->v2 ? ' ' : ',');
+    return h->controllers && cg_list_has(h->controllers, controller, h->v2 ? ' ' : ',');
 }
 
 void berth_cgroup_layout_free(struct berth_cgroup_layout *l)
@@ -99,7 +80,7 @@ static char *v1_controller_list(const char *superopts)
     if (!out)
         return NULL;
     for (size_t i = 0; i < N_V1; i++)
-        if (list_has(superopts, v1_controllers[i], ',')) {
+        if (cg_list_has(superopts, v1_controllers[i], ',')) {
             if (*out)
                 strcat(out, ",");
             strcat(out, v1_controllers[i]);
@@ -126,7 +107,7 @@ static const char *own_cgroup(const char *self, const struct berth_cgroup_hier *
                 size_t flen = strcspn(first, ",");
                 _cleanup_free_ char *f = strndup(first, flen);
 
-                match = ctrls && f && list_has(ctrls, f, ',');
+                match = ctrls && f && cg_list_has(ctrls, f, ',');
             }
             if (match) {
                 *len = nl ? (size_t)(nl - c2 - 1) : strlen(c2 + 1);
@@ -293,25 +274,6 @@ int berth_cgroup_layout_detect(struct berth_cgroup_layout **ret, berth_error_t *
 }
 
 /* ---- the container's directories ---------------------------------------- */
-
-bool cg_dir_has(const struct cg_dir *d, const char *controller)
-{
-    if (d->v2 && strcmp(controller, "devices") == 0)
-        return d->devices;
-    if (d->v2 && strcmp(controller, "freezer") == 0)
-        return d->freezer;
-    return list_has(d->controllers, controller, d->v2 ? ' ' : ',');
-}
-
-int cg_dir_open(const struct cg_dir *d, berth_error_t *err)
-{
-    int fd = d->fd >= 0 ? fcntl(d->fd, F_DUPFD_CLOEXEC, 3)
-                        : open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-    if (fd < 0)
-        return berth_error_errno(err, "open cgroup `%s`", d->path);
-    return fd;
-}
 
 static void cg_dir_release(struct cg_dir *d)
 {
@@ -986,13 +948,6 @@ int berth_cgroup_kill_all(struct berth_cgroup *cg, int signo, berth_error_t *err
 }
 
 /* ---- systemd ------------------------------------------------------------ */
-
-bool berth_cgroup_systemd_running(void)
-{
-    struct stat st;
-
-    return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 const char *berth_cgroup_unit(const struct berth_cgroup *cg)
 {

@@ -42,10 +42,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "context.h"
-#include "error.h"
+#include "util/context.h"
+#include "util/error.h"
 #include "oci-types.h"
-#include "state.h"
+#include "state/state.h"
 
 enum berth_cgroup_mode {
     BERTH_CGROUP_NONE,    /* no cgroupfs mounted */
@@ -249,5 +249,18 @@ static inline void berth_cgroup_freep(struct berth_cgroup **cg)
     if (*cg)
         berth_cgroup_free(*cg);
 }
+
+/* ---- validation --------------------------------------------------------- */
+
+/* The rule of validate.h's `more` (create, restore and `berth validate`
+ * pass it): each field of linux.resources the cgroup version's table
+ * refuses is an error, with the table's reason (config-linux.md "Unified":
+ * a conversion that is not possible MUST be an error), each it ignores a
+ * warning. The version: o->cgroup, or a pure v2 host with check_host.
+ * Returns the errors added. */
+struct berth_validate_opts;
+struct oci_diags;
+size_t berth_cgroup_validate(const oci_config *cfg, const struct berth_validate_opts *o,
+                             struct oci_diags *diags);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "cleanup.h"
+#include "util/cleanup.h"
 #include "systemd-bus.h"
 
 #define SD_DEST    "org.freedesktop.systemd1"

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "util/error.h"
 
 struct berth_sd_bus;
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cgroup-internal.h"
-#include "cleanup.h"
+#include "util/cleanup.h"
 #include "systemd-unit.h"
 
 #define SLICE_SUFFIX ".slice"

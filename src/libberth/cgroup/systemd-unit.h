@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "oci-types.h"
 
 struct berth_sd_unit {

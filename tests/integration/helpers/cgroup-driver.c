@@ -22,10 +22,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "oci-types.h"
-#include "state-json.h"
-#include "state.h"
+#include "state/state-json.h"
+#include "state/state.h"
 
 static void warn_cb(void *d, const char *msg)
 {

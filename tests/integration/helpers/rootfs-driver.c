@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "rootfs.h"
+#include "rootfs/rootfs.h"
 
 static int ns_flags(const oci_config *cfg)
 {

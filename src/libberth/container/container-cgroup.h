@@ -1,0 +1,62 @@
+/* container-cgroup.h: the library entry points of the cgroup commands:
+ * pause, resume, update, ps and events. Each loads the container (state
+ * dir, lock for the mutating ones), loads its cgroup from the state and
+ * acts through cgroup.h. */
+#ifndef BERTH_CONTAINER_CGROUP_H
+#define BERTH_CONTAINER_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util/context.h"
+#include "util/error.h"
+#include "oci-types.h"
+
+int berth_container_pause(const struct berth_context *ctx, const char *id, berth_error_t *err);
+int berth_container_resume(const struct berth_context *ctx, const char *id, berth_error_t *err);
+
+/* update: res is validated (validate-resources.c rules) before anything is
+ * written. */
+int berth_container_update(const struct berth_context *ctx, const char *id,
+                           const oci_resources *res, berth_error_t *err);
+
+/* ps: the pids of every process of the container (malloc'd). */
+int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **ret, size_t *ret_n,
+                       berth_error_t *err);
+
+/* An event record (one JSON object, len bytes, no newline) handed to the
+ * caller, who writes it; a negative return stops the stream with *err. */
+typedef int (*berth_event_fn)(const char *json, size_t len, void *data, berth_error_t *err);
+
+/* events: with stats, one {"type":"stats",...} record in runc's format and
+ * return; otherwise a stats record every interval_ms and {"type":"oom"}
+ * records as OOM kills happen, until the container stops. Each record goes
+ * to emit; the library never writes them itself. */
+int berth_container_events(const struct berth_context *ctx, const char *id, bool stats,
+                           int interval_ms, berth_event_fn emit, void *data, berth_error_t *err);
+
+/* ---- for the lifecycle verbs (create/kill/delete wiring) ----------------
+ * They take the state as read by the verb (no locking or status checks of
+ * their own) and return -ENOENT WITHOUT setting *err when the state records
+ * no cgroup (a container created before cgroups were wired), so callers
+ * can fall back to what they did before. */
+
+struct berth_container_state;
+
+/* kill --all: signo to every process of the container's cgroup; SIGKILL
+ * uses cgroup.kill where the kernel has it and thaws a paused container so
+ * its processes can die (v1 frozen tasks cannot). */
+int berth_container_cgroup_kill_all(const struct berth_context *ctx,
+                                    const struct berth_container_state *s, int signo,
+                                    berth_error_t *err);
+
+/* delete: SIGKILLs whatever is still in the cgroup (thawing it first, so a
+ * paused container never hangs delete), then removes the directories berth
+ * created for it, waiting a bounded time for dying processes. */
+int berth_container_cgroup_destroy(const struct berth_context *ctx,
+                                   const struct berth_container_state *s, berth_error_t *err);
+
+/* True when the container's cgroup is frozen (paused). */
+bool berth_container_cgroup_frozen(const struct berth_container_state *s);
+
+#endif

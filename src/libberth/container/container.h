@@ -1,0 +1,40 @@
+/* container.h: the lifecycle entry points, one per CLI verb. Each is a short
+ * sequence of calls into the modules (state, process, rootfs, ...). */
+#ifndef BERTH_CONTAINER_H
+#define BERTH_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util/context.h"
+#include "util/error.h"
+#include "oci-types.h"
+
+/* create: returns once init is blocked on exec.fifo. */
+int berth_container_create(const struct berth_context *ctx, const struct berth_create_opts *o,
+                           berth_error_t *err);
+/* run: create + start; in the foreground waits and returns the exit status
+ * in *ret_status (128+signal when killed). */
+int berth_container_run(const struct berth_context *ctx, const struct berth_create_opts *o,
+                        int *ret_status, berth_error_t *err);
+int berth_container_start(const struct berth_context *ctx, const char *id, berth_error_t *err);
+int berth_container_kill(const struct berth_context *ctx, const char *id, int signo, bool all,
+                         berth_error_t *err);
+int berth_container_delete(const struct berth_context *ctx, const char *id, bool force,
+                           berth_error_t *err);
+/* delete with the container's config already in memory (run: the one
+ * create just validated and copied into the state dir), instead of reading
+ * and parsing that copy again; NULL reads it. */
+int berth_container_delete_cfg(const struct berth_context *ctx, const char *id, bool force,
+                               const oci_config *cfg, berth_error_t *err);
+/* run: the poststart hooks of a container run started itself (no-op
+ * without any); a failure destroys it, as after start. */
+int berth_container_poststart(const struct berth_context *ctx, const char *id,
+                              const oci_config *cfg, berth_error_t *err);
+/* state: writes the state JSON (spec state + rootfs, created, owner). */
+int berth_container_state(const struct berth_context *ctx, const char *id, FILE *out,
+                          berth_error_t *err);
+int berth_container_list(const struct berth_context *ctx, FILE *out, bool json, bool quiet,
+                         berth_error_t *err);
+
+#endif

@@ -1,0 +1,167 @@
+/* status.c: container status derivation and pid-reuse-safe process access.
+ *
+ * The status is never stored; it is derived on each query from facts that
+ * cannot go stale:
+ *   pid == 0                                   -> creating
+ *   init gone, a zombie, or its pid reused     -> stopped
+ *   exec.fifo still present                    -> created
+ *   otherwise                                  -> running
+ *   its cgroup frozen                          -> paused
+ */
+#include "status.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "util/cleanup.h"
+
+/* Parses the text of /proc/<pid>/stat. The comm field (2) is in parens and
+ * may itself contain ") " and spaces, so fields are counted from the LAST
+ * ')'. */
+static int parse_proc_stat(const char *buf, struct berth_proc_stat *ret)
+{
+    const char *p = strrchr(buf, ')');
+    unsigned long long start_time;
+    char state;
+
+    if (!p)
+        return -EINVAL;
+    /* field 3 is the state, then fields 4..21 are skipped (18 of them). */
+    if (sscanf(p + 1,
+               " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+               "%*s %llu",
+               &state, &start_time) != 2)
+        return -EINVAL;
+    ret->state = state;
+    ret->start_time = start_time;
+    return 0;
+}
+
+int berth_proc_stat_read(pid_t pid, struct berth_proc_stat *ret)
+{
+    _cleanup_close_ int fd = -1;
+    char path[64], buf[1024];
+    ssize_t n;
+
+    if (pid <= 0)
+        return -ESRCH;
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    /* /proc/<pid>/stat is generated in one go; a single read gets it all. */
+    n = read(fd, buf, sizeof(buf) - 1);
+    if (n < 0)
+        return -errno;
+    buf[n] = '\0';
+    return parse_proc_stat(buf, ret);
+}
+
+uint64_t berth_proc_start_time(pid_t pid)
+{
+    struct berth_proc_stat st;
+
+    if (berth_proc_stat_read(pid, &st) < 0)
+        return 0;
+    return st.start_time;
+}
+
+bool berth_proc_alive(pid_t pid, uint64_t start_time)
+{
+    struct berth_proc_stat st;
+
+    if (berth_proc_stat_read(pid, &st) < 0)
+        return false;
+    if (st.start_time != start_time)
+        return false; /* the pid now names another process */
+    return st.state != 'Z' && st.state != 'X';
+}
+
+enum berth_status berth_state_status(int dirfd, const struct berth_container_state *s)
+{
+    if (s->pid == 0)
+        return BERTH_STATUS_CREATING;
+    if (!berth_proc_alive(s->pid, s->start_time))
+        return BERTH_STATUS_STOPPED;
+    /* A frozen cgroup (pause) is "paused" whether created or running. */
+    if (s->cgroup && berth_cgroup_state_frozen(s->cgroup))
+        return BERTH_STATUS_PAUSED;
+    /* Checked after liveness: an init that died before start leaves the
+     * fifo behind but is stopped, not created. */
+    if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return BERTH_STATUS_CREATED;
+    return BERTH_STATUS_RUNNING;
+}
+
+int berth_pidfd_open_verified(pid_t pid, uint64_t start_time, berth_error_t *err)
+{
+    _cleanup_close_ int pidfd = -1;
+
+    if (!berth_proc_alive(pid, start_time))
+        return berth_error_make(err, ESRCH, "container process %d is not running", (int)pid);
+    pidfd = pidfd_open(pid, 0); /* pidfds are always close-on-exec */
+    if (pidfd < 0)
+        return berth_error_errno(err, "pidfd_open %d", (int)pid);
+    /* The pid may have died and been reused between the check and
+     * pidfd_open; checking again now that the fd pins the process closes
+     * that window: if the start time still matches, the fd is the init. */
+    if (!berth_proc_alive(pid, start_time))
+        return berth_error_make(err, ESRCH, "container process %d is not running", (int)pid);
+    return TAKE_FD(pidfd);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int berth_pidfd_wait_exit(int pidfd, int timeout_ms, berth_error_t *err)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+
+    for (;;) {
+        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+        int left = -1, r;
+
+        if (timeout_ms >= 0) {
+            int64_t d = deadline - now_ms();
+            left = d > 0 ? (int)d : 0;
+        }
+        /* A pidfd polls readable once its process has exited. */
+        r = poll(&pfd, 1, left);
+        if (r > 0)
+            return 0;
+        if (r == 0)
+            return berth_error_make(err, ETIMEDOUT, "wait for process exit");
+        if (errno != EINTR)
+            return berth_error_errno(err, "poll pidfd");
+    }
+}
+
+bool berth_status_can_start(enum berth_status s)
+{
+    return s == BERTH_STATUS_CREATED;
+}
+
+bool berth_status_can_kill(enum berth_status s)
+{
+    /* paused too: a frozen container must be killable (runc allows it). */
+    return s == BERTH_STATUS_CREATED || s == BERTH_STATUS_RUNNING || s == BERTH_STATUS_PAUSED;
+}
+
+bool berth_status_can_delete(enum berth_status s)
+{
+    return s == BERTH_STATUS_STOPPED;
+}

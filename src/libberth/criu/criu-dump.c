@@ -1,0 +1,392 @@
+/* criu-dump.c: `berth checkpoint` (runc's flags; criu dump or pre-dump).
+ *
+ * The container must be running. Before criu runs we record what restore
+ * needs and criu does not keep: the init's stdio (pipes are re-bound on
+ * restore) and the mounts criu cannot dump itself (binds from outside the
+ * container: config.json bind mounts, masked files, bound devices), which
+ * criu gets as external mounts. A failed dump leaves the container as it
+ * was (criu resumes the tasks); a full dump without --leave-running ends
+ * the container, which is then deleted as runc does.
+ */
+#include "criu-internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/path-util.h"
+#include "container/container.h"
+#include "hooks/hooks.h"
+#include "state/state.h"
+#include "container/status.h"
+
+static bool is_bind(const oci_mount *m)
+{
+    if (m->type && strcmp(m->type, "bind") == 0)
+        return true;
+    for (size_t i = 0; i < m->options_len; i++)
+        if (strcmp(m->options[i], "bind") == 0 || strcmp(m->options[i], "rbind") == 0)
+            return true;
+    return false;
+}
+
+/* The host path that provides a mount criu must treat as external. */
+static char *host_source(const oci_config *c, const char *bundle, const char *mnt, const char *root,
+                         const char *fstype)
+{
+    char *ret = NULL;
+
+    for (size_t i = 0; i < c->mounts_len; i++) {
+        const oci_mount *m = &c->mounts[i];
+        if (!is_bind(m) || !m->source || strcmp(m->destination, mnt) != 0)
+            continue;
+        if (m->source[0] == '/')
+            return strdup(m->source);
+        return asprintf(&ret, "%s/%s", bundle, m->source) < 0 ? NULL : ret;
+    }
+    /* cgroup2 without a cgroup namespace: the container's own cgroup dir,
+     * which restore replaces by the new container's (runc does the same) */
+    if (strcmp(fstype, "cgroup2") == 0)
+        return strdup(BERTH_CRIU_CGROUP2);
+    /* masked files and bound devices come from the host's devtmpfs */
+    if (strcmp(fstype, "devtmpfs") == 0)
+        return asprintf(&ret, "/dev%s", root) < 0 ? NULL : ret;
+    return strdup(mnt);
+}
+
+/* Unescapes mountinfo's octal escapes (\040) in place. */
+static void unescape(char *s)
+{
+    char *w = s;
+
+    for (; *s; s++, w++) {
+        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
+            *w = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
+            s += 3;
+        } else {
+            *w = *s;
+        }
+    }
+    *w = '\0';
+}
+
+struct mnt {
+    int id;
+    char root[PATH_MAX], path[PATH_MAX], fstype[64], dev[32];
+};
+
+/* Whether another mount of the container shows a directory of the same
+ * filesystem that contains m's root: then m is a bind criu resolves
+ * inside the container (masked paths bound from the container's /dev,
+ * read-only binds of /proc/sys, ...). */
+static bool bind_of_inner(const struct mnt *all, size_t n, const struct mnt *m)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(all[i].root);
+        if (&all[i] == m || strcmp(all[i].dev, m->dev) != 0 || strcmp(all[i].path, "/") == 0)
+            continue;
+        if (strcmp(all[i].root, "/") == 0 ||
+            (strncmp(m->root, all[i].root, len) == 0 && (m->root[len] == '/' || !m->root[len])))
+            return true;
+    }
+    return false;
+}
+
+/* A mount is external when criu cannot rebuild it from the container
+ * alone: a config.json bind mount, or a mount of a part of a filesystem
+ * (root not "/") no other mount of the container contains (a bind from the
+ * host, a cgroup2 mount without a cgroup namespace). The container's root
+ * mount is not: criu restores it from --root. */
+static bool external_mount(const oci_config *c, const struct mnt *all, size_t n,
+                           const struct mnt *m)
+{
+    if (strcmp(m->path, "/") == 0)
+        return false;
+    for (size_t i = 0; i < c->mounts_len; i++)
+        if (is_bind(&c->mounts[i]) && strcmp(c->mounts[i].destination, m->path) == 0)
+            return true;
+    return strcmp(m->root, "/") != 0 && !bind_of_inner(all, n, m);
+}
+
+static int read_mounts(pid_t pid, struct mnt **ret, size_t *ret_n, berth_error_t *err)
+{
+    _cleanup_free_ char *mi = NULL, *line = NULL;
+    _cleanup_fclose_ FILE *f = NULL;
+    struct mnt *all = NULL;
+    size_t cap = 0, n = 0;
+
+    if (asprintf(&mi, "/proc/%d/mountinfo", (int)pid) < 0)
+        return berth_error_make(err, ENOMEM, "checkpoint");
+    f = fopen(mi, "re");
+    if (!f)
+        return berth_error_errno(err, "open `%s`", mi);
+    while (getline(&line, &cap, f) > 0) {
+        const char *dash = strstr(line, " - ");
+        struct mnt *grown = realloc(all, (n + 1) * sizeof(*all)), *m;
+
+        if (!grown) {
+            free(all);
+            return berth_error_make(err, ENOMEM, "checkpoint");
+        }
+        all = grown;
+        m = &all[n];
+        if (!dash ||
+            sscanf(line, "%d %*s %31s %4095s %4095s", &m->id, m->dev, m->root, m->path) != 4 ||
+            sscanf(dash + 3, "%63s", m->fstype) != 1)
+            continue;
+        unescape(m->root);
+        unescape(m->path);
+        n++;
+    }
+    *ret = all;
+    *ret_n = n;
+    return 0;
+}
+
+static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *img,
+                      struct berth_argv *a, berth_error_t *err);
+
+/* Writes BERTH_CRIU_EXTERNAL and adds --external mnt[M]:M per mount. */
+static int plan_externals(pid_t pid, const oci_config *c, const char *bundle, const char *img,
+                          struct berth_argv *a, berth_error_t *err)
+{
+    _cleanup_free_ char *out = NULL;
+    _cleanup_free_ struct mnt *all = NULL;
+    _cleanup_fclose_ FILE *o = NULL;
+    size_t n = 0;
+    int r = read_mounts(pid, &all, &n, err);
+
+    if (r < 0 || (r = save_stdio(pid, all, n, img, a, err)) < 0)
+        return r;
+    if (asprintf(&out, "%s/" BERTH_CRIU_EXTERNAL, img) < 0)
+        return berth_error_make(err, ENOMEM, "checkpoint");
+    o = fopen(out, "we");
+    if (!o)
+        return berth_error_errno(err, "create `%s`", out);
+    for (size_t i = 0; i < n; i++) {
+        _cleanup_free_ char *src = NULL;
+
+        if (!external_mount(c, all, n, &all[i]))
+            continue;
+        src = host_source(c, bundle, all[i].path, all[i].root, all[i].fstype);
+        if (!src)
+            return berth_error_make(err, ENOMEM, "checkpoint");
+        fprintf(o, "%s\t%s\n", all[i].path, src);
+        berth_argv_add(a, "--external");
+        berth_argv_add(a, "mnt[%s]:%s", all[i].path, all[i].path);
+    }
+    if (fflush(o) != 0)
+        return berth_error_errno(err, "write `%s`", out);
+    return 0;
+}
+
+/* The mount id of an fd of pid (fdinfo "mnt_id:"), -1 when unknown. */
+static int fd_mnt_id(pid_t pid, int fd)
+{
+    char path[64], line[256];
+    _cleanup_fclose_ FILE *f = NULL;
+    int id = -1;
+
+    snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+    f = fopen(path, "re");
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "mnt_id: %d", &id) == 1)
+            break;
+    return id;
+}
+
+/* What the init's fds 0-2 were: "pipe:[123]" is kept as is; a file from
+ * outside the container's mounts (the caller's /dev/null, a fifo) cannot
+ * be dumped by criu, so it is dumped as external "file[MNT:INODE]"; both
+ * are bound to restore's own stdio with --inherit-fd. */
+static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *img,
+                      struct berth_argv *a, berth_error_t *err)
+{
+    _cleanup_free_ char *out = NULL;
+    _cleanup_fclose_ FILE *o = NULL;
+
+    if (asprintf(&out, "%s/" BERTH_CRIU_STDIO, img) < 0)
+        return berth_error_make(err, ENOMEM, "checkpoint");
+    o = fopen(out, "we");
+    if (!o)
+        return berth_error_errno(err, "create `%s`", out);
+    for (int fd = 0; fd < 3; fd++) {
+        char link[64], target[PATH_MAX];
+        int mnt = fd_mnt_id(pid, fd);
+        bool inside = false;
+        struct stat st;
+        ssize_t len;
+
+        snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
+        len = readlink(link, target, sizeof(target) - 1);
+        target[len > 0 ? len : 0] = '\0';
+        for (size_t i = 0; i < n; i++)
+            inside = inside || all[i].id == mnt;
+        if (target[0] == '/' && !inside && stat(link, &st) == 0) {
+            snprintf(target, sizeof(target), "file[%x:%lx]", (unsigned)mnt,
+                     (unsigned long)st.st_ino);
+            berth_argv_add(a, "--external");
+            berth_argv_add(a, "%s", target);
+        }
+        fprintf(o, "%s\n", target);
+    }
+    if (fflush(o) != 0)
+        return berth_error_errno(err, "write `%s`", out);
+    return 0;
+}
+
+static void dump_args(struct berth_argv *a, const struct berth_criu_opts *o, pid_t pid,
+                      const char *img, const char *work)
+{
+    berth_argv_add(a, "%s", berth_criu_bin(o->criu));
+    berth_argv_add(a, "%s", o->pre_dump ? "pre-dump" : "dump");
+    berth_argv_add(a, "--tree=%d", (int)pid);
+    berth_argv_add(a, "--images-dir=%s", img);
+    berth_argv_add(a, "--work-dir=%s", work);
+    berth_argv_add(a, "--log-file=dump.log");
+    berth_argv_add(a, "-v4");
+    berth_criu_common_args(a, o);
+    if (o->leave_running && !o->pre_dump)
+        berth_argv_add(a, "--leave-running");
+    if (o->pre_dump || o->parent_path)
+        berth_argv_add(a, "--track-mem");
+    if (o->parent_path)
+        berth_argv_add(a, "--prev-images-dir=%s", o->parent_path);
+    if (o->tcp_skip_in_flight)
+        berth_argv_add(a, "--skip-in-flight");
+    if (o->empty_ns) /* runc names it "network" */
+        berth_argv_add(a, "--empty-ns=%s",
+                       strcmp(o->empty_ns, "network") == 0 ? "net" : o->empty_ns);
+    if (o->page_server) {
+        const char *colon = strrchr(o->page_server, ':');
+        berth_argv_add(a, "--page-server");
+        if (colon && colon != o->page_server)
+            berth_argv_add(a, "--address=%.*s", (int)(colon - o->page_server), o->page_server);
+        berth_argv_add(a, "--port=%s", colon ? colon + 1 : o->page_server);
+    }
+}
+
+struct dump_job {
+    int dirfd, lockfd;
+    struct berth_container_state *state;
+    oci_config *config;
+    char *img, *work, *log;
+    struct berth_argv argv;
+};
+
+static void dump_job_release(struct dump_job *j)
+{
+    safe_close(j->lockfd);
+    safe_close(j->dirfd);
+    berth_container_state_free(j->state);
+    oci_config_free(j->config);
+    free(j->img);
+    free(j->work);
+    free(j->log);
+    berth_argv_free(&j->argv);
+}
+
+static int load_running(const struct berth_context *ctx, const char *id, struct dump_job *j,
+                        berth_error_t *err)
+{
+    int r;
+
+    j->dirfd = berth_state_dir_open(ctx->root, id, err);
+    if (j->dirfd < 0)
+        return j->dirfd;
+    j->lockfd = berth_state_lock(j->dirfd, err);
+    if (j->lockfd < 0)
+        return j->lockfd;
+    if ((r = berth_state_read(j->dirfd, &j->state, err)) < 0)
+        return r == -ENOENT ? (berth_error_release(err), berth_state_error_not_exist(err, id)) : r;
+    if (berth_state_status(j->dirfd, j->state) != BERTH_STATUS_RUNNING)
+        return berth_error_make(err, 0, "container %s is not running (status %s)", id,
+                                berth_status_name(berth_state_status(j->dirfd, j->state)));
+    return berth_hooks_load_config(j->dirfd, &j->config, err);
+}
+
+/* Appends path component by component to buf (an absolute, clean path),
+ * resolving "." and ".." lexically, as Go's filepath.Join: the images
+ * directory need not exist yet for "../pre-dump" to name its sibling. */
+static void join_clean(char *buf, size_t size, const char *path)
+{
+    _cleanup_free_ char *copy = strdup(path);
+    char *save = NULL;
+
+    for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; c; c = strtok_r(NULL, "/", &save)) {
+        size_t len = strlen(buf);
+
+        if (strcmp(c, ".") == 0)
+            continue;
+        if (strcmp(c, "..") == 0) {
+            char *slash = strrchr(buf, '/');
+            if (slash)
+                *(slash == buf ? slash + 1 : slash) = '\0';
+            continue;
+        }
+        snprintf(buf + len, size - len, "%s%s", len > 1 ? "/" : "", c);
+    }
+}
+
+/* --parent-path, as runc checks it: relative to the images directory (criu
+ * takes it so), and an existing directory there. */
+static int check_parent_path(const char *img, const char *parent, berth_error_t *err)
+{
+    char real[PATH_MAX];
+    struct stat st;
+
+    if (!parent)
+        return 0;
+    if (parent[0] == '/')
+        return berth_error_make(err, 0, "--parent-path must be relative");
+    snprintf(real, sizeof(real), "%s", img);
+    join_clean(real, sizeof(real), parent);
+    if (stat(real, &st) < 0)
+        return berth_error_errno(err, "invalid --parent-path: stat %s", real);
+    if (!S_ISDIR(st.st_mode))
+        return berth_error_make(err, 0, "invalid --parent-path: %s: not a directory", real);
+    return 0;
+}
+
+int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
+                               const struct berth_criu_opts *o, berth_error_t *err)
+{
+    _cleanup_(dump_job_release) struct dump_job j = {.dirfd = -1, .lockfd = -1};
+    int r;
+
+    /* runc's order: the container, then the options (a bad --parent-path
+     * is an error on any host), then criu itself. */
+    if ((r = load_running(ctx, id, &j, err)) < 0)
+        return berth_error_wrap(err, "checkpoint");
+    /* runc's default: ./checkpoint; the work dir defaults to the images */
+    j.img = berth_path_absolute(o->image_path ? o->image_path : "checkpoint");
+    if (j.img && (r = check_parent_path(j.img, o->parent_path, err)) < 0)
+        return berth_error_wrap(err, "checkpoint");
+    if ((r = berth_criu_check(o->criu, err)) < 0)
+        return berth_error_wrap(err, "checkpoint");
+    j.work = o->work_path ? berth_path_absolute(o->work_path) : (j.img ? strdup(j.img) : NULL);
+    if (!j.img || !j.work || asprintf(&j.log, "%s/dump.log", j.work) < 0)
+        return berth_error_make(err, ENOMEM, "checkpoint");
+    if ((r = berth_criu_mkdirs(j.img, err)) < 0 || (r = berth_criu_mkdirs(j.work, err)) < 0)
+        return berth_error_wrap(err, "checkpoint");
+    dump_args(&j.argv, o, j.state->pid, j.img, j.work);
+    if ((r = plan_externals(j.state->pid, j.config, j.state->bundle, j.img, &j.argv, err)) < 0)
+        return berth_error_wrap(err, "checkpoint");
+    if (j.argv.failed)
+        return berth_error_make(err, ENOMEM, "checkpoint");
+    r = berth_criu_action(o->pre_dump ? "pre-dump" : "dump", j.argv.v, j.log, NULL, err);
+    if (r < 0)
+        return berth_error_wrap(err, "checkpoint");
+    if (o->leave_running || o->pre_dump)
+        return 0;
+    /* criu ended the processes; the container goes as with runc. The
+     * lock is ours until now: delete takes it again. */
+    j.lockfd = safe_close(j.lockfd);
+    return berth_container_delete(ctx, id, true, err);
+}

@@ -1,0 +1,9 @@
+# ns: namespaces (join, unshare), user namespace mappings, per-namespace
+# attributes (time offsets, sysctls).
+src_libberth_libberth_la_SOURCES += \
+	src/libberth/ns/namespaces.h \
+	src/libberth/ns/namespaces.c \
+	src/libberth/ns/ns-attrs.h \
+	src/libberth/ns/ns-attrs.c \
+	src/libberth/ns/userns.h \
+	src/libberth/ns/userns.c

@@ -1,0 +1,500 @@
+/* state.c: the on-disk container store (layout in state.h).
+ *
+ * Concurrency rules:
+ *  - every mutating verb holds flock(LOCK_EX) on <dir>/lock for its whole
+ *    run; the lock file is made together with the dir and never re-created,
+ *    so a waiter whose container was deleted meanwhile ends up holding a
+ *    lock on an orphan inode and then finds no state.json;
+ *  - state.json is only ever replaced by rename(), so a reader without the
+ *    lock sees the old or the new document, never a torn one;
+ *  - removal first renames the dir out of the id namespace, then unlinks
+ *    state.json (the container no longer exists for anyone), then deletes
+ *    the rest.
+ */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "oci-types.h"
+#include "state-json.h"
+
+#define STATE_FILE "state.json"
+/* A state.json is a few KiB; anything huge is not ours. */
+#define STATE_MAX_SIZE (16 * 1024 * 1024)
+/* Nesting of rm_rf_at: the state dir holds files and at most a level or two
+ * of helper dirs; a deeper tree is not ours. */
+#define RM_MAX_DEPTH 16
+
+/* For errors with a fixed message (engines match them verbatim, so no
+ * strerror suffix) that still carry errnum for callers to branch on. */
+static int with_status(berth_error_t *err, int errnum)
+{
+    if (*err)
+        (*err)->status = errnum;
+    return -errnum;
+}
+
+int berth_state_error_not_exist(berth_error_t *err, const char *id)
+{
+    /* containerd and podman match "does not exist" (FEATURES.md §2a). */
+    berth_error_make(err, 0, "container %s does not exist", id);
+    return with_status(err, ENOENT);
+}
+
+static bool id_char_ok(char c, bool first)
+{
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        return true;
+    return !first && (c == '_' || c == '.' || c == '+' || c == '-');
+}
+
+int berth_id_validate(const char *id, berth_error_t *err)
+{
+    size_t len = id ? strlen(id) : 0;
+
+    /* runtime.md "Create": an invalid id MUST error. The character set
+     * (runc's) also keeps ids from being paths: no "/", no leading ".". */
+    if (len == 0)
+        return berth_error_make(err, 0, "invalid container ID format: empty");
+    if (len > BERTH_ID_MAX)
+        return berth_error_make(err, 0, "invalid container ID format: longer than %d bytes",
+                                BERTH_ID_MAX);
+    for (size_t i = 0; i < len; i++)
+        if (!id_char_ok(id[i], i == 0))
+            return berth_error_make(err, 0, "invalid container ID format: `%.64s`", id);
+    return 0;
+}
+
+/* mkdir -p with 0700 for the components that are missing. */
+static int mkdir_p(const char *path, berth_error_t *err)
+{
+    _cleanup_free_ char *p = strdup(path);
+
+    if (!p)
+        return berth_error_make(err, ENOMEM, "mkdir `%s`", path);
+    for (char *s = p + 1;; s++) {
+        bool end = *s == '\0';
+        if (*s != '/' && !end)
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0700) < 0 && errno != EEXIST)
+            return berth_error_errno(err, "mkdir `%s`", p);
+        if (end)
+            return 0;
+        *s = '/';
+    }
+}
+
+static int open_root(const char *root, berth_error_t *err)
+{
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0)
+        return berth_error_errno(err, "open state root `%s`", root);
+    return fd;
+}
+
+int berth_state_dir_create(const char *root, const char *id, berth_error_t *err)
+{
+    _cleanup_close_ int rootfd = -1, dirfd = -1, lockfd = -1;
+    int r;
+
+    if ((r = berth_id_validate(id, err)) < 0 || (r = mkdir_p(root, err)) < 0)
+        return r;
+    rootfd = open_root(root, err);
+    if (rootfd < 0)
+        return rootfd;
+    /* runtime.md "Create": the id MUST be unique; mkdir is the atomic
+     * claim of it. */
+    if (mkdirat(rootfd, id, 0700) < 0) {
+        if (errno == EEXIST) {
+            berth_error_make(err, 0, "container with id %s already exists", id);
+            return with_status(err, EEXIST);
+        }
+        return berth_error_errno(err, "mkdir `%s/%s`", root, id);
+    }
+    dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dirfd < 0)
+        return berth_error_errno(err, "open `%s/%s`", root, id);
+    /* Made here, once: berth_state_lock never creates it (see header). */
+    lockfd = openat(dirfd, "lock", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (lockfd < 0) {
+        r = berth_error_errno(err, "create `%s/%s/lock`", root, id);
+        (void)unlinkat(rootfd, id, AT_REMOVEDIR);
+        return r;
+    }
+    return TAKE_FD(dirfd);
+}
+
+int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
+{
+    _cleanup_close_ int rootfd = -1;
+    int fd, r;
+
+    /* Validate before touching any path: the id is joined to root. */
+    if ((r = berth_id_validate(id, err)) < 0)
+        return r;
+    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0 && errno == ENOENT)
+        return berth_state_error_not_exist(err, id);
+    if (rootfd < 0)
+        return berth_error_errno(err, "open state root `%s`", root);
+    fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return berth_state_error_not_exist(err, id);
+    if (fd < 0)
+        return berth_error_errno(err, "open `%s/%s`", root, id);
+    return fd;
+}
+
+/* flock(LOCK_EX), but never a hang: engines run berth with their own
+ * timeouts and a stuck command is the worst way to fail. The holder is
+ * normally another berth command that finishes in seconds; a lock still
+ * held after BERTH_LOCK_TIMEOUT_MS means it leaked into a long-lived
+ * process (e.g. an init that did not close it). */
+static int lock_bounded(int fd, berth_error_t *err)
+{
+    struct timespec delay = {0, 1000000}; /* 1 ms, doubling up to 100 ms */
+    long waited_ms = 0;
+
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return 0;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return berth_error_errno(err, "flock lock file");
+        if (waited_ms >= BERTH_LOCK_TIMEOUT_MS)
+            return berth_error_make(err, ETIMEDOUT,
+                                    "container is locked by another process for over %d s",
+                                    BERTH_LOCK_TIMEOUT_MS / 1000);
+        (void)nanosleep(&delay, NULL);
+        waited_ms += delay.tv_nsec / 1000000;
+        if (delay.tv_nsec < 100000000)
+            delay.tv_nsec *= 2;
+    }
+}
+
+int berth_state_lock(int dirfd, berth_error_t *err)
+{
+    _cleanup_close_ int fd = -1;
+    int r;
+
+    /* No O_CREAT: after a delete unlinked it, a late opener must fail
+     * rather than lock a fresh file in a dying directory. */
+    fd = openat(dirfd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return berth_error_make(err, ENOENT, "container does not exist (no lock file)");
+    if (fd < 0)
+        return berth_error_errno(err, "open lock file");
+    r = lock_bounded(fd, err);
+    if (r < 0)
+        return r;
+    return TAKE_FD(fd);
+}
+
+bool berth_state_dir_is_removed(int dirfd)
+{
+    struct stat st;
+
+    /* A removed directory keeps its inode while we hold an fd to it, with
+     * a link count of 0. */
+    return fstat(dirfd, &st) == 0 && st.st_nlink == 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Creates a uniquely named temp file in dirfd (mkostemp's job, but relative
+ * to the dir fd so no path is resolved twice). */
+static int open_temp(int dirfd, char *name, size_t size)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        unsigned long long rnd = 0;
+        int fd;
+
+        if (getrandom(&rnd, sizeof(rnd), 0) < 0)
+            rnd = ((unsigned long long)getpid() << 20) ^ (unsigned long long)tries;
+        snprintf(name, size, ".%s.%012llx", STATE_FILE, rnd & 0xffffffffffffULL);
+        fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != EEXIST)
+            return fd < 0 ? -errno : fd;
+    }
+    return -EEXIST;
+}
+
+int berth_state_write(int dirfd, const struct berth_container_state *s, berth_error_t *err)
+{
+    _cleanup_free_ char *json = NULL;
+    _cleanup_close_ int fd = -1;
+    char tmp[64];
+    size_t len = 0;
+    int r;
+
+    r = berth_state_json_encode(s, &json, &len, err);
+    if (r < 0)
+        return r;
+    fd = open_temp(dirfd, tmp, sizeof(tmp));
+    if (fd < 0)
+        return berth_error_make(err, -fd, "create temporary state file");
+    r = write_all(fd, json, len);
+    if (r == 0) {
+        int c = close(TAKE_FD(fd));
+        r = c < 0 ? -errno : 0;
+    }
+    /* rename() replaces state.json atomically: readers never see a partial
+     * file. No fsync: the store lives on tmpfs and does not outlive a
+     * reboot anyway. */
+    if (r == 0 && renameat(dirfd, tmp, dirfd, STATE_FILE) < 0)
+        r = -errno;
+    if (r < 0) {
+        (void)unlinkat(dirfd, tmp, 0);
+        return berth_error_make(err, -r, "write %s", STATE_FILE);
+    }
+    return 0;
+}
+
+int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t *err)
+{
+    _cleanup_close_ int fd = -1;
+    _cleanup_free_ char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return berth_error_errno(err, "open %s", name);
+    for (;;) {
+        ssize_t n;
+        if (cap - len < 4096) {
+            char *nb;
+            if (cap >= STATE_MAX_SIZE)
+                return berth_error_make(err, EFBIG, "read %s", name);
+            cap = cap ? cap * 2 : 8192;
+            nb = realloc(buf, cap + 1);
+            if (!nb)
+                return berth_error_make(err, ENOMEM, "read %s", name);
+            buf = nb;
+        }
+        n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return berth_error_errno(err, "read %s", name);
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    *ret = TAKE_PTR(buf);
+    return 0;
+}
+
+int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err)
+{
+    _cleanup_free_ char *buf = NULL;
+    int r;
+
+    r = berth_state_read_file(dirfd, STATE_FILE, &buf, err);
+    if (r < 0)
+        return r;
+    return berth_state_json_decode(buf, ret, err);
+}
+
+/* Removes everything below dirfd, without following symlinks. */
+static int rm_rf_at(int dirfd, int depth)
+{
+    _cleanup_closedir_ DIR *d = NULL;
+    struct dirent *de;
+    int fd, r = 0;
+
+    if (depth > RM_MAX_DEPTH)
+        return -ELOOP;
+    fd = dup(dirfd);
+    if (fd < 0)
+        return -errno;
+    d = fdopendir(fd);
+    if (!d) {
+        safe_close(fd);
+        return -errno;
+    }
+    rewinddir(d); /* the dup shares dirfd's position */
+    while ((errno = 0, de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (unlinkat(dirfd, de->d_name, 0) == 0 || errno == ENOENT)
+            continue;
+        if (errno == EISDIR || errno == EPERM) {
+            _cleanup_close_ int sub =
+                openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int q = sub < 0 ? -errno : rm_rf_at(sub, depth + 1);
+            if (q == 0 && unlinkat(dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                q = -errno;
+            if (q < 0 && r == 0)
+                r = q;
+            continue;
+        }
+        if (r == 0)
+            r = -errno;
+    }
+    if (errno != 0 && r == 0)
+        r = -errno;
+    return r;
+}
+
+/* Moves <root>/<id> to a hidden name so the id is free (and invisible to
+ * list/state) at once; returns the new name or NULL to remove in place. */
+static char *hide_dir(int rootfd, const char *id)
+{
+    for (int tries = 0; tries < 10; tries++) {
+        unsigned long long rnd = 0;
+        char *name = NULL;
+
+        if (getrandom(&rnd, sizeof(rnd), 0) < 0)
+            return NULL;
+        if (asprintf(&name, ".deleted-%016llx", rnd) < 0)
+            return NULL;
+        if (renameat2(rootfd, id, rootfd, name, RENAME_NOREPLACE) == 0)
+            return name;
+        free(name);
+        if (errno != EEXIST)
+            return NULL;
+    }
+    return NULL;
+}
+
+int berth_state_dir_remove(const char *root, const char *id, berth_error_t *err)
+{
+    _cleanup_close_ int rootfd = -1, dirfd = -1;
+    _cleanup_free_ char *hidden = NULL;
+    const char *name = id;
+    int r;
+
+    if ((r = berth_id_validate(id, err)) < 0)
+        return r;
+    rootfd = open_root(root, err);
+    if (rootfd < 0)
+        return rootfd;
+    dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dirfd < 0)
+        return berth_error_errno(err, "open `%s/%s`", root, id);
+    /* Rename first: from here on the id is free and `list` skips the dir.
+     * Then state.json: whatever fails later, nobody (including a command
+     * blocked on our lock, which reads through its dir fd) finds this
+     * container any more. */
+    hidden = hide_dir(rootfd, id);
+    if (hidden)
+        name = hidden;
+    if (unlinkat(dirfd, STATE_FILE, 0) < 0 && errno != ENOENT)
+        return berth_error_errno(err, "remove `%s/%s/%s`", root, name, STATE_FILE);
+    r = rm_rf_at(dirfd, 0);
+    if (r == 0 && unlinkat(rootfd, name, AT_REMOVEDIR) < 0)
+        r = -errno;
+    if (r < 0)
+        return berth_error_make(err, -r, "remove state directory `%s/%s`", root, name);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int strv_push(char ***v, size_t *n, size_t *cap, const char *s)
+{
+    if (*n + 2 > *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        char **nv = realloc(*v, nc * sizeof(char *));
+        if (!nv)
+            return -ENOMEM;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[*n] = strdup(s);
+    if (!(*v)[*n])
+        return -ENOMEM;
+    (*v)[++*n] = NULL;
+    return 0;
+}
+
+int berth_state_list(const char *root, char ***ret, berth_error_t *err)
+{
+    _cleanup_closedir_ DIR *d = NULL;
+    _cleanup_strv_ char **ids = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+
+    ids = calloc(1, sizeof(char *));
+    if (!ids)
+        return berth_error_make(err, ENOMEM, "list containers");
+    cap = 1;
+    d = opendir(root);
+    if (!d && errno != ENOENT)
+        return berth_error_errno(err, "open state root `%s`", root);
+    /* A root that does not exist yet simply holds no containers. */
+    while (d && (errno = 0, de = readdir(d))) {
+        berth_error_t ignored = NULL;
+        /* Skips ".", "..", hidden .deleted-* dirs and temp files: none is
+         * a valid id. */
+        if (berth_id_validate(de->d_name, &ignored) < 0) {
+            berth_error_release(&ignored);
+            continue;
+        }
+        if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+            continue;
+        if (strv_push(&ids, &n, &cap, de->d_name) < 0)
+            return berth_error_make(err, ENOMEM, "list containers");
+    }
+    if (d && errno != 0)
+        return berth_error_errno(err, "read state root `%s`", root);
+    qsort(ids, n, sizeof(char *), cmp_str);
+    *ret = TAKE_PTR(ids);
+    return 0;
+}
+
+int berth_state_write_config(int dirfd, const struct oci_config *cfg, berth_error_t *err)
+{
+    _cleanup_free_ char *json = NULL;
+    _cleanup_close_ int fd = -1;
+    size_t len = 0;
+
+    json = oci_emit(&oci_config_desc, cfg, false, &len);
+    if (!json)
+        return berth_error_make(err, ENOMEM, "serialise config.json");
+    fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return berth_error_errno(err, "create state config.json");
+    if (write(fd, json, len) != (ssize_t)len)
+        return berth_error_errno(err, "write state config.json");
+    return 0;
+}
+
+int berth_state_dir_claim(const char *root, const char *id, const struct oci_config *cfg,
+                          int *ret_dirfd, int *ret_lockfd, berth_error_t *err)
+{
+    *ret_dirfd = berth_state_dir_create(root, id, err);
+    if (*ret_dirfd < 0)
+        return *ret_dirfd;
+    *ret_lockfd = berth_state_lock(*ret_dirfd, err);
+    if (*ret_lockfd < 0)
+        return *ret_lockfd;
+    return berth_state_write_config(*ret_dirfd, cfg, err);
+}
