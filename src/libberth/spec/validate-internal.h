@@ -1,7 +1,7 @@
 /* validate-internal.h: what the rule files of the validate module share.
  *
  * A rule is `void check_x(struct vctx *v)`: it reads v->cfg and reports
- * through verr()/vwarn(). The table of rules lives in validate.c; each
+ * through v_error()/v_warning(). The table of rules lives in validate.c; each
  * concern (process, mounts, namespaces, linux, resources, seccomp) has its
  * own file.
  * Rules must cope with configs built in C that libocispec never checked,
@@ -66,9 +66,9 @@ struct vctx {
 };
 
 /* Report one diagnostic; `sec` is one of the S_* strings above. */
-void verr(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...)
+void v_error(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void vwarn(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...)
+void v_warning(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* Formats a JSON pointer into v->ptr; valid until the next vp call. */

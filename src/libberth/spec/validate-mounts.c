@@ -26,16 +26,16 @@ static bool is_bind(const oci_mount *m)
 static void check_destination(struct vctx *v, const oci_mount *m, size_t i)
 {
     if (!m->destination || !*m->destination) {
-        verr(v, vp(v, "/mounts/%zu/destination", i), S_MOUNTS,
-             "destination is REQUIRED and must not be empty");
+        v_error(v, vp(v, "/mounts/%zu/destination", i), S_MOUNTS,
+                "destination is REQUIRED and must not be empty");
         return;
     }
     /* Linux: "it MAY be a relative path, in which case it MUST be
      * interpreted as relative to "/". Relative paths are deprecated." */
     if (!v_abs(m->destination))
-        vwarn(v, vp(v, "/mounts/%zu/destination", i), S_MOUNTS,
-              "relative destination \"%s\" is deprecated; it is taken relative to \"/\"",
-              m->destination);
+        v_warning(v, vp(v, "/mounts/%zu/destination", i), S_MOUNTS,
+                  "relative destination \"%s\" is deprecated; it is taken relative to \"/\"",
+                  m->destination);
 }
 
 static void check_bind_source(struct vctx *v, const oci_mount *m, size_t i)
@@ -46,15 +46,15 @@ static void check_bind_source(struct vctx *v, const oci_mount *m, size_t i)
     if (!is_bind(m))
         return;
     if (!m->source || !*m->source) {
-        verr(v, vp(v, "/mounts/%zu/source", i), S_MOUNTS,
-             "a bind mount needs a source (absolute or relative to the bundle)");
+        v_error(v, vp(v, "/mounts/%zu/source", i), S_MOUNTS,
+                "a bind mount needs a source (absolute or relative to the bundle)");
         return;
     }
     /* Sources may be created between validation and mounting (engines,
      * createRuntime hooks), so a missing one is only worth a warning. */
     if (v->o->check_host && stat(v_bundle_path(v, m->source, buf, sizeof(buf)), &st) < 0)
-        vwarn(v, vp(v, "/mounts/%zu/source", i), S_MOUNTS, "bind source \"%s\": %s", buf,
-              strerror(errno));
+        v_warning(v, vp(v, "/mounts/%zu/source", i), S_MOUNTS, "bind source \"%s\": %s", buf,
+                  strerror(errno));
 }
 
 static void check_idmap(struct vctx *v, const oci_mount *m, size_t i)
@@ -65,8 +65,8 @@ static void check_idmap(struct vctx *v, const oci_mount *m, size_t i)
     /* uidMappings: "If specified, it MUST be specified along with
      * gidMappings" (and the other way round). */
     if ((m->uidMappings != NULL) != (m->gidMappings != NULL))
-        verr(v, vp(v, "/mounts/%zu/%s", i, m->uidMappings ? "uidMappings" : "gidMappings"),
-             S_MOUNTS_POSIX, "uidMappings and gidMappings MUST be specified together");
+        v_error(v, vp(v, "/mounts/%zu/%s", i, m->uidMappings ? "uidMappings" : "gidMappings"),
+                S_MOUNTS_POSIX, "uidMappings and gidMappings MUST be specified together");
     if (m->uidMappings)
         v_check_id_mappings(v, vp(v, "/mounts/%zu/uidMappings", i), m->uidMappings,
                             m->uidMappings_len, S_MOUNTS_POSIX);
@@ -77,21 +77,22 @@ static void check_idmap(struct vctx *v, const oci_mount *m, size_t i)
         return;
     /* The options SHOULD contain idmap or ridmap when mappings are given. */
     if (maps && !idmap)
-        vwarn(v, vp(v, "/mounts/%zu/options", i), S_MOUNTS_POSIX,
-              "uidMappings/gidMappings without an \"idmap\" or \"ridmap\" option; berth applies "
-              "them as \"idmap\"");
+        v_warning(
+            v, vp(v, "/mounts/%zu/options", i), S_MOUNTS_POSIX,
+            "uidMappings/gidMappings without an \"idmap\" or \"ridmap\" option; berth applies "
+            "them as \"idmap\"");
     /* MOUNT_ATTR_IDMAP works on a detached copy of an existing mount; like
      * runc, berth supports it for bind mounts only. */
     if (!is_bind(m))
-        verr(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
-             "id-mapped mounts are supported for bind mounts only (add \"bind\" or \"rbind\")");
+        v_error(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
+                "id-mapped mounts are supported for bind mounts only (add \"bind\" or \"rbind\")");
     /* idmap without mount mappings uses the container's user namespace;
      * "If there are no uidMappings and gidMappings specified and the
      * container isn't using user namespaces, an error MUST be returned." */
     if (idmap && !maps && !v_ns(v->cfg, "user"))
-        verr(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
-             "\"%s\" without uidMappings/gidMappings needs a user namespace",
-             has_opt(m, "ridmap") ? "ridmap" : "idmap");
+        v_error(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
+                "\"%s\" without uidMappings/gidMappings needs a user namespace",
+                has_opt(m, "ridmap") ? "ridmap" : "idmap");
 }
 
 /* Options applied with mount_setattr(2) (Linux 5.12): the recursive
@@ -122,9 +123,9 @@ static void check_host_support(struct vctx *v, const oci_mount *m, size_t i)
 {
     for (size_t k = 0; k < sizeof(setattr_opts) / sizeof(setattr_opts[0]); k++)
         if (has_opt(m, setattr_opts[k]) && !have_mount_setattr()) {
-            verr(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
-                 "option \"%s\" needs mount_setattr(2) (Linux 5.12), which this kernel lacks",
-                 setattr_opts[k]);
+            v_error(v, vp(v, "/mounts/%zu/options", i), S_MOUNT_OPTS,
+                    "option \"%s\" needs mount_setattr(2) (Linux 5.12), which this kernel lacks",
+                    setattr_opts[k]);
             return;
         }
 }

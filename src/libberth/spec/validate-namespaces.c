@@ -49,16 +49,16 @@ static void check_ns_new_host(struct vctx *v, size_t i, int k)
 
     (void)snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_kinds[k].proc);
     if (stat(path, &st) < 0 && errno == ENOENT) {
-        verr(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS, "this kernel has no %s namespaces",
-             ns_kinds[k].type);
+        v_error(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS, "this kernel has no %s namespaces",
+                ns_kinds[k].type);
         return;
     }
     if (ns_kinds[k].flag != CLONE_NEWUSER)
         return;
     f = fopen("/proc/sys/user/max_user_namespaces", "re");
     if (f && fgets(buf, sizeof(buf), f) && strtol(buf, NULL, 10) == 0)
-        verr(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS,
-             "user namespaces are disabled on this host (user.max_user_namespaces = 0)");
+        v_error(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS,
+                "user namespaces are disabled on this host (user.max_user_namespaces = 0)");
     if (f)
         fclose(f);
 }
@@ -74,24 +74,24 @@ static void check_ns_path_host(struct vctx *v, size_t i, const oci_namespace *ns
     /* Namespace files (nsfs) are regular files; opening anything else (a
      * FIFO, a device) could block or have side effects, so never do it. */
     if (stat(ns->path, &st) < 0) {
-        verr(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "namespace path \"%s\": %s", ns->path,
-             strerror(errno));
+        v_error(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "namespace path \"%s\": %s",
+                ns->path, strerror(errno));
         return;
     }
     if (S_ISREG(st.st_mode))
         fd = open(ns->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        verr(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "\"%s\" is not a namespace file",
-             ns->path);
+        v_error(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "\"%s\" is not a namespace file",
+                ns->path);
         return;
     }
     type = ioctl(fd, NS_GET_NSTYPE);
     if (type < 0)
-        verr(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "\"%s\" is not a namespace file: %s",
-             ns->path, strerror(errno));
+        v_error(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS,
+                "\"%s\" is not a namespace file: %s", ns->path, strerror(errno));
     else if (type != flag)
-        verr(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "\"%s\" is not a %s namespace",
-             ns->path, ns->type);
+        v_error(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS, "\"%s\" is not a %s namespace",
+                ns->path, ns->type);
 }
 
 void check_namespaces(struct vctx *v)
@@ -102,16 +102,16 @@ void check_namespaces(struct vctx *v)
         const oci_namespace *ns = &l->namespaces[i];
         int k = ns_index(ns->type);
         if (k < 0) {
-            verr(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS, "unknown namespace type \"%s\"",
-                 ns->type ? ns->type : "");
+            v_error(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS,
+                    "unknown namespace type \"%s\"", ns->type ? ns->type : "");
             continue;
         }
         /* "If a namespaces field contains duplicated namespaces with same
          * type, the runtime MUST generate an error." */
         for (size_t j = 0; j < i; j++)
             if (l->namespaces[j].type && strcmp(l->namespaces[j].type, ns->type) == 0) {
-                verr(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS,
-                     "duplicate namespace type \"%s\" (first at index %zu)", ns->type, j);
+                v_error(v, vp(v, "/linux/namespaces/%zu/type", i), S_NS,
+                        "duplicate namespace type \"%s\" (first at index %zu)", ns->type, j);
                 break;
             }
         if (!ns->path || !*ns->path) {
@@ -121,8 +121,8 @@ void check_namespaces(struct vctx *v)
         }
         /* path: "This value MUST be an absolute path in the runtime mount namespace." */
         if (!v_abs(ns->path))
-            verr(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS,
-                 "namespace path \"%s\" MUST be absolute", ns->path);
+            v_error(v, vp(v, "/linux/namespaces/%zu/path", i), S_NS,
+                    "namespace path \"%s\" MUST be absolute", ns->path);
         else if (v->o->check_host)
             check_ns_path_host(v, i, ns, ns_kinds[k].flag);
     }
@@ -145,26 +145,27 @@ void v_check_id_mappings(struct vctx *v, const char *prefix, const oci_id_mappin
 
     (void)snprintf(base, sizeof(base), "%s", prefix);
     if (n > 340)
-        verr(v, base, sec, "%zu mappings: the kernel accepts at most 340", n);
+        v_error(v, base, sec, "%zu mappings: the kernel accepts at most 340", n);
     for (size_t i = 0; m && i < n; i++) {
         if (!m[i].size_present || m[i].size == 0) {
-            verr(v, vp(v, "%s/%zu/size", base, i), sec, "mapping size must be at least 1");
+            v_error(v, vp(v, "%s/%zu/size", base, i), sec, "mapping size must be at least 1");
             continue;
         }
         if ((uint64_t)m[i].containerID + m[i].size > UINT32_MAX ||
             (uint64_t)m[i].hostID + m[i].size > UINT32_MAX) {
-            verr(v, vp(v, "%s/%zu/size", base, i), sec,
-                 "mapping goes past the largest id 4294967294");
+            v_error(v, vp(v, "%s/%zu/size", base, i), sec,
+                    "mapping goes past the largest id 4294967294");
             continue;
         }
         for (size_t j = 0; j < i; j++) {
             if (ranges_overlap(m[i].containerID, m[i].size, m[j].containerID, m[j].size)) {
-                verr(v, vp(v, "%s/%zu/containerID", base, i), sec,
-                     "container range overlaps mapping %zu", j);
+                v_error(v, vp(v, "%s/%zu/containerID", base, i), sec,
+                        "container range overlaps mapping %zu", j);
                 break;
             }
             if (ranges_overlap(m[i].hostID, m[i].size, m[j].hostID, m[j].size)) {
-                verr(v, vp(v, "%s/%zu/hostID", base, i), sec, "host range overlaps mapping %zu", j);
+                v_error(v, vp(v, "%s/%zu/hostID", base, i), sec, "host range overlaps mapping %zu",
+                        j);
                 break;
             }
         }
@@ -186,19 +187,19 @@ void check_id_mappings(struct vctx *v)
     /* Mappings describe a user namespace; without one there is nothing to
      * write them to (runc and crun fail the same way). */
     if (maps && !user)
-        verr(v, l->uidMappings ? "/linux/uidMappings" : "/linux/gidMappings", S_IDMAP,
-             "uidMappings/gidMappings need a user namespace in linux.namespaces");
+        v_error(v, l->uidMappings ? "/linux/uidMappings" : "/linux/gidMappings", S_IDMAP,
+                "uidMappings/gidMappings need a user namespace in linux.namespaces");
     else if (maps && !v_ns_new(v->cfg, "user"))
-        vwarn(v, l->uidMappings ? "/linux/uidMappings" : "/linux/gidMappings", S_IDMAP,
-              "the user namespace is joined by path; its existing mappings apply and these are "
-              "not written");
+        v_warning(v, l->uidMappings ? "/linux/uidMappings" : "/linux/gidMappings", S_IDMAP,
+                  "the user namespace is joined by path; its existing mappings apply and these are "
+                  "not written");
     /* A new user namespace without maps leaves every id unmapped, so the
      * container process cannot even become its user; berth (like runc)
      * writes the maps it is given and requires both. */
     else if (user && v_ns_new(v->cfg, "user") && (!l->uidMappings_len || !l->gidMappings_len))
-        verr(v, "/linux/namespaces", S_IDMAP,
-             "a new user namespace needs both uidMappings and gidMappings (%s missing)",
-             !l->uidMappings_len ? "uidMappings" : "gidMappings");
+        v_error(v, "/linux/namespaces", S_IDMAP,
+                "a new user namespace needs both uidMappings and gidMappings (%s missing)",
+                !l->uidMappings_len ? "uidMappings" : "gidMappings");
 }
 
 /* ---- time namespace ----------------------------------------------------- */
@@ -207,8 +208,8 @@ static void check_offset(struct vctx *v, const char *clock, const oci_time_offse
 {
     /* time_namespaces(7): nanoseconds must be below one second. */
     if (o && o->nanosecs_present && o->nanosecs >= 1000000000u)
-        verr(v, vp(v, "/linux/timeOffsets/%s/nanosecs", clock), S_TIMENS,
-             "nanosecs %u must be below 1000000000", o->nanosecs);
+        v_error(v, vp(v, "/linux/timeOffsets/%s/nanosecs", clock), S_TIMENS,
+                "nanosecs %u must be below 1000000000", o->nanosecs);
 }
 
 void check_time_offsets(struct vctx *v)
@@ -222,10 +223,10 @@ void check_time_offsets(struct vctx *v)
     /* Offsets are written to /proc/self/timens_offsets, which only works
      * for a new time namespace before any process enters it. */
     if (!v_ns(v->cfg, "time"))
-        verr(v, "/linux/timeOffsets", S_TIMENS, "timeOffsets need a time namespace");
+        v_error(v, "/linux/timeOffsets", S_TIMENS, "timeOffsets need a time namespace");
     else if (!v_ns_new(v->cfg, "time"))
-        verr(v, "/linux/timeOffsets", S_TIMENS,
-             "timeOffsets cannot be set on a time namespace joined by path");
+        v_error(v, "/linux/timeOffsets", S_TIMENS,
+                "timeOffsets cannot be set on a time namespace joined by path");
 }
 
 /* ---- network devices ---------------------------------------------------- */
@@ -249,27 +250,27 @@ void check_net_devices(struct vctx *v)
      * and there is nothing to move (the spec's own good example does this,
      * so it is not an error). */
     if (!v_ns(v->cfg, "network"))
-        vwarn(v, "/linux/netDevices", S_NETDEV,
-              "netDevices without a network namespace: the devices stay where they are");
+        v_warning(v, "/linux/netDevices", S_NETDEV,
+                  "netDevices without a network namespace: the devices stay where they are");
     for (size_t i = 0; i < l->netDevices.len; i++) {
         const char *key = l->netDevices.keys[i];
         const oci_net_device *d = l->netDevices.values[i];
         if ((why = v_ifname_problem(key)))
-            verr(v, vp_key(v, "/linux/netDevices", key), S_NETDEV, "host interface name \"%s\" %s",
-                 key ? key : "", why);
+            v_error(v, vp_key(v, "/linux/netDevices", key), S_NETDEV,
+                    "host interface name \"%s\" %s", key ? key : "", why);
         if (d && d->name && (why = v_ifname_problem(d->name))) {
             char base[VPTR_MAX];
             (void)snprintf(base, sizeof(base), "%s", vp_key(v, "/linux/netDevices", key));
-            verr(v, vp(v, "%s/name", base), S_NETDEV, "interface name \"%s\" %s", d->name, why);
+            v_error(v, vp(v, "%s/name", base), S_NETDEV, "interface name \"%s\" %s", d->name, why);
         }
         /* A name that already exists in the container MUST be an error,
          * unless it is a "%d" template the kernel completes. */
         for (size_t j = 0; j < i; j++) {
             const char *a = netdev_target(l, i), *b = netdev_target(l, j);
             if (a && b && strcmp(a, b) == 0 && !strstr(a, "%d")) {
-                verr(v, vp_key(v, "/linux/netDevices", key), S_NETDEV,
-                     "\"%s\" and \"%s\" would both be named \"%s\" in the container", key,
-                     l->netDevices.keys[j], a);
+                v_error(v, vp_key(v, "/linux/netDevices", key), S_NETDEV,
+                        "\"%s\" and \"%s\" would both be named \"%s\" in the container", key,
+                        l->netDevices.keys[j], a);
                 break;
             }
         }
@@ -330,8 +331,8 @@ static void check_one_sysctl(struct vctx *v, const char *key)
     const char *kind;
 
     if (!sysctl_key_ok(key) || !norm) {
-        verr(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL, "\"%s\" is not a sysctl name",
-             key ? key : "");
+        v_error(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL, "\"%s\" is not a sysctl name",
+                key ? key : "");
         return;
     }
     for (char *c = norm; *c; c++)
@@ -339,25 +340,26 @@ static void check_one_sysctl(struct vctx *v, const char *key)
             *c = '.';
     kind = sysctl_namespace(norm);
     if (!kind) {
-        verr(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL,
-             "sysctl \"%s\" is not namespaced: setting it would change the host", key);
+        v_error(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL,
+                "sysctl \"%s\" is not namespaced: setting it would change the host", key);
         return;
     }
     ns = v_ns(v->cfg, kind);
     if (!ns) {
-        verr(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL,
-             "sysctl \"%s\" needs a %s namespace: without one it would change the host", key, kind);
+        v_error(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL,
+                "sysctl \"%s\" needs a %s namespace: without one it would change the host", key,
+                kind);
         return;
     }
     if (strcmp(kind, "network") == 0 && v->o->check_host && ns->path && *ns->path &&
         is_host_ns(ns->path, "/proc/self/ns/net"))
-        verr(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL,
-             "sysctl \"%s\" is not allowed in the host's network namespace", key);
+        v_error(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL,
+                "sysctl \"%s\" is not allowed in the host's network namespace", key);
     if ((strcmp(norm, "kernel.hostname") == 0 && v->cfg->hostname) ||
         (strcmp(norm, "kernel.domainname") == 0 && v->cfg->domainname))
-        verr(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL,
-             "sysctl \"%s\" conflicts with the %s field", key,
-             strcmp(norm, "kernel.hostname") == 0 ? "hostname" : "domainname");
+        v_error(v, vp_key(v, "/linux/sysctl", key), S_SYSCTL,
+                "sysctl \"%s\" conflicts with the %s field", key,
+                strcmp(norm, "kernel.hostname") == 0 ? "hostname" : "domainname");
 }
 
 void check_sysctl(struct vctx *v)

@@ -31,23 +31,24 @@ static void check_args_env_cwd(struct vctx *v, const oci_process *p, const char 
 {
     /* "cwd (string, REQUIRED) ... This value MUST be an absolute path." */
     if (!p->cwd || !*p->cwd)
-        verr(v, vp(v, "%s/cwd", prefix), S_PROCESS, "cwd is REQUIRED");
+        v_error(v, vp(v, "%s/cwd", prefix), S_PROCESS, "cwd is REQUIRED");
     else if (!v_abs(p->cwd))
-        verr(v, vp(v, "%s/cwd", prefix), S_PROCESS, "cwd \"%s\" MUST be an absolute path", p->cwd);
+        v_error(v, vp(v, "%s/cwd", prefix), S_PROCESS, "cwd \"%s\" MUST be an absolute path",
+                p->cwd);
     /* "at least one entry is REQUIRED (non-Windows)", used as execvp's file. */
     if (!p->args || p->args_len == 0)
-        verr(v, vp(v, "%s/args", prefix), S_PROCESS,
-             "args needs at least one entry on Linux (the program to run)");
+        v_error(v, vp(v, "%s/args", prefix), S_PROCESS,
+                "args needs at least one entry on Linux (the program to run)");
     else if (!p->args[0] || !*p->args[0])
-        verr(v, vp(v, "%s/args/0", prefix), S_PROCESS,
-             "args[0] is the program to run and must not be empty");
+        v_error(v, vp(v, "%s/args/0", prefix), S_PROCESS,
+                "args[0] is the program to run and must not be empty");
     /* environ(7) entries are name=value; a missing '=' or an empty name
      * cannot be passed to the program meaningfully (runc rejects both). */
     for (size_t i = 0; p->env && i < p->env_len; i++)
         if (!v_env_entry_ok(p->env[i]))
-            verr(v, vp(v, "%s/env/%zu", prefix, i), S_PROCESS,
-                 "\"%s\" is not of the form KEY=value (environ semantics)",
-                 p->env[i] ? p->env[i] : "");
+            v_error(v, vp(v, "%s/env/%zu", prefix, i), S_PROCESS,
+                    "\"%s\" is not of the form KEY=value (environ semantics)",
+                    p->env[i] ? p->env[i] : "");
 }
 
 static void check_rlimits(struct vctx *v, const oci_process *p, const char *prefix)
@@ -55,24 +56,24 @@ static void check_rlimits(struct vctx *v, const oci_process *p, const char *pref
     for (size_t i = 0; p->rlimits && i < p->rlimits_len; i++) {
         const oci_rlimit *r = &p->rlimits[i];
         if (!known_rlimit(r->type)) {
-            verr(v, vp(v, "%s/rlimits/%zu/type", prefix, i), S_RLIMITS,
-                 "\"%s\" cannot be mapped to a Linux resource limit (getrlimit(2))",
-                 r->type ? r->type : "");
+            v_error(v, vp(v, "%s/rlimits/%zu/type", prefix, i), S_RLIMITS,
+                    "\"%s\" cannot be mapped to a Linux resource limit (getrlimit(2))",
+                    r->type ? r->type : "");
             continue;
         }
         /* "If rlimits contains duplicated entries with same type, the
          * runtime MUST generate an error." */
         for (size_t j = 0; j < i; j++)
             if (p->rlimits[j].type && strcmp(p->rlimits[j].type, r->type) == 0) {
-                verr(v, vp(v, "%s/rlimits/%zu/type", prefix, i), S_RLIMITS,
-                     "duplicate rlimit type \"%s\" (first at index %zu)", r->type, j);
+                v_error(v, vp(v, "%s/rlimits/%zu/type", prefix, i), S_RLIMITS,
+                        "duplicate rlimit type \"%s\" (first at index %zu)", r->type, j);
                 break;
             }
         /* rlim_cur and rlim_max MUST match; setrlimit(2) refuses soft > hard. */
         if (r->soft_present && r->hard_present && r->soft > r->hard)
-            verr(v, vp(v, "%s/rlimits/%zu/soft", prefix, i), S_RLIMITS,
-                 "soft limit %llu of %s is above the hard limit %llu", (unsigned long long)r->soft,
-                 r->type, (unsigned long long)r->hard);
+            v_error(v, vp(v, "%s/rlimits/%zu/soft", prefix, i), S_RLIMITS,
+                    "soft limit %llu of %s is above the hard limit %llu",
+                    (unsigned long long)r->soft, r->type, (unsigned long long)r->hard);
     }
 }
 
@@ -100,16 +101,16 @@ static void check_cap_set(struct vctx *v, const char *prefix, const char *set, c
         const char *ptr = vp(v, "%s/capabilities/%s/%zu", prefix, set, i);
         cap_value_t val;
         if (!cap_name_syntax_ok(caps[i]))
-            vwarn(v, ptr, S_LINUX_PROC,
-                  "\"%s\" is not a capability name (capabilities(7) names look like "
-                  "CAP_CHOWN); it is ignored",
-                  caps[i] ? caps[i] : "");
+            v_warning(v, ptr, S_LINUX_PROC,
+                      "\"%s\" is not a capability name (capabilities(7) names look like "
+                      "CAP_CHOWN); it is ignored",
+                      caps[i] ? caps[i] : "");
         else if (cap_from_name(caps[i], &val) < 0)
-            vwarn(v, ptr, S_LINUX_PROC, "unknown capability \"%s\" (libcap); it is ignored",
-                  caps[i]);
+            v_warning(v, ptr, S_LINUX_PROC, "unknown capability \"%s\" (libcap); it is ignored",
+                      caps[i]);
         else if (kernel_max >= 0 && (int)val >= kernel_max)
-            vwarn(v, ptr, S_LINUX_PROC,
-                  "capability \"%s\" is not supported by this kernel; it is ignored", caps[i]);
+            v_warning(v, ptr, S_LINUX_PROC,
+                      "capability \"%s\" is not supported by this kernel; it is ignored", caps[i]);
     }
 }
 
@@ -130,8 +131,8 @@ static void warn_not_subset(struct vctx *v, const char *ptr, char **set, size_t 
                 (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "", set[i]);
     }
     if (count)
-        vwarn(v, where, S_LINUX_PROC, "%s %s %s %s", count == 1 ? "capability" : "capabilities",
-              names, count == 1 ? "is" : "are", what);
+        v_warning(v, where, S_LINUX_PROC, "%s %s %s %s", count == 1 ? "capability" : "capabilities",
+                  names, count == 1 ? "is" : "are", what);
 }
 
 static void check_caps(struct vctx *v, const oci_process *p, const char *prefix)
@@ -171,64 +172,64 @@ static void check_scheduler(struct vctx *v, const oci_scheduler *s, const char *
 
     /* sched(7): nice values range from -20 to 19. */
     if (s->nice_present && (s->nice < -20 || s->nice > 19))
-        verr(v, vp(v, "%s/scheduler/nice", prefix), S_LINUX_PROC,
-             "nice %d is outside -20..19 (sched(7))", s->nice);
+        v_error(v, vp(v, "%s/scheduler/nice", prefix), S_LINUX_PROC,
+                "nice %d is outside -20..19 (sched(7))", s->nice);
     /* An unset priority means 0, which sched_setattr(2) refuses for the
      * real-time policies; the other policies take only 0. */
     if (rt && (!s->priority_present || s->priority < 1 || s->priority > 99))
-        verr(v, vp(v, "%s/scheduler/priority", prefix), S_LINUX_PROC,
-             "%s needs a priority in 1..99 (sched(7))", pol);
+        v_error(v, vp(v, "%s/scheduler/priority", prefix), S_LINUX_PROC,
+                "%s needs a priority in 1..99 (sched(7))", pol);
     else if (!rt && s->priority_present && s->priority != 0)
-        verr(v, vp(v, "%s/scheduler/priority", prefix), S_LINUX_PROC,
-             "priority is only meaningful for SCHED_FIFO and SCHED_RR (sched(7))");
+        v_error(v, vp(v, "%s/scheduler/priority", prefix), S_LINUX_PROC,
+                "priority is only meaningful for SCHED_FIFO and SCHED_RR (sched(7))");
     if (!dl) {
         if (runtime || deadline || period)
-            verr(v, vp(v, "%s/scheduler", prefix), S_LINUX_PROC,
-                 "runtime, deadline and period are used by SCHED_DEADLINE only");
+            v_error(v, vp(v, "%s/scheduler", prefix), S_LINUX_PROC,
+                    "runtime, deadline and period are used by SCHED_DEADLINE only");
         return;
     }
     /* sched_setattr(2) for SCHED_DEADLINE: 1024 ns <= runtime <= deadline
      * <= period, where period 0 means "same as deadline". */
     if (deadline == 0)
-        verr(v, vp(v, "%s/scheduler/deadline", prefix), S_LINUX_PROC,
-             "SCHED_DEADLINE needs a non-zero deadline (sched_setattr(2))");
+        v_error(v, vp(v, "%s/scheduler/deadline", prefix), S_LINUX_PROC,
+                "SCHED_DEADLINE needs a non-zero deadline (sched_setattr(2))");
     else if (runtime < 1024 || runtime > deadline)
-        verr(v, vp(v, "%s/scheduler/runtime", prefix), S_LINUX_PROC,
-             "SCHED_DEADLINE needs 1024 <= runtime <= deadline, got runtime %llu, deadline %llu",
-             runtime, deadline);
+        v_error(v, vp(v, "%s/scheduler/runtime", prefix), S_LINUX_PROC,
+                "SCHED_DEADLINE needs 1024 <= runtime <= deadline, got runtime %llu, deadline %llu",
+                runtime, deadline);
     else if (period && period < deadline)
-        verr(v, vp(v, "%s/scheduler/period", prefix), S_LINUX_PROC,
-             "SCHED_DEADLINE needs deadline <= period, got deadline %llu, period %llu", deadline,
-             period);
+        v_error(v, vp(v, "%s/scheduler/period", prefix), S_LINUX_PROC,
+                "SCHED_DEADLINE needs deadline <= period, got deadline %llu, period %llu", deadline,
+                period);
 }
 
 static void check_priorities(struct vctx *v, const oci_process *p, const char *prefix)
 {
     /* proc(5): oom_score_adj takes -1000..1000. */
     if (p->oomScoreAdj_present && (p->oomScoreAdj < -1000 || p->oomScoreAdj > 1000))
-        verr(v, vp(v, "%s/oomScoreAdj", prefix), S_LINUX_PROC,
-             "oomScoreAdj %d is outside -1000..1000", p->oomScoreAdj);
+        v_error(v, vp(v, "%s/oomScoreAdj", prefix), S_LINUX_PROC,
+                "oomScoreAdj %d is outside -1000..1000", p->oomScoreAdj);
     if (p->ioPriority) {
         const oci_io_priority *io = p->ioPriority;
         if (!io->class || (strcmp(io->class, "IOPRIO_CLASS_RT") != 0 &&
                            strcmp(io->class, "IOPRIO_CLASS_BE") != 0 &&
                            strcmp(io->class, "IOPRIO_CLASS_IDLE") != 0))
-            verr(v, vp(v, "%s/ioPriority/class", prefix), S_LINUX_PROC,
-                 "class must be IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or IOPRIO_CLASS_IDLE");
+            v_error(v, vp(v, "%s/ioPriority/class", prefix), S_LINUX_PROC,
+                    "class must be IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or IOPRIO_CLASS_IDLE");
         if (io->priority_present && (io->priority < 0 || io->priority > 7))
-            verr(v, vp(v, "%s/ioPriority/priority", prefix), S_LINUX_PROC,
-                 "priority %d is outside 0 (highest) .. 7 (lowest)", io->priority);
+            v_error(v, vp(v, "%s/ioPriority/priority", prefix), S_LINUX_PROC,
+                    "priority %d is outside 0 (highest) .. 7 (lowest)", io->priority);
     }
     if (p->scheduler)
         check_scheduler(v, p->scheduler, prefix);
     if (p->execCPUAffinity) {
         const oci_exec_cpu_affinity *a = p->execCPUAffinity;
         if (a->initial && *a->initial && !v_id_list_ok(a->initial))
-            verr(v, vp(v, "%s/execCPUAffinity/initial", prefix), S_LINUX_PROC,
-                 "\"%s\" is not a CPU list such as \"0-3,7\"", a->initial);
+            v_error(v, vp(v, "%s/execCPUAffinity/initial", prefix), S_LINUX_PROC,
+                    "\"%s\" is not a CPU list such as \"0-3,7\"", a->initial);
         if (a->final && *a->final && !v_id_list_ok(a->final))
-            verr(v, vp(v, "%s/execCPUAffinity/final", prefix), S_LINUX_PROC,
-                 "\"%s\" is not a CPU list such as \"0-3,7\"", a->final);
+            v_error(v, vp(v, "%s/execCPUAffinity/final", prefix), S_LINUX_PROC,
+                    "\"%s\" is not a CPU list such as \"0-3,7\"", a->final);
     }
 }
 
@@ -252,17 +253,17 @@ static void check_user_mapped(struct vctx *v, const oci_process *p, const char *
     if (!u || !l || !v_ns_new(v->cfg, "user"))
         return;
     if (l->uidMappings && u->uid_present && !id_mapped(l->uidMappings, l->uidMappings_len, u->uid))
-        verr(v, vp(v, "%s/user/uid", prefix), S_IDMAP, "uid %u is not mapped by linux.uidMappings",
-             u->uid);
+        v_error(v, vp(v, "%s/user/uid", prefix), S_IDMAP,
+                "uid %u is not mapped by linux.uidMappings", u->uid);
     if (!l->gidMappings)
         return;
     if (u->gid_present && !id_mapped(l->gidMappings, l->gidMappings_len, u->gid))
-        verr(v, vp(v, "%s/user/gid", prefix), S_IDMAP, "gid %u is not mapped by linux.gidMappings",
-             u->gid);
+        v_error(v, vp(v, "%s/user/gid", prefix), S_IDMAP,
+                "gid %u is not mapped by linux.gidMappings", u->gid);
     for (size_t i = 0; u->additionalGids && i < u->additionalGids_len; i++)
         if (!id_mapped(l->gidMappings, l->gidMappings_len, u->additionalGids[i]))
-            verr(v, vp(v, "%s/user/additionalGids/%zu", prefix, i), S_IDMAP,
-                 "gid %u is not mapped by linux.gidMappings", u->additionalGids[i]);
+            v_error(v, vp(v, "%s/user/additionalGids/%zu", prefix, i), S_IDMAP,
+                    "gid %u is not mapped by linux.gidMappings", u->additionalGids[i]);
 }
 
 void v_check_process(struct vctx *v, const oci_process *p, const char *prefix)

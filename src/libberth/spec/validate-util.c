@@ -27,7 +27,7 @@ static void vdiag(struct vctx *v, enum oci_diag_level level, const char *ptr, co
     oci_diags_add(v->diags, level, ptr, "%s: %s", sec, msg ? msg : fmt);
 }
 
-void verr(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...)
+void v_error(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...)
 {
     va_list ap;
 
@@ -36,7 +36,7 @@ void verr(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...
     va_end(ap);
 }
 
-void vwarn(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...)
+void v_warning(struct vctx *v, const char *ptr, const char *sec, const char *fmt, ...)
 {
     va_list ap;
 

@@ -73,24 +73,24 @@ static void check_version(struct vctx *v)
     unsigned long ver[3], max[3] = {1, 3, 0};
 
     if (!version) {
-        verr(v, "/ociVersion", S_VERSION, "ociVersion is REQUIRED");
+        v_error(v, "/ociVersion", S_VERSION, "ociVersion is REQUIRED");
         return;
     }
     if (!semver_parse(version, ver)) {
-        verr(v, "/ociVersion", S_VERSION, "\"%s\" is not a SemVer 2.0.0 version", version);
+        v_error(v, "/ociVersion", S_VERSION, "\"%s\" is not a SemVer 2.0.0 version", version);
         return;
     }
     (void)semver_parse(OCI_SPEC_VERSION, max);
     /* The spec keeps compatibility within a major version only; a newer
      * minor may carry fields berth would silently ignore. */
     if (ver[0] > max[0] || (ver[0] == max[0] && ver[1] > max[1]))
-        verr(v, "/ociVersion", S_VERSION,
-             "unsupported version \"%s\": berth implements runtime-spec %s (up to %lu.%lu.x)",
-             version, OCI_SPEC_VERSION, max[0], max[1]);
+        v_error(v, "/ociVersion", S_VERSION,
+                "unsupported version \"%s\": berth implements runtime-spec %s (up to %lu.%lu.x)",
+                version, OCI_SPEC_VERSION, max[0], max[1]);
     else if (ver[0] == 0)
-        vwarn(v, "/ociVersion", S_VERSION,
-              "pre-1.0 version \"%s\": berth reads it as runtime-spec %s", version,
-              OCI_SPEC_VERSION);
+        v_warning(v, "/ociVersion", S_VERSION,
+                  "pre-1.0 version \"%s\": berth reads it as runtime-spec %s", version,
+                  OCI_SPEC_VERSION);
 }
 
 /* ---- root --------------------------------------------------------------- */
@@ -103,28 +103,29 @@ static void check_root(struct vctx *v)
 
     /* "On all other platforms [than Windows], this field is REQUIRED." */
     if (!root) {
-        verr(v, "/root", S_ROOT, "root is REQUIRED on Linux");
+        v_error(v, "/root", S_ROOT, "root is REQUIRED on Linux");
         return;
     }
     if (!root->path || !*root->path) {
-        verr(v, "/root/path", S_ROOT, "root.path is REQUIRED and must not be empty");
+        v_error(v, "/root/path", S_ROOT, "root.path is REQUIRED and must not be empty");
         return;
     }
     /* Not a spec rule, but berth sets up the rootfs (pivot_root, mounts)
      * only inside a mount namespace of the container's own; create fails
      * without one. The spec's own minimal example has none, so: warning. */
     if (!v_ns(v->cfg, "mount"))
-        vwarn(v, "/linux/namespaces", S_ROOT,
-              "no mount namespace: berth needs one to set up the root filesystem, so create "
-              "will fail");
+        v_warning(v, "/linux/namespaces", S_ROOT,
+                  "no mount namespace: berth needs one to set up the root filesystem, so create "
+                  "will fail");
     if (!v->o->check_host)
         return;
     /* "A directory MUST exist at the path declared by the field." */
     v_bundle_path(v, root->path, buf, sizeof(buf));
     if (stat(buf, &st) < 0)
-        verr(v, "/root/path", S_ROOT, "a directory MUST exist at \"%s\": %s", buf, strerror(errno));
+        v_error(v, "/root/path", S_ROOT, "a directory MUST exist at \"%s\": %s", buf,
+                strerror(errno));
     else if (!S_ISDIR(st.st_mode))
-        verr(v, "/root/path", S_ROOT, "a directory MUST exist at \"%s\": not a directory", buf);
+        v_error(v, "/root/path", S_ROOT, "a directory MUST exist at \"%s\": not a directory", buf);
 }
 
 /* ---- process ------------------------------------------------------------ */
@@ -133,8 +134,8 @@ static void check_process(struct vctx *v)
 {
     /* create may run without process; start MUST then fail, so say it now. */
     if (!v->cfg->process) {
-        vwarn(v, "/process", S_START,
-              "process is not set: the container can be created but start will fail");
+        v_warning(v, "/process", S_START,
+                  "process is not set: the container can be created but start will fail");
         return;
     }
     v_check_process(v, v->cfg->process, "/process");
@@ -148,13 +149,14 @@ static void check_uts(struct vctx *v)
      * setting the name there would rename the host, which berth (like runc
      * and crun) refuses. Joining a UTS namespace by path is fine. */
     if (v->cfg->hostname && *v->cfg->hostname && !v_ns(v->cfg, "uts"))
-        verr(v, "/hostname", S_HOSTNAME,
-             "hostname requires a UTS namespace in linux.namespaces (otherwise it would change "
-             "the host's name)");
+        v_error(v, "/hostname", S_HOSTNAME,
+                "hostname requires a UTS namespace in linux.namespaces (otherwise it would change "
+                "the host's name)");
     if (v->cfg->domainname && *v->cfg->domainname && !v_ns(v->cfg, "uts"))
-        verr(v, "/domainname", S_DOMAINNAME,
-             "domainname requires a UTS namespace in linux.namespaces (otherwise it would change "
-             "the host's name)");
+        v_error(
+            v, "/domainname", S_DOMAINNAME,
+            "domainname requires a UTS namespace in linux.namespaces (otherwise it would change "
+            "the host's name)");
 }
 
 /* ---- hooks -------------------------------------------------------------- */
@@ -169,26 +171,26 @@ static void check_hook_list(struct vctx *v, const char *name, const oci_hook *ho
 
         /* "This specification extends the IEEE standard in that path MUST be absolute." */
         if (!v_abs(h->path)) {
-            verr(v, vp(v, "/hooks/%s/%zu/path", name, i), S_HOOKS,
-                 "hook path \"%s\" MUST be absolute", h->path ? h->path : "");
+            v_error(v, vp(v, "/hooks/%s/%zu/path", name, i), S_HOOKS,
+                    "hook path \"%s\" MUST be absolute", h->path ? h->path : "");
             continue;
         }
         /* "If set, timeout MUST be greater than zero." */
         if (h->timeout_present && h->timeout <= 0)
-            verr(v, vp(v, "/hooks/%s/%zu/timeout", name, i), S_HOOKS,
-                 "timeout MUST be greater than zero, got %d", h->timeout);
+            v_error(v, vp(v, "/hooks/%s/%zu/timeout", name, i), S_HOOKS,
+                    "timeout MUST be greater than zero, got %d", h->timeout);
         for (size_t j = 0; h->env && j < h->env_len; j++)
             if (!v_env_entry_ok(h->env[j]))
-                verr(v, vp(v, "/hooks/%s/%zu/env/%zu", name, i, j), S_HOOKS,
-                     "\"%s\" is not of the form KEY=value (environ semantics)",
-                     h->env[j] ? h->env[j] : "");
+                v_error(v, vp(v, "/hooks/%s/%zu/env/%zu", name, i, j), S_HOOKS,
+                        "\"%s\" is not of the form KEY=value (environ semantics)",
+                        h->env[j] ? h->env[j] : "");
         /* The path "MUST resolve in the runtime namespace"; it may still be
          * installed later, so a missing one is only a warning. */
         if (v->o->check_host && runtime_ns) {
             (void)snprintf(buf, sizeof(buf), "%s", h->path);
             if (stat(buf, &st) < 0)
-                vwarn(v, vp(v, "/hooks/%s/%zu/path", name, i), S_HOOKS, "hook \"%s\": %s", h->path,
-                      strerror(errno));
+                v_warning(v, vp(v, "/hooks/%s/%zu/path", name, i), S_HOOKS, "hook \"%s\": %s",
+                          h->path, strerror(errno));
         }
     }
 }
@@ -233,14 +235,15 @@ static void check_annotations(struct vctx *v)
         const char *key = a->keys[i];
         /* "Keys MUST NOT be an empty string." */
         if (!key || !*key)
-            verr(v, vp_key(v, "/annotations", ""), S_ANNOTATIONS,
-                 "annotation keys MUST NOT be an empty string");
+            v_error(v, vp_key(v, "/annotations", ""), S_ANNOTATIONS,
+                    "annotation keys MUST NOT be an empty string");
         /* Unknown keys are handled "like any other unknown property": logged. */
         else if (strncmp(key, "org.opencontainers.", 19) == 0 && !known_oci_annotation(key))
-            vwarn(v, vp_key(v, "/annotations", key), S_ANNOTATIONS,
-                  "\"%s\" is in the reserved org.opencontainers namespace but not defined by the "
-                  "spec; it is ignored",
-                  key);
+            v_warning(
+                v, vp_key(v, "/annotations", key), S_ANNOTATIONS,
+                "\"%s\" is in the reserved org.opencontainers namespace but not defined by the "
+                "spec; it is ignored",
+                key);
     }
 }
 
@@ -282,7 +285,7 @@ size_t berth_validate_config(const oci_config *cfg, const struct berth_validate_
     struct vctx v = {.cfg = cfg, .o = o ? o : &defaults, .diags = diags};
 
     if (!cfg) {
-        verr(&v, "", S_VERSION, "no configuration");
+        v_error(&v, "", S_VERSION, "no configuration");
         return v.nerrors;
     }
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
@@ -300,7 +303,7 @@ size_t berth_validate_process(const oci_config *cfg, const oci_process *process,
     struct vctx v = {.cfg = cfg ? cfg : &empty, .o = &defaults, .diags = diags};
 
     if (!process) {
-        verr(&v, "", S_PROCESS, "no process");
+        v_error(&v, "", S_PROCESS, "no process");
         return v.nerrors;
     }
     v_check_process(&v, process, "");
@@ -314,7 +317,7 @@ size_t berth_validate_resources(const oci_resources *resources, struct oci_diags
     struct vctx v = {.cfg = &empty, .o = &defaults, .diags = diags};
 
     if (!resources) {
-        verr(&v, "", S_MEMORY, "no resources");
+        v_error(&v, "", S_MEMORY, "no resources");
         return v.nerrors;
     }
     v_check_resources(&v, resources, "");
