@@ -1,6 +1,7 @@
 /* oci-emit.c: the JSON writer of libocispec. Members come out in table
  * order (stable output for state files and `features`), absent members are
- * omitted, arrays and maps that are present but empty stay "[]" and "{}".
+ * omitted (or null with OCI_EMIT_NULL), arrays and maps that are present but
+ * empty stay "[]" and "{}".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +75,10 @@ static int gen_map(yajl_gen g, const struct oci_field *f, const struct oci_map_a
     for (size_t i = 0; i < m->len; i++) {
         if (gen_string(g, m->keys[i]) < 0)
             return -1;
-        if (f->kind == OCI_STRING ? gen_string(g, m->values[i]) < 0
-                                  : gen_object(g, f->nested, m->values[i]) < 0)
+        if (f->kind == OCI_STRING   ? gen_string(g, m->values[i]) < 0
+            : f->kind == OCI_OBJECT ? gen_object(g, f->nested, m->values[i]) < 0
+            : !m->values[i]         ? true
+                                    : gen_value(g, f, m->values[i]) < 0)
             return -1;
     }
     return gen_ok(yajl_gen_map_close(g));
@@ -85,8 +88,11 @@ static int gen_field(yajl_gen g, const struct oci_field *f, const void *obj)
 {
     const void *slot = oci_at(obj, f->offset);
 
-    if (!oci_field_present(f, obj))
-        return 0;
+    if (!oci_field_present(f, obj)) {
+        if (!(f->flags & OCI_EMIT_NULL))
+            return 0;
+        return gen_string(g, f->name) < 0 ? -1 : gen_ok(yajl_gen_null(g));
+    }
     if (gen_string(g, f->name) < 0)
         return -1;
     if (f->shape == OCI_ARRAY)
@@ -106,21 +112,29 @@ static int gen_members(yajl_gen g, const struct oci_desc *desc, const void *obj)
     return 0;
 }
 
-char *oci_emit(const struct oci_desc *desc, const void *obj, bool pretty, size_t *ret_len)
+/* The generator of one document. */
+static yajl_gen gen_new(bool pretty)
 {
-    const unsigned char *buf;
-    char *out = NULL;
-    size_t len;
-    yajl_gen g;
+    yajl_gen g = yajl_gen_alloc(NULL);
 
-    g = yajl_gen_alloc(NULL);
     if (g == NULL)
         return NULL;
     yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
     yajl_gen_config(g, yajl_gen_indent_string, "    ");
     /* Refuse to write JSON that no reader (ours included) would accept. */
     yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-    if (gen_object(g, desc, obj) == 0 && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
+    return g;
+}
+
+/* The document g holds, malloc'd and NUL-terminated; frees g. NULL when
+ * generating failed (ok false) or memory ran out. */
+static char *gen_take(yajl_gen g, bool ok, size_t *ret_len)
+{
+    const unsigned char *buf;
+    char *out = NULL;
+    size_t len;
+
+    if (ok && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
         out = malloc(len + 1);
         if (out != NULL) {
             memcpy(out, buf, len);
@@ -131,4 +145,28 @@ char *oci_emit(const struct oci_desc *desc, const void *obj, bool pretty, size_t
     }
     yajl_gen_free(g);
     return out;
+}
+
+char *oci_emit(const struct oci_desc *desc, const void *obj, bool pretty, size_t *ret_len)
+{
+    yajl_gen g = gen_new(pretty);
+
+    return g ? gen_take(g, gen_object(g, desc, obj) == 0, ret_len) : NULL;
+}
+
+char *oci_emit_array(const struct oci_field *elem, const void *values, size_t n, bool pretty,
+                     bool empty_null, size_t *ret_len)
+{
+    yajl_gen g = gen_new(pretty);
+    size_t esize = oci_elem_size(elem);
+    bool ok;
+
+    if (g == NULL)
+        return NULL;
+    if (n == 0 && empty_null)
+        return gen_take(g, gen_ok(yajl_gen_null(g)) == 0, ret_len);
+    ok = gen_ok(yajl_gen_array_open(g)) == 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = gen_value(g, elem, (const char *)values + i * esize) == 0;
+    return gen_take(g, ok && gen_ok(yajl_gen_array_close(g)) == 0, ret_len);
 }

@@ -270,6 +270,14 @@ static void parse_map_value(struct oci_ctx *ctx, const struct oci_field *f, yajl
         conv_value(ctx, f, v, slot);
         return;
     }
+    if (f->kind != OCI_OBJECT) {
+        *slot = calloc(1, oci_elem_size(f));
+        if (*slot == NULL)
+            oom_error(ctx);
+        else
+            conv_value(ctx, f, v, *slot);
+        return;
+    }
     if (!YAJL_IS_OBJECT(v)) {
         type_error(ctx, "an object", v);
         return;

@@ -28,3 +28,14 @@ static const struct oci_field state_fields[] = {
     OCI_STR(oci_state, owner, 0),
 };
 const struct oci_desc oci_state_desc = OCI_DESC(oci_state, state_fields);
+
+/* config-linux.md "The Container Process State", in the spec's order. */
+static const struct oci_field process_state_fields[] = {
+    OCI_STR_CHECK(oci_container_process_state, ociVersion, OCI_REQUIRED, oci_check_semver),
+    OCI_ARR(oci_container_process_state, fds, OCI_STRING, OCI_REQUIRED),
+    OCI_SCAL(oci_container_process_state, pid, OCI_INT64, OCI_REQUIRED, oci_check_pid),
+    OCI_STR(oci_container_process_state, metadata, 0),
+    OCI_OBJ(oci_container_process_state, state, oci_state_desc, OCI_REQUIRED),
+};
+const struct oci_desc oci_container_process_state_desc =
+    OCI_DESC(oci_container_process_state, process_state_fields);

@@ -445,6 +445,19 @@ typedef struct oci_state {
     char *owner;   /* user name (or uid) that created the container */
 } oci_state;
 
+/* config-linux.md "The Container Process State": what the runtime sends
+ * to a seccomp agent at linux.seccomp.listenerPath, with the listener fd
+ * as SCM_RIGHTS (fds[i] names the i-th fd). */
+typedef struct oci_container_process_state {
+    char *ociVersion; /* required */
+    char **fds;       /* required */
+    size_t fds_len;
+    int64_t pid; /* required */
+    bool pid_present;
+    char *metadata;
+    oci_state *state; /* required */
+} oci_container_process_state;
+
 /* ---- features-schema.json, features-linux.json ------------------------ */
 
 typedef struct oci_feat_enabled { /* {"enabled": bool} sub-objects */
@@ -533,6 +546,7 @@ typedef struct oci_features {
 extern const struct oci_desc oci_config_desc;
 extern const struct oci_desc oci_process_desc;
 extern const struct oci_desc oci_state_desc;
+extern const struct oci_desc oci_container_process_state_desc; /* seccomp agents */
 extern const struct oci_desc oci_features_desc;
 extern const struct oci_desc oci_resources_desc; /* `update --resources` */
 

@@ -103,7 +103,8 @@ static void check_map(struct oci_ctx *ctx, const struct oci_field *f, const void
         if (f->kind == OCI_STRING)
             check_value(ctx, f, &m->values[i]);
         else if (m->values[i] == NULL)
-            oci_ctx_error(ctx, "expected an object, got null");
+            oci_ctx_error(ctx, "expected %s, got null",
+                          f->kind == OCI_OBJECT ? "an object" : oci_kind_desc(f->kind));
         else
             check_value(ctx, f, m->values[i]);
         oci_ctx_pop(ctx);

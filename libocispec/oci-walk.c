@@ -188,6 +188,10 @@ static bool map_equal(const struct oci_field *f, const struct oci_map_any *a,
         if (f->kind == OCI_STRING) {
             if (!strings_equal(a->values[i], b->values[i]))
                 return false;
+        } else if (f->kind != OCI_OBJECT) {
+            if (!a->values[i] || !b->values[i] ? a->values[i] != b->values[i]
+                                               : !value_equal(f, a->values[i], b->values[i]))
+                return false;
         } else if (!oci_equal(f->nested, a->values[i], b->values[i])) {
             return false;
         }
@@ -300,6 +304,11 @@ static int dup_map(const struct oci_field *f, const struct oci_map_any *src,
         if (f->kind == OCI_STRING) {
             if (dup_string(src->values[i], (char **)&dst->values[i]) < 0)
                 return -1;
+        } else if (f->kind != OCI_OBJECT && src->values[i] != NULL) {
+            dst->values[i] = malloc(oci_elem_size(f));
+            if (dst->values[i] == NULL)
+                return -1;
+            memcpy(dst->values[i], src->values[i], oci_elem_size(f));
         } else if (src->values[i] != NULL) {
             dst->values[i] = oci_dup(f->nested, src->values[i]);
             if (dst->values[i] == NULL)

@@ -17,7 +17,9 @@
  *  - map (string keys): OCI_MAP(T) name;            keys/values arrays of len;
  *                                                   keys != NULL when present;
  *                                                   values of a string map are
- *                                                   char*, of an object map T*
+ *                                                   char*, of an object map T*,
+ *                                                   of a scalar map a pointer
+ *                                                   to one malloc'd value
  * JSON null is accepted wherever a value is optional and means "absent",
  * as Go's encoding/json (which writes the configs engines send) treats it.
  *
@@ -66,9 +68,11 @@ enum oci_shape {
 };
 
 enum oci_field_flags {
-    OCI_REQUIRED = 1 << 0, /* must be present */
-    OCI_NONEMPTY = 1 << 1, /* array: at least one element; string: not "" */
-    OCI_ABS_PATH = 1 << 2, /* string (or each string): absolute path */
+    OCI_REQUIRED = 1 << 0,  /* must be present */
+    OCI_NONEMPTY = 1 << 1,  /* array: at least one element; string: not "" */
+    OCI_ABS_PATH = 1 << 2,  /* string (or each string): absolute path */
+    OCI_EMIT_NULL = 1 << 3, /* emit: an absent member is written as null (Go's nil
+                             * slice or map in documents runc prints) */
 };
 
 struct oci_diags;
@@ -140,7 +144,8 @@ typedef OCI_MAP(char *) oci_string_map;
     OCI_FIELD_(#f, T, f, OCI_STRING, OCI_ARRAY, offsetof(T, f##_len), NULL, fl, values, NULL)
 #define OCI_ARR_OBJ(T, f, desc, fl)                                                                \
     OCI_FIELD_(#f, T, f, OCI_OBJECT, OCI_ARRAY, offsetof(T, f##_len), &(desc), fl, NULL, NULL)
-#define OCI_MAP_STR(T, f, fl) OCI_FIELD_(#f, T, f, OCI_STRING, OCI_MAP, 0, NULL, fl, NULL, NULL)
+#define OCI_MAP_STR(T, f, fl)     OCI_FIELD_(#f, T, f, OCI_STRING, OCI_MAP, 0, NULL, fl, NULL, NULL)
+#define OCI_MAP_SCAL(T, f, k, fl) OCI_FIELD_(#f, T, f, k, OCI_MAP, 0, NULL, fl, NULL, NULL)
 #define OCI_MAP_OBJ(T, f, desc, fl)                                                                \
     OCI_FIELD_(#f, T, f, OCI_OBJECT, OCI_MAP, 0, &(desc), fl, NULL, NULL)
 #define OCI_DESC(ctype, fields)                                                                    \
@@ -186,6 +191,12 @@ void *oci_parse_file(const struct oci_desc *desc, const char *path, struct oci_d
  * malloc'd NUL-terminated string, or NULL on allocation failure or when a
  * string is not valid UTF-8. */
 char *oci_emit(const struct oci_desc *desc, const void *obj, bool pretty, size_t *ret_len);
+/* A top-level JSON array of n values laid out as an array field stores
+ * them: elem gives the kind (and the descriptor of objects); values points
+ * at the first. n == 0 gives "null" when empty_null (Go's nil slice, as
+ * runc prints an empty list), else "[]". NULL when out of memory. */
+char *oci_emit_array(const struct oci_field *elem, const void *values, size_t n, bool pretty,
+                     bool empty_null, size_t *ret_len);
 
 /* Runs the table checks (required, enums, ranges, abs paths, checks) on an
  * object built in C rather than parsed; returns the number of errors. */

@@ -12,6 +12,7 @@
 
 #include "util/cleanup.h"
 #include "cli.h"
+#include "oci.h"
 #include "commands.h"
 #include "container/container-cgroup.h"
 
@@ -100,6 +101,24 @@ static int ps_table(char **psargs, int npsargs, const pid_t *pids, size_t n)
     return 0;
 }
 
+/* The pid array containerd reads; runc encodes an empty list (a stopped
+ * container) as null. */
+static int print_pids_json(const pid_t *pids, size_t n)
+{
+    static const struct oci_field elem = {"", OCI_INT64, OCI_ARRAY, 0, 0, NULL, 0, NULL, NULL};
+    int64_t *v = calloc(n ? n : 1, sizeof(*v));
+    char *json = NULL;
+    int r = 1;
+
+    for (size_t i = 0; v && i < n; i++)
+        v[i] = pids[i];
+    if (v && (json = oci_emit_array(&elem, v, n, false, true, NULL)) != NULL)
+        r = printf("%s\n", json) < 0 || fflush(stdout) != 0 ? 1 : 0;
+    free(json);
+    free(v);
+    return r;
+}
+
 int cmd_ps(struct berth_cli *cli, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command_find("ps");
@@ -130,17 +149,7 @@ int cmd_ps(struct berth_cli *cli, int argc, char **argv)
     }
     if (berth_container_ps(&cli->ctx, args[0], &pids, &n, &err) < 0)
         return cli_fail(cli, &err);
-    if (strcmp(format, "json") == 0) {
-        /* runc encodes an empty list (a stopped container) as null. */
-        if (n == 0) {
-            puts("null");
-            return fflush(stdout) == 0 ? 0 : 1;
-        }
-        fputc('[', stdout);
-        for (size_t i = 0; i < n; i++)
-            printf("%s%d", i ? "," : "", (int)pids[i]);
-        fputs("]\n", stdout);
-        return fflush(stdout) == 0 ? 0 : 1;
-    }
+    if (strcmp(format, "json") == 0)
+        return print_pids_json(pids, n);
     return ps_table(args + 1, nargs - 1, pids, n);
 }

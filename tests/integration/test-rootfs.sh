@@ -114,9 +114,6 @@ run_in "$BNP" /bin/ls -A /dev
 assert_eq "$(printf '%s\n' "$output" | grep -cE '^(fd|stdin|stdout|stderr)$')" 0 \
     "without a /proc mount there are no /dev/fd, /dev/std* links (runtime-linux.md)"
 
-checker "$B" --console -- stat /dev/console
-assert_eq "$(kv stat.type) $(kv stat.major)" "chr 136" "/dev/console is the bound pty (berth_rootfs_console)"
-
 # --------------------------------------------- maskedPaths / readonlyPaths
 checker "$B" -- ro /proc/sys/kernel/hostname stat /proc/keys mounts
 assert_eq "$(kv ro)" 1 "readonlyPaths: /proc/sys is read-only"

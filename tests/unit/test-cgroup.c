@@ -19,6 +19,7 @@
 #include "cgroup/cgroup-v1.h"
 #include "cgroup/cgroup-v2.h"
 #include "cgroup/cgroup.h"
+#include "container/events-json.h"
 #include "cgroup/cgroup-join.h"
 
 static char tmp[256];
@@ -68,6 +69,32 @@ static char *rd(int fd, const char *name)
 #define ck_file(fd, name, want) ck_assert_str_eq(rd(fd, name), want)
 /* A resources object for one controller's rows of a version's table. */
 #define RES(...) (&(oci_resources){__VA_ARGS__})
+
+/* What apply runs for a directory that drives one controller: the
+ * version's rows of that controller, in table order. */
+static int apply_ctl(const struct cg_ops *ops, int fd, const char *ctl, const oci_resources *res,
+                     const struct berth_context *ctx, berth_error_t *err)
+{
+    struct cg_dir d = {
+        .ops = ops, .v2 = ops == &berth_cg_ops_v2, .controllers = (char *)ctl, .fd = -1};
+
+    return cg_apply_rows(ops, &d, fd, res, ctx, err);
+}
+
+/* The systemd unit the state records for cg, NULL for cgroupfs. */
+static const char *unit_of(const struct berth_cgroup *cg)
+{
+    static char unit[256];
+    struct berth_cgroup_record *rec = NULL;
+    berth_error_t err = NULL;
+    bool has;
+
+    ck_assert_int_eq(berth_cgroup_record(cg, &rec, &err), 0);
+    has = rec->unit != NULL;
+    snprintf(unit, sizeof(unit), "%s", has ? rec->unit : "");
+    berth_cgroup_record_free(rec);
+    return has ? unit : NULL;
+}
 
 /* ---- conversions -------------------------------------------------------- */
 
@@ -132,7 +159,7 @@ START_TEST(test_v1_memory)
     mk(dfd, "memory.swappiness", "60");
     mk(dfd, "memory.oom_control", "0");
     mk(dfd, "memory.use_hierarchy", "1");
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "memory", RES(.memory = &m), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "memory", RES(.memory = &m), NULL, &err), 0);
     ck_file(dfd, "memory.limit_in_bytes", "104857600");
     ck_file(dfd, "memory.memsw.limit_in_bytes", "209715200");
     ck_file(dfd, "memory.soft_limit_in_bytes", "52428800");
@@ -158,12 +185,14 @@ START_TEST(test_v1_memory_missing_file_is_error_kmem_warns)
     oci_memory kmem = {.kernel = 1 << 20, .kernel_present = true};
 
     /* No swap accounting on the host: an error naming the file. */
-    ck_assert_int_lt(berth_cgv1_controller(dfd, "memory", RES(.memory = &swap), &ctx, &err), 0);
+    ck_assert_int_lt(apply_ctl(&berth_cg_ops_v1, dfd, "memory", RES(.memory = &swap), &ctx, &err),
+                     0);
     ck_assert_ptr_nonnull(strstr(err->msg, "memory.memsw.limit_in_bytes"));
     berth_error_release(&err);
     /* kernel memory: the kernel dropped it, a warning and no error. */
     nwarn = 0;
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "memory", RES(.memory = &kmem), &ctx, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "memory", RES(.memory = &kmem), &ctx, &err),
+                     0);
     ck_assert_int_eq(nwarn, 1);
 }
 END_TEST
@@ -199,8 +228,8 @@ START_TEST(test_v1_cpu_cpuset_pids)
     mk(dfd, "cpuset.cpus", "");
     mk(dfd, "cpuset.mems", "");
     mk(dfd, "pids.max", "max");
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "cpu", RES(.cpu = &c), NULL, &err), 0);
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "cpuset", RES(.cpu = &c), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "cpu", RES(.cpu = &c), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "cpuset", RES(.cpu = &c), NULL, &err), 0);
     ck_file(dfd, "cpu.shares", "512");
     ck_file(dfd, "cpu.cfs_quota_us", "20000");
     ck_file(dfd, "cpu.cfs_period_us", "50000");
@@ -211,9 +240,10 @@ START_TEST(test_v1_cpu_cpuset_pids)
     ck_file(dfd, "cpuset.cpus", "0-1");
     ck_file(dfd, "cpuset.mems", "0");
     /* config-linux.md "PIDs": -1 is max, 0 is a real limit. */
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "pids", RES(.pids = &unlimited), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "pids", RES(.pids = &unlimited), NULL, &err),
+                     0);
     ck_file(dfd, "pids.max", "max");
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "pids", RES(.pids = &zero), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "pids", RES(.pids = &zero), NULL, &err), 0);
     ck_file(dfd, "pids.max", "0");
 }
 END_TEST
@@ -276,7 +306,7 @@ START_TEST(test_v1_blkio_hugetlb_net_rdma)
     mk(dfd, "blkio.bfq.weight_device", "");
     mk(dfd, "blkio.throttle.read_bps_device", "");
     mk(dfd, "blkio.throttle.write_iops_device", "");
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "blkio", RES(.blockIO = &b), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "blkio", RES(.blockIO = &b), NULL, &err), 0);
     ck_file(dfd, "blkio.bfq.weight", "10");
     ck_file(dfd, "blkio.bfq.weight_device", "8:16 500");
     ck_file(dfd, "blkio.throttle.read_bps_device", "8:0 600");
@@ -284,7 +314,7 @@ START_TEST(test_v1_blkio_hugetlb_net_rdma)
     /* leafWeight without the file: error naming it and the value. */
     b.leafWeight = 10;
     b.leafWeight_present = true;
-    ck_assert_int_lt(berth_cgv1_controller(dfd, "blkio", RES(.blockIO = &b), NULL, &err), 0);
+    ck_assert_int_lt(apply_ctl(&berth_cg_ops_v1, dfd, "blkio", RES(.blockIO = &b), NULL, &err), 0);
     ck_assert_ptr_nonnull(strstr(err->msg, "blkio.leaf_weight` = `10`"));
     berth_error_release(&err);
     /* Weight 0 is Go's "not set" (docker sends it in every config): nothing
@@ -305,36 +335,38 @@ START_TEST(test_v1_blkio_hugetlb_net_rdma)
                              .weightDevice = &w0,
                              .weightDevice_len = 1};
 
-        ck_assert_int_eq(berth_cgv1_controller(dfd, "blkio", RES(.blockIO = &zero), NULL, &err), 0);
+        ck_assert_int_eq(
+            apply_ctl(&berth_cg_ops_v1, dfd, "blkio", RES(.blockIO = &zero), NULL, &err), 0);
         ck_file(dfd, "blkio.bfq.weight", "10");
         ck_file(dfd, "blkio.bfq.weight_device", "8:16 500");
-        ck_assert_int_eq(berth_cgv2_controller(dfd, "io", RES(.blockIO = &zero), NULL, &err), 0);
+        ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "io", RES(.blockIO = &zero), NULL, &err),
+                         0);
     }
 
     mk(dfd, "hugetlb.2MB.limit_in_bytes", "0");
     mk(dfd, "hugetlb.2MB.rsvd.limit_in_bytes", "0");
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "hugetlb",
-                                           RES(.hugepageLimits = &h, .hugepageLimits_len = 1), NULL,
-                                           &err),
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "hugetlb",
+                               RES(.hugepageLimits = &h, .hugepageLimits_len = 1), NULL, &err),
                      0);
     ck_file(dfd, "hugetlb.2MB.limit_in_bytes", "4194304");
     ck_file(dfd, "hugetlb.2MB.rsvd.limit_in_bytes", "4194304");
     h.pageSize = "2M";
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "hugetlb",
-                                           RES(.hugepageLimits = &h, .hugepageLimits_len = 1), NULL,
-                                           &err),
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "hugetlb",
+                               RES(.hugepageLimits = &h, .hugepageLimits_len = 1), NULL, &err),
                      -EINVAL);
     berth_error_release(&err);
 
     mk(dfd, "net_cls.classid", "0");
     mk(dfd, "net_prio.ifpriomap", "");
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "net_cls", RES(.network = &net), NULL, &err), 0);
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "net_prio", RES(.network = &net), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "net_cls", RES(.network = &net), NULL, &err),
+                     0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "net_prio", RES(.network = &net), NULL, &err),
+                     0);
     ck_file(dfd, "net_cls.classid", "1048577");
     ck_file(dfd, "net_prio.ifpriomap", "eth0 5");
 
     mk(dfd, "rdma.max", "");
-    ck_assert_int_eq(berth_cgv1_controller(dfd, "rdma", &res, NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "rdma", &res, NULL, &err), 0);
     ck_file(dfd, "rdma.max", "mlx4_0 hca_handle=2 hca_object=2000");
 }
 END_TEST
@@ -393,24 +425,26 @@ START_TEST(test_v2_memory)
     mk(dfd, "memory.swap.max", "max\n");
     mk(dfd, "memory.low", "0\n");
     mk(dfd, "memory.current", "4096\n");
-    ck_assert_int_eq(berth_cgv2_controller(dfd, "memory", RES(.memory = &m), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "memory", RES(.memory = &m), NULL, &err), 0);
     ck_file(dfd, "memory.max", "104857600");
     ck_file(dfd, "memory.swap.max", "209715200"); /* memory+swap - memory */
     ck_file(dfd, "memory.low", "10485760");
     m.limit = -1;
     m.swap = -1;
-    ck_assert_int_eq(berth_cgv2_controller(dfd, "memory", RES(.memory = &m), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "memory", RES(.memory = &m), NULL, &err), 0);
     ck_file(dfd, "memory.max", "max");
     ck_file(dfd, "memory.swap.max", "max");
     /* v2 has no swappiness: an error, not a skip, and the limit beside it
      * is not written either. */
-    ck_assert_int_lt(berth_cgv2_controller(dfd, "memory", RES(.memory = &swappy), NULL, &err), 0);
+    ck_assert_int_lt(apply_ctl(&berth_cg_ops_v2, dfd, "memory", RES(.memory = &swappy), NULL, &err),
+                     0);
     ck_assert_str_eq(err->msg,
                      "memory.swappiness 10: cgroup v2 has no swappiness: Invalid argument");
     berth_error_release(&err);
     ck_file(dfd, "memory.max", "max");
     /* checkBeforeUpdate: 1000 < current 4096 is refused, nothing written. */
-    ck_assert_int_lt(berth_cgv2_controller(dfd, "memory", RES(.memory = &check), NULL, &err), 0);
+    ck_assert_int_lt(apply_ctl(&berth_cg_ops_v2, dfd, "memory", RES(.memory = &check), NULL, &err),
+                     0);
     ck_assert_ptr_nonnull(strstr(err->msg, "checkBeforeUpdate"));
     berth_error_release(&err);
     ck_file(dfd, "memory.max", "max");
@@ -450,35 +484,35 @@ START_TEST(test_v2_cpu_io_pids_hugetlb)
     mk(dfd, "cpu.max.burst", "0");
     mk(dfd, "cpu.idle", "0");
     mk(dfd, "cpuset.cpus", "");
-    ck_assert_int_eq(berth_cgv2_controller(dfd, "cpu", RES(.cpu = &c), NULL, &err), 0);
-    ck_assert_int_eq(berth_cgv2_controller(dfd, "cpuset", RES(.cpu = &c), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "cpu", RES(.cpu = &c), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "cpuset", RES(.cpu = &c), NULL, &err), 0);
     ck_file(dfd, "cpu.weight", "100");
     ck_file(dfd, "cpu.max", "20000 100000");
     ck_file(dfd, "cpu.max.burst", "5000");
     ck_file(dfd, "cpuset.cpus", "1");
     /* A period alone keeps the quota. */
-    ck_assert_int_eq(berth_cgv2_controller(dfd, "cpu", RES(.cpu = &period_only), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "cpu", RES(.cpu = &period_only), NULL, &err),
+                     0);
     ck_file(dfd, "cpu.max", "20000 50000");
-    ck_assert_int_lt(berth_cgv2_controller(dfd, "cpu", RES(.cpu = &rt), NULL, &err), 0);
+    ck_assert_int_lt(apply_ctl(&berth_cg_ops_v2, dfd, "cpu", RES(.cpu = &rt), NULL, &err), 0);
     ck_assert_ptr_nonnull(strstr(err->msg, "realtime"));
     berth_error_release(&err);
 
     mk(dfd, "io.weight", "default 100\n");
     mk(dfd, "io.max", "");
-    ck_assert_int_eq(berth_cgv2_controller(dfd, "io", RES(.blockIO = &b), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "io", RES(.blockIO = &b), NULL, &err), 0);
     ck_file(dfd, "io.weight", "default 10000");
     ck_file(dfd, "io.max", "254:0 rbps=2097152");
-    ck_assert_int_lt(berth_cgv2_controller(dfd, "io", RES(.blockIO = &leaf), NULL, &err), 0);
+    ck_assert_int_lt(apply_ctl(&berth_cg_ops_v2, dfd, "io", RES(.blockIO = &leaf), NULL, &err), 0);
     berth_error_release(&err);
 
     mk(dfd, "hugetlb.1GB.max", "max");
-    ck_assert_int_eq(berth_cgv2_controller(dfd, "hugetlb",
-                                           RES(.hugepageLimits = &h, .hugepageLimits_len = 1), NULL,
-                                           &err),
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "hugetlb",
+                               RES(.hugepageLimits = &h, .hugepageLimits_len = 1), NULL, &err),
                      0);
     ck_file(dfd, "hugetlb.1GB.max", "1073741824");
     mk(dfd, "pids.max", "max");
-    ck_assert_int_eq(berth_cgv2_controller(dfd, "pids", RES(.pids = &p), NULL, &err), 0);
+    ck_assert_int_eq(apply_ctl(&berth_cg_ops_v2, dfd, "pids", RES(.pids = &p), NULL, &err), 0);
     ck_file(dfd, "pids.max", "32");
 }
 END_TEST
@@ -806,7 +840,7 @@ START_TEST(test_bad_paths_and_systemd)
     berth_error_release(&err);
     ck_assert_int_eq(berth_cgroup_plan_in(&ctx, &fake, "machine.slice:p:x", "x", &cg, &err), 0);
     ck_assert_str_eq(berth_cgroup_path(cg), "/machine.slice/p-x.scope");
-    ck_assert_str_eq(berth_cgroup_unit(cg), "p-x.scope");
+    ck_assert_str_eq(unit_of(cg), "p-x.scope");
     {
         struct berth_cgroup_record *rec = NULL;
         struct berth_cgroup *back = NULL;
@@ -814,14 +848,14 @@ START_TEST(test_bad_paths_and_systemd)
         ck_assert_int_eq(berth_cgroup_record(cg, &rec, &err), 0);
         ck_assert_str_eq(rec->unit, "p-x.scope");
         ck_assert_int_eq(berth_cgroup_load(NULL, rec, &back, &err), 0);
-        ck_assert_str_eq(berth_cgroup_unit(back), "p-x.scope");
+        ck_assert_str_eq(unit_of(back), "p-x.scope");
         berth_cgroup_free(back);
         berth_cgroup_record_free(rec);
     }
     berth_cgroup_free(cg);
     /* no unit for the cgroupfs driver */
     ck_assert_int_eq(berth_cgroup_plan_in(NULL, &fake, "/a", "x", &cg, &err), 0);
-    ck_assert_ptr_null(berth_cgroup_unit(cg));
+    ck_assert_ptr_null(unit_of(cg));
     berth_cgroup_free(cg);
     /* "//a//b/" normalises to "/a/b" */
     ck_assert_int_eq(berth_cgroup_create_in(NULL, &fake, "//a//b/", "x", &cg, &err), 0);
@@ -1125,6 +1159,55 @@ START_TEST(test_placeable_messages)
 }
 END_TEST
 
+/* events records through the JSON model: runc's shape, Go's omitempty
+ * (zero members left out, limit and failcnt always there), raw as a map of
+ * numbers, hugetlb always an object, network_interfaces null. */
+START_TEST(test_event_json)
+{
+    uint64_t percpu[] = {5, 7};
+    struct berth_cgroup_kv raw[] = {{(char *)"cache", 0}, {(char *)"rss", 18446744073709551615ULL}};
+    struct berth_cgroup_blkio_entry bytes[] = {{8, 0, "Read", 512}};
+    struct berth_cgroup_hugetlb huge[] = {{.size = "2MB", .failcnt = 1}};
+    struct berth_cgroup_stats st = {.cpu_total = 12,
+                                    .percpu = percpu,
+                                    .npercpu = 2,
+                                    .mem_usage = 4096,
+                                    .mem_limit = 8192,
+                                    .raw = raw,
+                                    .nraw = 2,
+                                    .pids_current = 3,
+                                    .pids_limit = UINT64_MAX,
+                                    .bytes = bytes,
+                                    .nbytes = 1,
+                                    .huge = huge,
+                                    .nhuge = 1};
+    berth_error_t err = NULL;
+    char *json = NULL;
+    size_t len = 0;
+
+    ck_assert_int_eq(berth_event_json("stats", "c\"1", &st, &json, &len, &err), 0);
+    ck_assert_str_eq(
+        json,
+        "{\"type\":\"stats\",\"id\":\"c\\\"1\",\"data\":{\"cpu\":{\"usage\":{\"total\":12,"
+        "\"percpu\":[5,7],\"kernel\":0,\"user\":0},\"throttling\":{}},\"memory\":{\"usage\":"
+        "{\"limit\":8192,\"usage\":4096,\"failcnt\":0},\"swap\":{\"limit\":0,\"failcnt\":0},"
+        "\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0},"
+        "\"raw\":{\"cache\":0,\"rss\":18446744073709551615}},\"pids\":{\"current\":3},"
+        "\"blkio\":{\"ioServiceBytesRecursive\":[{\"major\":8,\"op\":\"Read\",\"value\":512}]},"
+        "\"hugetlb\":{\"2MB\":{\"failcnt\":1}},\"intel_rdt\":{},\"network_interfaces\":null}}");
+    ck_assert_uint_eq(len, strlen(json));
+    free(json);
+    ck_assert_int_eq(berth_event_json("oom", "c1", NULL, &json, &len, &err), 0);
+    ck_assert_str_eq(json, "{\"type\":\"oom\",\"id\":\"c1\"}");
+    free(json);
+    /* nothing at all: the objects runc always prints are still there */
+    st = (struct berth_cgroup_stats){0};
+    ck_assert_int_eq(berth_event_json("stats", "c1", &st, &json, &len, &err), 0);
+    ck_assert_ptr_nonnull(strstr(json, "\"blkio\":{},\"hugetlb\":{},\"intel_rdt\":{}"));
+    free(json);
+}
+END_TEST
+
 static Suite *cgroup_suite(void)
 {
     Suite *s = suite_create("cgroup");
@@ -1141,6 +1224,7 @@ static Suite *cgroup_suite(void)
     tcase_add_test(conv, test_field_get_set);
     tcase_add_test(conv, test_unsupported_per_version);
     tcase_add_test(conv, test_placeable_messages);
+    tcase_add_test(conv, test_event_json);
     suite_add_tcase(s, conv);
     tcase_add_checked_fixture(w, setup, teardown);
     tcase_add_test(w, test_v1_memory);

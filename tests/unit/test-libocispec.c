@@ -786,6 +786,62 @@ START_TEST(roundtrip_emit_format)
 }
 END_TEST
 
+/* The engine's forms for documents beyond the spec's (runc's events and
+ * list output): a map of numbers, a member written as null when absent,
+ * and top-level arrays. */
+struct scal_doc {
+    OCI_MAP(uint64_t *) counts;
+    char **names;
+    size_t names_len;
+};
+static const struct oci_field scal_fields[] = {
+    OCI_MAP_SCAL(struct scal_doc, counts, OCI_UINT64, 0),
+    {"names", OCI_STRING, OCI_ARRAY, offsetof(struct scal_doc, names),
+     offsetof(struct scal_doc, names_len), NULL, OCI_EMIT_NULL, NULL, NULL},
+};
+static const struct oci_desc scal_desc = OCI_DESC(struct scal_doc, scal_fields);
+
+START_TEST(roundtrip_scalar_maps_null_arrays)
+{
+    const char *json = "{\"counts\":{\"cache\":18446744073709551615,\"rss\":4096}}";
+    struct scal_doc *d = expect_ok(&scal_desc, json), *copy;
+    static const int64_t pids[] = {1, 42};
+    static const struct oci_field i64 = {"", OCI_INT64, OCI_ARRAY, 0, 0, NULL, 0, NULL, NULL};
+    static const struct oci_field obj = {"",         OCI_OBJECT, OCI_ARRAY, 0,   0,
+                                         &scal_desc, 0,          NULL,      NULL};
+    char *out;
+
+    ck_assert_uint_eq(d->counts.len, 2);
+    ck_assert(*d->counts.values[0] == UINT64_MAX && *d->counts.values[1] == 4096);
+    /* absent names: null with OCI_EMIT_NULL, and null reads back as absent */
+    out = oci_emit(&scal_desc, d, false, NULL);
+    ck_assert_str_eq(out, "{\"counts\":{\"cache\":18446744073709551615,\"rss\":4096},"
+                          "\"names\":null}");
+    free(out);
+    copy = oci_dup(&scal_desc, d);
+    ck_assert(oci_equal(&scal_desc, d, copy));
+    *copy->counts.values[1] = 1;
+    ck_assert(!oci_equal(&scal_desc, d, copy));
+    oci_free(&scal_desc, copy);
+    expect_error(&scal_desc, "{\"counts\":{\"a\":\"x\"}}", "/counts/a", "64-bit");
+    /* top-level arrays: numbers, objects, and Go's null for an empty list */
+    out = oci_emit_array(&i64, pids, 2, false, true, NULL);
+    ck_assert_str_eq(out, "[1,42]");
+    free(out);
+    out = oci_emit_array(&obj, d, 1, false, false, NULL);
+    ck_assert_str_eq(out, "[{\"counts\":{\"cache\":18446744073709551615,\"rss\":4096},"
+                          "\"names\":null}]");
+    free(out);
+    out = oci_emit_array(&i64, pids, 0, false, true, NULL);
+    ck_assert_str_eq(out, "null");
+    free(out);
+    out = oci_emit_array(&i64, pids, 0, false, false, NULL);
+    ck_assert_str_eq(out, "[]");
+    free(out);
+    oci_free(&scal_desc, d);
+}
+END_TEST
+
 /* ---- descriptor tables ------------------------------------------------------- */
 
 static size_t check_desc(const struct oci_desc *desc, size_t depth)
@@ -867,7 +923,8 @@ int main(void)
     SUITE("checks", checks_required, checks_enums, checks_paths_and_nonempty, checks_patterns,
           checks_no_followups, checks_c_built);
     SUITE("roundtrip", roundtrip_absent_vs_empty, roundtrip_maps_keep_order,
-          roundtrip_equal_detects_changes, roundtrip_emit_format);
+          roundtrip_equal_detects_changes, roundtrip_emit_format,
+          roundtrip_scalar_maps_null_arrays);
     SUITE("tables", tables_consistent, tables_parse_file);
     /* Each test in its own process unless CK_FORK=no (for valgrind/gdb). */
     if (getenv("CK_FORK") == NULL)

@@ -683,7 +683,7 @@ START_TEST(state_json)
 
     ck_assert_int_eq(berth_seccomp_state_json("a\"b\\c\n", s, &json, &err), 0);
     ck_assert_str_eq(json, "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":4422,"
-                           "\"metadata\":\"a\\\"b\\\\c\\u000a\",\"state\":{\"ociVersion\":"
+                           "\"metadata\":\"a\\\"b\\\\c\\n\",\"state\":{\"ociVersion\":"
                            "\"1.3.0\",\"id\":\"c1\",\"pid\":4422,\"status\":\"creating\","
                            "\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}}");
     free(json);

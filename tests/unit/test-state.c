@@ -89,22 +89,6 @@ START_TEST(test_signal_parse)
 }
 END_TEST
 
-START_TEST(test_signal_name)
-{
-    char buf[32];
-
-    ck_assert_str_eq(berth_signal_name(SIGTERM, buf, sizeof(buf)), "SIGTERM");
-    ck_assert_str_eq(berth_signal_name(SIGKILL, buf, sizeof(buf)), "SIGKILL");
-    ck_assert_str_eq(berth_signal_name(SIGRTMIN + 3, buf, sizeof(buf)), "SIGRTMIN+3");
-    ck_assert_ptr_null(berth_signal_name(0, buf, sizeof(buf)));
-    ck_assert_ptr_null(berth_signal_name(65, buf, sizeof(buf)));
-    /* every name parses back to its number */
-    for (int s = 1; s <= SIGRTMAX; s++)
-        if (berth_signal_name(s, buf, sizeof(buf)))
-            ck_assert_int_eq(sig(buf), s);
-}
-END_TEST
-
 static bool id_ok(const char *id)
 {
     berth_error_t err = NULL;
@@ -613,7 +597,6 @@ static Suite *state_suite(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_signal_parse);
-    tcase_add_test(tc, test_signal_name);
     tcase_add_test(tc, test_id_validate);
     tcase_add_test(tc, test_state_round_trip);
     tcase_add_test(tc, test_state_cgroup_record);

@@ -156,12 +156,10 @@ struct cg_row {
         .field = (f), .how = CGH_NOTHING                                                           \
     }
 
-/* Walks ops' rows for the directory: refuses what the version lacks
- * (before any write), then writes in table order. Rows count when the
- * directory drives their controller, or, with `only`, when their
- * controller is `only` (the per-controller entry points the unit tests
- * call, d NULL). */
-int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, const char *only, int dirfd,
+/* Walks ops' rows for the directory d (open as dirfd): refuses what the
+ * version lacks (before any write), then writes in table order the rows
+ * of the controllers d drives. */
+int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, int dirfd,
                   const oci_resources *res, const struct berth_context *ctx, berth_error_t *err);
 /* The row is in force for res: its field is set and, for a CGH_NONE row of
  * a boolean, holds the value the version cannot give. */

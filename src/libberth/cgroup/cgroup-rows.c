@@ -76,14 +76,12 @@ static int write_row(int dirfd, const struct cg_row *row, const oci_resources *r
     return cg_writef(dirfd, row->file, err, "%" PRIu64, v.u);
 }
 
-static bool row_here(const struct cg_row *row, const struct cg_dir *d, const char *only)
+static bool row_here(const struct cg_row *row, const struct cg_dir *d)
 {
-    if (!row->controller)
-        return false;
-    return only ? strcmp(row->controller, only) == 0 : cg_dir_has(d, row->controller);
+    return row->controller && cg_dir_has(d, row->controller);
 }
 
-int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, const char *only, int dirfd,
+int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, int dirfd,
                   const oci_resources *res, const struct berth_context *ctx, berth_error_t *err)
 {
     /* First what this version cannot do, so that a refusal writes
@@ -91,7 +89,7 @@ int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, const char *
     for (size_t i = 0; i < ops->nrows; i++) {
         const struct cg_row *row = &ops->rows[i];
 
-        if (row->how != CGH_NONE || !row_here(row, d, only) || !cg_row_applies(row, res))
+        if (row->how != CGH_NONE || !row_here(row, d) || !cg_row_applies(row, res))
             continue;
         if (!row->warn)
             return refuse(row, res, err);
@@ -101,7 +99,7 @@ int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, const char *
         const struct cg_row *row = &ops->rows[i];
         int r = 0;
 
-        if (!row_here(row, d, only))
+        if (!row_here(row, d))
             continue;
         if (row->how == CGH_WRITER)
             r = row->write(dirfd, res, ctx, err);

@@ -391,7 +391,7 @@ static const struct cg_row v1_rows[] = {
 static int v1_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
                     const oci_resources *res, bool create, berth_error_t *err)
 {
-    int r = cg_apply_rows(&berth_cg_ops_v1, d, NULL, dirfd, res, cg->ctx, err);
+    int r = cg_apply_rows(&berth_cg_ops_v1, d, dirfd, res, cg->ctx, err);
 
     /* Devices last, and only when asked for (or at create): the default
      * devices are always appended, so an update that lists devices does
@@ -411,9 +411,3 @@ const struct cg_ops berth_cg_ops_v1 = {
     .kill = NULL,
     .stats = cg_v1_stats,
 };
-
-int berth_cgv1_controller(int dirfd, const char *controller, const oci_resources *res,
-                          const struct berth_context *ctx, berth_error_t *err)
-{
-    return cg_apply_rows(&berth_cg_ops_v1, NULL, controller, dirfd, res, ctx, err);
-}

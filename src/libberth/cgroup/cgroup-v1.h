@@ -11,10 +11,6 @@
 #include "util/error.h"
 #include "oci-types.h"
 
-/* Writes what res says about one controller ("memory", "cpu", "blkio",
- * ...) through the v1 table: the rows of that controller, in table order. */
-int berth_cgv1_controller(int dirfd, const char *controller, const oci_resources *res,
-                          const struct berth_context *ctx, berth_error_t *err);
 /* Deny everything, then the rules in order, then the defaults when
  * with_defaults (create; an update replaces the list as given). */
 int berth_cgv1_devices(int dirfd, const oci_device_cgroup *d, size_t n, bool with_defaults,

@@ -322,7 +322,7 @@ static const struct cg_row v2_rows[] = {
 static int v2_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
                     const oci_resources *res, bool create, berth_error_t *err)
 {
-    int r = cg_apply_rows(&berth_cg_ops_v2, d, NULL, dirfd, res, cg->ctx, err);
+    int r = cg_apply_rows(&berth_cg_ops_v2, d, dirfd, res, cg->ctx, err);
 
     /* Devices last (the eBPF filter; d->devices: the directory that serves
      * it on hybrid hosts), with the defaults always appended, as on v1. */
@@ -368,10 +368,4 @@ int berth_cgv2_enable_all(int dirfd)
         }
     }
     return ret;
-}
-
-int berth_cgv2_controller(int dirfd, const char *controller, const oci_resources *res,
-                          const struct berth_context *ctx, berth_error_t *err)
-{
-    return cg_apply_rows(&berth_cg_ops_v2, NULL, controller, dirfd, res, ctx, err);
 }

@@ -11,10 +11,6 @@
 #include "util/error.h"
 #include "oci-types.h"
 
-/* Writes what res says about one controller ("memory", "cpu", "io", ...)
- * through the v2 table: the rows of that controller, in table order. */
-int berth_cgv2_controller(int dirfd, const char *controller, const oci_resources *res,
-                          const struct berth_context *ctx, berth_error_t *err);
 /* unified: every key written as given (config-linux.md "Unified"). */
 int berth_cgv2_unified(int dirfd, const oci_string_map *u, berth_error_t *err);
 

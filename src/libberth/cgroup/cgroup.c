@@ -36,21 +36,6 @@ static const char *const v1_controllers[] = {
 };
 #define N_V1 (sizeof(v1_controllers) / sizeof(v1_controllers[0]))
 
-const char *berth_cgroup_mode_name(enum berth_cgroup_mode m)
-{
-    switch (m) {
-    case BERTH_CGROUP_NONE:
-        return "none";
-    case BERTH_CGROUP_LEGACY:
-        return "v1";
-    case BERTH_CGROUP_HYBRID:
-        return "hybrid";
-    case BERTH_CGROUP_UNIFIED:
-        return "v2";
-    }
-    return "unknown";
-}
-
 /* ---- layout ------------------------------------------------------------- */
 
 bool berth_cgroup_hier_has(const struct berth_cgroup_hier *h, const char *controller)
@@ -948,11 +933,6 @@ int berth_cgroup_kill_all(struct berth_cgroup *cg, int signo, berth_error_t *err
 }
 
 /* ---- systemd ------------------------------------------------------------ */
-
-const char *berth_cgroup_unit(const struct berth_cgroup *cg)
-{
-    return cg->sd.name;
-}
 
 /* ---- the state's record -------------------------------------------------- */
 

@@ -54,8 +54,6 @@ enum berth_cgroup_mode {
     BERTH_CGROUP_UNIFIED, /* cgroup2 at the cgroup root */
 };
 
-const char *berth_cgroup_mode_name(enum berth_cgroup_mode m);
-
 /* One mounted hierarchy of the host. */
 struct berth_cgroup_hier {
     bool v2;
@@ -190,8 +188,6 @@ int berth_cgroup_after_clone(struct berth_cgroup *cg, const char *id, pid_t pid,
                              const oci_resources *res, berth_error_t *err);
 /* /run/systemd/system exists (sd_booted()'s test, runc's). */
 bool berth_cgroup_systemd_running(void);
-/* The unit of a systemd-driven cgroup ("berth-ID.scope"), else NULL. */
-const char *berth_cgroup_unit(const struct berth_cgroup *cg);
 
 /* The container's path as given/resolved, e.g. "/berth/ID" (for state). */
 const char *berth_cgroup_path(const struct berth_cgroup *cg);

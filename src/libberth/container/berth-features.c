@@ -413,22 +413,3 @@ int berth_features_build(oci_features **ret, berth_error_t *err)
     *ret = f;
     return 0;
 }
-
-int berth_features_write(FILE *out, berth_error_t *err)
-{
-    _cleanup_free_ char *json = NULL;
-    oci_features *f = NULL;
-    size_t len = 0;
-    int r;
-
-    r = berth_features_build(&f, err);
-    if (r < 0)
-        return r;
-    json = oci_emit(&oci_features_desc, f, true, &len);
-    oci_features_free(f);
-    if (!json)
-        return berth_error_make(err, ENOMEM, "emit features");
-    if (fwrite(json, 1, len, out) != len || fputc('\n', out) == EOF || fflush(out) != 0)
-        return berth_error_errno(err, "write features");
-    return 0;
-}

@@ -6,15 +6,11 @@
 #define BERTH_BERTH_FEATURES_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "util/error.h"
 #include "oci-types.h"
 
 /* Builds the Features structure. Free with oci_features_free. */
 int berth_features_build(oci_features **ret, berth_error_t *err);
-
-/* Writes the Features structure to `out` as indented JSON. */
-int berth_features_write(FILE *out, berth_error_t *err);
 
 #endif

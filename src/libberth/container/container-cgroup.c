@@ -13,11 +13,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
 #include "state/state.h"
+#include "events-json.h"
 #include "status.h"
 #include "spec/validate.h"
 
@@ -170,144 +170,6 @@ int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **
 
 /* ---- events ------------------------------------------------------------- */
 
-static void yfree(yajl_gen *g)
-{
-    if (*g)
-        yajl_gen_free(*g);
-}
-
-#define KEY(g, k) yajl_gen_string(g, (const unsigned char *)(k), strlen(k))
-#define STR(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
-#define U64(g, v)                                                                                  \
-    yajl_gen_number(g, nbuf, (size_t)snprintf(nbuf, sizeof(nbuf), "%llu", (unsigned long long)(v)))
-/* Go's omitempty: zero values are left out. */
-#define OMIT(g, k, v)                                                                              \
-    do {                                                                                           \
-        if (v) {                                                                                   \
-            KEY(g, k);                                                                             \
-            U64(g, v);                                                                             \
-        }                                                                                          \
-    } while (0)
-#define ALWAYS(g, k, v)                                                                            \
-    do {                                                                                           \
-        KEY(g, k);                                                                                 \
-        U64(g, v);                                                                                 \
-    } while (0)
-
-static void mem_entry(yajl_gen g, const char *key, uint64_t usage, uint64_t max, uint64_t limit,
-                      uint64_t failcnt)
-{
-    char nbuf[32];
-
-    KEY(g, key);
-    yajl_gen_map_open(g);
-    ALWAYS(g, "limit", limit);
-    OMIT(g, "usage", usage);
-    OMIT(g, "max", max);
-    ALWAYS(g, "failcnt", failcnt);
-    yajl_gen_map_close(g);
-}
-
-static void blkio_list(yajl_gen g, const char *key, const struct berth_cgroup_blkio_entry *e,
-                       size_t n)
-{
-    char nbuf[32];
-
-    if (!n)
-        return;
-    KEY(g, key);
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < n; i++) {
-        yajl_gen_map_open(g);
-        OMIT(g, "major", e[i].major);
-        OMIT(g, "minor", e[i].minor);
-        KEY(g, "op");
-        STR(g, e[i].op);
-        OMIT(g, "value", e[i].value);
-        yajl_gen_map_close(g);
-    }
-    yajl_gen_array_close(g);
-}
-
-/* runc's libcontainer/cgroups stats as `runc events` prints them (types.go
- * of runc's events: Stats{cpu, memory, pids, blkio, hugetlb, intel_rdt,
- * network_interfaces}). */
-static void gen_stats(yajl_gen g, const struct berth_cgroup_stats *st)
-{
-    char nbuf[32];
-
-    yajl_gen_map_open(g);
-    KEY(g, "cpu");
-    yajl_gen_map_open(g);
-    KEY(g, "usage");
-    yajl_gen_map_open(g);
-    OMIT(g, "total", st->cpu_total);
-    if (st->npercpu) {
-        KEY(g, "percpu");
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < st->npercpu; i++)
-            U64(g, st->percpu[i]);
-        yajl_gen_array_close(g);
-    }
-    ALWAYS(g, "kernel", st->cpu_kernel);
-    ALWAYS(g, "user", st->cpu_user);
-    yajl_gen_map_close(g);
-    KEY(g, "throttling");
-    yajl_gen_map_open(g);
-    OMIT(g, "periods", st->periods);
-    OMIT(g, "throttledPeriods", st->throttled_periods);
-    OMIT(g, "throttledTime", st->throttled_time);
-    yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
-
-    KEY(g, "memory");
-    yajl_gen_map_open(g);
-    OMIT(g, "cache", st->mem_cache);
-    mem_entry(g, "usage", st->mem_usage, st->mem_max, st->mem_limit, st->mem_failcnt);
-    mem_entry(g, "swap", st->swap_usage, st->swap_max, st->swap_limit, st->swap_failcnt);
-    mem_entry(g, "kernel", st->kmem_usage, st->kmem_max, st->kmem_limit, st->kmem_failcnt);
-    mem_entry(g, "kernelTCP", 0, 0, 0, 0);
-    if (st->nraw) {
-        KEY(g, "raw");
-        yajl_gen_map_open(g);
-        for (size_t i = 0; i < st->nraw; i++)
-            ALWAYS(g, st->raw[i].key, st->raw[i].value);
-        yajl_gen_map_close(g);
-    }
-    yajl_gen_map_close(g);
-
-    KEY(g, "pids");
-    yajl_gen_map_open(g);
-    OMIT(g, "current", st->pids_current);
-    /* pids.max "max" reads as UINT64_MAX; runc reports 0 for no limit. */
-    OMIT(g, "limit", st->pids_limit == UINT64_MAX ? 0 : st->pids_limit);
-    yajl_gen_map_close(g);
-
-    KEY(g, "blkio");
-    yajl_gen_map_open(g);
-    blkio_list(g, "ioServiceBytesRecursive", st->bytes, st->nbytes);
-    blkio_list(g, "ioServicedRecursive", st->ios, st->nios);
-    yajl_gen_map_close(g);
-
-    KEY(g, "hugetlb");
-    yajl_gen_map_open(g);
-    for (size_t i = 0; i < st->nhuge; i++) {
-        KEY(g, st->huge[i].size);
-        yajl_gen_map_open(g);
-        OMIT(g, "usage", st->huge[i].usage);
-        OMIT(g, "max", st->huge[i].max);
-        ALWAYS(g, "failcnt", st->huge[i].failcnt);
-        yajl_gen_map_close(g);
-    }
-    yajl_gen_map_close(g);
-    KEY(g, "intel_rdt");
-    yajl_gen_map_open(g);
-    yajl_gen_map_close(g);
-    KEY(g, "network_interfaces");
-    yajl_gen_null(g);
-    yajl_gen_map_close(g);
-}
-
 struct event_sink {
     berth_event_fn emit;
     void *data;
@@ -317,25 +179,11 @@ struct event_sink {
 static int send_event(const struct event_sink *out, const char *type, const char *id,
                       const struct berth_cgroup_stats *st, berth_error_t *err)
 {
-    __attribute__((cleanup(yfree))) yajl_gen g = yajl_gen_alloc(NULL);
-    const unsigned char *buf;
-    size_t len;
+    _cleanup_free_ char *json = NULL;
+    size_t len = 0;
+    int r = berth_event_json(type, id, st, &json, &len, err);
 
-    if (!g)
-        return berth_error_make(err, ENOMEM, "events");
-    yajl_gen_map_open(g);
-    KEY(g, "type");
-    STR(g, type);
-    KEY(g, "id");
-    STR(g, id);
-    if (st) {
-        KEY(g, "data");
-        gen_stats(g, st);
-    }
-    yajl_gen_map_close(g);
-    if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-        return berth_error_make(err, EINVAL, "events: cannot encode JSON");
-    return out->emit((const char *)buf, len, out->data, err);
+    return r < 0 ? r : out->emit(json, len, out->data, err);
 }
 
 static int send_stats(struct berth_cgroup *cg, const struct event_sink *out, const char *id,
@@ -432,51 +280,4 @@ int berth_container_events(const struct berth_context *ctx, const char *id, bool
             next += interval_ms;
         }
     }
-}
-
-/* ---- for the lifecycle verbs -------------------------------------------- */
-
-static int load_from_state(const struct berth_context *ctx, const struct berth_container_state *s,
-                           struct berth_cgroup **ret, berth_error_t *err)
-{
-    if (!s->cgroup)
-        return -ENOENT;
-    return berth_cgroup_load(ctx, s->cgroup, ret, err);
-}
-
-int berth_container_cgroup_kill_all(const struct berth_context *ctx,
-                                    const struct berth_container_state *s, int signo,
-                                    berth_error_t *err)
-{
-    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
-    int r = load_from_state(ctx, s, &cg, err);
-
-    if (r < 0)
-        return r;
-    r = berth_cgroup_kill_all(cg, signo, err);
-    return r < 0 ? berth_error_wrap(err, "signal container %s", s->id) : 0;
-}
-
-int berth_container_cgroup_destroy(const struct berth_context *ctx,
-                                   const struct berth_container_state *s, berth_error_t *err)
-{
-    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
-    _cleanup_free_ pid_t *pids = NULL;
-    size_t n = 0;
-    int r = load_from_state(ctx, s, &cg, err);
-
-    if (r < 0)
-        return r;
-    /* Processes left in the cgroup (a container sharing the host's pid
-     * namespace, or forked after the init died) would keep it busy. */
-    if (berth_cgroup_pids(cg, &pids, &n, err) == 0 && n > 0)
-        (void)berth_cgroup_kill_all(cg, SIGKILL, err);
-    berth_error_release(err);
-    r = berth_cgroup_destroy(cg, err);
-    return r < 0 ? berth_error_wrap(err, "delete container %s", s->id) : 0;
-}
-
-bool berth_container_cgroup_frozen(const struct berth_container_state *s)
-{
-    return s->cgroup && berth_cgroup_state_frozen(s->cgroup);
 }

@@ -35,28 +35,4 @@ typedef int (*berth_event_fn)(const char *json, size_t len, void *data, berth_er
 int berth_container_events(const struct berth_context *ctx, const char *id, bool stats,
                            int interval_ms, berth_event_fn emit, void *data, berth_error_t *err);
 
-/* ---- for the lifecycle verbs (create/kill/delete wiring) ----------------
- * They take the state as read by the verb (no locking or status checks of
- * their own) and return -ENOENT WITHOUT setting *err when the state records
- * no cgroup (a container created before cgroups were wired), so callers
- * can fall back to what they did before. */
-
-struct berth_container_state;
-
-/* kill --all: signo to every process of the container's cgroup; SIGKILL
- * uses cgroup.kill where the kernel has it and thaws a paused container so
- * its processes can die (v1 frozen tasks cannot). */
-int berth_container_cgroup_kill_all(const struct berth_context *ctx,
-                                    const struct berth_container_state *s, int signo,
-                                    berth_error_t *err);
-
-/* delete: SIGKILLs whatever is still in the cgroup (thawing it first, so a
- * paused container never hangs delete), then removes the directories berth
- * created for it, waiting a bounded time for dying processes. */
-int berth_container_cgroup_destroy(const struct berth_context *ctx,
-                                   const struct berth_container_state *s, berth_error_t *err);
-
-/* True when the container's cgroup is frozen (paused). */
-bool berth_container_cgroup_frozen(const struct berth_container_state *s);
-
 #endif

@@ -611,44 +611,49 @@ int berth_container_delete(const struct berth_context *ctx, const char *id, bool
 
 /* ---- state, list -------------------------------------------------------- */
 
-int berth_container_state(const struct berth_context *ctx, const char *id, FILE *out,
-                          berth_error_t *err)
-{
-    _cleanup_loaded_ struct loaded l = LOADED_INIT;
-    _cleanup_free_ char *json = NULL;
-    struct berth_state_view v;
-    int r;
-
-    r = load(ctx, id, false, &l, err);
-    if (r < 0)
-        return r;
-    v.s = l.state;
-    v.status = l.status;
-    r = berth_state_json_public(&v, 1, false, &json, err);
-    if (r < 0)
-        return r;
-    if (fprintf(out, "%s\n", json) < 0 || fflush(out) != 0)
-        return berth_error_errno(err, "write state");
-    return 0;
-}
-
-struct listing {
-    struct berth_state_view *views;
-    struct berth_container_state **states;
-    size_t n;
-};
-
-static void listing_release(struct listing *li)
+void berth_container_listing_release(struct berth_container_listing *li)
 {
     for (size_t i = 0; i < li->n; i++)
         berth_container_state_free(li->states[i]);
     free(li->states);
     free(li->views);
+    *li = (struct berth_container_listing){0};
 }
 
-/* Loads every container; ones that vanish meanwhile are skipped, broken
- * ones reported as warnings (as runc logs and goes on). */
-static int load_all(const struct berth_context *ctx, struct listing *li, berth_error_t *err)
+static int listing_alloc(struct berth_container_listing *li, size_t n, berth_error_t *err)
+{
+    li->views = calloc(n + 1, sizeof(*li->views));
+    li->states = calloc(n + 1, sizeof(*li->states));
+    li->n = 0;
+    if (!li->views || !li->states) {
+        berth_container_listing_release(li);
+        return berth_error_make(err, ENOMEM, "list containers");
+    }
+    return 0;
+}
+
+static void listing_add(struct berth_container_listing *li, struct loaded *l)
+{
+    li->views[li->n].status = l->status;
+    li->views[li->n].s = li->states[li->n] = TAKE_PTR(l->state);
+    li->n++;
+}
+
+int berth_container_state(const struct berth_context *ctx, const char *id,
+                          struct berth_container_listing *ret, berth_error_t *err)
+{
+    _cleanup_loaded_ struct loaded l = LOADED_INIT;
+    int r;
+
+    r = load(ctx, id, false, &l, err);
+    if (r < 0 || (r = listing_alloc(ret, 1, err)) < 0)
+        return r;
+    listing_add(ret, &l);
+    return 0;
+}
+
+int berth_container_list(const struct berth_context *ctx, struct berth_container_listing *ret,
+                         berth_error_t *err)
 {
     _cleanup_strv_ char **ids = NULL;
     size_t n = 0;
@@ -659,10 +664,8 @@ static int load_all(const struct berth_context *ctx, struct listing *li, berth_e
         return r;
     while (ids[n])
         n++;
-    li->views = calloc(n + 1, sizeof(*li->views));
-    li->states = calloc(n + 1, sizeof(*li->states));
-    if (!li->views || !li->states)
-        return berth_error_make(err, ENOMEM, "list containers");
+    if ((r = listing_alloc(ret, n, err)) < 0)
+        return r;
     for (size_t i = 0; i < n; i++) {
         _cleanup_loaded_ struct loaded l = LOADED_INIT;
         berth_error_t e = NULL;
@@ -673,86 +676,7 @@ static int load_all(const struct berth_context *ctx, struct listing *li, berth_e
             berth_error_release(&e);
             continue;
         }
-        li->views[li->n].status = l.status;
-        li->views[li->n].s = li->states[li->n] = TAKE_PTR(l.state);
-        li->n++;
+        listing_add(ret, &l);
     }
-    return 0;
-}
-
-/* runc prints with Go's tabwriter (minwidth 12, padding 3): each column as
- * wide as its widest cell plus 3, at least 12; the last one unpadded. */
-#define TAB_MIN 12
-#define TAB_PAD 3
-#define NCOLS   6
-
-static void row_cells(const struct berth_state_view *v, char pidbuf[32], const char *cells[NCOLS])
-{
-    bool live = v->status != BERTH_STATUS_STOPPED && v->status != BERTH_STATUS_CREATING;
-
-    snprintf(pidbuf, 32, "%d", live ? (int)v->s->pid : 0);
-    cells[0] = v->s->id;
-    cells[1] = pidbuf;
-    cells[2] = berth_status_name(v->status);
-    cells[3] = v->s->bundle ? v->s->bundle : "";
-    cells[4] = v->s->created ? v->s->created : "";
-    cells[5] = v->s->owner ? v->s->owner : "";
-}
-
-static void print_row(FILE *out, const char *cells[NCOLS], const size_t width[NCOLS])
-{
-    for (int c = 0; c < NCOLS - 1; c++)
-        fprintf(out, "%-*s", (int)width[c], cells[c]);
-    fprintf(out, "%s\n", cells[NCOLS - 1]);
-}
-
-static void print_table(FILE *out, const struct listing *li)
-{
-    static const char *header[NCOLS] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"};
-    size_t width[NCOLS];
-    char pidbuf[32];
-    const char *cells[NCOLS];
-
-    for (int c = 0; c < NCOLS; c++)
-        width[c] = strlen(header[c]) + TAB_PAD;
-    for (size_t i = 0; i < li->n; i++) {
-        row_cells(&li->views[i], pidbuf, cells);
-        for (int c = 0; c < NCOLS; c++)
-            if (strlen(cells[c]) + TAB_PAD > width[c])
-                width[c] = strlen(cells[c]) + TAB_PAD;
-    }
-    for (int c = 0; c < NCOLS; c++)
-        if (width[c] < TAB_MIN)
-            width[c] = TAB_MIN;
-    print_row(out, header, width);
-    for (size_t i = 0; i < li->n; i++) {
-        row_cells(&li->views[i], pidbuf, cells);
-        print_row(out, cells, width);
-    }
-}
-
-int berth_container_list(const struct berth_context *ctx, FILE *out, bool json, bool quiet,
-                         berth_error_t *err)
-{
-    _cleanup_(listing_release) struct listing li = {0};
-    _cleanup_free_ char *text = NULL;
-    int r;
-
-    r = load_all(ctx, &li, err);
-    if (r < 0)
-        return r;
-    if (quiet) {
-        for (size_t i = 0; i < li.n; i++)
-            fprintf(out, "%s\n", li.views[i].s->id);
-    } else if (json) {
-        r = berth_state_json_public(li.views, li.n, true, &text, err);
-        if (r < 0)
-            return r;
-        fprintf(out, "%s\n", text);
-    } else {
-        print_table(out, &li);
-    }
-    if (fflush(out) != 0 || ferror(out))
-        return berth_error_errno(err, "write container list");
     return 0;
 }

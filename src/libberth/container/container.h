@@ -4,11 +4,12 @@
 #define BERTH_CONTAINER_H
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include "util/context.h"
 #include "util/error.h"
 #include "oci-types.h"
+#include "state/state-json.h"
 
 /* create: returns once init is blocked on exec.fifo. */
 int berth_container_create(const struct berth_context *ctx, const struct berth_create_opts *o,
@@ -31,10 +32,22 @@ int berth_container_delete_cfg(const struct berth_context *ctx, const char *id, 
  * without any); a failure destroys it, as after start. */
 int berth_container_poststart(const struct berth_context *ctx, const char *id,
                               const oci_config *cfg, berth_error_t *err);
-/* state: writes the state JSON (spec state + rootfs, created, owner). */
-int berth_container_state(const struct berth_context *ctx, const char *id, FILE *out,
-                          berth_error_t *err);
-int berth_container_list(const struct berth_context *ctx, FILE *out, bool json, bool quiet,
+/* The containers as state and list report them: each one's record with
+ * its live status (state-json.h formats them as runc does). */
+struct berth_container_listing {
+    struct berth_state_view *views; /* sorted by id */
+    struct berth_container_state **states;
+    size_t n;
+};
+void berth_container_listing_release(struct berth_container_listing *li);
+
+/* state: the container `id` (one view). */
+int berth_container_state(const struct berth_context *ctx, const char *id,
+                          struct berth_container_listing *ret, berth_error_t *err);
+/* list: every container under ctx->root; one that vanishes meanwhile is
+ * left out, one that cannot be read is a warning (as runc logs and goes
+ * on). */
+int berth_container_list(const struct berth_context *ctx, struct berth_container_listing *ret,
                          berth_error_t *err);
 
 #endif

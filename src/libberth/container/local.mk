@@ -8,6 +8,8 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/container/container-cgroup.h \
 	src/libberth/container/container-cgroup.c \
 	src/libberth/container/container-create.c \
+	src/libberth/container/events-json.h \
+	src/libberth/container/events-json.c \
 	src/libberth/container/exec.h \
 	src/libberth/container/exec.c \
 	src/libberth/container/exec-child.c \

@@ -437,20 +437,6 @@ int berth_hooks_run_json(const oci_hook *hooks, size_t n, const char *which, con
     return 0;
 }
 
-int berth_hooks_run(const oci_hook *hooks, size_t n, const char *which, const oci_state *state,
-                    berth_error_t *err)
-{
-    _cleanup_free_ char *json = NULL;
-    size_t len = 0;
-
-    if (n == 0)
-        return 0;
-    json = oci_emit(&oci_state_desc, state, false, &len);
-    if (!json)
-        return berth_error_make(err, EINVAL, "%s hooks: serialize the state", which);
-    return berth_hooks_run_json(hooks, n, which, json, len, err);
-}
-
 int berth_hooks_run_kind(const oci_hooks *hooks, enum berth_hook_kind kind, const char *id,
                          pid_t pid, const char *bundle, const oci_string_map *annotations,
                          berth_error_t *err)

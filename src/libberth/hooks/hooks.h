@@ -74,10 +74,6 @@ int berth_hook_state_json(const char *id, const char *status, pid_t pid, const c
 int berth_hooks_run_json(const oci_hook *hooks, size_t n, const char *which, const char *state,
                          size_t len, berth_error_t *err);
 
-/* Same, with the state emitted from an oci_state. */
-int berth_hooks_run(const oci_hook *hooks, size_t n, const char *which, const oci_state *state,
-                    berth_error_t *err);
-
 /* Runs every hook of `kind` from config.hooks with a state built by
  * berth_hook_state_json (status from the kind). */
 int berth_hooks_run_kind(const oci_hooks *hooks, enum berth_hook_kind kind, const char *id,

@@ -192,15 +192,3 @@ int berth_dev_symlinks(int rootfd, berth_error_t *err)
         return berth_error_errno(err, "symlink /dev/ptmx");
     return 0;
 }
-
-int berth_dev_console(int rootfd, const char *pty_path, berth_error_t *err)
-{
-    _cleanup_close_ int dest = -1;
-    int r;
-
-    dest = berth_path_touch_in_root(rootfd, "/dev/console", 0000, err);
-    if (dest < 0)
-        return berth_error_wrap(err, "/dev/console");
-    r = berth_mount_bind_fd(-1, pty_path, dest, false, 0, 0, err);
-    return r < 0 ? berth_error_wrap(err, "bind %s to /dev/console", pty_path) : 0;
-}

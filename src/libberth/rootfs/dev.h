@@ -34,9 +34,4 @@ int berth_dev_create_all(int rootfd, const oci_config *cfg, bool userns, berth_e
 /* /dev/fd, /dev/std{in,out,err} -> /proc/self/fd..., /dev/ptmx -> pts/ptmx. */
 int berth_dev_symlinks(int rootfd, berth_error_t *err);
 
-/* Bind-mounts the pty at host path `pty_path` (in the current mount
- * namespace, e.g. /dev/pts/3) to /dev/console (config-linux.md "Default
- * Devices": /dev/console when process.terminal is set). */
-int berth_dev_console(int rootfd, const char *pty_path, berth_error_t *err);
-
 #endif

@@ -187,15 +187,6 @@ int berth_rootfs_prepare(const struct berth_rootfs *r, berth_error_t *err)
     return berth_dev_symlinks(rootfd, err);
 }
 
-int berth_rootfs_console(const struct berth_rootfs *r, const char *pty_path, berth_error_t *err)
-{
-    _cleanup_close_ int rootfd = open_rootfs(r, err);
-
-    if (rootfd < 0)
-        return rootfd;
-    return berth_dev_console(rootfd, pty_path, err);
-}
-
 /* pivot_root(".", ".") stacks the old root on top of the new one at "/";
  * unmounting it then removes exactly the old root without needing a
  * put_old directory inside the rootfs. The old root is addressed through

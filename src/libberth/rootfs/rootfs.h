@@ -12,9 +12,11 @@
  *      remount, set the final propagation.
  *
  * What init does between the steps:
- *   - after prepare, before pivot: berth_rootfs_console() when
- *     process.terminal, and open anything that lives outside the rootfs
- *     (the exec fifo as O_PATH, ...): after pivot the host paths are gone.
+ *   - after prepare, before pivot: open anything that lives outside the
+ *     rootfs (the exec fifo as O_PATH, ...): after pivot the host paths
+ *     are gone;
+ *   - after pivot, before finalize: the console (process.terminal: the
+ *     pty from the container's /dev/ptmx bound to /dev/console);
  *   - after pivot, before finalize: sysctl writes (they need /proc/sys
  *     writable: readonlyPaths usually contains it), hostname.
  * Preconditions: running in a NEW mount namespace (prepare changes the
@@ -58,11 +60,6 @@ int berth_rootfs_resolve_path(const oci_config *cfg, const char *bundle, char **
                               berth_error_t *err);
 
 int berth_rootfs_prepare(const struct berth_rootfs *r, berth_error_t *err);
-/* Bind-mounts the pty slave at host path `pty_path` (as seen in the init's
- * mount namespace, e.g. /dev/pts/3) to /dev/console. Between prepare and
- * pivot. */
-int berth_rootfs_console(const struct berth_rootfs *r, const char *pty_path, berth_error_t *err);
-
 int berth_rootfs_pivot(const struct berth_rootfs *r, berth_error_t *err);
 int berth_rootfs_finalize(const struct berth_rootfs *r, berth_error_t *err);
 

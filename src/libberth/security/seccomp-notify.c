@@ -57,51 +57,28 @@ int berth_seccomp_notify_take(const struct berth_seccomp *f, int init_pidfd, int
 
 /* ---- the container process state -------------------------------------------- */
 
-/* Appends s as a JSON string (RFC 8259: escape '"', '\\' and controls;
- * everything else, UTF-8 included, passes through). */
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
 int berth_seccomp_state_json(const char *metadata, const oci_state *state, char **ret,
                              berth_error_t *err)
 {
-    _cleanup_free_ char *state_json = NULL;
-    _cleanup_free_ char *buf = NULL;
+    /* config-linux.md "The Container Process State"; fds[i] names the i-th
+     * SCM_RIGHTS fd, here the one listener fd. */
+    char *fds[] = {(char *)"seccompFd"};
+    const oci_container_process_state ps = {
+        .ociVersion = state ? state->ociVersion : NULL,
+        .fds = fds,
+        .fds_len = 1,
+        .pid = state ? state->pid : 0,
+        .pid_present = true,
+        .metadata = (char *)metadata,
+        .state = (oci_state *)state,
+    };
     size_t len = 0;
-    FILE *out;
 
     if (!state || !state->pid_present)
         return berth_error_make(err, EINVAL, "seccomp: container process state needs a pid");
-    state_json = oci_emit(&oci_state_desc, state, false, &len);
-    if (!state_json)
-        return berth_error_make(err, ENOMEM, "seccomp: emit container state");
-    out = open_memstream(&buf, &len);
-    if (!out)
-        return berth_error_errno(err, "seccomp: container process state");
-    /* config-linux.md "The Container Process State"; fds[i] names the i-th
-     * SCM_RIGHTS fd. */
-    fputs("{\"ociVersion\":", out);
-    json_string(out, state->ociVersion ? state->ociVersion : "");
-    fprintf(out, ",\"fds\":[\"seccompFd\"],\"pid\":%lld", (long long)state->pid);
-    if (metadata) {
-        fputs(",\"metadata\":", out);
-        json_string(out, metadata);
-    }
-    fprintf(out, ",\"state\":%s}", state_json);
-    if (fclose(out) != 0 || !buf)
-        return berth_error_make(err, ENOMEM, "seccomp: container process state");
-    *ret = TAKE_PTR(buf);
+    *ret = oci_emit(&oci_container_process_state_desc, &ps, false, &len);
+    if (!*ret)
+        return berth_error_make(err, ENOMEM, "seccomp: emit the container process state");
     return 0;
 }
 

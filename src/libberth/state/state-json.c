@@ -254,44 +254,28 @@ static int emit_one(const struct berth_state_view *v, bool pretty, char **ret, s
     return r;
 }
 
-/* Appends src (len bytes) to the growing *buf. */
-static int append(char **buf, size_t *len, const char *src, size_t n)
-{
-    char *nb = realloc(*buf, *len + n + 1);
-
-    if (!nb)
-        return -ENOMEM;
-    memcpy(nb + *len, src, n);
-    *len += n;
-    nb[*len] = '\0';
-    *buf = nb;
-    return 0;
-}
-
 int berth_state_json_public(const struct berth_state_view *v, size_t n, bool as_list, char **ret,
                             berth_error_t *err)
 {
-    _cleanup_free_ char *out = NULL;
-    size_t len = 0;
+    static const struct oci_field elem = {"", OCI_OBJECT, OCI_ARRAY, 0, 0, &oci_state_desc,
+                                          0,  NULL,       NULL};
+    _cleanup_free_ oci_state *views = NULL;
+    size_t made = 0;
+    int r = 0;
 
     if (!as_list)
         return emit_one(v, true, ret, NULL, err);
+    views = calloc(n ? n : 1, sizeof(*views));
+    if (!views)
+        return berth_error_make(err, ENOMEM, "generate state JSON");
+    for (; made < n && r == 0; made++)
+        r = make_oci_view(&v[made], &views[made], err);
     /* Go marshals a nil slice as null and engines accept it. */
-    if (append(&out, &len, n == 0 ? "null" : "[", n == 0 ? 4 : 1) < 0)
-        return berth_error_make(err, ENOMEM, "generate state JSON");
-    for (size_t i = 0; i < n; i++) {
-        _cleanup_free_ char *one = NULL;
-        size_t one_len = 0;
-        int r = emit_one(&v[i], false, &one, &one_len, err);
-        if (r < 0)
-            return r;
-        if ((i > 0 && append(&out, &len, ",", 1) < 0) || append(&out, &len, one, one_len) < 0)
-            return berth_error_make(err, ENOMEM, "generate state JSON");
-    }
-    if (n > 0 && append(&out, &len, "]", 1) < 0)
-        return berth_error_make(err, ENOMEM, "generate state JSON");
-    *ret = TAKE_PTR(out);
-    return 0;
+    if (r == 0 && !(*ret = oci_emit_array(&elem, views, n, false, true, NULL)))
+        r = berth_error_make(err, ENOMEM, "generate state JSON");
+    for (size_t i = 0; i < made; i++)
+        free_oci_view(&views[i]);
+    return r;
 }
 
 /* ---- decoding ----------------------------------------------------------- */

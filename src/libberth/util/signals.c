@@ -103,20 +103,3 @@ int berth_signal_parse(const char *s, int *ret, berth_error_t *err)
     *ret = rt;
     return 0;
 }
-
-const char *berth_signal_name(int signo, char *buf, size_t size)
-{
-    for (size_t i = 0; i < N_SIGNAL_NAMES; i++) {
-        if (signal_names[i].signo == signo) {
-            snprintf(buf, size, "SIG%s", signal_names[i].name);
-            return buf;
-        }
-    }
-    if (signo == SIGRTMIN)
-        snprintf(buf, size, "SIGRTMIN");
-    else if (signo > SIGRTMIN && signo <= SIGRTMAX)
-        snprintf(buf, size, "SIGRTMIN+%d", signo - SIGRTMIN);
-    else
-        return NULL;
-    return buf;
-}

@@ -187,6 +187,21 @@ static int stats(struct berth_cgroup *cg)
     return 0;
 }
 
+static const char *mode_name(enum berth_cgroup_mode m)
+{
+    switch (m) {
+    case BERTH_CGROUP_NONE:
+        return "none";
+    case BERTH_CGROUP_LEGACY:
+        return "v1";
+    case BERTH_CGROUP_HYBRID:
+        return "hybrid";
+    case BERTH_CGROUP_UNIFIED:
+        return "v2";
+    }
+    return "unknown";
+}
+
 int main(int argc, char **argv)
 {
     berth_error_t err = NULL;
@@ -199,7 +214,7 @@ int main(int argc, char **argv)
 
         if (berth_cgroup_layout_detect(&l, &err) < 0)
             return fail(&err);
-        printf("mode=%s\n", berth_cgroup_mode_name(l->mode));
+        printf("mode=%s\n", mode_name(l->mode));
         for (size_t i = 0; i < l->n; i++)
             printf("%s %s [%s] own=%s\n", l->h[i].v2 ? "v2" : "v1", l->h[i].mount,
                    l->h[i].controllers, l->h[i].own);

@@ -1,16 +1,16 @@
 /* rootfs-driver.c: drives the rootfs core (rootfs.h) without `berth create`,
  * for tests/integration/test-rootfs.sh.
  *
- *   rootfs-driver [--no-pivot] [--userns] [--console] BUNDLE CMD [ARG...]
+ *   rootfs-driver [--no-pivot] [--userns] BUNDLE CMD [ARG...]
  *
  * Reads BUNDLE/config.json, unshares a mount and pid namespace (plus the
  * network/cgroup/ipc/uts namespaces the config lists without a path; with
  * --userns first a user namespace mapping root to host root), forks, and in
  * the child (pid 1 of the new pid namespace) runs prepare -> pivot ->
  * finalize and execs CMD inside the container rootfs. Exits with the child's
- * status. --console opens a new pty in the child and binds it to /dev/console
- * between prepare and pivot, as init does for process.terminal. A rootfs
- * failure prints "rootfs-driver: MESSAGE" and exits 125.
+ * status. (The console is init's: test-terminal.sh checks it in real
+ * containers.) A rootfs failure prints "rootfs-driver: MESSAGE" and exits
+ * 125.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -70,27 +70,12 @@ static void enter_userns(void)
     write_file("/proc/self/gid_map", "0 0 1\n");
 }
 
-/* A new pty pair; returns the slave's path (the master stays open). */
-static const char *open_pty(void)
-{
-    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-
-    if (master < 0 || unlockpt(master) < 0)
-        return NULL;
-    return ptsname(master);
-}
-
-static int run_child(struct berth_rootfs *r, bool console, char **cmd)
+static int run_child(struct berth_rootfs *r, char **cmd)
 {
     berth_error_t err = NULL;
-    const char *pty = console ? open_pty() : NULL;
 
-    if (console && !pty) {
-        perror("rootfs-driver: open pty");
-        return 125;
-    }
-    if (berth_rootfs_prepare(r, &err) < 0 || (pty && berth_rootfs_console(r, pty, &err) < 0) ||
-        berth_rootfs_pivot(r, &err) < 0 || berth_rootfs_finalize(r, &err) < 0) {
+    if (berth_rootfs_prepare(r, &err) < 0 || berth_rootfs_pivot(r, &err) < 0 ||
+        berth_rootfs_finalize(r, &err) < 0) {
         fprintf(stderr, "rootfs-driver: %s\n", err->msg);
         return 125;
     }
@@ -105,7 +90,7 @@ int main(int argc, char **argv)
     struct oci_diags diags = {0};
     berth_error_t err = NULL;
     char path[PATH_MAX + 16], bundle[PATH_MAX], buf[512], *rootfs = NULL;
-    bool userns = false, console = false;
+    bool userns = false;
     oci_config *cfg;
     int i = 1, status;
     pid_t pid;
@@ -115,12 +100,9 @@ int main(int argc, char **argv)
             r.no_pivot = true;
         else if (strcmp(argv[i], "--userns") == 0)
             userns = true;
-        else if (strcmp(argv[i], "--console") == 0)
-            console = true;
     }
     if (argc - i < 2) {
-        fprintf(stderr, "usage: %s [--no-pivot] [--userns] [--console] BUNDLE CMD [ARG...]\n",
-                argv[0]);
+        fprintf(stderr, "usage: %s [--no-pivot] [--userns] BUNDLE CMD [ARG...]\n", argv[0]);
         return 2;
     }
     if (!realpath(argv[i], bundle)) {
@@ -151,7 +133,7 @@ int main(int argc, char **argv)
         return 125;
     }
     if (pid == 0)
-        _exit(run_child(&r, console, argv + i + 1));
+        _exit(run_child(&r, argv + i + 1));
     if (waitpid(pid, &status, 0) < 0) {
         perror("waitpid");
         return 125;
