@@ -191,6 +191,14 @@ void *oci_parse_file(const struct oci_desc *desc, const char *path, struct oci_d
  * malloc'd NUL-terminated string, or NULL on allocation failure or when a
  * string is not valid UTF-8. */
 char *oci_emit(const struct oci_desc *desc, const void *obj, bool pretty, size_t *ret_len);
+enum oci_emit_flag {
+    OCI_EMIT_PRETTY = 1 << 0,       /* indented, as `berth state` and `features` print */
+    OCI_EMIT_REPLACE_UTF8 = 1 << 1, /* invalid UTF-8 in a string becomes U+FFFD (as Go's
+                                     * encoding/json writes it) instead of failing: for
+                                     * text that carries arbitrary bytes, such as log
+                                     * messages naming odd paths */
+};
+char *oci_emit_with(const struct oci_desc *desc, const void *obj, unsigned flags, size_t *ret_len);
 /* A top-level JSON array of n values laid out as an array field stores
  * them: elem gives the kind (and the descriptor of objects); values points
  * at the first. n == 0 gives "null" when empty_null (Go's nil slice, as

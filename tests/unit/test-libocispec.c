@@ -783,6 +783,15 @@ START_TEST(roundtrip_emit_format)
     free(json);
     st.id = (char *)"bad\xff";
     ck_assert_ptr_null(oci_emit(&oci_state_desc, &st, false, NULL));
+    /* ... unless asked to write it as Go does: U+FFFD for the bad byte */
+    json = oci_emit_with(&oci_state_desc, &st, OCI_EMIT_REPLACE_UTF8, NULL);
+    ck_assert_ptr_nonnull(strstr(json, "\"id\":\"bad\xef\xbf\xbd\""));
+    free(json);
+    st.id = (char *)"\xc0\xaf\xed\xa0\x80ok\xe2\x82\xac"; /* overlong, surrogate, valid */
+    json = oci_emit_with(&oci_state_desc, &st, OCI_EMIT_REPLACE_UTF8, NULL);
+    ck_assert_ptr_nonnull(strstr(json, "\"id\":\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                                       "\xef\xbf\xbdok\xe2\x82\xac\""));
+    free(json);
 }
 END_TEST
 

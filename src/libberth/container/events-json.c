@@ -166,8 +166,7 @@ static const struct oci_field blkio_entry_fields[] = {
     OCI_STR(struct ev_blkio_entry, op, 0),
     U64(struct ev_blkio_entry, value),
 };
-static const struct oci_desc blkio_entry_desc =
-    OCI_DESC(struct ev_blkio_entry, blkio_entry_fields);
+static const struct oci_desc blkio_entry_desc = OCI_DESC(struct ev_blkio_entry, blkio_entry_fields);
 
 static const struct oci_field blkio_fields[] = {
     OCI_ARR_OBJ(struct ev_blkio, ioServiceBytesRecursive, blkio_entry_desc, 0),
@@ -311,11 +310,10 @@ static int stats_view_fill(struct stats_view *v, const struct berth_cgroup_stats
 
     omit(&v->pids.current, &v->pids.current_present, st->pids_current);
     /* pids.max "max" reads as UINT64_MAX; runc reports 0 for no limit. */
-    omit(&v->pids.limit, &v->pids.limit_present,
-         st->pids_limit == UINT64_MAX ? 0 : st->pids_limit);
+    omit(&v->pids.limit, &v->pids.limit_present, st->pids_limit == UINT64_MAX ? 0 : st->pids_limit);
 
-    if (st->nbytes && !(v->blkio.ioServiceBytesRecursive = v->bytes =
-                            blkio_list(st->bytes, st->nbytes)))
+    if (st->nbytes &&
+        !(v->blkio.ioServiceBytesRecursive = v->bytes = blkio_list(st->bytes, st->nbytes)))
         return -ENOMEM;
     v->blkio.ioServiceBytesRecursive_len = st->nbytes;
     if (st->nios && !(v->blkio.ioServicedRecursive = v->ios = blkio_list(st->ios, st->nios)))
@@ -360,7 +358,6 @@ int berth_event_json(const char *type, const char *id, const struct berth_cgroup
     }
     *ret = oci_emit(&event_desc, &ev, false, ret_len);
     if (!*ret)
-        return berth_error_make(err, EINVAL, "events: cannot encode the %s record of %s", type,
-                                id);
+        return berth_error_make(err, EINVAL, "events: cannot encode the %s record of %s", type, id);
     return 0;
 }
