@@ -229,10 +229,11 @@ char *oci_emit(const struct oci_desc *desc, const void *obj, bool pretty, size_t
     return oci_emit_with(desc, obj, pretty ? OCI_EMIT_PRETTY : 0, ret_len);
 }
 
-char *oci_emit_array(const struct oci_field *elem, const void *values, size_t n, bool pretty,
+char *oci_emit_array(const struct oci_field *elem, const void *values, size_t n, unsigned flags,
                      bool empty_null, size_t *ret_len)
 {
-    struct gen g = gen_new(pretty ? OCI_EMIT_PRETTY : 0);
+    /* an empty array is "[]" even pretty (yajl would open a line) */
+    struct gen g = gen_new(n == 0 ? flags & ~(unsigned)OCI_EMIT_PRETTY : flags);
     size_t esize = oci_elem_size(elem);
     bool ok;
 

@@ -171,8 +171,12 @@ static int conv_value(struct oci_ctx *ctx, const struct oci_field *f, yajl_val v
     case OCI_STRING:
         if (!YAJL_IS_STRING(v))
             return type_error(ctx, "a string", v);
-        *(char **)dst = strdup(v->u.string);
-        return *(char **)dst == NULL ? oom_error(ctx) : 0;
+        /* The tree's own copy is taken over, not duplicated: yajl_tree
+         * allocates strings with malloc and yajl_tree_free frees NULL
+         * harmlessly, and every value is converted once. */
+        *(char **)dst = v->u.string;
+        v->u.string = NULL;
+        return 0;
     case OCI_BOOL:
         if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
             return type_error(ctx, "a boolean", v);
@@ -343,8 +347,13 @@ static void parse_field(struct oci_ctx *ctx, const struct oci_field *f, yajl_val
         parse_scalar(ctx, f, v, obj);
 }
 
-static int field_index(const struct oci_desc *desc, const char *name)
+/* The field named `name`; `hint` is tried first: documents written by an
+ * emitter (ours, runc's) list members in table order, so the one after the
+ * previous member is nearly always the next one. */
+static int field_index(const struct oci_desc *desc, const char *name, size_t hint)
 {
+    if (hint < desc->nfields && strcmp(desc->fields[hint].name, name) == 0)
+        return (int)hint;
     for (size_t i = 0; i < desc->nfields; i++)
         if (strcmp(desc->fields[i].name, name) == 0)
             return (int)i;
@@ -354,10 +363,13 @@ static int field_index(const struct oci_desc *desc, const char *name)
 static void parse_members(struct oci_ctx *ctx, const struct oci_desc *desc, yajl_val v, void *obj)
 {
     bool seen[OCI_MAX_FIELDS] = {false};
+    size_t hint = 0;
 
     for (size_t i = 0; i < v->u.object.len && !oci_ctx_full(ctx); i++) {
         const char *key = v->u.object.keys[i];
-        int idx = field_index(desc, key);
+        int idx = field_index(desc, key, hint);
+
+        hint = idx < 0 ? hint : (size_t)idx + 1;
 
         oci_ctx_push_key(ctx, key);
         if (idx < 0 || idx >= OCI_MAX_FIELDS) {
@@ -373,11 +385,20 @@ static void parse_members(struct oci_ctx *ctx, const struct oci_desc *desc, yajl
     }
 }
 
+/* The bytes prescan stops at; everything else is skipped in a tight loop
+ * (state.json is parsed once per container by `list`). */
+enum { PS_NUL = 1, PS_QUOTE, PS_BACKSLASH, PS_OPEN, PS_CLOSE };
+static const unsigned char prescan_class[256] = {
+    ['\0'] = PS_NUL, ['"'] = PS_QUOTE, ['\\'] = PS_BACKSLASH, ['{'] = PS_OPEN,
+    ['['] = PS_OPEN, ['}'] = PS_CLOSE, [']'] = PS_CLOSE,
+};
+
 /* Size, NUL bytes and nesting depth, checked in one pass before yajl: a NUL
  * would silently truncate what yajl_tree_parse() sees, and "\u0000" inside a
  * string would truncate the C string (a path, say) without notice. */
 static int prescan(struct oci_ctx *ctx, const char *s, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t depth = 0;
     bool in_string = false;
 
@@ -386,30 +407,37 @@ static int prescan(struct oci_ctx *ctx, const char *s, size_t len)
         return -1;
     }
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\0') {
+        while (i < len && !prescan_class[u[i]])
+            i++;
+        if (i == len)
+            break;
+        switch (prescan_class[u[i]]) {
+        case PS_NUL:
             oci_ctx_error(ctx, "invalid JSON: NUL byte at offset %zu", i);
             return -1;
-        }
-        if (in_string) {
-            if (s[i] == '"') {
-                in_string = false;
-            } else if (s[i] == '\\') {
-                if (len - i > 5 && memcmp(s + i + 1, "u0000", 5) == 0) {
-                    oci_ctx_error(ctx, "invalid JSON: \\u0000 in a string at offset %zu", i);
-                    return -1;
-                }
-                if (i + 1 < len && s[i + 1] != '\0')
-                    i++; /* skip the escaped character */
+        case PS_QUOTE:
+            in_string = !in_string;
+            break;
+        case PS_BACKSLASH:
+            if (!in_string)
+                break;
+            if (len - i > 5 && memcmp(s + i + 1, "u0000", 5) == 0) {
+                oci_ctx_error(ctx, "invalid JSON: \\u0000 in a string at offset %zu", i);
+                return -1;
             }
-        } else if (s[i] == '"') {
-            in_string = true;
-        } else if (s[i] == '{' || s[i] == '[') {
-            if (++depth > OCI_MAX_DEPTH) {
+            if (i + 1 < len && s[i + 1] != '\0')
+                i++; /* skip the escaped character */
+            break;
+        case PS_OPEN:
+            if (!in_string && ++depth > OCI_MAX_DEPTH) {
                 oci_ctx_error(ctx, "nesting deeper than %d levels at offset %zu", OCI_MAX_DEPTH, i);
                 return -1;
             }
-        } else if ((s[i] == '}' || s[i] == ']') && depth > 0) {
-            depth--;
+            break;
+        case PS_CLOSE:
+            if (!in_string && depth > 0)
+                depth--;
+            break;
         }
     }
     return 0;
@@ -572,7 +600,7 @@ void *oci_parse_file(const struct oci_desc *desc, const char *path, struct oci_d
 
 const struct oci_field *oci_desc_field(const struct oci_desc *desc, const char *name)
 {
-    int idx = field_index(desc, name);
+    int idx = field_index(desc, name, 0);
 
     return idx < 0 ? NULL : &desc->fields[idx];
 }

@@ -201,9 +201,10 @@ enum oci_emit_flag {
 char *oci_emit_with(const struct oci_desc *desc, const void *obj, unsigned flags, size_t *ret_len);
 /* A top-level JSON array of n values laid out as an array field stores
  * them: elem gives the kind (and the descriptor of objects); values points
- * at the first. n == 0 gives "null" when empty_null (Go's nil slice, as
- * runc prints an empty list), else "[]". NULL when out of memory. */
-char *oci_emit_array(const struct oci_field *elem, const void *values, size_t n, bool pretty,
+ * at the first; flags as oci_emit_with's. n == 0 gives "null" when
+ * empty_null (Go's nil slice, as runc prints an empty list), else "[]".
+ * NULL when out of memory. */
+char *oci_emit_array(const struct oci_field *elem, const void *values, size_t n, unsigned flags,
                      bool empty_null, size_t *ret_len);
 
 /* Runs the table checks (required, enums, ranges, abs paths, checks) on an

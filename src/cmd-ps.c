@@ -112,7 +112,7 @@ static int print_pids_json(const pid_t *pids, size_t n)
 
     for (size_t i = 0; v && i < n; i++)
         v[i] = pids[i];
-    if (v && (json = oci_emit_array(&elem, v, n, false, true, NULL)) != NULL)
+    if (v && (json = oci_emit_array(&elem, v, n, 0, true, NULL)) != NULL)
         r = printf("%s\n", json) < 0 || fflush(stdout) != 0 ? 1 : 0;
     free(json);
     free(v);

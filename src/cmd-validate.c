@@ -8,10 +8,12 @@
  * failure to run the check at all goes through cli_fail.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "oci.h"
 #include "cgroup/cgroup.h"
 #include "spec/validate.h"
 
@@ -20,38 +22,38 @@ static const char *level_name(enum oci_diag_level level)
     return level == OCI_DIAG_ERROR ? "error" : "warning";
 }
 
-/* JSON string with the escapes RFC 8259 requires. */
-static void put_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(f, "\\%c", *c);
-        else if (*c == '\n')
-            fputs("\\n", f);
-        else if (*c == '\t')
-            fputs("\\t", f);
-        else if (*c < 0x20)
-            fprintf(f, "\\u%04x", *c);
-        else
-            fputc(*c, f);
-    }
-    fputc('"', f);
-}
+/* [{"level", "pointer", "message"}, ...] through the JSON engine; a
+ * message quoting a config value with invalid UTF-8 gets U+FFFD there. */
+struct diag_json {
+    char *level;
+    char *pointer;
+    char *message;
+};
+static const struct oci_field diag_fields[] = {
+    OCI_STR(struct diag_json, level, 0),
+    OCI_STR(struct diag_json, pointer, 0),
+    OCI_STR(struct diag_json, message, 0),
+};
+static const struct oci_desc diag_desc = OCI_DESC(struct diag_json, diag_fields);
 
-static void print_json(const struct oci_diags *d)
+static int print_json(const struct oci_diags *d)
 {
-    fputs("[", stdout);
-    for (size_t i = 0; i < d->len; i++) {
-        fputs(i ? ",\n  {\"level\": " : "\n  {\"level\": ", stdout);
-        put_json_string(stdout, level_name(d->items[i].level));
-        fputs(", \"pointer\": ", stdout);
-        put_json_string(stdout, d->items[i].pointer);
-        fputs(", \"message\": ", stdout);
-        put_json_string(stdout, d->items[i].message);
-        fputs("}", stdout);
-    }
-    fputs(d->len ? "\n]\n" : "]\n", stdout);
+    static const struct oci_field elem = {"",         OCI_OBJECT, OCI_ARRAY, 0,   0,
+                                          &diag_desc, 0,          NULL,      NULL};
+    struct diag_json *v = calloc(d->len ? d->len : 1, sizeof(*v));
+    char *json = NULL;
+    int r = -1;
+
+    for (size_t i = 0; v && i < d->len; i++)
+        v[i] = (struct diag_json){(char *)level_name(d->items[i].level),
+                                  d->items[i].pointer ? d->items[i].pointer : (char *)"",
+                                  d->items[i].message ? d->items[i].message : (char *)""};
+    if (v && (json = oci_emit_array(&elem, v, d->len, OCI_EMIT_PRETTY | OCI_EMIT_REPLACE_UTF8,
+                                    false, NULL)))
+        r = printf("%s\n", json) < 0 ? -1 : 0;
+    free(json);
+    free(v);
+    return r;
 }
 
 /* One diagnostic per line: control characters from config values are
@@ -137,10 +139,10 @@ int cmd_validate(struct berth_cli *cli, int argc, char **argv)
         oci_diags_clear(&diags);
         return cli_fail(cli, &err);
     }
-    if (strcmp(format, "json") == 0)
-        print_json(&diags);
-    else
+    if (strcmp(format, "json") != 0)
         print_text(&diags);
+    else if (print_json(&diags) < 0)
+        fprintf(stderr, "berth validate: cannot write the JSON report\n");
     fflush(stdout);
     oci_diags_clear(&diags);
     berth_error_release(&err);

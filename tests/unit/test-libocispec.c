@@ -834,18 +834,21 @@ START_TEST(roundtrip_scalar_maps_null_arrays)
     oci_free(&scal_desc, copy);
     expect_error(&scal_desc, "{\"counts\":{\"a\":\"x\"}}", "/counts/a", "64-bit");
     /* top-level arrays: numbers, objects, and Go's null for an empty list */
-    out = oci_emit_array(&i64, pids, 2, false, true, NULL);
+    out = oci_emit_array(&i64, pids, 2, 0, true, NULL);
     ck_assert_str_eq(out, "[1,42]");
     free(out);
-    out = oci_emit_array(&obj, d, 1, false, false, NULL);
+    out = oci_emit_array(&obj, d, 1, 0, false, NULL);
     ck_assert_str_eq(out, "[{\"counts\":{\"cache\":18446744073709551615,\"rss\":4096},"
                           "\"names\":null}]");
     free(out);
-    out = oci_emit_array(&i64, pids, 0, false, true, NULL);
+    out = oci_emit_array(&i64, pids, 0, 0, true, NULL);
     ck_assert_str_eq(out, "null");
     free(out);
-    out = oci_emit_array(&i64, pids, 0, false, false, NULL);
+    out = oci_emit_array(&i64, pids, 0, 0, false, NULL);
     ck_assert_str_eq(out, "[]");
+    free(out);
+    out = oci_emit_array(&i64, pids, 0, OCI_EMIT_PRETTY, false, NULL);
+    ck_assert_str_eq(out, "[]"); /* not yajl's "[\n\n]" */
     free(out);
     oci_free(&scal_desc, d);
 }

@@ -1,9 +1,7 @@
-/* state-json.c: yajl-based encoding of container state documents.
- *
- * The public state goes through libocispec's oci_state descriptor, so
- * `state`, `list` and the hooks' stdin share one definition. The private
- * state.json has members oci_state lacks (startTime, cgroupPath, ...), so
- * it keeps a small yajl encoder/decoder here. See state-json.h.
+/* state-json.c: the state documents through the JSON model (libocispec's
+ * engine): the private state.json (its own tables below, berth's members
+ * beside the spec's) and the public state (oci_state), so escaping, key
+ * order and errors are the engine's. See state-json.h.
  */
 #include "state-json.h"
 
@@ -11,70 +9,96 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
-#include "util/cleanup.h"
+#include "oci.h"
 #include "oci-types.h"
+#include "util/cleanup.h"
 
-static inline void yajl_gen_freep(yajl_gen *g)
-{
-    if (*g)
-        yajl_gen_free(*g);
-}
+/* ---- the private document ------------------------------------------------- */
 
-static inline void yajl_tree_freep(yajl_val *v)
-{
-    if (*v)
-        yajl_tree_free(*v);
-}
+/* "cgroup": {"path", "dirs": [{"hierarchy"? ("v2"; v1 when absent),
+ * "controllers", "mount", "path"? (absent: mount + the cgroup's path),
+ * "created"? (below mount, relative to it), "devices"?, "freezer"?}, ...],
+ * "unit"?, "unitV2"?}. Defaults are left out: list parses one record per
+ * container, and a hybrid host has a dozen directories. */
+struct sj_dir {
+    char *hierarchy;
+    char *controllers;
+    char *mount;
+    char *path;
+    char *created;
+    bool devices;
+    bool devices_present;
+    bool freezer;
+    bool freezer_present;
+};
 
-/* Emit helpers: each does nothing once *st reports an error, so a sequence
- * of calls needs a single check at the end (no hidden control flow). */
-static void gen_key(yajl_gen g, yajl_gen_status *st, const char *key)
-{
-    if (*st == yajl_gen_status_ok)
-        *st = yajl_gen_string(g, (const unsigned char *)key, strlen(key));
-}
+struct sj_cgroup {
+    char *path;
+    struct sj_dir *dirs;
+    size_t dirs_len;
+    char *unit;
+    bool unitV2;
+    bool unitV2_present;
+};
 
-static void gen_str(yajl_gen g, yajl_gen_status *st, const char *key, const char *val)
-{
-    gen_key(g, st, key);
-    if (*st == yajl_gen_status_ok)
-        *st = yajl_gen_string(g, (const unsigned char *)(val ? val : ""), val ? strlen(val) : 0);
-}
+/* What berth needs to find the container again. No status: it is derived
+ * on every read, never stored. cgroupState: the text record of earlier
+ * builds, read only. */
+struct sj_doc {
+    char *ociVersion;
+    char *id;
+    int64_t pid;
+    bool pid_present;
+    uint64_t startTime;
+    bool startTime_present;
+    char *bundle;
+    char *rootfs;
+    char *created;
+    char *owner;
+    oci_string_map annotations;
+    char *cgroupPath;
+    struct sj_cgroup *cgroup;
+    char *cgroupState;
+    bool createdStatus;
+    bool createdStatus_present;
+};
 
-static void gen_int(yajl_gen g, yajl_gen_status *st, const char *key, long long val)
-{
-    gen_key(g, st, key);
-    if (*st == yajl_gen_status_ok)
-        *st = yajl_gen_integer(g, val);
-}
+static const struct oci_field dir_fields[] = {
+    OCI_STR(struct sj_dir, hierarchy, 0),
+    OCI_STR(struct sj_dir, controllers, OCI_REQUIRED),
+    OCI_STR(struct sj_dir, mount, OCI_REQUIRED | OCI_ABS_PATH),
+    OCI_STR(struct sj_dir, path, OCI_ABS_PATH),
+    OCI_STR(struct sj_dir, created, OCI_ABS_PATH),
+    OCI_SCAL(struct sj_dir, devices, OCI_BOOL, 0, NULL),
+    OCI_SCAL(struct sj_dir, freezer, OCI_BOOL, 0, NULL),
+};
+static const struct oci_desc dir_desc = OCI_DESC(struct sj_dir, dir_fields);
 
-static void gen_bool(yajl_gen g, yajl_gen_status *st, const char *key, bool val)
-{
-    gen_key(g, st, key);
-    if (*st == yajl_gen_status_ok)
-        *st = yajl_gen_bool(g, val);
-}
+static const struct oci_field cgroup_fields[] = {
+    OCI_STR(struct sj_cgroup, path, 0),
+    OCI_ARR_OBJ(struct sj_cgroup, dirs, dir_desc, OCI_REQUIRED | OCI_NONEMPTY),
+    OCI_STR(struct sj_cgroup, unit, 0),
+    OCI_SCAL(struct sj_cgroup, unitV2, OCI_BOOL, 0, NULL),
+};
+static const struct oci_desc cgroup_desc = OCI_DESC(struct sj_cgroup, cgroup_fields);
 
-static void gen_map_open(yajl_gen g, yajl_gen_status *st)
-{
-    if (*st == yajl_gen_status_ok)
-        *st = yajl_gen_map_open(g);
-}
-
-static void gen_map_close(yajl_gen g, yajl_gen_status *st)
-{
-    if (*st == yajl_gen_status_ok)
-        *st = yajl_gen_map_close(g);
-}
-
-static void gen_array(yajl_gen g, yajl_gen_status *st, bool open)
-{
-    if (*st == yajl_gen_status_ok)
-        *st = open ? yajl_gen_array_open(g) : yajl_gen_array_close(g);
-}
+static const struct oci_field doc_fields[] = {
+    OCI_STR(struct sj_doc, ociVersion, 0),
+    OCI_STR(struct sj_doc, id, 0),
+    OCI_SCAL(struct sj_doc, pid, OCI_INT64, 0, NULL),
+    OCI_SCAL(struct sj_doc, startTime, OCI_UINT64, 0, NULL),
+    OCI_STR(struct sj_doc, bundle, 0),
+    OCI_STR(struct sj_doc, rootfs, 0),
+    OCI_STR(struct sj_doc, created, 0),
+    OCI_STR(struct sj_doc, owner, 0),
+    OCI_MAP_STR(struct sj_doc, annotations, 0),
+    OCI_STR(struct sj_doc, cgroupPath, 0),
+    OCI_OBJ(struct sj_doc, cgroup, cgroup_desc, 0),
+    OCI_STR(struct sj_doc, cgroupState, 0),
+    OCI_SCAL(struct sj_doc, createdStatus, OCI_BOOL, 0, NULL),
+};
+static const struct oci_desc doc_desc = OCI_DESC(struct sj_doc, doc_fields);
 
 /* True when path is mount + rel (rel NULL: any "/..." below mount). */
 static bool under_mount(const char *path, const char *mount, const char *rel)
@@ -86,116 +110,96 @@ static bool under_mount(const char *path, const char *mount, const char *rel)
     return !rel || strcmp(path + n, rel) == 0;
 }
 
-/* "cgroup": {"path", "dirs": [{"hierarchy"? ("v2"; v1 when absent),
- * "controllers", "mount", "path"? (absent: mount + the cgroup's path),
- * "created"? (below mount, relative to it), "devices"?, "freezer"?}, ...],
- * "unit"?, "unitV2"?}. Defaults are left out: list parses one record per
- * container, and a hybrid host has a dozen directories. */
-static void gen_cgroup(yajl_gen g, yajl_gen_status *st, const struct berth_cgroup_record *rec)
+/* The document of s, its strings borrowed; only the arrays are made here
+ * (doc_release frees them). */
+static int doc_of(const struct berth_container_state *s, struct sj_doc *d, struct sj_cgroup *cg)
 {
-    gen_key(g, st, "cgroup");
-    gen_map_open(g, st);
-    gen_str(g, st, "path", rec->path);
-    gen_key(g, st, "dirs");
-    gen_array(g, st, true);
+    const struct berth_cgroup_record *rec = s->cgroup;
+
+    *d = (struct sj_doc){
+        .ociVersion = (char *)OCI_SPEC_VERSION,
+        .id = s->id,
+        .pid = s->pid,
+        .pid_present = true,
+        .startTime = s->start_time,
+        .startTime_present = true,
+        /* as before the model: present, "" when unknown */
+        .bundle = s->bundle ? s->bundle : (char *)"",
+        .rootfs = s->rootfs ? s->rootfs : (char *)"",
+        .created = s->created ? s->created : (char *)"",
+        .owner = s->owner ? s->owner : (char *)"",
+        .cgroupPath = s->cgroup_path,
+        .createdStatus = s->created_status,
+        .createdStatus_present = true,
+    };
+    if (s->annotations_len) {
+        d->annotations.keys = calloc(s->annotations_len, sizeof(char *));
+        d->annotations.values = calloc(s->annotations_len, sizeof(char *));
+        if (!d->annotations.keys || !d->annotations.values)
+            return -ENOMEM;
+        for (size_t i = 0; i < s->annotations_len; i++) {
+            d->annotations.keys[i] = s->annotations[i].key;
+            d->annotations.values[i] = s->annotations[i].value;
+        }
+        d->annotations.len = s->annotations_len;
+    }
+    if (!rec)
+        return 0;
+    *cg = (struct sj_cgroup){.path = rec->path, .unit = rec->unit};
+    cg->unitV2 = rec->unit_v2;
+    cg->unitV2_present = rec->unit != NULL;
+    cg->dirs = calloc(rec->ndirs ? rec->ndirs : 1, sizeof(*cg->dirs));
+    if (!cg->dirs)
+        return -ENOMEM;
+    cg->dirs_len = rec->ndirs;
     for (size_t i = 0; i < rec->ndirs; i++) {
-        const struct berth_cgroup_record_dir *d = &rec->dirs[i];
+        const struct berth_cgroup_record_dir *r = &rec->dirs[i];
+        struct sj_dir *o = &cg->dirs[i];
 
-        /* Only what differs from the defaults (v1, nothing created, no
-         * devices/freezer role): list parses one record per container. */
-        gen_map_open(g, st);
-        if (d->v2)
-            gen_str(g, st, "hierarchy", "v2");
-        gen_str(g, st, "controllers", d->controllers);
-        gen_str(g, st, "mount", d->mount);
-        if (!under_mount(d->path, d->mount, rec->path))
-            gen_str(g, st, "path", d->path);
-        if (d->created)
-            gen_str(g, st, "created",
-                    d->created + (under_mount(d->created, d->mount, NULL) ? strlen(d->mount) : 0));
-        if (d->devices)
-            gen_bool(g, st, "devices", true);
-        if (d->freezer)
-            gen_bool(g, st, "freezer", true);
-        gen_map_close(g, st);
+        /* only what differs from the defaults (v1, nothing created, no
+         * devices/freezer role) */
+        o->hierarchy = r->v2 ? (char *)"v2" : NULL;
+        o->controllers = r->controllers;
+        o->mount = r->mount;
+        o->path = under_mount(r->path, r->mount, rec->path) ? NULL : r->path;
+        o->created = r->created && under_mount(r->created, r->mount, NULL)
+                         ? r->created + strlen(r->mount)
+                         : r->created;
+        o->devices = o->devices_present = r->devices;
+        o->freezer = o->freezer_present = r->freezer;
     }
-    gen_array(g, st, false);
-    if (rec->unit) {
-        gen_str(g, st, "unit", rec->unit);
-        gen_bool(g, st, "unitV2", rec->unit_v2);
-    }
-    gen_map_close(g, st);
-}
-
-static void gen_annotations(yajl_gen g, yajl_gen_status *st, const struct berth_container_state *s)
-{
-    gen_key(g, st, "annotations");
-    gen_map_open(g, st);
-    for (size_t i = 0; i < s->annotations_len; i++)
-        gen_str(g, st, s->annotations[i].key, s->annotations[i].value);
-    gen_map_close(g, st);
-}
-
-/* The private document: what berth needs to find the container again.
- * No status: it is derived on every read, never stored. */
-static void gen_private(yajl_gen g, yajl_gen_status *st, const struct berth_container_state *s)
-{
-    gen_str(g, st, "ociVersion", OCI_SPEC_VERSION);
-    gen_str(g, st, "id", s->id);
-    gen_int(g, st, "pid", s->pid);
-    gen_int(g, st, "startTime", (long long)s->start_time);
-    gen_str(g, st, "bundle", s->bundle);
-    gen_str(g, st, "rootfs", s->rootfs);
-    gen_str(g, st, "created", s->created);
-    gen_str(g, st, "owner", s->owner);
-    if (s->annotations_len > 0)
-        gen_annotations(g, st, s);
-    if (s->cgroup_path)
-        gen_str(g, st, "cgroupPath", s->cgroup_path);
-    if (s->cgroup)
-        gen_cgroup(g, st, s->cgroup);
-    gen_bool(g, st, "createdStatus", s->created_status);
-}
-
-/* Copies the generator buffer out as a NUL-terminated string. */
-static int gen_finish(yajl_gen g, yajl_gen_status st, char **ret, size_t *ret_len,
-                      berth_error_t *err)
-{
-    const unsigned char *buf;
-    size_t len;
-    char *out;
-
-    if (st == yajl_gen_status_ok)
-        st = yajl_gen_get_buf(g, &buf, &len);
-    if (st != yajl_gen_status_ok)
-        return berth_error_make(err, EINVAL, "generate state JSON (yajl status %d)", (int)st);
-    out = strndup((const char *)buf, len);
-    if (!out)
-        return berth_error_make(err, ENOMEM, "generate state JSON");
-    *ret = out;
-    if (ret_len)
-        *ret_len = len;
+    d->cgroup = cg;
     return 0;
+}
+
+static void doc_release(struct sj_doc *d)
+{
+    free(d->annotations.keys);
+    free(d->annotations.values);
+    if (d->cgroup)
+        free(d->cgroup->dirs);
 }
 
 int berth_state_json_encode(const struct berth_container_state *s, char **ret, size_t *ret_len,
                             berth_error_t *err)
 {
-    __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);
-    yajl_gen_status st = yajl_gen_status_ok;
+    struct sj_doc d;
+    struct sj_cgroup cg;
+    int r = doc_of(s, &d, &cg);
 
-    if (!g)
-        return berth_error_make(err, ENOMEM, "allocate JSON generator");
     /* Compact: berth reads it on every command (list reads one per
      * container), people rarely; `berth state` prints the public one. */
-    yajl_gen_config(g, yajl_gen_beautify, 0);
-    /* Never write what our own reader would refuse. */
-    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-    gen_map_open(g, &st);
-    gen_private(g, &st, s);
-    gen_map_close(g, &st);
-    return gen_finish(g, st, ret, ret_len, err);
+    if (r == 0 && !(*ret = oci_emit(&doc_desc, &d, false, ret_len)))
+        r = -EINVAL;
+    doc_release(&d);
+    if (r == -ENOMEM)
+        return berth_error_make(err, ENOMEM, "generate state JSON");
+    if (r < 0)
+        return berth_error_make(err, EINVAL, "generate state JSON for %s (not UTF-8?)", s->id);
+    return 0;
 }
+
+/* ---- the public state --------------------------------------------------- */
 
 /* Builds the spec state object with pointers borrowed from s; only the
  * annotation arrays are allocated (free them with free_oci_view). */
@@ -271,7 +275,7 @@ int berth_state_json_public(const struct berth_state_view *v, size_t n, bool as_
     for (; made < n && r == 0; made++)
         r = make_oci_view(&v[made], &views[made], err);
     /* Go marshals a nil slice as null and engines accept it. */
-    if (r == 0 && !(*ret = oci_emit_array(&elem, views, n, false, true, NULL)))
+    if (r == 0 && !(*ret = oci_emit_array(&elem, views, n, 0, true, NULL)))
         r = berth_error_make(err, ENOMEM, "generate state JSON");
     for (size_t i = 0; i < made; i++)
         free_oci_view(&views[i]);
@@ -280,50 +284,13 @@ int berth_state_json_public(const struct berth_state_view *v, size_t n, bool as_
 
 /* ---- decoding ----------------------------------------------------------- */
 
-/* obj[key] as a string (NULL when absent, an error when not a string);
- * parent names obj in messages ("cgroup"), NULL for the document. */
-static int dup_member(yajl_val obj, const char *parent, const char *key, char **ret,
-                      berth_error_t *err)
+/* Moves a string out of the parsed document (so freeing it leaves it). */
+static char *take(char **slot)
 {
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+    char *v = *slot;
 
-    if (!v || YAJL_IS_NULL(v))
-        return 0;
-    if (!YAJL_IS_STRING(v))
-        return berth_error_make(err, EINVAL, "state.json: `%s%s%s` is not a string",
-                                parent ? parent : "", parent ? "." : "", key);
-    *ret = strdup(v->u.string);
-    if (!*ret)
-        return berth_error_make(err, ENOMEM, "state.json: `%s%s%s`", parent ? parent : "",
-                                parent ? "." : "", key);
-    return 0;
-}
-
-static int dup_string(yajl_val root, const char *key, char **ret, berth_error_t *err)
-{
-    return dup_member(root, NULL, key, ret, err);
-}
-
-static int get_int(yajl_val root, const char *key, long long *ret, berth_error_t *err)
-{
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(root, path, yajl_t_any);
-
-    if (!v || YAJL_IS_NULL(v))
-        return 0;
-    if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
-        return berth_error_make(err, EINVAL, "state.json: `%s` is not a non-negative integer", key);
-    *ret = YAJL_GET_INTEGER(v);
-    return 0;
-}
-
-static bool obj_true(yajl_val obj, const char *key)
-{
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
-
-    return v && YAJL_IS_TRUE(v);
+    *slot = NULL;
+    return v;
 }
 
 /* True when a component of path is "..". */
@@ -350,82 +317,46 @@ static char *join_mount(const char *mount, const char *rel)
     return out;
 }
 
-static int decode_cgroup_dir(yajl_val v, const char *cgpath, struct berth_cgroup_record_dir *d,
-                             berth_error_t *err)
+static int record_dir(struct sj_dir *o, const char *cgpath, struct berth_cgroup_record_dir *d,
+                      berth_error_t *err)
 {
-    const char *hierarchy = NULL, *created = NULL;
-
-    if (!YAJL_IS_OBJECT(v))
-        return berth_error_make(err, EINVAL, "state.json: `cgroup.dirs` has a non-object");
-    /* one pass over the members (list reads a dozen of these per container) */
-    for (size_t i = 0; i < v->u.object.len; i++) {
-        const char *k = v->u.object.keys[i];
-        yajl_val val = v->u.object.values[i];
-        char **slot = NULL;
-
-        if (YAJL_IS_TRUE(val)) {
-            d->devices |= strcmp(k, "devices") == 0;
-            d->freezer |= strcmp(k, "freezer") == 0;
-            continue;
-        }
-        if (!YAJL_IS_STRING(val))
-            continue;
-        if (strcmp(k, "hierarchy") == 0)
-            hierarchy = val->u.string;
-        else if (strcmp(k, "created") == 0)
-            created = val->u.string;
-        else if (strcmp(k, "controllers") == 0)
-            slot = &d->controllers;
-        else if (strcmp(k, "mount") == 0)
-            slot = &d->mount;
-        else if (strcmp(k, "path") == 0)
-            slot = &d->path;
-        if (slot && !*slot && !(*slot = strdup(val->u.string)))
-            return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
-    }
-    if (hierarchy && strcmp(hierarchy, "v1") != 0 && strcmp(hierarchy, "v2") != 0)
+    if (o->hierarchy && strcmp(o->hierarchy, "v1") != 0 && strcmp(o->hierarchy, "v2") != 0)
         return berth_error_make(err, EINVAL, "state.json: `cgroup.dirs[].hierarchy` is `%s`",
-                                hierarchy);
-    d->v2 = hierarchy && hierarchy[1] == '2';
-    if (!d->controllers || !d->mount || d->mount[0] != '/')
-        return berth_error_make(err, EINVAL,
-                                "state.json: a `cgroup.dirs` entry lacks controllers or an "
-                                "absolute mount");
+                                o->hierarchy);
+    d->v2 = o->hierarchy && o->hierarchy[1] == '2';
+    d->controllers = take(&o->controllers);
+    d->mount = take(&o->mount);
+    d->path = take(&o->path);
+    d->devices = o->devices_present && o->devices;
+    d->freezer = o->freezer_present && o->freezer;
     if (!d->path && cgpath && !has_dotdot(cgpath) && !(d->path = join_mount(d->mount, cgpath)))
         return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
-    if (!d->path || d->path[0] != '/')
+    if (!d->path)
         return berth_error_make(err, EINVAL,
                                 "state.json: a `cgroup.dirs` entry under `%s` has "
                                 "no absolute path",
                                 d->mount);
-    if (created && (created[0] != '/' || has_dotdot(created)))
+    if (o->created && has_dotdot(o->created))
         return berth_error_make(err, EINVAL,
                                 "state.json: `cgroup.dirs[].created` `%s` is not below `%s`",
-                                created, d->mount);
-    if (created && !(d->created = join_mount(d->mount, created)))
+                                o->created, d->mount);
+    if (o->created && !(d->created = join_mount(d->mount, o->created)))
         return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
     return 0;
 }
 
-static int decode_cgroup_object(yajl_val v, struct berth_cgroup_record *rec, berth_error_t *err)
+static int record_of(struct sj_cgroup *cg, struct berth_cgroup_record *rec, berth_error_t *err)
 {
-    const char *dirs_path[] = {"dirs", NULL};
-    yajl_val dirs = yajl_tree_get(v, dirs_path, yajl_t_any);
     int r;
 
-    if (!YAJL_IS_OBJECT(v))
-        return berth_error_make(err, EINVAL, "state.json: `cgroup` is not an object");
-    if ((r = dup_member(v, "cgroup", "path", &rec->path, err)) < 0 ||
-        (r = dup_member(v, "cgroup", "unit", &rec->unit, err)) < 0)
-        return r;
-    rec->unit_v2 = obj_true(v, "unitV2");
-    if (!dirs || !YAJL_IS_ARRAY(dirs) || dirs->u.array.len == 0)
-        return berth_error_make(err, EINVAL, "state.json: `cgroup.dirs` is not a non-empty array");
-    if (!(rec->dirs = calloc(dirs->u.array.len, sizeof(*rec->dirs))))
+    rec->path = take(&cg->path);
+    rec->unit = take(&cg->unit);
+    rec->unit_v2 = cg->unitV2_present && cg->unitV2;
+    if (!(rec->dirs = calloc(cg->dirs_len, sizeof(*rec->dirs))))
         return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
-    for (size_t i = 0; i < dirs->u.array.len; i++) {
+    for (size_t i = 0; i < cg->dirs_len; i++) {
         rec->ndirs = i + 1;
-        if ((r = decode_cgroup_dir(dirs->u.array.values[i], rec->path, &rec->dirs[i], err)) < 0)
+        if ((r = record_dir(&cg->dirs[i], rec->path, &rec->dirs[i], err)) < 0)
             return r;
     }
     return 0;
@@ -490,97 +421,60 @@ static int decode_cgroup_text(const char *text, struct berth_cgroup_record *rec,
     return 0;
 }
 
-static int decode_cgroup(yajl_val root, struct berth_container_state *s, berth_error_t *err)
+static int state_of(struct sj_doc *d, struct berth_container_state *s, berth_error_t *err)
 {
-    const char *path[] = {"cgroup", NULL}, *legacy_path[] = {"cgroupState", NULL};
-    yajl_val v = yajl_tree_get(root, path, yajl_t_any);
-    yajl_val legacy = yajl_tree_get(root, legacy_path, yajl_t_any);
-    int r;
-
-    if ((!v || YAJL_IS_NULL(v)) && (!legacy || !YAJL_IS_STRING(legacy)))
+    if (!d->id)
+        return berth_error_make(err, EINVAL, "state.json: `id` is missing");
+    if (d->pid_present && (d->pid < 0 || d->pid > INT32_MAX))
+        return berth_error_make(err, EINVAL, "state.json: `pid` %" PRId64 " is out of range",
+                                d->pid);
+    s->id = take(&d->id);
+    s->bundle = take(&d->bundle);
+    s->rootfs = take(&d->rootfs);
+    s->created = take(&d->created);
+    s->owner = take(&d->owner);
+    s->cgroup_path = take(&d->cgroupPath);
+    s->pid = d->pid_present ? (pid_t)d->pid : 0;
+    s->start_time = d->startTime_present ? d->startTime : 0;
+    s->created_status = d->createdStatus_present && d->createdStatus;
+    if (d->annotations.len) {
+        s->annotations = calloc(d->annotations.len, sizeof(*s->annotations));
+        if (!s->annotations)
+            return berth_error_make(err, ENOMEM, "state.json: annotations");
+        for (size_t i = 0; i < d->annotations.len; i++) {
+            s->annotations[i].key = take(&d->annotations.keys[i]);
+            s->annotations[i].value = take((char **)&d->annotations.values[i]);
+        }
+        s->annotations_len = d->annotations.len;
+    }
+    if (!d->cgroup && !d->cgroupState)
         return 0;
     if (!(s->cgroup = calloc(1, sizeof(*s->cgroup))))
         return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
-    if (v && !YAJL_IS_NULL(v))
-        r = decode_cgroup_object(v, s->cgroup, err);
-    else
-        r = decode_cgroup_text(legacy->u.string, s->cgroup, err);
-    return r;
-}
-
-static int decode_annotations(yajl_val root, struct berth_container_state *s, berth_error_t *err)
-{
-    const char *path[] = {"annotations", NULL};
-    yajl_val v = yajl_tree_get(root, path, yajl_t_any);
-    size_t n;
-
-    if (!v || YAJL_IS_NULL(v))
-        return 0;
-    if (!YAJL_IS_OBJECT(v))
-        return berth_error_make(err, EINVAL, "state.json: `annotations` is not an object");
-    n = v->u.object.len;
-    if (n == 0)
-        return 0;
-    s->annotations = calloc(n, sizeof(*s->annotations));
-    if (!s->annotations)
-        return berth_error_make(err, ENOMEM, "state.json: annotations");
-    for (size_t i = 0; i < n; i++) {
-        yajl_val val = v->u.object.values[i];
-        if (!YAJL_IS_STRING(val))
-            return berth_error_make(err, EINVAL, "state.json: annotation `%s` is not a string",
-                                    v->u.object.keys[i]);
-        s->annotations[i].key = strdup(v->u.object.keys[i]);
-        s->annotations[i].value = strdup(val->u.string);
-        s->annotations_len = i + 1;
-        if (!s->annotations[i].key || !s->annotations[i].value)
-            return berth_error_make(err, ENOMEM, "state.json: annotations");
-    }
-    return 0;
-}
-
-static int decode_fields(yajl_val root, struct berth_container_state *s, berth_error_t *err)
-{
-    const char *created_path[] = {"createdStatus", NULL};
-    yajl_val created = yajl_tree_get(root, created_path, yajl_t_any);
-    long long pid = 0, start_time = 0;
-    int r;
-
-    if ((r = dup_string(root, "id", &s->id, err)) < 0 ||
-        (r = dup_string(root, "bundle", &s->bundle, err)) < 0 ||
-        (r = dup_string(root, "rootfs", &s->rootfs, err)) < 0 ||
-        (r = dup_string(root, "created", &s->created, err)) < 0 ||
-        (r = dup_string(root, "owner", &s->owner, err)) < 0 ||
-        (r = dup_string(root, "cgroupPath", &s->cgroup_path, err)) < 0 ||
-        (r = decode_cgroup(root, s, err)) < 0 || (r = get_int(root, "pid", &pid, err)) < 0 ||
-        (r = get_int(root, "startTime", &start_time, err)) < 0 ||
-        (r = decode_annotations(root, s, err)) < 0)
-        return r;
-    if (!s->id)
-        return berth_error_make(err, EINVAL, "state.json: `id` is missing");
-    if (pid > INT32_MAX)
-        return berth_error_make(err, EINVAL, "state.json: `pid` %lld is out of range", pid);
-    s->pid = (pid_t)pid;
-    s->start_time = (uint64_t)start_time;
-    s->created_status = created && YAJL_IS_TRUE(created);
-    return 0;
+    if (d->cgroup)
+        return record_of(d->cgroup, s->cgroup, err);
+    return decode_cgroup_text(d->cgroupState, s->cgroup, err);
 }
 
 int berth_state_json_decode(const char *buf, struct berth_container_state **ret, berth_error_t *err)
 {
-    __attribute__((cleanup(yajl_tree_freep))) yajl_val root = NULL;
-    struct berth_container_state *s;
-    char errbuf[256] = "";
+    struct oci_diags diags = {0};
+    struct sj_doc *d = oci_parse(&doc_desc, buf, strlen(buf), &diags);
+    struct berth_container_state *s = NULL;
+    char msg[512];
     int r;
 
-    root = yajl_tree_parse(buf, errbuf, sizeof(errbuf));
-    if (!root)
-        return berth_error_make(err, EINVAL, "parse state.json: %s", errbuf);
-    if (!YAJL_IS_OBJECT(root))
-        return berth_error_make(err, EINVAL, "parse state.json: not a JSON object");
-    s = calloc(1, sizeof(*s));
-    if (!s)
-        return berth_error_make(err, ENOMEM, "parse state.json");
-    r = decode_fields(root, s, err);
+    /* unknown members are warnings: a newer berth may have written them */
+    if (!d)
+        r = berth_error_make(err, EINVAL, "parse state.json: %s",
+                             oci_diags_first_error(&diags, msg, sizeof(msg)));
+    else if (!(s = calloc(1, sizeof(*s))))
+        r = berth_error_make(err, ENOMEM, "parse state.json");
+    else
+        r = state_of(d, s, err);
+    oci_diags_clear(&diags);
+    if (d)
+        oci_free(&doc_desc, d);
     if (r < 0) {
         berth_container_state_free(s);
         return r;

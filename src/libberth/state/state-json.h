@@ -1,5 +1,5 @@
-/* state-json.h: (de)serialisation of struct berth_container_state. The only
- * place of the state concern that talks to yajl.
+/* state-json.h: (de)serialisation of struct berth_container_state, through
+ * the JSON model (libocispec's engine).
  *
  * Two documents:
  *  - the private state.json in the state dir: the public fields plus what
