@@ -1,10 +1,10 @@
 /* cgroup-internal.h: what the files of the cgroup module share (not a
  * public API: users include cgroup.h).
  *
- * Every cgroup file access goes through a directory fd, so the per-
- * controller writers of cgroup-v1.c and cgroup-v2.c run unchanged against a
- * fake cgroupfs made of plain files in a temporary directory (the unit
- * tests do exactly that). Files are never created: a control file that does
+ * Every cgroup file access goes through a directory fd, so the version
+ * tables of cgroup-v1.c and cgroup-v2.c and their writers run unchanged
+ * against a fake cgroupfs made of plain files in a temporary directory (the
+ * unit tests do exactly that). Files are never created: a control file that does
  * not exist means the host cannot apply the value, which is an error that
  * names the file and the value (issue 5: no silent skips).
  */
