@@ -102,20 +102,19 @@ static int ps_table(char **psargs, int npsargs, const pid_t *pids, size_t n)
 }
 
 /* The pid array containerd reads; runc encodes an empty list (a stopped
- * container) as null. */
+ * container) as null. pid_t is the C int the engine's OCI_INT reads. */
 static int print_pids_json(const pid_t *pids, size_t n)
 {
-    static const struct oci_field elem = {"", OCI_INT64, OCI_ARRAY, 0, 0, NULL, 0, NULL, NULL};
-    int64_t *v = calloc(n ? n : 1, sizeof(*v));
-    char *json = NULL;
-    int r = 1;
+    static const struct oci_field elem = {"", OCI_INT, OCI_ARRAY, 0, 0, NULL, 0, NULL, NULL};
+    _Static_assert(sizeof(pid_t) == sizeof(int), "pid_t is an int");
+    char *json = oci_emit_array(&elem, pids, n, 0, true, NULL);
+    int r = 0;
 
-    for (size_t i = 0; v && i < n; i++)
-        v[i] = pids[i];
-    if (v && (json = oci_emit_array(&elem, v, n, 0, true, NULL)) != NULL)
-        r = printf("%s\n", json) < 0 || fflush(stdout) != 0 ? 1 : 0;
+    if (!json || printf("%s\n", json) < 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "berth ps: write the pid list: %s\n", strerror(json ? errno : ENOMEM));
+        r = 1;
+    }
     free(json);
-    free(v);
     return r;
 }
 

@@ -7,6 +7,7 @@
  * The diagnostics are the command's output, so they go to stdout; only a
  * failure to run the check at all goes through cli_fail.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ static int print_json(const struct oci_diags *d)
         v[i] = (struct diag_json){(char *)level_name(d->items[i].level),
                                   d->items[i].pointer ? d->items[i].pointer : (char *)"",
                                   d->items[i].message ? d->items[i].message : (char *)""};
+    errno = ENOMEM;
     if (v && (json = oci_emit_array(&elem, v, d->len, OCI_EMIT_PRETTY | OCI_EMIT_REPLACE_UTF8,
                                     false, NULL)))
         r = printf("%s\n", json) < 0 ? -1 : 0;
@@ -142,7 +144,7 @@ int cmd_validate(struct berth_cli *cli, int argc, char **argv)
     if (strcmp(format, "json") != 0)
         print_text(&diags);
     else if (print_json(&diags) < 0)
-        fprintf(stderr, "berth validate: cannot write the JSON report\n");
+        fprintf(stderr, "berth validate: write the JSON report: %s\n", strerror(errno));
     fflush(stdout);
     oci_diags_clear(&diags);
     berth_error_release(&err);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup-internal.h"
+#include "spec/page-size.h"
 #include "util/cleanup.h"
 
 int cg_write(int dirfd, const char *file, const char *value, berth_error_t *err)
@@ -175,32 +176,6 @@ void cg_fmt_mem(char *buf, size_t size, int64_t v, bool v2)
         snprintf(buf, size, "%" PRId64, v);
 }
 
-int cg_page_size_kb(const char *s, uint64_t *ret_kb)
-{
-    uint64_t n = 0, mult;
-    const char *c = s;
-
-    if (!s || *s < '1' || *s > '9')
-        return -EINVAL;
-    for (; *c >= '0' && *c <= '9'; c++) {
-        if (n > 1000000000ULL)
-            return -EINVAL;
-        n = n * 10 + (uint64_t)(*c - '0');
-    }
-    if (c[0] == 'K')
-        mult = 1;
-    else if (c[0] == 'M')
-        mult = 1024;
-    else if (c[0] == 'G')
-        mult = 1024 * 1024;
-    else
-        return -EINVAL;
-    if (c[1] != 'B' || c[2] != '\0')
-        return -EINVAL;
-    *ret_kb = n * mult;
-    return 0;
-}
-
 int cg_write_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, const char *limit_file,
                      const char *rsvd_file, berth_error_t *err)
 {
@@ -209,7 +184,7 @@ int cg_write_hugetlb(int dirfd, const oci_hugepage_limit *h, size_t n, const cha
         uint64_t kb;
         int r;
 
-        if (cg_page_size_kb(h[i].pageSize, &kb) < 0)
+        if (berth_page_size_kb(h[i].pageSize, &kb) < 0)
             return berth_error_make(err, EINVAL, "hugepageLimits: bad pageSize `%s`",
                                     h[i].pageSize ? h[i].pageSize : "");
         snprintf(file, sizeof(file), "hugetlb.%s.%s", h[i].pageSize, limit_file);

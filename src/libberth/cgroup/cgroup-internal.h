@@ -44,10 +44,6 @@ bool cg_has(int dirfd, const char *file);
 /* Formats a memory value: -1 -> "-1" (v1) or "max" (v2). */
 void cg_fmt_mem(char *buf, size_t size, int64_t v, bool v2);
 
-/* Parses the "<size><unit>B" page size of hugepageLimits (64KB, 2MB, 1GB);
- * returns 0 and the size in KiB, or -EINVAL. */
-int cg_page_size_kb(const char *s, uint64_t *ret_kb);
-
 /* Writes hugepageLimits to hugetlb.<size>.<limit_file>, and to
  * hugetlb.<size>.<rsvd_file> where the kernel accounts reservations
  * (config-linux.md "Huge page limits"). The file names differ between v1

@@ -52,20 +52,31 @@ static void report(enum berth_cg_field_id id, const char *why, bool warn, void *
                       S_CONVERT, warn ? "ignored: " : "", why);
 }
 
+static void count(enum berth_cg_field_id id, const char *why, bool warn, void *data)
+{
+    (void)id, (void)why, (void)warn;
+    (*(size_t *)data)++;
+}
+
 size_t berth_cgroup_validate(const oci_config *cfg, const struct berth_validate_opts *o,
                              struct oci_diags *diags)
 {
+    const oci_resources *res = cfg->linux ? cfg->linux->resources : NULL;
     struct report r = {diags, 0};
     struct statfs sfs;
-    bool v2 = o->cgroup == BERTH_VALIDATE_CG_V2;
+    size_t n = 0;
 
-    if (!cfg->linux || !cfg->linux->resources)
-        return 0;
     /* a value given for a v1 controller with no v2 conversion; v1 has all
      * the fields (unified on v1 is refused when applied, as runc does) */
-    if (o->cgroup == BERTH_VALIDATE_CG_DETECT)
-        v2 = o->check_host && statfs("/sys/fs/cgroup", &sfs) == 0 &&
-             sfs.f_type == CGROUP2_SUPER_MAGIC;
-    berth_cg_unsupported(v2, cfg->linux->resources, report, &r);
+    if (!res || o->cgroup == BERTH_VALIDATE_CG_V1)
+        return 0;
+    /* the host is asked only when the v2 table has something to say (a
+     * statfs less on the create path of the configs engines send) */
+    berth_cg_unsupported(true, res, count, &n);
+    if (n == 0 || (o->cgroup == BERTH_VALIDATE_CG_DETECT &&
+                   !(o->check_host && statfs("/sys/fs/cgroup", &sfs) == 0 &&
+                     sfs.f_type == CGROUP2_SUPER_MAGIC)))
+        return 0;
+    berth_cg_unsupported(true, res, report, &r);
     return r.nerrors;
 }

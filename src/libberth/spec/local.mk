@@ -13,4 +13,6 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/spec/validate-process.c \
 	src/libberth/spec/validate-resources.c \
 	src/libberth/spec/validate-seccomp.c \
-	src/libberth/spec/validate-util.c
+	src/libberth/spec/validate-util.c \
+	src/libberth/spec/page-size.h \
+	src/libberth/spec/page-size.c

@@ -13,20 +13,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
+#include "util/io.h"
 
 /* runc creates config.json with 0666 filtered by the umask. The umask can
  * only be read by setting it; berth's CLI is single-threaded. */
@@ -65,7 +52,7 @@ static int write_temp(const char *dir, const char *json, size_t len, char **ret_
     fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return berth_error_errno(err, "create temporary file in `%s`", dir);
-    r = write_all(fd, json, len);
+    r = berth_write_all(fd, json, len);
     if (r == 0 && fchmod(fd, file_mode()) < 0)
         r = -errno;
     if (r == 0 && close(TAKE_FD(fd)) < 0)

@@ -2,11 +2,13 @@
  * groups" and its subsections). The same rules serve `update --resources`.
  */
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "page-size.h"
 #include "validate-internal.h"
 
 static void check_device_allow(struct vctx *v, const oci_resources *r, const char *prefix)
@@ -98,41 +100,14 @@ static void check_blkio(struct vctx *v, const oci_block_io *b, const char *prefi
                     "at least one of weight or leafWeight MUST be specified");
 }
 
-/* "<size><unit-prefix>B" with base-1024 prefixes: 64KB, 2MB, 1GB. */
-static bool page_size_kb(const char *s, unsigned long long *ret_kb)
-{
-    unsigned long long n = 0, mult;
-    const char *c = s;
-
-    if (!s || *s < '1' || *s > '9')
-        return false;
-    for (; *c >= '0' && *c <= '9'; c++) {
-        if (n > 1000000000ULL)
-            return false;
-        n = n * 10 + (unsigned long long)(*c - '0');
-    }
-    if (c[0] == 'K')
-        mult = 1;
-    else if (c[0] == 'M')
-        mult = 1024;
-    else if (c[0] == 'G')
-        mult = 1024 * 1024;
-    else
-        return false;
-    if (c[1] != 'B' || c[2] != '\0')
-        return false;
-    *ret_kb = n * mult;
-    return true;
-}
-
 static void check_hugepages(struct vctx *v, const oci_resources *r, const char *prefix)
 {
     for (size_t i = 0; r->hugepageLimits && i < r->hugepageLimits_len; i++) {
         const char *size = r->hugepageLimits[i].pageSize;
-        unsigned long long kb;
+        uint64_t kb;
         char path[128];
         struct stat st;
-        if (!page_size_kb(size, &kb)) {
+        if (berth_page_size_kb(size, &kb) < 0) {
             v_error(
                 v, vp(v, "%s/hugepageLimits/%zu/pageSize", prefix, i), S_HUGEPAGE,
                 "pageSize \"%s\" does not have the format <size><unit-prefix>B (64KB, 2MB, 1GB)",
@@ -144,7 +119,7 @@ static void check_hugepages(struct vctx *v, const oci_resources *r, const char *
                 v_warning(v, vp(v, "%s/hugepageLimits/%zu/pageSize", prefix, i), S_HUGEPAGE,
                           "pageSize \"%s\" is listed twice; the last limit wins", size);
         /* Only sizes the kernel knows have hugetlb control files. */
-        (void)snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%llukB", kb);
+        (void)snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB", kb);
         if (v->o->check_host && stat(path, &st) < 0)
             v_warning(v, vp(v, "%s/hugepageLimits/%zu/pageSize", prefix, i), S_HUGEPAGE,
                       "this host has no %s huge pages", size);

@@ -110,6 +110,24 @@ static bool under_mount(const char *path, const char *mount, const char *rel)
     return !rel || strcmp(path + n, rel) == 0;
 }
 
+/* The annotations of s as a string map whose strings are borrowed from s
+ * (only the two arrays are allocated); absent when s has none. */
+static int annotations_view(const struct berth_container_state *s, oci_string_map *m)
+{
+    if (s->annotations_len == 0)
+        return 0;
+    m->keys = calloc(s->annotations_len, sizeof(char *));
+    m->values = calloc(s->annotations_len, sizeof(char *));
+    if (!m->keys || !m->values)
+        return -ENOMEM;
+    for (size_t i = 0; i < s->annotations_len; i++) {
+        m->keys[i] = s->annotations[i].key;
+        m->values[i] = s->annotations[i].value;
+    }
+    m->len = s->annotations_len;
+    return 0;
+}
+
 /* The document of s, its strings borrowed; only the arrays are made here
  * (doc_release frees them). */
 static int doc_of(const struct berth_container_state *s, struct sj_doc *d, struct sj_cgroup *cg)
@@ -132,17 +150,8 @@ static int doc_of(const struct berth_container_state *s, struct sj_doc *d, struc
         .createdStatus = s->created_status,
         .createdStatus_present = true,
     };
-    if (s->annotations_len) {
-        d->annotations.keys = calloc(s->annotations_len, sizeof(char *));
-        d->annotations.values = calloc(s->annotations_len, sizeof(char *));
-        if (!d->annotations.keys || !d->annotations.values)
-            return -ENOMEM;
-        for (size_t i = 0; i < s->annotations_len; i++) {
-            d->annotations.keys[i] = s->annotations[i].key;
-            d->annotations.values[i] = s->annotations[i].value;
-        }
-        d->annotations.len = s->annotations_len;
-    }
+    if (annotations_view(s, &d->annotations) < 0)
+        return -ENOMEM;
     if (!rec)
         return 0;
     *cg = (struct sj_cgroup){.path = rec->path, .unit = rec->unit};
@@ -222,17 +231,9 @@ static int make_oci_view(const struct berth_state_view *v, oci_state *o, berth_e
     o->rootfs = s->rootfs ? s->rootfs : (char *)"";
     o->created = s->created ? s->created : (char *)"";
     o->owner = s->owner ? s->owner : (char *)"";
-    if (s->annotations_len == 0)
-        return 0; /* omitted, as runtime.md allows */
-    o->annotations.keys = calloc(s->annotations_len, sizeof(char *));
-    o->annotations.values = calloc(s->annotations_len, sizeof(char *));
-    if (!o->annotations.keys || !o->annotations.values)
+    /* none: omitted, as runtime.md allows */
+    if (annotations_view(s, &o->annotations) < 0)
         return berth_error_make(err, ENOMEM, "generate state JSON");
-    for (size_t i = 0; i < s->annotations_len; i++) {
-        o->annotations.keys[i] = s->annotations[i].key;
-        o->annotations.values[i] = s->annotations[i].value;
-    }
-    o->annotations.len = s->annotations_len;
     return 0;
 }
 
@@ -242,15 +243,15 @@ static void free_oci_view(oci_state *o)
     free(o->annotations.values);
 }
 
-static int emit_one(const struct berth_state_view *v, bool pretty, char **ret, size_t *ret_len,
-                    berth_error_t *err)
+/* One state, pretty-printed as `runc state` prints it. */
+static int emit_one(const struct berth_state_view *v, char **ret, berth_error_t *err)
 {
     oci_state o;
     int r;
 
     r = make_oci_view(v, &o, err);
     if (r == 0) {
-        *ret = oci_emit(&oci_state_desc, &o, pretty, ret_len);
+        *ret = oci_emit(&oci_state_desc, &o, true, NULL);
         if (!*ret)
             r = berth_error_make(err, ENOMEM, "generate state JSON for %s", v->s->id);
     }
@@ -268,7 +269,7 @@ int berth_state_json_public(const struct berth_state_view *v, size_t n, bool as_
     int r = 0;
 
     if (!as_list)
-        return emit_one(v, true, ret, NULL, err);
+        return emit_one(v, ret, err);
     views = calloc(n ? n : 1, sizeof(*views));
     if (!views)
         return berth_error_make(err, ENOMEM, "generate state JSON");

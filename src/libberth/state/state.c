@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "oci-types.h"
 #include "state-json.h"
 
@@ -210,20 +211,6 @@ bool berth_state_dir_is_removed(int dirfd)
     return fstat(dirfd, &st) == 0 && st.st_nlink == 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Creates a uniquely named temp file in dirfd (mkostemp's job, but relative
  * to the dir fd so no path is resolved twice). */
 static int open_temp(int dirfd, char *name, size_t size)
@@ -256,7 +243,7 @@ int berth_state_write(int dirfd, const struct berth_container_state *s, berth_er
     fd = open_temp(dirfd, tmp, sizeof(tmp));
     if (fd < 0)
         return berth_error_make(err, -fd, "create temporary state file");
-    r = write_all(fd, json, len);
+    r = berth_write_all(fd, json, len);
     if (r == 0) {
         int c = close(TAKE_FD(fd));
         r = c < 0 ? -errno : 0;

@@ -22,4 +22,6 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/util/proc-safe.h \
 	src/libberth/util/proc-safe.c \
 	src/libberth/util/signals.h \
-	src/libberth/util/signals.c
+	src/libberth/util/signals.c \
+	src/libberth/util/io.h \
+	src/libberth/util/io.c
