@@ -4,8 +4,10 @@
 Every folder of src/libberth is a module; the CLI (src/*.c) is the top. A
 file may include:
   - any header of its own module;
-  - the public headers (not *-internal.h) of modules in a lower layer, or
-    of other modules in its own layer;
+  - the door of a module in a lower layer, or of another module in its own
+    layer: the header named after the module (cgroup/cgroup.h), which
+    brings in the rest of the module's public surface; util is a toolbox of
+    independent helpers, each of its headers (not *-internal.h) a door;
 and the modules' include graph must have no cycle. Headers that are not
 berth's (libocispec, config.h, generated ones, the C library) are not
 checked.
@@ -210,6 +212,9 @@ def main(argv):
             where = "%s: #include \"%s\"" % (os.path.relpath(path, src), name)
             if target.endswith("-internal.h"):
                 errors.append("%s: another module's internal header (%s)" % (where, tmod))
+            elif tmod not in ("util", "cli") and os.path.basename(target) != tmod + ".h":
+                errors.append("%s: not the door of %s (include \"%s/%s.h\")" %
+                              (where, tmod, tmod, tmod))
             elif LAYER.get(tmod, 99) > LAYER[mod]:
                 errors.append("%s: %s (layer %d) includes %s (layer %d)" %
                               (where, mod, LAYER[mod], tmod, LAYER[tmod]))

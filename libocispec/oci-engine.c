@@ -535,6 +535,48 @@ void *oci_parse(const struct oci_desc *desc, const char *json, size_t len, struc
     return obj;
 }
 
+/* A top-level array is stored as an array member is: a pointer to the
+ * elements and their count, so parse_array serves both. */
+struct top_array {
+    void *values;
+    size_t len;
+};
+
+int oci_parse_array(const struct oci_field *elem, const char *json, size_t len, void **ret_values,
+                    size_t *ret_len, struct oci_diags *diags)
+{
+    struct oci_ctx ctx = {.diags = diags};
+    struct oci_field f = *elem;
+    struct top_array top = {0};
+    yajl_val tree;
+
+    f.shape = OCI_ARRAY;
+    f.offset = offsetof(struct top_array, values);
+    f.aux_offset = offsetof(struct top_array, len);
+    if (json == NULL) {
+        json = "";
+        len = 0;
+    }
+    if (prescan(&ctx, json, len) < 0 || (tree = parse_tree(&ctx, json, len)) == NULL)
+        return -1;
+    parse_array(&ctx, &f, tree, &top);
+    yajl_tree_free(tree);
+    /* objects get their table checks; strings and numbers were checked
+     * for their type while converted */
+    for (size_t i = 0; f.kind == OCI_OBJECT && i < top.len && !oci_ctx_full(&ctx); i++) {
+        oci_ctx_push_index(&ctx, i);
+        oci_validate_object(&ctx, f.nested, (char *)top.values + i * oci_elem_size(&f));
+        oci_ctx_pop(&ctx);
+    }
+    if (ctx.nerrors > 0) {
+        oci_free_array(elem, top.values, top.len);
+        return -1;
+    }
+    *ret_values = top.values;
+    *ret_len = top.len;
+    return 0;
+}
+
 static char *read_all(int fd, size_t *ret_len, int *ret_errno)
 {
     size_t len = 0, cap = 0;
@@ -573,12 +615,11 @@ static char *read_all(int fd, size_t *ret_len, int *ret_errno)
     return buf;
 }
 
-void *oci_parse_file(const struct oci_desc *desc, const char *path, struct oci_diags *diags)
+/* The file's bytes, or NULL with a diag that names the path. */
+static char *read_file(const char *path, size_t *ret_len, struct oci_diags *diags)
 {
-    size_t len = 0;
     int fd, err = 0;
     char *buf;
-    void *obj;
 
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
@@ -586,16 +627,38 @@ void *oci_parse_file(const struct oci_desc *desc, const char *path, struct oci_d
             oci_diags_add(diags, OCI_DIAG_ERROR, "", "open `%s`: %s", path, strerror(errno));
         return NULL;
     }
-    buf = read_all(fd, &len, &err);
+    buf = read_all(fd, ret_len, &err);
     close(fd);
-    if (buf == NULL) {
-        if (diags != NULL)
-            oci_diags_add(diags, OCI_DIAG_ERROR, "", "read `%s`: %s", path, strerror(err));
+    if (buf == NULL && diags != NULL)
+        oci_diags_add(diags, OCI_DIAG_ERROR, "", "read `%s`: %s", path, strerror(err));
+    return buf;
+}
+
+void *oci_parse_file(const struct oci_desc *desc, const char *path, struct oci_diags *diags)
+{
+    size_t len = 0;
+    char *buf = read_file(path, &len, diags);
+    void *obj;
+
+    if (buf == NULL)
         return NULL;
-    }
     obj = oci_parse(desc, buf, len, diags);
     free(buf);
     return obj;
+}
+
+int oci_parse_array_file(const struct oci_field *elem, const char *path, void **ret_values,
+                         size_t *ret_len, struct oci_diags *diags)
+{
+    size_t len = 0;
+    char *buf = read_file(path, &len, diags);
+    int r;
+
+    if (buf == NULL)
+        return -1;
+    r = oci_parse_array(elem, buf, len, ret_values, ret_len, diags);
+    free(buf);
+    return r;
 }
 
 const struct oci_field *oci_desc_field(const struct oci_desc *desc, const char *name)

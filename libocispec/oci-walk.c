@@ -143,6 +143,13 @@ static void free_field(const struct oci_field *f, void *obj)
     }
 }
 
+void oci_free_array(const struct oci_field *elem, void *values, size_t len)
+{
+    for (size_t i = 0; values != NULL && i < len; i++)
+        free_value(elem, (char *)values + i * oci_elem_size(elem));
+    free(values);
+}
+
 void oci_free_members(const struct oci_desc *desc, void *obj)
 {
     for (size_t i = 0; i < desc->nfields; i++)

@@ -207,6 +207,19 @@ char *oci_emit_with(const struct oci_desc *desc, const void *obj, unsigned flags
 char *oci_emit_array(const struct oci_field *elem, const void *values, size_t n, unsigned flags,
                      bool empty_null, size_t *ret_len);
 
+/* Parses a top-level JSON array whose elements are of elem's kind (the
+ * counterpart of oci_emit_array): *ret_values gets the elements, laid out as
+ * an array field stores them (non-NULL even when empty), *ret_len their
+ * number. A JSON null is refused: the caller decides what absent means.
+ * Returns 0, or -1 with the errors in diags (which may be NULL). */
+int oci_parse_array(const struct oci_field *elem, const char *json, size_t len, void **ret_values,
+                    size_t *ret_len, struct oci_diags *diags);
+/* Reads and parses a file holding such an array (errors as oci_parse_file's). */
+int oci_parse_array_file(const struct oci_field *elem, const char *path, void **ret_values,
+                         size_t *ret_len, struct oci_diags *diags);
+/* Frees what oci_parse_array returned. */
+void oci_free_array(const struct oci_field *elem, void *values, size_t len);
+
 /* Runs the table checks (required, enums, ranges, abs paths, checks) on an
  * object built in C rather than parsed; returns the number of errors. */
 size_t oci_check(const struct oci_desc *desc, const void *obj, struct oci_diags *diags);

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/systemd-bus.h"
+#include "cgroup/cgroup.h"
 
 static int usage(void)
 {

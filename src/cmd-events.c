@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "container/container-cgroup.h"
+#include "container/container.h"
 
 /* Go durations as runc takes them: "5s", "500ms", "1m", "1.5s". */
 static int parse_duration_ms(const char *s, int *ret)

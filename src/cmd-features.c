@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "container/berth-features.h"
+#include "container/container.h"
 #include "oci.h"
 
 /* Indented JSON, as runc prints it. */

@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "container/container.h"
-#include "state/state-json.h"
+#include "state/state.h"
 
 /* runc prints with Go's tabwriter (minwidth 12, padding 3): each column as
  * wide as its widest cell plus 3, at least 12; the last one unpadded. */

@@ -1,7 +1,7 @@
 /* cmd-pause.c: `berth pause ID`: suspends all processes of the container (cgroup freezer). */
 #include "cli.h"
 #include "commands.h"
-#include "container/container-cgroup.h"
+#include "container/container.h"
 
 int cmd_pause(struct berth_cli *cli, int argc, char **argv)
 {

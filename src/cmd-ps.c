@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "oci.h"
 #include "commands.h"
-#include "container/container-cgroup.h"
+#include "container/container.h"
 
 static bool has_pid(const pid_t *pids, size_t n, long pid)
 {

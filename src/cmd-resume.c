@@ -1,7 +1,7 @@
 /* cmd-resume.c: `berth resume ID`: resumes the processes of a paused container. */
 #include "cli.h"
 #include "commands.h"
-#include "container/container-cgroup.h"
+#include "container/container.h"
 
 int cmd_resume(struct berth_cli *cli, int argc, char **argv)
 {

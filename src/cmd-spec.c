@@ -2,7 +2,7 @@
  * config.json to start a bundle from. */
 #include "cli.h"
 #include "commands.h"
-#include "spec/spec-default.h"
+#include "spec/spec.h"
 
 int cmd_spec(struct berth_cli *cli, int argc, char **argv)
 {

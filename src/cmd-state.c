@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "container/container.h"
-#include "state/state-json.h"
+#include "state/state.h"
 
 static int print_state(const struct berth_context *ctx, const char *id, berth_error_t *err)
 {

@@ -15,10 +15,10 @@
 #include <strings.h>
 
 #include "util/cleanup.h"
-#include "cgroup/cgroup-fields.h"
+#include "cgroup/cgroup.h"
 #include "cli.h"
 #include "commands.h"
-#include "container/container-cgroup.h"
+#include "container/container.h"
 #include "oci-types.h"
 
 static int usage(const char *flag, const char *value, const char *what)

@@ -16,7 +16,7 @@
 #include "commands.h"
 #include "oci.h"
 #include "cgroup/cgroup.h"
-#include "spec/validate.h"
+#include "spec/spec.h"
 
 static const char *level_name(enum oci_diag_level level)
 {

@@ -55,6 +55,24 @@ assert_success "checkpoint --leave-running"
 check "--leave-running: still running with the same init" [ "$(pid_of "$ID")" = "$PID0" ]
 check "--leave-running: counter still advancing" advancing
 check "images written" [ -s "$TEST_TMP/img0/inventory.img" ]
+# what berth keeps beside criu's images is JSON: runc's descriptors.json
+# (fds 0-2, stdout our pipe) and the external mounts
+desc=$(cat "$TEST_TMP/img0/descriptors.json" 2>/dev/null)
+assert_eq "$(json_get "$desc" 'len(j) == 3 and all(isinstance(x, str) for x in j)')" true \
+    "descriptors.json: runc's array of three strings ($desc)"
+assert_match "$(json_get "$desc" 'j[1]')" '^pipe:\[' "descriptors.json: fd 1 is the pipe"
+ext=$(cat "$TEST_TMP/img0/berth-external.json" 2>/dev/null)
+assert_eq "$(json_get "$ext" 'all(m["destination"].startswith("/") and m["source"] for m in j)')" true \
+    "berth-external.json: destinations and sources ($(head -c 200 <<<"$ext"))"
+# a damaged one is refused with the pointer, before criu runs, leaving nothing
+cp -a "$TEST_TMP/img0" "$TEST_TMP/imgbroken"
+printf '[{"destination":"/x"}]' >"$TEST_TMP/imgbroken/berth-external.json"
+IDB=$(new_id)
+run_cmd berth restore -d --image-path "$TEST_TMP/imgbroken" --bundle "$B" "$IDB"
+assert_failure "restore with a damaged berth-external.json"
+assert_contains "$stderr" "berth-external.json\`: /0/source" "the error names the file and the member"
+check "damaged image: no state left" [ ! -e "$BERTH_ROOT/$IDB" ]
+check "damaged image: no cgroup left" [ ! -e "/sys/fs/cgroup/berth/$IDB" ]
 
 # ---- a checkpoint criu fails (no page server there) leaves it intact
 run_cmd berth checkpoint --page-server 127.0.0.1:1 --image-path "$TEST_TMP/imgbad" "$ID"

@@ -27,6 +27,12 @@ plant '0,/#include "cgroup\/cgroup.h"/s//#include "cgroup\/cgroup.h"\n#include "
 run_cmd python3 "$CHK" "$TEST_TMP/src"
 assert_failure "another module's *-internal.h fails"
 assert_contains "$stderr" "another module's internal header (cgroup)" "... saying whose"
+# a module's part instead of its door
+plant '0,/#include "cgroup\/cgroup.h"/s//#include "cgroup\/cgroup-join.h"/' libberth/container/status.c
+run_cmd python3 "$CHK" "$TEST_TMP/src"
+assert_failure "another module's header that is not its door fails"
+assert_contains "$stderr" 'libberth/container/status.c: #include "cgroup/cgroup-join.h": not the door of cgroup (include "cgroup/cgroup.h")' \
+    "... naming the door to include"
 # a cycle between peers of one layer: cgroup <-> rootfs
 plant '0,/#include "cgroup-internal.h"/s//#include "cgroup-internal.h"\n#include "rootfs\/rootfs.h"/' libberth/cgroup/cgroup.c
 run_cmd python3 "$CHK" "$TEST_TMP/src"

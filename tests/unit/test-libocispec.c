@@ -854,6 +854,60 @@ START_TEST(roundtrip_scalar_maps_null_arrays)
 }
 END_TEST
 
+/* oci_parse_array reads what oci_emit_array writes: strings (runc's
+ * checkpoint descriptors.json) and objects, with pointers in its errors. */
+static int parse_arr(const struct oci_field *elem, const char *json, void **values, size_t *n,
+                     struct oci_diags *diags)
+{
+    return oci_parse_array(elem, json, strlen(json), values, n, diags);
+}
+
+START_TEST(parse_top_level_arrays)
+{
+    static const struct oci_field str = {"", OCI_STRING, OCI_ARRAY, 0, 0, NULL, 0, NULL, NULL};
+    static const struct oci_field obj = {"",         OCI_OBJECT, OCI_ARRAY, 0,   0,
+                                         &scal_desc, 0,          NULL,      NULL};
+    struct oci_diags diags = {0};
+    struct scal_doc *docs = NULL;
+    char **v = NULL, *out;
+    size_t n = 99;
+
+    ck_assert_int_eq(parse_arr(&str, "[\"pipe:[1]\",\"/dev/null\"]", (void **)&v, &n, NULL), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(v[0], "pipe:[1]");
+    ck_assert_str_eq(v[1], "/dev/null");
+    out = oci_emit_array(&str, v, n, 0, false, NULL);
+    ck_assert_str_eq(out, "[\"pipe:[1]\",\"/dev/null\"]");
+    free(out);
+    oci_free_array(&str, v, n);
+    ck_assert_int_eq(parse_arr(&str, "[]", (void **)&v, &n, NULL), 0);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(n, 0);
+    oci_free_array(&str, v, n);
+    ck_assert_int_eq(parse_arr(&obj, "[{\"names\":[\"a\"]},{}]", (void **)&docs, &n, NULL), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(docs[0].names[0], "a");
+    ck_assert_ptr_null(docs[1].names);
+    oci_free_array(&obj, docs, n);
+    /* wrong element, not an array, null, not JSON: errors with pointers */
+    ck_assert_int_eq(parse_arr(&str, "[\"a\",1]", (void **)&v, &n, &diags), -1);
+    ck_assert_uint_eq(diags.nerrors, 1);
+    ck_assert_str_eq(diags.items[0].pointer, "/1");
+    ck_assert_ptr_nonnull(strstr(diags.items[0].message, "expected a string"));
+    oci_diags_clear(&diags);
+    ck_assert_int_eq(parse_arr(&obj, "[{\"names\":1}]", (void **)&docs, &n, &diags), -1);
+    ck_assert_str_eq(diags.items[0].pointer, "/0/names");
+    oci_diags_clear(&diags);
+    ck_assert_int_eq(parse_arr(&str, "{}", (void **)&v, &n, &diags), -1);
+    ck_assert_ptr_nonnull(strstr(diags.items[0].message, "expected an array"));
+    oci_diags_clear(&diags);
+    ck_assert_int_eq(parse_arr(&str, "null", (void **)&v, &n, NULL), -1);
+    ck_assert_int_eq(parse_arr(&str, "[", (void **)&v, &n, &diags), -1);
+    ck_assert_ptr_nonnull(strstr(diags.items[0].message, "invalid JSON"));
+    oci_diags_clear(&diags);
+}
+END_TEST
+
 /* ---- descriptor tables ------------------------------------------------------- */
 
 static size_t check_desc(const struct oci_desc *desc, size_t depth)
@@ -935,8 +989,8 @@ int main(void)
     SUITE("checks", checks_required, checks_enums, checks_paths_and_nonempty, checks_patterns,
           checks_no_followups, checks_c_built);
     SUITE("roundtrip", roundtrip_absent_vs_empty, roundtrip_maps_keep_order,
-          roundtrip_equal_detects_changes, roundtrip_emit_format,
-          roundtrip_scalar_maps_null_arrays);
+          roundtrip_equal_detects_changes, roundtrip_emit_format, roundtrip_scalar_maps_null_arrays,
+          parse_top_level_arrays);
     SUITE("tables", tables_consistent, tables_parse_file);
     /* Each test in its own process unless CK_FORK=no (for valgrind/gdb). */
     if (getenv("CK_FORK") == NULL)

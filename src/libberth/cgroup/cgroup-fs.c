@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup-internal.h"
-#include "spec/page-size.h"
+#include "spec/spec.h"
 #include "util/cleanup.h"
 
 int cg_write(int dirfd, const char *file, const char *value, berth_error_t *err)

@@ -8,7 +8,7 @@
 #include "cgroup-fields.h"
 #include "cgroup-internal.h"
 #include "cgroup.h"
-#include "spec/validate.h"
+#include "spec/spec.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270

@@ -259,4 +259,10 @@ struct oci_diags;
 size_t berth_cgroup_validate(const oci_config *cfg, const struct berth_validate_opts *o,
                              struct oci_diags *diags);
 
+/* The rest of the module's door: other modules include this header only
+ * (docs/architecture.md, "Doors"). */
+#include "cgroup/cgroup-join.h"
+#include "cgroup/cgroup-fields.h"
+#include "cgroup/systemd-bus.h"
+
 #endif

@@ -22,8 +22,7 @@
 #include <sys/capability.h>
 
 #include "util/cleanup.h"
-#include "security/berth-seccomp.h"
-#include "security/label.h"
+#include "security/security.h"
 
 /* ===================== what berth claims to implement ===================== */
 

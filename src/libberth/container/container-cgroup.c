@@ -19,7 +19,7 @@
 #include "state/state.h"
 #include "events-json.h"
 #include "status.h"
-#include "spec/validate.h"
+#include "spec/spec.h"
 
 struct cgc {
     int dirfd, lockfd;

@@ -49,18 +49,15 @@
 #include "util/pid-file.h"
 #include "hooks/hooks.h"
 #include "util/exe-seal.h"
-#include "process/init.h"
-#include "rootfs/mount-sources.h"
-#include "util/passwd.h"
 #include "process/process.h"
 #include "rootfs/rootfs.h"
-#include "security/seccomp-notify.h"
+#include "util/passwd.h"
+#include "security/security.h"
 #include "state/state.h"
 #include "status.h"
-#include "process/sync.h"
 #include "terminal/terminal.h"
-#include "ns/userns.h"
-#include "spec/validate.h"
+#include "ns/ns.h"
+#include "spec/spec.h"
 
 /* What create has made so far; released (and on failure undone) at once. */
 struct create_job {

@@ -27,7 +27,6 @@
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
 #include "hooks/hooks.h"
-#include "state/state-json.h"
 #include "state/state.h"
 #include "status.h"
 

@@ -9,7 +9,7 @@
 #include "util/context.h"
 #include "util/error.h"
 #include "oci-types.h"
-#include "state/state-json.h"
+#include "state/state.h"
 
 /* create: returns once init is blocked on exec.fifo. */
 int berth_container_create(const struct berth_context *ctx, const struct berth_create_opts *o,
@@ -49,5 +49,12 @@ int berth_container_state(const struct berth_context *ctx, const char *id,
  * on). */
 int berth_container_list(const struct berth_context *ctx, struct berth_container_listing *ret,
                          berth_error_t *err);
+
+/* The rest of the module's door: other modules include this header only
+ * (docs/architecture.md, "Doors"). */
+#include "container/container-cgroup.h"
+#include "container/exec.h"
+#include "container/berth-features.h"
+#include "container/status.h"
 
 #endif

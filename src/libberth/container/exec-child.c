@@ -33,11 +33,9 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
-#include "security/label.h"
-#include "ns/namespaces.h"
-#include "process/process-setup.h"
+#include "security/security.h"
+#include "ns/ns.h"
 #include "process/process.h"
-#include "process/sync.h"
 #include "terminal/terminal.h"
 
 #ifndef CLONE_NEWTIME

@@ -5,10 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "security/berth-seccomp.h"
-#include "security/caps.h"
+#include "security/security.h"
 #include "cgroup/cgroup.h"
-#include "cgroup/cgroup-join.h"
 #include "exec.h"
 #include "oci-types.h"
 #include "state/state.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
-#include "spec/validate.h"
+#include "spec/spec.h"
 
 static inline void oci_process_freep(oci_process **p)
 {

@@ -48,11 +48,10 @@
 #include "foreground.h"
 #include "util/pid-file.h"
 #include "hooks/hooks.h"
-#include "ns/namespaces.h"
+#include "ns/ns.h"
 #include "process/process.h"
-#include "security/seccomp-notify.h"
+#include "security/security.h"
 #include "status.h"
-#include "process/sync.h"
 #include "terminal/terminal.h"
 
 #define EXEC_JOB_INIT                                                                              \

@@ -24,7 +24,6 @@
 #include "container/container.h"
 #include "hooks/hooks.h"
 #include "state/state.h"
-#include "container/status.h"
 
 static bool is_bind(const oci_mount *m)
 {
@@ -152,38 +151,39 @@ static int read_mounts(pid_t pid, struct mnt **ret, size_t *ret_n, berth_error_t
 static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *img,
                       struct berth_argv *a, berth_error_t *err);
 
-/* Writes BERTH_CRIU_EXTERNAL and adds --external mnt[M]:M per mount. */
+/* Records the external mounts (berth-external.json) and adds
+ * --external mnt[M]:M for each. */
 static int plan_externals(pid_t pid, const oci_config *c, const char *bundle, const char *img,
                           struct berth_argv *a, berth_error_t *err)
 {
-    _cleanup_free_ char *out = NULL;
     _cleanup_free_ struct mnt *all = NULL;
-    _cleanup_fclose_ FILE *o = NULL;
-    size_t n = 0;
+    struct berth_criu_external *ext;
+    size_t n = 0, next = 0;
     int r = read_mounts(pid, &all, &n, err);
 
     if (r < 0 || (r = save_stdio(pid, all, n, img, a, err)) < 0)
         return r;
-    if (asprintf(&out, "%s/" BERTH_CRIU_EXTERNAL, img) < 0)
+    ext = calloc(n ? n : 1, sizeof(*ext));
+    if (!ext)
         return berth_error_make(err, ENOMEM, "checkpoint");
-    o = fopen(out, "we");
-    if (!o)
-        return berth_error_errno(err, "create `%s`", out);
     for (size_t i = 0; i < n; i++) {
-        _cleanup_free_ char *src = NULL;
+        struct berth_criu_external *e;
 
         if (!external_mount(c, all, n, &all[i]))
             continue;
-        src = host_source(c, bundle, all[i].path, all[i].root, all[i].fstype);
-        if (!src)
+        e = &ext[next++];
+        e->destination = strdup(all[i].path);
+        e->source = host_source(c, bundle, all[i].path, all[i].root, all[i].fstype);
+        if (!e->destination || !e->source) {
+            berth_criu_doc_free(BERTH_CRIU_EXTERNALS, ext, next);
             return berth_error_make(err, ENOMEM, "checkpoint");
-        fprintf(o, "%s\t%s\n", all[i].path, src);
+        }
         berth_argv_add(a, "--external");
         berth_argv_add(a, "mnt[%s]:%s", all[i].path, all[i].path);
     }
-    if (fflush(o) != 0)
-        return berth_error_errno(err, "write `%s`", out);
-    return 0;
+    r = berth_criu_doc_write(img, BERTH_CRIU_EXTERNALS, ext, next, err);
+    berth_criu_doc_free(BERTH_CRIU_EXTERNALS, ext, next);
+    return r;
 }
 
 /* The mount id of an fd of pid (fdinfo "mnt_id:"), -1 when unknown. */
@@ -208,37 +208,29 @@ static int fd_mnt_id(pid_t pid, int fd)
 static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *img,
                       struct berth_argv *a, berth_error_t *err)
 {
-    _cleanup_free_ char *out = NULL;
-    _cleanup_fclose_ FILE *o = NULL;
+    char targets[3][PATH_MAX];
+    char *fds[3];
 
-    if (asprintf(&out, "%s/" BERTH_CRIU_STDIO, img) < 0)
-        return berth_error_make(err, ENOMEM, "checkpoint");
-    o = fopen(out, "we");
-    if (!o)
-        return berth_error_errno(err, "create `%s`", out);
     for (int fd = 0; fd < 3; fd++) {
-        char link[64], target[PATH_MAX];
+        char link[64], *target = targets[fd];
         int mnt = fd_mnt_id(pid, fd);
         bool inside = false;
         struct stat st;
         ssize_t len;
 
         snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
-        len = readlink(link, target, sizeof(target) - 1);
+        len = readlink(link, target, PATH_MAX - 1);
         target[len > 0 ? len : 0] = '\0';
         for (size_t i = 0; i < n; i++)
             inside = inside || all[i].id == mnt;
         if (target[0] == '/' && !inside && stat(link, &st) == 0) {
-            snprintf(target, sizeof(target), "file[%x:%lx]", (unsigned)mnt,
-                     (unsigned long)st.st_ino);
+            snprintf(target, PATH_MAX, "file[%x:%lx]", (unsigned)mnt, (unsigned long)st.st_ino);
             berth_argv_add(a, "--external");
             berth_argv_add(a, "%s", target);
         }
-        fprintf(o, "%s\n", target);
+        fds[fd] = target;
     }
-    if (fflush(o) != 0)
-        return berth_error_errno(err, "write `%s`", out);
-    return 0;
+    return berth_criu_doc_write(img, BERTH_CRIU_DESCRIPTORS, fds, 3, err);
 }
 
 static void dump_args(struct berth_argv *a, const struct berth_criu_opts *o, pid_t pid,

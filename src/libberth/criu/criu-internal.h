@@ -1,4 +1,5 @@
-/* criu-internal.h: shared by criu-run.c, criu-dump.c, criu-restore.c. */
+/* criu-internal.h: shared by criu-run.c, criu-images.c, criu-dump.c,
+ * criu-restore.c. */
 #ifndef BERTH_CRIU_INTERNAL_H
 #define BERTH_CRIU_INTERNAL_H
 
@@ -8,10 +9,25 @@
 
 #include "criu.h"
 
-#define BERTH_CRIU_STDIO    "berth-stdio"
-#define BERTH_CRIU_EXTERNAL "berth-external"
-/* source of the container's own cgroup2 dir in BERTH_CRIU_EXTERNAL */
+/* The documents berth writes beside criu's images (criu-images.c): each a
+ * JSON array, read and written through the model. */
+enum berth_criu_doc {
+    BERTH_CRIU_DESCRIPTORS, /* char *[3]: the init's fds 0-2, as runc writes them */
+    BERTH_CRIU_EXTERNALS,   /* struct berth_criu_external: mounts criu takes as external */
+};
+struct berth_criu_external {
+    char *destination; /* the mount point in the container */
+    char *source;      /* the host path restore binds there */
+};
+/* source of the container's own cgroup2 dir in BERTH_CRIU_EXTERNALS */
 #define BERTH_CRIU_CGROUP2 "cgroup2:"
+
+int berth_criu_doc_write(const char *img, enum berth_criu_doc doc, const void *values, size_t n,
+                         berth_error_t *err);
+/* An absent document is no error: 0 elements (an image criu made alone). */
+int berth_criu_doc_read(const char *img, enum berth_criu_doc doc, void **ret_values, size_t *ret_n,
+                        berth_error_t *err);
+void berth_criu_doc_free(enum berth_criu_doc doc, void *values, size_t n);
 
 const char *berth_criu_bin(const char *criu);
 /* What a caller does around criu's process: pre_exec in the forked child

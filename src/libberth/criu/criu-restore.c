@@ -52,8 +52,7 @@
 #include "process/process.h"
 #include "rootfs/rootfs.h"
 #include "state/state.h"
-#include "container/status.h"
-#include "spec/validate.h"
+#include "spec/spec.h"
 
 struct restore_job {
     const struct berth_context *ctx;
@@ -227,56 +226,49 @@ static char *cgroup2_dir(const struct restore_job *j)
     return NULL;
 }
 
+/* Each external mount recorded at checkpoint gets its source again: the
+ * bundle's bind source as the config now says, the new container's
+ * cgroup2 directory, or the recorded host path. */
 static int external_args(struct restore_job *j, berth_error_t *err)
 {
-    _cleanup_free_ char *path = NULL, *line = NULL;
-    _cleanup_fclose_ FILE *f = NULL;
-    size_t cap = 0;
+    struct berth_criu_external *ext = NULL;
+    size_t n = 0;
+    int r = berth_criu_doc_read(j->img, BERTH_CRIU_EXTERNALS, (void **)&ext, &n, err);
 
-    if (asprintf(&path, "%s/" BERTH_CRIU_EXTERNAL, j->img) < 0)
-        return berth_error_make(err, ENOMEM, "restore");
-    f = fopen(path, "re");
-    if (!f) /* not made by berth: no external mounts */
-        return errno == ENOENT ? 0 : berth_error_errno(err, "open `%s`", path);
-    while (getline(&line, &cap, f) > 0) {
-        char *tab = strchr(line, '\t');
-        _cleanup_free_ char *src = NULL;
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        const struct berth_criu_external *e = &ext[i];
+        _cleanup_free_ char *src = strcmp(e->source, BERTH_CRIU_CGROUP2) == 0
+                                       ? cgroup2_dir(j)
+                                       : bundle_source(j, e->destination);
 
-        if (!tab)
-            continue;
-        *tab = '\0';
-        tab[1 + strcspn(tab + 1, "\n")] = '\0';
-        src = strcmp(tab + 1, BERTH_CRIU_CGROUP2) == 0 ? cgroup2_dir(j) : bundle_source(j, line);
         berth_argv_add(&j->argv, "--external");
-        berth_argv_add(&j->argv, "mnt[%s]:%s", line, src ? src : tab + 1);
+        berth_argv_add(&j->argv, "mnt[%s]:%s", e->destination, src ? src : e->source);
     }
-    return 0;
+    berth_criu_doc_free(BERTH_CRIU_EXTERNALS, ext, n);
+    return r;
 }
 
 /* The init's stdio pipes and outside files become ours (runc does the
  * same with the pipes the engine passed to `restore`). */
 static int stdio_args(struct restore_job *j, berth_error_t *err)
 {
-    _cleanup_free_ char *path = NULL, *line = NULL;
-    _cleanup_fclose_ FILE *f = NULL;
-    size_t cap = 0;
+    char **fds = NULL;
+    size_t n = 0;
+    int r = berth_criu_doc_read(j->img, BERTH_CRIU_DESCRIPTORS, (void **)&fds, &n, err);
 
-    if (asprintf(&path, "%s/" BERTH_CRIU_STDIO, j->img) < 0)
-        return berth_error_make(err, ENOMEM, "restore");
-    f = fopen(path, "re");
-    if (!f)
-        return errno == ENOENT ? 0 : berth_error_errno(err, "open `%s`", path);
-    for (int fd = 0; fd < 3 && getline(&line, &cap, f) > 0; fd++) {
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "pipe:", 5) != 0 && strncmp(line, "file[", 5) != 0)
+    for (size_t fd = 0; r == 0 && fd < 3 && fd < n; fd++) {
+        if (strncmp(fds[fd], "pipe:", 5) != 0 && strncmp(fds[fd], "file[", 5) != 0)
             continue;
-        j->stdio[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-        if (j->stdio[fd] < 0)
-            return berth_error_errno(err, "dup fd %d", fd);
+        j->stdio[fd] = fcntl((int)fd, F_DUPFD_CLOEXEC, 10);
+        if (j->stdio[fd] < 0) {
+            r = berth_error_errno(err, "dup fd %zu", fd);
+            break;
+        }
         berth_argv_add(&j->argv, "--inherit-fd");
-        berth_argv_add(&j->argv, "fd[%d]:%s", j->stdio[fd], line);
+        berth_argv_add(&j->argv, "fd[%d]:%s", j->stdio[fd], fds[fd]);
     }
-    return 0;
+    berth_criu_doc_free(BERTH_CRIU_DESCRIPTORS, fds, n);
+    return r;
 }
 
 static int restore_args(struct restore_job *j, berth_error_t *err)

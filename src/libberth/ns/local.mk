@@ -1,6 +1,7 @@
 # ns: namespaces (join, unshare), user namespace mappings, per-namespace
 # attributes (time offsets, sysctls).
 src_libberth_libberth_la_SOURCES += \
+	src/libberth/ns/ns.h \
 	src/libberth/ns/namespaces.h \
 	src/libberth/ns/namespaces.c \
 	src/libberth/ns/ns-attrs.h \

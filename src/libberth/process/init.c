@@ -28,15 +28,14 @@
 
 #include "util/cleanup.h"
 #include "hooks/hooks.h"
-#include "security/label.h"
-#include "ns/ns-attrs.h"
+#include "security/security.h"
+#include "ns/ns.h"
 #include "proc-attrs.h"
 #include "process-setup.h"
 #include "process.h"
 #include "rootfs/rootfs.h"
 #include "sync.h"
 #include "terminal/terminal.h"
-#include "ns/userns.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

@@ -8,13 +8,11 @@
 #ifndef BERTH_INIT_H
 #define BERTH_INIT_H
 
-#include "security/berth-seccomp.h"
-#include "rootfs/mount-sources.h"
-#include "security/caps.h"
-#include "cgroup/cgroup-join.h"
+#include "security/security.h"
+#include "rootfs/rootfs.h"
+#include "cgroup/cgroup.h"
 #include "util/context.h"
-#include "rootfs/idmap.h"
-#include "ns/namespaces.h"
+#include "ns/ns.h"
 #include "oci-types.h"
 
 struct berth_launch {

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "security/caps.h"
+#include "security/security.h"
 #include "util/error.h"
 #include "oci-types.h"
 

@@ -36,4 +36,10 @@ int berth_process_wait(pid_t pid, int *ret_status, berth_error_t *err);
 /* 128+signal for a killed process, the exit code otherwise. */
 int berth_process_exit_code(int status);
 
+/* The rest of the module's door: other modules include this header only
+ * (docs/architecture.md, "Doors"). */
+#include "process/sync.h"
+#include "process/process-setup.h"
+#include "process/init.h"
+
 #endif

@@ -13,7 +13,7 @@
 #include "util/cleanup.h"
 #include "idmap.h"
 #include "mount-flags.h"
-#include "ns/userns.h"
+#include "ns/ns.h"
 
 struct idmap_req {
     bool wanted, recursive, rbind;

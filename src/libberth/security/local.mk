@@ -1,6 +1,7 @@
 # security: capabilities, seccomp (compile, load, notify listener, the
 # flags this host supports), LSM labels.
 src_libberth_libberth_la_SOURCES += \
+	src/libberth/security/security.h \
 	src/libberth/security/berth-seccomp.h \
 	src/libberth/security/caps.h \
 	src/libberth/security/caps.c \

@@ -1,6 +1,7 @@
 # spec: the spec model above libocispec: validation of config.json
 # (validate*.c) and the default config of `berth spec`.
 src_libberth_libberth_la_SOURCES += \
+	src/libberth/spec/spec.h \
 	src/libberth/spec/spec-create.c \
 	src/libberth/spec/spec-default.h \
 	src/libberth/spec/spec-default.c \

@@ -140,4 +140,8 @@ int berth_state_dir_remove(const char *root, const char *id, berth_error_t *err)
 /* Lists ids under root (sorted); ret is a NULL-terminated strv. */
 int berth_state_list(const char *root, char ***ret, berth_error_t *err);
 
+/* The rest of the module's door: other modules include this header only
+ * (docs/architecture.md, "Doors"). */
+#include "state/state-json.h"
+
 #endif

@@ -1,0 +1,11 @@
+/* ns.h: the door of the ns module (namespaces, user namespaces and their attributes): other modules
+ * include this header only (docs/architecture.md, "Doors"); each part
+ * keeps one concern. */
+#ifndef BERTH_NS_DOOR_H
+#define BERTH_NS_DOOR_H
+
+#include "ns/namespaces.h"
+#include "ns/userns.h"
+#include "ns/ns-attrs.h"
+
+#endif
