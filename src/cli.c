@@ -112,6 +112,16 @@ static int store_value(const struct cli_command *cmd, const struct cli_opt *opt,
             return usage_error(cmd, "invalid value \"%s\" for flag %s: expected a number >= 0",
                                value, flag);
         return 0;
+    case CLI_OPT_LIST: {
+        struct cli_list *l = opt->target;
+        char **nv = realloc(l->v, (l->n + 1) * sizeof(char *));
+
+        if (!nv)
+            return usage_error(cmd, "%s: %s", flag, strerror(ENOMEM));
+        nv[l->n++] = (char *)value;
+        l->v = nv;
+        return 0;
+    }
     }
     return usage_error(cmd, "internal error: bad option kind for %s", flag);
 }
@@ -185,6 +195,13 @@ int cli_parse(const struct cli_command *cmd, const struct cli_opt *opts, size_t 
     *ret_args = argv + 1;
     *ret_nargs = nargs;
     return 0;
+}
+
+void cli_list_free(struct cli_list *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
 }
 
 int cli_nargs(const struct cli_command *cmd, int nargs, int min, int max)

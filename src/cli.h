@@ -26,7 +26,17 @@ enum cli_opt_kind {
     CLI_OPT_BOOL,   /* bool *; also accepts --flag=true|false */
     CLI_OPT_STRING, /* const char **; --flag VALUE or --flag=VALUE */
     CLI_OPT_INT,    /* int *, decimal, >= 0 */
+    CLI_OPT_LIST,   /* struct cli_list *; repeatable, each use appends
+                     * (runc's StringSlice flags: exec -e, -c, -g, --cgroup) */
 };
+
+/* The values of a CLI_OPT_LIST flag, pointing into argv; the caller frees
+ * the array (cli_list_free). */
+struct cli_list {
+    char **v;
+    size_t n;
+};
+void cli_list_free(struct cli_list *l);
 
 struct cli_opt {
     const char *name; /* long name without dashes, e.g. "pid-file" */

@@ -49,17 +49,22 @@ assert_eq "$(kv fds)" "" "no fd of berth reaches the process"
 
 # ---- every flag, read back ---------------------------------------------------
 
-run_cmd berth exec --cwd /tmp -e A=1 --env B=two -u 1000:1001 -g 10 --additional-gids 20 \
+run_cmd berth exec --cwd /tmp -e A=1 --env B=two --env=C=3=x -u 1000:1001 -g 10 --additional-gids 20 \
     --no-new-privs "$id" /bin/checker ids cwd env nnp
 assert_success "exec with flags"
 assert_eq "$(kv cwd)" /tmp "--cwd"
 assert_eq "$(kv env.A)" 1 "-e"
 assert_eq "$(kv env.B)" two "--env"
+assert_eq "$(kv env.C)" 3=x "--env=NAME=VALUE (every use of a repeatable flag kept)"
 assert_eq "$(kv env.TERM)" xterm "the config's env is kept besides -e"
 assert_eq "$(kv uid)/$(kv euid)" 1000/1000 "--user uid"
 assert_eq "$(kv gid)/$(kv egid)" 1001/1001 "--user gid"
 assert_eq "$(kv groups)" 10,20 "-g and --additional-gids"
 assert_eq "$(kv NoNewPrivs)" 1 "--no-new-privs"
+
+run_cmd berth exec "-e"
+assert_status 2 "a repeatable flag without its value is a usage error"
+assert_contains "$stderr" "flag needs an argument: -e" "... with the parser's wording"
 
 # capabilities as root (a non-root uid loses them at execve without ambient)
 run_cmd berth exec --cap CAP_SYS_ADMIN -c CAP_NET_RAW "$id" /bin/checker caps
