@@ -217,6 +217,18 @@ int cli_nargs(const struct cli_command *cmd, int nargs, int min, int max)
     return 0;
 }
 
+int cli_args(const struct cli_command *cmd, const struct cli_opt *opts, size_t nopts, int argc,
+             char **argv, int min, int max, char ***ret_args, int *ret_nargs)
+{
+    int r = cli_parse(cmd, opts, nopts, argc, argv, ret_args, ret_nargs);
+
+    if (r == 1)
+        return 0; /* --help printed */
+    if (r == 0)
+        r = cli_nargs(cmd, *ret_nargs, min, max);
+    return r == 0 ? CLI_GO : r;
+}
+
 int cli_run_on_id(struct berth_cli *cli, const char *name, cli_id_fn fn, int argc, char **argv)
 {
     const struct cli_command *cmd = cli_command_find(name);
@@ -225,11 +237,8 @@ int cli_run_on_id(struct berth_cli *cli, const char *name, cli_id_fn fn, int arg
     int nargs;
     int r;
 
-    r = cli_parse(cmd, NULL, 0, argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 1, 1);
-    if (r != 0)
+    r = cli_args(cmd, NULL, 0, argc, argv, 1, 1, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     if (fn(&cli->ctx, args[0], &err) < 0)
         return cli_fail(cli, &err);

@@ -76,6 +76,13 @@ struct cli_command {
 int cli_parse(const struct cli_command *cmd, const struct cli_opt *opts, size_t nopts, int argc,
               char **argv, char ***ret_args, int *ret_nargs);
 
+/* cli_parse then cli_nargs, the opening of every command: returns CLI_GO
+ * when the command goes on with *ret_args / *ret_nargs, else the exit
+ * status to return (0 after --help, 2 on a usage error). */
+#define CLI_GO (-1)
+int cli_args(const struct cli_command *cmd, const struct cli_opt *opts, size_t nopts, int argc,
+             char **argv, int min, int max, char ***ret_args, int *ret_nargs);
+
 /* Checks the positional count; prints a usage error and returns 2 when
  * nargs is outside [min, max] (max < 0: unbounded), else 0. */
 int cli_nargs(const struct cli_command *cmd, int nargs, int min, int max);

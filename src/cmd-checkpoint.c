@@ -30,11 +30,8 @@ int cmd_checkpoint(struct berth_cli *cli, int argc, char **argv)
     int nargs;
     int r;
 
-    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 1, 1);
-    if (r != 0)
+    r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 1, 1, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     if (!valid_mode(o.manage_cgroups_mode)) {
         berth_error_make(&err, EINVAL, "invalid manage-cgroups-mode value `%s`",

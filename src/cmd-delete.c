@@ -18,11 +18,8 @@ int cmd_delete(struct berth_cli *cli, int argc, char **argv)
     int nargs;
     int r;
 
-    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 1, 1);
-    if (r != 0)
+    r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 1, 1, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     if (berth_container_delete(&cli->ctx, args[0], force, &err) < 0)
         return cli_fail(cli, &err);

@@ -61,11 +61,8 @@ int cmd_events(struct berth_cli *cli, int argc, char **argv)
     int nargs;
     int r;
 
-    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 1, 1);
-    if (r != 0)
+    r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 1, 1, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     if (parse_duration_ms(interval, &interval_ms) < 0) {
         fprintf(stderr, "berth events: invalid --interval `%s` (e.g. 5s, 500ms)\n", interval);

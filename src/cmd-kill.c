@@ -21,11 +21,8 @@ int cmd_kill(struct berth_cli *cli, int argc, char **argv)
     int nargs;
     int r;
 
-    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 1, 2);
-    if (r != 0)
+    r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 1, 2, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     if (nargs == 2 && berth_signal_parse(args[1], &signo, &err) < 0)
         return cli_fail(cli, &err);

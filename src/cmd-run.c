@@ -21,11 +21,8 @@ int cmd_run(struct berth_cli *cli, int argc, char **argv)
     int nargs, status = 0;
     int r;
 
-    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 1, 1);
-    if (r != 0)
+    r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 1, 1, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     o.id = args[0];
     if (berth_container_run(&cli->ctx, &o, &status, &err) < 0)

@@ -20,11 +20,8 @@ int cmd_spec(struct berth_cli *cli, int argc, char **argv)
     int nargs;
     int r;
 
-    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 0, 0);
-    if (r != 0)
+    r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 0, 0, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     if (berth_spec_create(bundle, rootless, &err) < 0)
         return cli_fail(cli, &err);

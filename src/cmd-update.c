@@ -214,11 +214,8 @@ int cmd_update(struct berth_cli *cli, int argc, char **argv)
     int nargs;
     int r;
 
-    r = cli_parse(cmd, opts, nopts, argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 1, 1);
-    if (r != 0)
+    r = cli_args(cmd, opts, nopts, argc, argv, 1, 1, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     if (l3 || mem_bw) {
         berth_error_make(&err, EOPNOTSUPP,

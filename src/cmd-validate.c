@@ -122,11 +122,8 @@ int cmd_validate(struct berth_cli *cli, int argc, char **argv)
     char **args;
     int nargs, r;
 
-    r = cli_parse(cmd, opts, CLI_NOPTS(opts), argc, argv, &args, &nargs);
-    if (r != 0)
-        return r == 1 ? 0 : r;
-    r = cli_nargs(cmd, nargs, 0, 0);
-    if (r != 0)
+    r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 0, 0, &args, &nargs);
+    if (r != CLI_GO)
         return r;
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
         fprintf(stderr, "berth validate: invalid --format \"%s\": expected text or json\n", format);
