@@ -217,6 +217,7 @@ int cmd_update(struct berth_cli *cli, int argc, char **argv)
     r = cli_args(cmd, opts, nopts, argc, argv, 1, 1, &args, &nargs);
     if (r != CLI_GO)
         return r;
+    r = 0; /* the flags' values are parsed below */
     if (l3 || mem_bw) {
         berth_error_make(&err, EOPNOTSUPP,
                          "update: Intel RDT (--l3-cache-schema, --mem-bw-schema) is not "
