@@ -27,6 +27,7 @@ PACKAGES=(
     qemu-system-x86           # tests/cgroup2-vm: the cgroup v2 test VM
     systemd dbus              # ... and its systemd mode (PID 1 and the system bus in the VM)
     criu                      # checkpoint/restore (usable in the cgroup2 VM: tests/cgroup2-vm/run-criu.sh)
+    uidmap                    # newuidmap/newgidmap: rootless mappings (tests/integration/test-rootless.sh)
     iproute2 procps util-linux
 )
 

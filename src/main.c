@@ -17,6 +17,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "util/exe-seal.h"
+#include "ns/ns.h"
+#include "state/state.h"
 #include "log.h"
 #include "version.h"
 
@@ -47,15 +49,30 @@ static int usage(const char *fmt, ...)
     return 2;
 }
 
-/* runc's default: /run/NAME for root, $XDG_RUNTIME_DIR/NAME otherwise (podman
- * passes XDG_RUNTIME_DIR but no --root to a rootless runtime). A relative
- * --root is made absolute, since state paths are stored and compared. */
-static char *state_root(const char *given)
+/* runc's shouldHonorXDGRuntimeDir: a user's state goes under
+ * $XDG_RUNTIME_DIR; so does that of uid 0 in a user namespace (rootless
+ * podman runs its runtime so) unless $USER says it is root's session. */
+static bool honor_xdg(void)
+{
+    const char *user = getenv("USER");
+
+    if (geteuid() != 0)
+        return true;
+    return berth_userns_nested() && (!user || strcmp(user, "root") != 0);
+}
+
+/* runc's default: /run/NAME for root, $XDG_RUNTIME_DIR/NAME when rootless
+ * (podman passes XDG_RUNTIME_DIR but no --root to a rootless runtime). A
+ * relative --root is made absolute, since state paths are stored and
+ * compared. *ret_xdg: the root is the XDG one, which berth makes its own. */
+static char *state_root(const char *given, bool *ret_xdg)
 {
     const char *xdg = getenv("XDG_RUNTIME_DIR");
     char *root = NULL, cwd[4096];
 
-    if (!given && geteuid() != 0 && xdg && xdg[0] == '/') {
+    *ret_xdg = false;
+    if (!given && xdg && xdg[0] == '/' && honor_xdg()) {
+        *ret_xdg = true;
         if (asprintf(&root, "%s/berth", xdg) < 0)
             return NULL;
         return root;
@@ -67,6 +84,15 @@ static char *state_root(const char *given)
     if (asprintf(&root, "%s/%s", cwd, given) < 0)
         return NULL;
     return root;
+}
+
+/* runc's shouldUseRootlessCgroupManager: --rootless true or false as
+ * given; auto: rootless unless berth is the host's root. */
+static bool rootless_mode(const char *given)
+{
+    if (given && strcmp(given, "auto") != 0)
+        return strcmp(given, "true") == 0;
+    return geteuid() != 0 || berth_userns_nested();
 }
 
 static int check_values(struct berth_cli *cli, const struct globals *g)
@@ -99,21 +125,6 @@ static const char *systemd_helper(const char *argv0)
     (void)argv0;
     return NULL;
 #endif
-}
-
-/* Global options that ask for something berth does not implement yet are
- * accepted everywhere but refused by the commands that would act on them:
- * the ones that create a container's cgroup. */
-static int check_unsupported(const struct berth_cli *cli, const struct cli_command *cmd,
-                             berth_error_t *err)
-{
-    if (!cmd->creates)
-        return 0;
-    if (cli->rootless && strcmp(cli->rootless, "true") == 0)
-        return berth_error_make(err, 0,
-                                "--rootless=true: rootless containers are not implemented in "
-                                "berth yet");
-    return 0;
 }
 
 /* CVE-2019-5736 (exe-seal.h): a command whose processes enter a container
@@ -174,8 +185,7 @@ static int dispatch(struct berth_cli *cli, char **argv, int nargs, char **args,
         return usage("unknown command \"%s\"", args[0]);
     if (cli->ctx.systemd_cgroup || cmd->acts_on_unit)
         cli->ctx.systemd_helper = systemd_helper(argv[0]);
-    if (check_unsupported(cli, cmd, &err) < 0 ||
-        (cmd->enters_container && ensure_sealed_exe(cli, argv, &err) < 0))
+    if (cmd->enters_container && ensure_sealed_exe(cli, argv, &err) < 0)
         return cli_fail(cli, &err);
     cli_debug("berth %s: %s, root %s", PACKAGE_VERSION, cmd->name, cli->ctx.root);
     return cmd->fn(cli, nargs, args);
@@ -197,12 +207,13 @@ int main(int argc, char **argv)
         {"systemd-cgroup", 0, CLI_OPT_BOOL, &cli.ctx.systemd_cgroup, NULL,
          "use the systemd cgroup driver: cgroupsPath is \"slice:prefix:name\""},
         {"rootless", 0, CLI_OPT_STRING, &cli.rootless, "true|false|auto",
-         "rootless mode; only false and auto are supported (default: auto)"},
+         "ignore cgroup permission errors ('true', 'false', or 'auto')"},
         {"help", 'h', CLI_OPT_BOOL, &g.help, NULL, "show help"},
         {"version", 'v', CLI_OPT_BOOL, &g.version, NULL, "print the version"},
     };
     _cleanup_free_ char *root = NULL;
     berth_error_t err = NULL;
+    bool xdg_root;
     char **args, **argv_orig;
     int nargs, r;
 
@@ -224,11 +235,12 @@ int main(int argc, char **argv)
     r = check_values(&cli, &g);
     if (r != 0)
         return r;
-    root = state_root(g.root);
+    root = state_root(g.root, &xdg_root);
     if (!root)
         return berth_error_make(&err, ENOMEM, "state root"), cli_fail(&cli, &err);
     cli.ctx.root = root;
-    if (log_init(&cli, &err) < 0)
+    cli.ctx.rootless = rootless_mode(cli.rootless);
+    if (log_init(&cli, &err) < 0 || (xdg_root && berth_state_root_own(root, &err) < 0))
         return cli_fail(&cli, &err);
     return dispatch(&cli, argv_orig, nargs, args, opts, CLI_NOPTS(opts));
 }

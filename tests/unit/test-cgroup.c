@@ -1143,19 +1143,55 @@ START_TEST(test_placeable_messages)
         {.ops = &berth_cg_ops_v2, .v2 = true, .controllers = "hugetlb", .fd = -1},
     };
 
-    ck_assert_int_lt(cg_rows_placeable(&v2, 1, RES(.network = &n), &err), 0);
+    ck_assert_int_lt(cg_rows_placeable(&v2, 1, NULL, 0, RES(.network = &n), &err), 0);
     ck_assert_str_eq(err->msg,
                      "network.classID 3: cgroup v2 has no net_cls controller: Invalid argument");
     berth_error_release(&err);
-    ck_assert_int_lt(cg_rows_placeable(both, 2, RES(.network = &n), &err), 0);
+    ck_assert_int_lt(cg_rows_placeable(both, 2, NULL, 0, RES(.network = &n), &err), 0);
     ck_assert_str_eq(err->msg, "linux.resources.network.classID: the cgroup controller `net_cls` "
                                "is not available on this host: Operation not supported");
     berth_error_release(&err);
-    ck_assert_int_lt(cg_rows_placeable(&v2, 1, RES(.pids = &p), &err), 0);
+    ck_assert_int_lt(cg_rows_placeable(&v2, 1, NULL, 0, RES(.pids = &p), &err), 0);
     ck_assert_ptr_nonnull(strstr(err->msg, "`pids` is not available"));
     berth_error_release(&err);
     /* an empty memory object asks nothing of the memory controller */
-    ck_assert_int_eq(cg_rows_placeable(both + 1, 1, RES(.memory = &(oci_memory){0}), &err), 0);
+    ck_assert_int_eq(cg_rows_placeable(both + 1, 1, NULL, 0, RES(.memory = &(oci_memory){0}), &err),
+                     0);
+}
+END_TEST
+
+/* Rootless (runc's rootless cgroups): a hierarchy berth could not create
+ * is `gone`; a limit it would take is refused naming it and the way out,
+ * device rules are not (runc ignores them rootless), and a limit another
+ * hierarchy takes still goes there. */
+START_TEST(test_placeable_rootless)
+{
+    berth_error_t err = NULL;
+    oci_pids p = {.limit = 5, .limit_present = true};
+    oci_memory m = {.limit = 1 << 20, .limit_present = true};
+    oci_device_cgroup dev = {.allow = false, .access = (char *)"rwm"};
+    struct cg_dir gone[] = {
+        {.ops = &berth_cg_ops_v1,
+         .controllers = "pids",
+         .path = "/sys/fs/cgroup/pids/berth/x",
+         .fd = -1},
+        {.ops = &berth_cg_ops_v1, .controllers = "devices", .path = "/d", .fd = -1},
+    };
+    struct cg_dir mem = {.ops = &berth_cg_ops_v1, .controllers = "memory", .fd = -1};
+
+    ck_assert_int_eq(cg_rows_placeable(NULL, 0, gone, 2, RES(.pids = &p), &err), -EPERM);
+    ck_assert_str_eq(err->msg, "linux.resources.pids.limit: cannot set the limit: rootless berth "
+                               "may not create the container's cgroup "
+                               "`/sys/fs/cgroup/pids/berth/x` (delegate a cgroup to the user and "
+                               "name it in linux.cgroupsPath): Operation not permitted");
+    berth_error_release(&err);
+    ck_assert_int_eq(
+        cg_rows_placeable(NULL, 0, gone, 2, RES(.devices = &dev, .devices_len = 1), &err), 0);
+    ck_assert_int_eq(cg_rows_placeable(&mem, 1, gone, 2, RES(.memory = &m), &err), 0);
+    /* nothing gone, nothing there: the host lacks it, as before */
+    ck_assert_int_lt(cg_rows_placeable(&mem, 1, NULL, 0, RES(.pids = &p), &err), 0);
+    ck_assert_ptr_nonnull(strstr(err->msg, "is not available on this host"));
+    berth_error_release(&err);
 }
 END_TEST
 
@@ -1224,6 +1260,7 @@ static Suite *cgroup_suite(void)
     tcase_add_test(conv, test_field_get_set);
     tcase_add_test(conv, test_unsupported_per_version);
     tcase_add_test(conv, test_placeable_messages);
+    tcase_add_test(conv, test_placeable_rootless);
     tcase_add_test(conv, test_event_json);
     suite_add_tcase(s, conv);
     tcase_add_checked_fixture(w, setup, teardown);

@@ -162,9 +162,11 @@ int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, int dirfd,
 bool cg_row_applies(const struct cg_row *row, const oci_resources *res);
 /* Before anything is written: every field res sets must have a directory
  * whose version applies it (or has nothing to do for it); else the
- * version's reason, or "controller not available". */
-int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const oci_resources *res,
-                      berth_error_t *err);
+ * version's reason, "controller not available", or, when the directory
+ * that would take it is one of the `gone` ones a rootless berth could not
+ * create, that (device rules excepted: runc ignores them rootless). */
+int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const struct cg_dir *gone, size_t ngone,
+                      const oci_resources *res, berth_error_t *err);
 
 /* The driver of one kind of hierarchy (cgroup-v1.c, cgroup-v2.c). */
 struct cg_ops {
@@ -211,6 +213,13 @@ struct berth_cgroup {
     /* the CPU quota systemd was given (rounded to its 10 ms), for the
      * files at create; -2: none */
     int64_t sd_quota;
+    /* rootless (context.h) and the config names no cgroupsPath: a
+     * hierarchy whose directory berth may not create is left out (runc's
+     * rootless cgroups) and kept in `gone`, for the error when a resource
+     * needs it */
+    bool may_drop;
+    struct cg_dir *gone;
+    size_t ngone;
 };
 
 /* ---- the systemd driver (cgroup-systemd.c) ------------------------------ */

@@ -111,8 +111,20 @@ int cg_apply_rows(const struct cg_ops *ops, const struct cg_dir *d, int dirfd,
     return 0;
 }
 
-int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const oci_resources *res,
-                      berth_error_t *err)
+/* The hierarchy a rootless berth could not create that field id needs. */
+static const struct cg_dir *gone_for(const struct cg_dir *gone, size_t ngone, int id)
+{
+    for (size_t j = 0; j < ngone; j++) {
+        const struct cg_row *row = row_of(gone[j].ops, id);
+
+        if (row && row->controller && cg_dir_has(&gone[j], row->controller))
+            return &gone[j];
+    }
+    return NULL;
+}
+
+int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const struct cg_dir *gone, size_t ngone,
+                      const oci_resources *res, berth_error_t *err)
 {
     bool any_v1 = false;
 
@@ -142,8 +154,16 @@ int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const oci_resources *
                 wanted = row->controller;
             }
         }
-        if (placed)
+        if (placed || (id == CGF_DEVICES && ngone))
             continue;
+        if (gone_for(gone, ngone, id))
+            /* runc: "rootless needs no limits + no cgrouppath when no
+             * permission is granted for cgroups" */
+            return berth_error_make(err, EPERM,
+                                    "linux.resources.%s: cannot set the limit: rootless berth may "
+                                    "not create the container's cgroup `%s` (delegate a cgroup to "
+                                    "the user and name it in linux.cgroupsPath)",
+                                    berth_cg_fields[id].name, gone_for(gone, ngone, id)->path);
         /* On a pure v2 host the version's reason says it best; with v1
          * hierarchies the controller is what is missing. */
         if (none && !any_v1) {

@@ -11,7 +11,6 @@
  * is linked against libsystemd so that berth is not. */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "cgroup-internal.h"
 #include "cgroup.h"
 #include "util/cleanup.h"
+#include "util/run.h"
 #include "systemd-unit.h"
 
 extern char **environ;
@@ -45,12 +45,9 @@ static int call_helper(const struct berth_cgroup *cg, const char *op,
 {
     const char *helper = cg->ctx ? cg->ctx->systemd_helper : NULL;
     _cleanup_free_ char **argv = NULL;
-    posix_spawn_file_actions_t fa;
     char msg[1024];
-    size_t n = 0, len = 0;
-    int pipefd[2], status = 0, r;
-    pid_t pid;
-    ssize_t k;
+    size_t n = 0;
+    int status = 0, r;
 
     if (!helper)
         return berth_error_make(err, EOPNOTSUPP,
@@ -64,47 +61,14 @@ static int call_helper(const struct berth_cgroup *cg, const char *op,
     argv[n++] = cg->sd.name;
     for (size_t i = 0; p && i < p->n; i++)
         argv[n++] = p->v[i];
-    if (pipe2(pipefd, O_CLOEXEC) < 0)
-        return berth_error_errno(err, "systemd helper: pipe");
-    /* only stdio: the caller's own fds (an engine's pipes, a console
-     * socket) are none of the helper's business */
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    r = posix_spawn(&pid, helper, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(pipefd[1]);
-    if (r != 0) {
-        close(pipefd[0]);
-        return berth_error_make(err, r, "run the systemd cgroup driver's helper `%s`", helper);
-    }
-    while ((k = read(pipefd[0], msg + len, sizeof(msg) - 1 - len)) != 0) {
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            break;
-        len += (size_t)k;
-        if (len == sizeof(msg) - 1) {
-            char sink[256];
-            while (read(pipefd[0], sink, sizeof(sink)) > 0)
-                ;
-            break;
-        }
-    }
-    close(pipefd[0]);
-    msg[len] = '\0';
-    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-        msg[--len] = '\0';
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return berth_error_errno(err, "wait for the systemd helper");
+    r = berth_run_capture(argv, false, msg, sizeof(msg), &status, err);
+    if (r < 0)
+        return berth_error_wrap(err, "the systemd cgroup driver's helper");
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     r = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
     /* the helper's message ends with its errno text already */
-    berth_error_make(err, 0, "systemd: %s", len ? msg : "the helper failed");
+    berth_error_make(err, 0, "systemd: %s", msg[0] ? msg : "the helper failed");
     (*err)->status = r;
     return -r;
 }

@@ -275,7 +275,10 @@ void berth_cgroup_free(struct berth_cgroup *cg)
         return;
     for (size_t i = 0; i < cg->n; i++)
         cg_dir_release(&cg->d[i]);
+    for (size_t i = 0; i < cg->ngone; i++)
+        cg_dir_release(&cg->gone[i]);
     free(cg->d);
+    free(cg->gone);
     free(cg->path);
     berth_sd_unit_release(&cg->sd);
     free(cg);
@@ -583,6 +586,8 @@ int berth_cgroup_plan_in(const struct berth_context *ctx, const struct berth_cgr
         return berth_error_make(err, ENOMEM, "cgroup");
     cg->ctx = ctx;
     cg->sd_quota = -2;
+    cg->may_drop =
+        ctx && ctx->rootless && !ctx->systemd_cgroup && (!cgroups_path || !*cgroups_path);
     if (ctx && ctx->systemd_cgroup) {
         /* "slice:prefix:name": the unit's cgroup, absolute */
         r = cg_sd_plan(cg, cgroups_path, id, layout->mode == BERTH_CGROUP_UNIFIED, &given, err);
@@ -629,6 +634,32 @@ int berth_cgroup_plan(const struct berth_context *ctx, const char *cgroups_path,
     return r;
 }
 
+/* Rootless without a cgroupsPath (runc's fs/fs2 managers): a directory
+ * berth has no permission to make is left out, and the container lives
+ * without that hierarchy; a resource that needs it fails later, at
+ * cg_rows_placeable, naming why. */
+static bool drop_dir(struct berth_cgroup *cg, size_t i, int r, berth_error_t *err)
+{
+    berth_error_t ignored = NULL;
+    struct cg_dir *grown;
+
+    if (!cg->may_drop || (r != -EACCES && r != -EPERM && r != -EROFS))
+        return false;
+    grown = realloc(cg->gone, (cg->ngone + 1) * sizeof(*grown));
+    if (!grown)
+        return false; /* the permission error stands */
+    cg->gone = grown;
+    berth_debug(cg->ctx, "rootless: no cgroup %s (%s)", cg->d[i].path, (*err)->msg);
+    berth_error_release(err);
+    (void)destroy_dir(&cg->d[i], &ignored); /* a parent made before the refusal */
+    berth_error_release(&ignored);
+    cg->d[i].fd = safe_close(cg->d[i].fd);
+    cg->gone[cg->ngone++] = cg->d[i];
+    memmove(&cg->d[i], &cg->d[i + 1], (cg->n - i - 1) * sizeof(cg->d[0]));
+    cg->n--;
+    return true;
+}
+
 int berth_cgroup_make(struct berth_cgroup *cg, bool v2, berth_error_t *err)
 {
     bool frozen = false;
@@ -640,6 +671,10 @@ int berth_cgroup_make(struct berth_cgroup *cg, bool v2, berth_error_t *err)
         r = make_leaf(&cg->d[i], err);
         if (r == 0)
             r = make_dirs(&cg->d[i], err);
+        if (r < 0 && drop_dir(cg, i, r, err)) {
+            i--; /* the next one moved into slot i */
+            continue;
+        }
         if (r < 0)
             return r;
     }
@@ -668,6 +703,11 @@ int berth_cgroup_before_clone(struct berth_cgroup *cg, struct berth_cgroup_join 
     if (cg->sd.name)
         return 0;
     r = berth_cgroup_make(cg, true, err);
+    /* Rootless, the v1 directories too: which of them exist decides what
+     * the init binds at /sys/fs/cgroup (its own cgroup where berth could
+     * make none), and it learns that from what it inherits at the clone. */
+    if (r >= 0 && cg->may_drop)
+        r = berth_cgroup_make(cg, false, err);
     return r < 0 ? r : berth_cgroup_join_prepare(cg, true, join, err);
 }
 
@@ -683,7 +723,9 @@ int berth_cgroup_after_clone(struct berth_cgroup *cg, const char *id, pid_t pid,
         if (r >= 0)
             r = berth_cgroup_make(cg, true, err);
     }
-    return r < 0 ? r : berth_cgroup_make(cg, false, err);
+    if (r < 0 || cg->may_drop) /* made before the clone */
+        return r;
+    return berth_cgroup_make(cg, false, err);
 }
 
 static int create_all(struct berth_cgroup *cg, berth_error_t *err)
@@ -791,7 +833,7 @@ int berth_cgroup_apply(struct berth_cgroup *cg, const oci_resources *res, bool c
     /* everything checked before the first write ("values validated
      * before anything is written"): a field no directory of this host
      * can take is an error, naming the field */
-    r = cg_rows_placeable(cg->d, cg->n, res, err);
+    r = cg_rows_placeable(cg->d, cg->n, cg->gone, cg->ngone, res, err);
     if (r < 0)
         return r;
     /* systemd first (at create, berth_cgroup_after_clone started it): a
@@ -948,8 +990,15 @@ static char *dup_or_null(const char *s, bool *oom)
 int berth_cgroup_record(const struct berth_cgroup *cg, struct berth_cgroup_record **ret,
                         berth_error_t *err)
 {
-    _cleanup_(berth_cgroup_record_freep) struct berth_cgroup_record *rec = calloc(1, sizeof(*rec));
-    bool oom = !rec;
+    _cleanup_(berth_cgroup_record_freep) struct berth_cgroup_record *rec = NULL;
+    bool oom;
+
+    if (cg->n == 0 && !cg->sd.name) {
+        *ret = NULL;
+        return 0;
+    }
+    rec = calloc(1, sizeof(*rec));
+    oom = !rec;
 
     if (rec) {
         rec->dirs = calloc(cg->n ? cg->n : 1, sizeof(*rec->dirs));

@@ -159,7 +159,8 @@ int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err);
 
 /* The state's record of the cgroup (state.h: state.json's "cgroup"
  * object) and back: the directories, which of them berth created, the
- * systemd unit. */
+ * systemd unit. *ret is NULL for a container without any (rootless, where
+ * berth could create none): it has no cgroup. */
 int berth_cgroup_record(const struct berth_cgroup *cg, struct berth_cgroup_record **ret,
                         berth_error_t *err);
 int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup_record *rec,

@@ -16,6 +16,7 @@
 
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
+#include "ns/ns.h"
 #include "state/state.h"
 #include "events-json.h"
 #include "status.h"
@@ -62,7 +63,10 @@ static int cgc_load(const struct berth_context *ctx, const char *id, bool lock, 
         return berth_error_wrap(err, "load container %s", id);
     c->status = berth_state_status(c->dirfd, c->state);
     if (!c->state->cgroup)
-        return berth_error_make(err, ENOENT, "container %s has no cgroup", id);
+        return berth_error_make(err, ENOENT,
+                                "container %s has no cgroup (rootless berth could create none: "
+                                "delegate a cgroup to the user and name it in linux.cgroupsPath)",
+                                id);
     r = berth_cgroup_load(ctx, c->state->cgroup, &c->cg, err);
     return r < 0 ? berth_error_wrap(err, "container %s", id) : 0;
 }
@@ -153,6 +157,13 @@ int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **
     _cleanup_cgc_ struct cgc c = CGC_INIT;
     int r = cgc_load(ctx, id, false, &c, err);
 
+    /* rootless without a cgroup: the processes of its pid namespace */
+    if (r == -ENOENT && c.state && !c.state->cgroup) {
+        berth_error_release(err);
+        *ret = NULL;
+        *ret_n = 0;
+        return live(c.status) ? berth_pidns_pids(c.state->pid, ret, ret_n, err) : 0;
+    }
     if (r < 0)
         return r;
     /* A stopped container is listed, not refused (runc exits 0 with an

@@ -6,5 +6,7 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/ns/namespaces.c \
 	src/libberth/ns/ns-attrs.h \
 	src/libberth/ns/ns-attrs.c \
+	src/libberth/ns/pidns.h \
+	src/libberth/ns/pidns.c \
 	src/libberth/ns/userns.h \
 	src/libberth/ns/userns.c

@@ -7,5 +7,6 @@
 #include "ns/namespaces.h"
 #include "ns/userns.h"
 #include "ns/ns-attrs.h"
+#include "ns/pidns.h"
 
 #endif

@@ -5,10 +5,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/run.h"
 
 static int write_proc_file(pid_t pid, const char *name, const char *data, berth_error_t *err)
 {
@@ -45,31 +48,93 @@ static int format_map(const oci_id_mapping *maps, size_t len, char *buf, size_t 
     return 0;
 }
 
-int berth_userns_write_maps(pid_t pid, const oci_linux *linux, berth_error_t *err)
+/* newuidmap/newgidmap PID ID HOSTID SIZE...: the setuid helpers of shadow
+ * (Debian's uidmap) that map the ranges /etc/subuid and /etc/subgid grant
+ * the user, as runc and crun use them. */
+static int map_with_tool(const char *tool, pid_t pid, const oci_id_mapping *maps, size_t n,
+                         const char *what, berth_error_t *err)
+{
+    const char *file = strcmp(tool, "newuidmap") == 0 ? "/etc/subuid" : "/etc/subgid";
+    _cleanup_free_ char **argv = calloc(2 + 3 * n + 1, sizeof(char *));
+    _cleanup_free_ char *nums = calloc(2 + 3 * n, 16);
+    char msg[512];
+    int status = 0, r;
+
+    if (!argv || !nums)
+        return berth_error_make(err, ENOMEM, "%s", what);
+    argv[0] = (char *)tool;
+    argv[1] = nums;
+    snprintf(nums, 16, "%d", (int)pid);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v[3] = {maps[i].containerID, maps[i].hostID, maps[i].size};
+
+        for (int k = 0; k < 3; k++) {
+            char *slot = nums + 16 * (1 + 3 * i + k);
+
+            snprintf(slot, 16, "%u", v[k]);
+            argv[2 + 3 * i + k] = slot;
+        }
+    }
+    r = berth_run_capture(argv, true, msg, sizeof(msg), &status, err);
+    if (r == -ENOENT) {
+        berth_error_release(err);
+        return berth_error_make(err, EPERM,
+                                "%s: mapping ids other than your own needs %s (package uidmap) "
+                                "and a range for the user in %s",
+                                what, tool, file);
+    }
+    if (r < 0)
+        return berth_error_wrap(err, "%s", what);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    return berth_error_make(err, EPERM, "%s: %s failed (%s): the ranges the user may map are in %s",
+                            what, tool, msg[0] ? msg : "no message", file);
+}
+
+/* One map: written by us when we may (root, or an unprivileged user's own
+ * id), else through the setuid helper, as runc's nsexec does. */
+static int write_map(pid_t pid, const char *name, const char *tool, const oci_id_mapping *maps,
+                     size_t n, const char *what, berth_error_t *err)
 {
     char buf[4096];
+    int r = format_map(maps, n, buf, sizeof(buf), what, err);
+
+    if (r < 0)
+        return r;
+    r = write_proc_file(pid, name, buf, err);
+    if (r != -EPERM || geteuid() == 0)
+        return r;
+    berth_error_release(err);
+    return map_with_tool(tool, pid, maps, n, what, err);
+}
+
+/* runc's requiresRootOrMappingTool, negated: the gid map is the caller's
+ * own gid alone, which an unprivileged user may write once setgroups is
+ * denied (user_namespaces(7)); any other map goes through newgidmap, which
+ * needs setgroups left alone. */
+static bool own_gid_only(const oci_linux *linux)
+{
+    return linux->gidMappings_len == 1 && linux->gidMappings[0].containerID == 0 &&
+           linux->gidMappings[0].hostID == (uint32_t)getegid() && linux->gidMappings[0].size == 1;
+}
+
+int berth_userns_write_maps(pid_t pid, const oci_linux *linux, berth_error_t *err)
+{
     int r;
 
-    /* user_namespaces(7): an unprivileged writer of gid_map must deny
-     * setgroups(2) first; root in the parent namespace need not, and then
-     * the container may still call setgroups (additionalGids). */
-    if (geteuid() != 0) {
+    /* root in the parent namespace need not deny setgroups, and then the
+     * container may still call setgroups (additionalGids) */
+    if (geteuid() != 0 && own_gid_only(linux)) {
         r = write_proc_file(pid, "setgroups", "deny", err);
         if (r < 0)
             return r;
     }
-    r = format_map(linux->uidMappings, linux->uidMappings_len, buf, sizeof(buf), "uidMappings",
-                   err);
+    r = write_map(pid, "uid_map", "newuidmap", linux->uidMappings, linux->uidMappings_len,
+                  "uidMappings", err);
     if (r < 0)
         return r;
-    r = write_proc_file(pid, "uid_map", buf, err);
-    if (r < 0)
-        return r;
-    r = format_map(linux->gidMappings, linux->gidMappings_len, buf, sizeof(buf), "gidMappings",
-                   err);
-    if (r < 0)
-        return r;
-    return write_proc_file(pid, "gid_map", buf, err);
+    return write_map(pid, "gid_map", "newgidmap", linux->gidMappings, linux->gidMappings_len,
+                     "gidMappings", err);
 }
 
 uint32_t berth_userns_host_id(const oci_id_mapping *maps, size_t len, uint32_t id)
@@ -80,6 +145,17 @@ uint32_t berth_userns_host_id(const oci_id_mapping *maps, size_t len, uint32_t i
         if (id >= maps[i].containerID && id - maps[i].containerID < maps[i].size)
             return maps[i].hostID + (id - maps[i].containerID);
     return (uint32_t)-1;
+}
+
+bool berth_userns_nested(void)
+{
+    _cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+    unsigned long inside, outside, count;
+
+    /* no user namespaces in the kernel: the initial one */
+    if (!f || fscanf(f, "%lu %lu %lu", &inside, &outside, &count) != 3)
+        return false;
+    return !(inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
 int berth_userns_become_root(berth_error_t *err)

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <linux/capability.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -53,15 +54,33 @@ int berth_signals_reset(berth_error_t *err)
     return 0;
 }
 
+/* /proc/self/setgroups says "deny" (the file is per user namespace). */
+static bool setgroups_denied(void)
+{
+    char buf[8] = "";
+    _cleanup_close_ int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+
+    return fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && strncmp(buf, "deny", 4) == 0;
+}
+
 int berth_user_switch(const oci_user *u, berth_error_t *err)
 {
     uid_t uid = u ? u->uid : 0;
     gid_t gid = u ? u->gid : 0;
     size_t ngroups = u ? u->additionalGids_len : 0;
 
-    /* Always set: an empty list drops berth's own supplementary groups. */
-    if (setgroups(ngroups, ngroups ? (const gid_t *)u->additionalGids : NULL) < 0)
-        return berth_error_errno(err, "setgroups (additionalGids)");
+    /* Always set: an empty list drops berth's own supplementary groups.
+     * A user namespace whose gid_map an unprivileged berth wrote denies
+     * setgroups (user_namespaces(7)); runc then keeps the groups the
+     * kernel gave, and so do we when none were asked for. */
+    if (setgroups(ngroups, ngroups ? (const gid_t *)u->additionalGids : NULL) < 0) {
+        if (errno != EPERM || !setgroups_denied())
+            return berth_error_errno(err, "setgroups (additionalGids)");
+        if (ngroups)
+            return berth_error_make(err, EPERM,
+                                    "setgroups (additionalGids): the user namespace denies it "
+                                    "(rootless: map the gids with newgidmap, package uidmap)");
+    }
     if (setresgid(gid, gid, gid) < 0)
         return berth_error_errno(err, "setresgid %u", (unsigned)gid);
     if (setresuid(uid, uid, uid) < 0)

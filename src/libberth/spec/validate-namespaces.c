@@ -126,6 +126,14 @@ void check_namespaces(struct vctx *v)
         else if (v->o->check_host)
             check_ns_path_host(v, i, ns, ns_kinds[k].flag);
     }
+    /* An unprivileged berth may create the other namespaces only from
+     * inside a user namespace of its own (runc's rootlessEUIDCheck and
+     * wording); uid 0 of a user namespace (rootless podman) need not. */
+    if (v->o->check_host && geteuid() != 0 && !v_ns(v->cfg, "user"))
+        v_error(v, "/linux/namespaces", S_NS,
+                "rootless container requires user namespaces (berth runs as uid %d; "
+                "`berth spec --rootless` writes a config with one)",
+                (int)geteuid());
 }
 
 /* ---- id mappings -------------------------------------------------------- */

@@ -76,6 +76,18 @@ int berth_id_validate(const char *id, berth_error_t *err)
     return 0;
 }
 
+/* The error of an operation on the state root; a non-root user without
+ * $XDG_RUNTIME_DIR lands on root's default and is told what to do. */
+static int root_error(berth_error_t *err, const char *op, const char *root)
+{
+    if ((errno == EACCES || errno == EPERM) && geteuid() != 0)
+        return berth_error_errno(err,
+                                 "%s state root `%s` (as uid %d: set XDG_RUNTIME_DIR for "
+                                 "$XDG_RUNTIME_DIR/berth, or pass --root)",
+                                 op, root, (int)geteuid());
+    return berth_error_errno(err, "%s state root `%s`", op, root);
+}
+
 /* mkdir -p with 0700 for the components that are missing. */
 static int mkdir_p(const char *path, berth_error_t *err)
 {
@@ -89,7 +101,7 @@ static int mkdir_p(const char *path, berth_error_t *err)
             continue;
         *s = '\0';
         if (mkdir(p, 0700) < 0 && errno != EEXIST)
-            return berth_error_errno(err, "mkdir `%s`", p);
+            return root_error(err, "mkdir", p);
         if (end)
             return 0;
         *s = '/';
@@ -100,9 +112,26 @@ static int open_root(const char *root, berth_error_t *err)
 {
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-    if (fd < 0)
-        return berth_error_errno(err, "open state root `%s`", root);
-    return fd;
+    return fd >= 0 ? fd : root_error(err, "open", root);
+}
+
+int berth_state_root_own(const char *root, berth_error_t *err)
+{
+    struct stat st;
+
+    if (mkdir(root, 0700) < 0 && errno != EEXIST)
+        return berth_error_errno(err,
+                                 "mkdir `%s` (the path in $XDG_RUNTIME_DIR must be "
+                                 "writable by the user)",
+                                 root);
+    if (lstat(root, &st) < 0)
+        return berth_error_errno(err, "stat `%s`", root);
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+        return berth_error_make(err, EPERM, "state root `%s`: not a directory owned by uid %d",
+                                root, (int)geteuid());
+    if ((st.st_mode & 07777) != (01000 | 0700) && chmod(root, 01000 | 0700) < 0)
+        return berth_error_errno(err, "chmod `%s`", root);
+    return 0;
 }
 
 int berth_state_dir_create(const char *root, const char *id, berth_error_t *err)
@@ -149,7 +178,7 @@ int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
     if (rootfd < 0 && errno == ENOENT)
         return berth_state_error_not_exist(err, id);
     if (rootfd < 0)
-        return berth_error_errno(err, "open state root `%s`", root);
+        return root_error(err, "open", root);
     fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
         return berth_state_error_not_exist(err, id);
@@ -435,7 +464,7 @@ int berth_state_list(const char *root, char ***ret, berth_error_t *err)
     cap = 1;
     d = opendir(root);
     if (!d && errno != ENOENT)
-        return berth_error_errno(err, "open state root `%s`", root);
+        return root_error(err, "open", root);
     /* A root that does not exist yet simply holds no containers. */
     while (d && (errno = 0, de = readdir(d))) {
         berth_error_t ignored = NULL;

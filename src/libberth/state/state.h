@@ -137,6 +137,12 @@ int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t
  * held. */
 int berth_state_dir_remove(const char *root, const char *id, berth_error_t *err);
 
+/* The state root of a rootless user under $XDG_RUNTIME_DIR (runc's): made
+ * 0700 with the sticky bit (the XDG spec: files there without it may be
+ * pruned), and refused unless it is a directory of ours, so that one user
+ * can never write into another's state. */
+int berth_state_root_own(const char *root, berth_error_t *err);
+
 /* Lists ids under root (sorted); ret is a NULL-terminated strv. */
 int berth_state_list(const char *root, char ***ret, berth_error_t *err);
 

@@ -18,6 +18,10 @@ struct berth_context {
     const char *root; /* state root, e.g. /run/berth */
     bool debug;
     bool systemd_cgroup;
+    /* --rootless (runc's rootless cgroups): berth is not the host's root
+     * (a user, or uid 0 of a user namespace), so a cgroup it cannot create
+     * or join is skipped when the config asks for no resources. */
+    bool rootless;
     /* The systemd driver's D-Bus helper (berth-systemd), as the CLI found
      * it; NULL when berth was built without it. */
     const char *systemd_helper;

@@ -24,4 +24,6 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/util/signals.h \
 	src/libberth/util/signals.c \
 	src/libberth/util/io.h \
-	src/libberth/util/io.c
+	src/libberth/util/io.c \
+	src/libberth/util/run.h \
+	src/libberth/util/run.c
