@@ -12,7 +12,8 @@
 set -euo pipefail
 
 # python3-grpcio: the kubelet side of the Kubernetes test (tests/engines/lib/cri.py).
-PACKAGES=(podman conmon catatonit containerd docker.io python3-grpcio)
+# uidmap, slirp4netns: rootless podman (tests/engines/test-podman-rootless.sh).
+PACKAGES=(podman conmon catatonit containerd docker.io python3-grpcio uidmap slirp4netns)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -52,26 +52,26 @@ static int usage(const char *fmt, ...)
 /* runc's shouldHonorXDGRuntimeDir: a user's state goes under
  * $XDG_RUNTIME_DIR; so does that of uid 0 in a user namespace (rootless
  * podman runs its runtime so) unless $USER says it is root's session. */
-static bool honor_xdg(void)
+static bool honor_xdg(bool in_userns)
 {
     const char *user = getenv("USER");
 
     if (geteuid() != 0)
         return true;
-    return berth_userns_nested() && (!user || strcmp(user, "root") != 0);
+    return in_userns && (!user || strcmp(user, "root") != 0);
 }
 
 /* runc's default: /run/NAME for root, $XDG_RUNTIME_DIR/NAME when rootless
  * (podman passes XDG_RUNTIME_DIR but no --root to a rootless runtime). A
  * relative --root is made absolute, since state paths are stored and
  * compared. *ret_xdg: the root is the XDG one, which berth makes its own. */
-static char *state_root(const char *given, bool *ret_xdg)
+static char *state_root(const char *given, bool in_userns, bool *ret_xdg)
 {
     const char *xdg = getenv("XDG_RUNTIME_DIR");
     char *root = NULL, cwd[4096];
 
     *ret_xdg = false;
-    if (!given && xdg && xdg[0] == '/' && honor_xdg()) {
+    if (!given && xdg && xdg[0] == '/' && honor_xdg(in_userns)) {
         *ret_xdg = true;
         if (asprintf(&root, "%s/berth", xdg) < 0)
             return NULL;
@@ -88,11 +88,11 @@ static char *state_root(const char *given, bool *ret_xdg)
 
 /* runc's shouldUseRootlessCgroupManager: --rootless true or false as
  * given; auto: rootless unless berth is the host's root. */
-static bool rootless_mode(const char *given)
+static bool rootless_mode(const char *given, bool in_userns)
 {
     if (given && strcmp(given, "auto") != 0)
         return strcmp(given, "true") == 0;
-    return geteuid() != 0 || berth_userns_nested();
+    return geteuid() != 0 || in_userns;
 }
 
 static int check_values(struct berth_cli *cli, const struct globals *g)
@@ -235,11 +235,12 @@ int main(int argc, char **argv)
     r = check_values(&cli, &g);
     if (r != 0)
         return r;
-    root = state_root(g.root, &xdg_root);
+    cli.ctx.in_userns = berth_userns_nested();
+    root = state_root(g.root, cli.ctx.in_userns, &xdg_root);
     if (!root)
         return berth_error_make(&err, ENOMEM, "state root"), cli_fail(&cli, &err);
     cli.ctx.root = root;
-    cli.ctx.rootless = rootless_mode(cli.rootless);
+    cli.ctx.rootless = rootless_mode(cli.rootless, cli.ctx.in_userns);
     if (log_init(&cli, &err) < 0 || (xdg_root && berth_state_root_own(root, &err) < 0))
         return cli_fail(&cli, &err);
     return dispatch(&cli, argv_orig, nargs, args, opts, CLI_NOPTS(opts));

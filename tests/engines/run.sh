@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ ${#names[@]} -gt 0 ] || names=(podman containerd docker)
+[ ${#names[@]} -gt 0 ] || names=(podman podman-rootless containerd docker)
 
 BERTH=${BERTH:-$srcdir/build/berth}
 case $BERTH in /*) ;; *) BERTH=$PWD/$BERTH ;; esac

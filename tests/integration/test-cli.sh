@@ -150,10 +150,6 @@ else
         'grep -qx "berth: cgroup: systemd not running on this host, cannot use systemd cgroups manager" "$T/err" && [ -z "$(ls "$T/state")" ]'
 fi
 
-run "$BERTH" --root "$T/state" --rootless=true run -b "$T/go" cid
-check "--rootless=true: run fails with a clear error" 1 \
-    'grep -qi "rootless.*not implemented" "$T/err"'
-
 run "$BERTH" --root "$T/state" exec no-such-ctr sh -c "ls -l"
 # 255: every exec failure, as runc (the container is missing here).
 check "exec: flags after the container id belong to the process (not parsed)" 255 \

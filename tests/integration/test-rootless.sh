@@ -141,6 +141,19 @@ run_cmd as_user --rootless=false run --bundle "$B" rf
 assert_failure "--rootless=false: the cgroup is required"
 assert_contains "$stderr" "Permission denied" "... and the permission error is the error"
 
+# ---- oomScoreAdj: raising works, lowering says why it cannot ---------------
+config 'c["process"]["args"] = ["cat", "/proc/self/oom_score_adj"]
+c["process"]["oomScoreAdj"] = 300'
+run_cmd as_user run --bundle "$B" oom1
+assert_success "oomScoreAdj above the caller's"
+assert_eq "$output" 300 "... is the process's oom_score_adj"
+config 'c["process"]["oomScoreAdj"] = -100'
+run_cmd as_user run --bundle "$B" oom2
+assert_failure "oomScoreAdj below the caller's fails"
+assert_contains "$stderr" "CAP_SYS_RESOURCE" "... saying what it needs"
+check "... leaving no state" [ ! -e "$XDG/berth/oom2" ]
+config 'del c["process"]["oomScoreAdj"]'
+
 # ---- more ids through newuidmap/newgidmap ---------------------------------
 config 'c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": '"$UID1"', "size": 1},
     {"containerID": 1, "hostID": '$SUB', "size": 65536}]

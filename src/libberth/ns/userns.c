@@ -149,11 +149,16 @@ uint32_t berth_userns_host_id(const oci_id_mapping *maps, size_t len, uint32_t i
 
 bool berth_userns_nested(void)
 {
-    _cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+    _cleanup_close_ int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
     unsigned long inside, outside, count;
+    char buf[128];
+    ssize_t n;
 
-    /* no user namespaces in the kernel: the initial one */
-    if (!f || fscanf(f, "%lu %lu %lu", &inside, &outside, &count) != 3)
+    /* every berth command asks: one read, no stdio */
+    if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+        return false; /* no user namespaces in the kernel: the initial one */
+    buf[n] = '\0';
+    if (sscanf(buf, "%lu %lu %lu", &inside, &outside, &count) != 3)
         return false;
     return !(inside == 0 && outside == 0 && count == 4294967295UL);
 }

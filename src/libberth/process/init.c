@@ -441,7 +441,9 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         .rootfs = l->rootfs,
         .bundle = l->bundle,
         .no_pivot = l->no_pivot,
-        .userns = l->ns.user,
+        /* runc's useBindMount: a new user namespace, or berth's own is
+         * not the initial one (rootless podman): no mknod there */
+        .userns = l->ns.user || l->ctx->in_userns,
         .idmap_trees = &l->idmap_trees,
         .mount_sources = &l->mount_sources,
         .cgroup_dirs = l->cgroup_dirs,

@@ -40,7 +40,7 @@ struct berth_rootfs {
     const char *rootfs; /* absolute host path of root.path */
     const char *bundle; /* absolute bundle dir, for relative mount sources */
     bool no_pivot;
-    bool userns; /* inside a new user namespace: devices are bind mounts */
+    bool userns; /* in a user namespace (new, or berth's own): devices are binds */
     /* Detached idmapped trees made by the parent before the clone, by
      * mounts[] index (idmap.h); NULL when no mount is idmapped. */
     const struct berth_idmap_trees *idmap_trees;

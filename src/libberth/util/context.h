@@ -22,6 +22,9 @@ struct berth_context {
      * (a user, or uid 0 of a user namespace), so a cgroup it cannot create
      * or join is skipped when the config asks for no resources. */
     bool rootless;
+    /* berth runs in a user namespace other than the initial one (uid 0
+     * there is not the host's root): devices are bound, not made */
+    bool in_userns;
     /* The systemd driver's D-Bus helper (berth-systemd), as the CLI found
      * it; NULL when berth was built without it. */
     const char *systemd_helper;
