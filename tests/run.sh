@@ -415,6 +415,7 @@ step_vm() {
         return
     fi
     vm_suite cgroup2 tests/cgroup2-vm/run-tests.sh
+    vm_suite rootless tests/cgroup2-vm/run-rootless.sh
     vm_suite criu tests/cgroup2-vm/run-criu.sh
     vm_suite systemd tests/cgroup2-vm/run-systemd.sh
 }
