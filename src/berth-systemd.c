@@ -6,6 +6,7 @@
  *   berth-systemd [--user] start UNIT PROP...   start a transient unit
  *   berth-systemd [--user] set UNIT PROP...     set properties of a unit
  *   berth-systemd [--user] stop UNIT            stop it (gone = done)
+ *   berth-systemd [--user] control-group        print the manager's cgroup
  *
  * PROP is "Name[@V]=SIG:VALUE" (systemd-unit.h). On failure the message is
  * the only line on stderr and the exit status is its errno (1 when none
@@ -20,7 +21,8 @@
 
 static int usage(void)
 {
-    fputs("usage: berth-systemd [--user] start|set UNIT PROP... | stop UNIT\n", stderr);
+    fputs("usage: berth-systemd [--user] start|set UNIT PROP... | stop UNIT | control-group\n",
+          stderr);
     return EINVAL;
 }
 
@@ -34,6 +36,15 @@ int main(int argc, char **argv)
 
     if (i < argc && strcmp(argv[i], "--user") == 0)
         user = true, i++;
+    if (argc - i == 1 && strcmp(argv[i], "control-group") == 0) {
+        char *cg = NULL;
+
+        r = berth_sd_bus_open(user, &b, &err);
+        if (r == 0 && (r = berth_sd_bus_control_group(b, &cg, &err)) == 0)
+            printf("%s\n", cg);
+        free(cg);
+        goto out;
+    }
     if (argc - i < 2)
         return usage();
     op = argv[i++];
@@ -47,6 +58,7 @@ int main(int argc, char **argv)
         r = berth_sd_bus_set(b, unit, argv + i, (size_t)(argc - i), &err);
     else if (r == 0)
         r = berth_sd_bus_stop(b, unit, &err);
+out:
     berth_sd_bus_close(b);
     if (r < 0) {
         fprintf(stderr, "%s\n", err && err->msg ? err->msg : "systemd call failed");

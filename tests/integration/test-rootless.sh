@@ -141,6 +141,24 @@ run_cmd as_user --rootless=false run --bundle "$B" rf
 assert_failure "--rootless=false: the cgroup is required"
 assert_contains "$stderr" "Permission denied" "... and the permission error is the error"
 
+# ---- what needs the host's privilege degrades as runc's rootless mode ------
+# sysfs without a network namespace: the host's /sys bound (a fresh sysfs is
+# tied to the netns owner); with one of the user's: a fresh sysfs; and that
+# network namespace has no host device, only lo
+cp "$B/config.json" "$TEST_TMP/config.saved"
+config 'c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/sys"] + [
+    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}]
+c["process"]["args"] = ["sh", "-c", "test -d /sys/kernel && echo sys-ok; cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d \" \" | tr \"\\n\" \" \""]'
+run_cmd as_user run --bundle "$B" sys1
+assert_success "a sysfs mount without a network namespace (bound from the host)"
+assert_contains "$output" sys-ok "... /sys is there"
+config 'c["linux"]["namespaces"].append({"type": "network"})'
+run_cmd as_user run --bundle "$B" sys2
+assert_success "a sysfs mount with a network namespace of the user's"
+assert_contains "$output" sys-ok "... /sys is there"
+assert_eq "$(tail -n 1 <<<"$output" | xargs)" lo "... and the network namespace has only lo"
+cp "$TEST_TMP/config.saved" "$B/config.json"
+
 # ---- oomScoreAdj: raising works, lowering says why it cannot ---------------
 config 'c["process"]["args"] = ["cat", "/proc/self/oom_score_adj"]
 c["process"]["oomScoreAdj"] = 300'

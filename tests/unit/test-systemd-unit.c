@@ -16,8 +16,8 @@ static void unit_ok(const char *cgpath, const char *slice, const char *name, con
     struct berth_sd_unit u;
     berth_error_t err = NULL;
 
-    ck_assert_msg(berth_sd_unit_parse(cgpath, "c1", &u, &err) == 0, "%s: %s", cgpath ? cgpath : "",
-                  err ? err->msg : "");
+    ck_assert_msg(berth_sd_unit_parse(cgpath, "c1", false, &u, &err) == 0, "%s: %s",
+                  cgpath ? cgpath : "", err ? err->msg : "");
     ck_assert_str_eq(u.slice, slice);
     ck_assert_str_eq(u.name, name);
     ck_assert_str_eq(u.path, path);
@@ -30,7 +30,7 @@ static void unit_bad(const char *cgpath, const char *msg)
     struct berth_sd_unit u;
     berth_error_t err = NULL;
 
-    ck_assert_int_lt(berth_sd_unit_parse(cgpath, "c1", &u, &err), 0);
+    ck_assert_int_lt(berth_sd_unit_parse(cgpath, "c1", false, &u, &err), 0);
     ck_assert_ptr_nonnull(err);
     ck_assert_msg(strstr(err->msg, msg), "%s: `%s` lacks `%s`", cgpath, err->msg, msg);
     berth_error_release(&err);
@@ -55,6 +55,26 @@ START_TEST(test_unit_names)
     unit_ok("system.slice:x:test-a.slice", "system.slice", "test-a.slice",
             "/test.slice/test-a.slice", true);
     unit_ok("-.slice:p:n", "-.slice", "p-n.scope", "/p-n.scope", false);
+}
+END_TEST
+
+/* A rootless user's instance (runc's rootless systemd manager): the
+ * default slice is user.slice, for an empty cgroupsPath and an empty slice
+ * field; the path is relative to the instance's own cgroup. */
+START_TEST(test_unit_user)
+{
+    const char *paths[] = {NULL, "", ":berth:c1"};
+
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        struct berth_sd_unit u;
+        berth_error_t err = NULL;
+
+        ck_assert_int_eq(berth_sd_unit_parse(paths[i], "c1", true, &u, &err), 0);
+        ck_assert_str_eq(u.slice, "user.slice");
+        ck_assert_str_eq(u.path, "/user.slice/berth-c1.scope");
+        ck_assert(u.user);
+        berth_sd_unit_release(&u);
+    }
 }
 END_TEST
 
@@ -118,7 +138,7 @@ START_TEST(test_unit_props)
     berth_error_t err = NULL;
     char *s;
 
-    ck_assert_int_eq(berth_sd_unit_parse("machine.slice:berth:t1", "t1", &u, &err), 0);
+    ck_assert_int_eq(berth_sd_unit_parse("machine.slice:berth:t1", "t1", false, &u, &err), 0);
     ck_assert_int_eq(berth_sd_props_unit(&u, "t1", 42, true, &p, &err), 0);
     s = joined(&p);
     ck_assert_str_eq(s, "Description=s:berth container t1|Slice=s:machine.slice|Delegate=b:true|"
@@ -128,7 +148,7 @@ START_TEST(test_unit_props)
     berth_sd_props_release(&p);
     berth_sd_unit_release(&u);
     /* a slice unit: Wants= its parent, no delegation; v1 accounting names */
-    ck_assert_int_eq(berth_sd_unit_parse("system.slice:x:k-a.slice", "t1", &u, &err), 0);
+    ck_assert_int_eq(berth_sd_unit_parse("system.slice:x:k-a.slice", "t1", false, &u, &err), 0);
     ck_assert_int_eq(berth_sd_props_unit(&u, "t1", 42, false, &p, &err), 0);
     s = joined(&p);
     ck_assert_str_eq(s, "Description=s:berth container t1|Wants=s:system.slice|PIDs=au:42|"
@@ -339,6 +359,7 @@ int main(void)
     int failed;
 
     tcase_add_test(t, test_unit_names);
+    tcase_add_test(t, test_unit_user);
     tcase_add_test(t, test_unit_errors);
     tcase_add_test(t, test_expand_slice);
     tcase_add_test(t, test_unit_props);

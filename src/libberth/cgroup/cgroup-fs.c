@@ -338,3 +338,13 @@ int cg_dir_open(const struct cg_dir *d, berth_error_t *err)
         return berth_error_errno(err, "open cgroup `%s`", d->path);
     return fd;
 }
+
+/* See cgroup-internal.h; here, below the per-version drivers that call it. */
+int cg_devices_done(const struct berth_cgroup *cg, int r, berth_error_t *err)
+{
+    if (r >= 0 || !cg->ctx || !cg->ctx->rootless)
+        return r;
+    berth_debug(cg->ctx, "rootless: device rules not applied (%s)", (*err)->msg);
+    berth_error_release(err);
+    return 0;
+}

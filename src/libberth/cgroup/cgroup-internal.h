@@ -168,6 +168,12 @@ bool cg_row_applies(const struct cg_row *row, const oci_resources *res);
 int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const struct cg_dir *gone, size_t ngone,
                       const oci_resources *res, berth_error_t *err);
 
+/* The result of applying the device rules: rootless, a failure is dropped
+ * with a debug note (runc's fs and fs2 managers: "errors from the device
+ * subsystem are ignored, as it is really not expected to work"; an
+ * unprivileged user may not load the v2 eBPF filter). */
+int cg_devices_done(const struct berth_cgroup *cg, int r, berth_error_t *err);
+
 /* The driver of one kind of hierarchy (cgroup-v1.c, cgroup-v2.c). */
 struct cg_ops {
     const char *name; /* "v1", "v2" */

@@ -397,7 +397,8 @@ static int v1_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int d
      * devices are always appended, so an update that lists devices does
      * not take /dev/null away from a running container. */
     if (r == 0 && cg_dir_has(d, "devices") && (create || res->devices))
-        r = berth_cgv1_devices(dirfd, res->devices, res->devices_len, true, err);
+        r = cg_devices_done(
+            cg, berth_cgv1_devices(dirfd, res->devices, res->devices_len, true, err), err);
     return r;
 }
 

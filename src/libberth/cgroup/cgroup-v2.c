@@ -327,7 +327,8 @@ static int v2_apply(const struct berth_cgroup *cg, const struct cg_dir *d, int d
     /* Devices last (the eBPF filter; d->devices: the directory that serves
      * it on hybrid hosts), with the defaults always appended, as on v1. */
     if (r == 0 && d->devices && (create || res->devices))
-        r = berth_cgv2_devices(dirfd, res->devices, res->devices_len, true, err);
+        r = cg_devices_done(
+            cg, berth_cgv2_devices(dirfd, res->devices, res->devices_len, true, err), err);
     return r;
 }
 

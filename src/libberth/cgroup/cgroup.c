@@ -1022,6 +1022,7 @@ int berth_cgroup_record(const struct berth_cgroup *cg, struct berth_cgroup_recor
         rec->path = dup_or_null(cg->path, &oom);
         rec->unit = dup_or_null(cg->sd.name, &oom);
         rec->unit_v2 = cg->unit_v2;
+        rec->unit_user = cg->sd.user;
     }
     if (oom)
         return berth_error_make(err, ENOMEM, "record the cgroup of the container");
@@ -1067,6 +1068,7 @@ int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup
         cg->path = dup_or_null(rec->path, &oom);
         cg->sd.name = dup_or_null(rec->unit, &oom);
         cg->unit_v2 = rec->unit_v2;
+        cg->sd.user = rec->unit_user;
     }
     if (oom)
         return berth_error_make(err, ENOMEM, "load cgroup state");

@@ -79,6 +79,19 @@ static int sd_version(struct berth_sd_bus *b)
     return b->version;
 }
 
+int berth_sd_bus_control_group(struct berth_sd_bus *b, char **ret, berth_error_t *err)
+{
+    sd_bus_error e = SD_BUS_ERROR_NULL;
+    int r =
+        sd_bus_get_property_string(b->bus, SD_DEST, SD_PATH, SD_MANAGER, "ControlGroup", &e, ret);
+
+    if (r < 0)
+        berth_error_make(err, -r, "systemd: the manager's ControlGroup%s%s", e.message ? ": " : "",
+                         e.message ? e.message : "");
+    sd_bus_error_free(&e);
+    return r < 0 ? r : 0;
+}
+
 static int hexval(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;

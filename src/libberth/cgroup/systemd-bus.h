@@ -31,6 +31,11 @@ int berth_sd_bus_start(struct berth_sd_bus *b, const char *unit, char *const *pr
 int berth_sd_bus_set(struct berth_sd_bus *b, const char *unit, char *const *props, size_t n,
                      berth_error_t *err);
 
+/* The manager's own cgroup (its ControlGroup property): "/" for the
+ * system instance, "/user.slice/user-UID.slice/user@UID.service" for a
+ * user's, below which its slices are. */
+int berth_sd_bus_control_group(struct berth_sd_bus *b, char **ret, berth_error_t *err);
+
 /* StopUnit(unit, "replace"), waits for its job; a unit that does not exist
  * (any more) is not an error. Then ResetFailedUnit. */
 int berth_sd_bus_stop(struct berth_sd_bus *b, const char *unit, berth_error_t *err);

@@ -67,16 +67,17 @@ void berth_sd_unit_release(struct berth_sd_unit *u)
     memset(u, 0, sizeof(*u));
 }
 
-int berth_sd_unit_parse(const char *cgroups_path, const char *id, struct berth_sd_unit *ret,
-                        berth_error_t *err)
+int berth_sd_unit_parse(const char *cgroups_path, const char *id, bool user,
+                        struct berth_sd_unit *ret, berth_error_t *err)
 {
+    const char *slice = user ? "user.slice" : "system.slice";
     _cleanup_free_ char *given = NULL, *parent = NULL;
     struct berth_sd_unit u = {0};
     char *prefix, *name;
     int r;
 
     if (!cgroups_path || !*cgroups_path) {
-        if (asprintf(&given, "system.slice:berth:%s", id) < 0)
+        if (asprintf(&given, "%s:berth:%s", slice, id) < 0)
             given = NULL;
     } else {
         given = strdup(cgroups_path);
@@ -95,7 +96,8 @@ int berth_sd_unit_parse(const char *cgroups_path, const char *id, struct berth_s
     *name++ = '\0';
     if (!*name)
         return berth_error_make(err, 0, "cgroupsPath \"%s\": the unit name is empty", cgroups_path);
-    u.slice = strdup(*given ? given : "system.slice");
+    u.slice = strdup(*given ? given : slice);
+    u.user = user;
     u.is_slice = ends_with(name, SLICE_SUFFIX);
     if (u.is_slice)
         u.name = strdup(name);

@@ -34,11 +34,14 @@ struct berth_sd_unit {
     char *name;    /* "berth-ID.scope", or "NAME.slice" */
     char *path;    /* its cgroup, "/system.slice/berth-ID.scope" */
     bool is_slice; /* the container gets a slice unit, not a scope */
+    bool user;     /* the user's systemd instance (rootless), not the system's */
 };
 
-/* cgroups_path NULL or "" gives "system.slice:berth:<id>". */
-int berth_sd_unit_parse(const char *cgroups_path, const char *id, struct berth_sd_unit *ret,
-                        berth_error_t *err);
+/* cgroups_path NULL or "" gives "system.slice:berth:<id>" ("user.slice"
+ * for the user's instance, as runc); path is below the manager's own
+ * cgroup (the caller prefixes a user instance's). */
+int berth_sd_unit_parse(const char *cgroups_path, const char *id, bool user,
+                        struct berth_sd_unit *ret, berth_error_t *err);
 void berth_sd_unit_release(struct berth_sd_unit *u);
 
 /* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice"; "-.slice" -> "". */

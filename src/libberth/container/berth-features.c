@@ -136,16 +136,20 @@ static const struct claim claims[] = {
 /* --systemd-cgroup (cgroup-systemd.c), when built with its helper
  * berth-systemd; tested against systemd 252 on the unified and hybrid
  * layouts (tests/cgroup2-vm/run-systemd.sh). */
+/* systemdUser: the same driver on a rootless user's own systemd instance
+ * (its session bus), cgroup v2 only, as runc; tested in the same VM
+ * (tests/cgroup2-vm/test-systemd-rootless.sh). */
 #ifdef HAVE_SYSTEMD
     {"cgroup.systemd", NULL, true},
+    {"cgroup.systemdUser", NULL, true},
 #else
     {"cgroup.systemd", NULL, false},
+    {"cgroup.systemdUser", NULL, false},
 #endif
 
     /* Not implemented yet: each reports enabled=false (or false flags).
      * rdma: the writer exists but no host here has an rdma controller to
      * test it on. apparmor, selinux: not claims, probed at run time. */
-    {"cgroup.systemdUser", NULL, false},
     {"cgroup.rdma", NULL, false},
     {"intelRdt", NULL, false},
     {"intelRdt.schemata", NULL, false},

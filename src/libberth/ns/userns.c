@@ -75,7 +75,8 @@ static int map_with_tool(const char *tool, pid_t pid, const oci_id_mapping *maps
             argv[2 + 3 * i + k] = slot;
         }
     }
-    r = berth_run_capture(argv, true, msg, sizeof(msg), &status, err);
+    r = berth_run_capture(argv, true, NULL, &(struct berth_run_buf){msg, sizeof(msg)}, &status,
+                          err);
     if (r == -ENOENT) {
         berth_error_release(err);
         return berth_error_make(err, EPERM,

@@ -149,11 +149,15 @@ static int bind_source(const char *source, const struct berth_mount_env *env, co
 /* Without its own network namespace a container cannot mount a sysfs of
  * its own (the kernel ties sysfs to the netns owner), so, as runc does, it
  * gets the host's /sys bound, and only /sys: not the host's submounts
- * (its cgroup tree, securityfs, debugfs, tracefs, bpffs, ...). */
-static void sysfs_to_bind(struct berth_mount_step *step)
+ * (its cgroup tree, securityfs, debugfs, tracefs, bpffs, ...). In a user
+ * namespace (rootless) the submounts are locked to /sys: the kernel
+ * refuses a bind without them (EINVAL), so it is recursive there, which
+ * shows nothing the user could not see on the host (`berth spec
+ * --rootless` binds /sys with rbind too, as runc's). */
+static void sysfs_to_bind(struct berth_mount_step *step, bool userns)
 {
     step->kind = BERTH_MOUNT_BIND;
-    step->recursive = false;
+    step->recursive = userns;
 }
 
 static int plan_step(const oci_mount *m, size_t index, const struct berth_mount_env *env,
@@ -178,7 +182,7 @@ static int plan_step(const oci_mount *m, size_t index, const struct berth_mount_
         step->kind = BERTH_MOUNT_BIND;
     if (step->kind == BERTH_MOUNT_FS && step->type && strcmp(step->type, "sysfs") == 0 &&
         !env->netns) {
-        sysfs_to_bind(step);
+        sysfs_to_bind(step, env->userns);
         return bind_source("/sys", env, what, &step->source, err);
     }
     /* config.md "Mounts": mount uid/gidMappings are an idmapping even

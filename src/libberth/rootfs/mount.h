@@ -54,7 +54,7 @@ struct berth_mount_env {
     const char *bundle; /* absolute; base of relative bind sources */
     bool netns;         /* the config asks for a network namespace */
     bool cgroupns;      /* the config asks for a cgroup namespace */
-    bool userns;        /* running inside a new user namespace */
+    bool userns;        /* in a user namespace (new, or berth's own) */
     /* linux.mountLabel, only when SELinux is enabled on the host (the
      * caller clears it otherwise): becomes context="..." in the data of new
      * filesystems other than proc, sysfs and mqueue, as runc does. */

@@ -50,8 +50,9 @@ struct berth_cgroup_record {
     char *path; /* the container's cgroup path as resolved, "/berth/ID" */
     struct berth_cgroup_record_dir *dirs;
     size_t ndirs;
-    char *unit;   /* systemd driver: "berth-ID.scope"; NULL with cgroupfs */
-    bool unit_v2; /* systemd runs the unified layout */
+    char *unit;     /* systemd driver: "berth-ID.scope"; NULL with cgroupfs */
+    bool unit_v2;   /* systemd runs the unified layout */
+    bool unit_user; /* the unit is the user's systemd instance's (rootless) */
 };
 
 void berth_cgroup_record_free(struct berth_cgroup_record *rec);

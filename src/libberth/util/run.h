@@ -7,12 +7,20 @@
 
 #include "util/error.h"
 
-/* Runs argv[0] (searched in $PATH when `search`) with stdin and stdout on
- * /dev/null, stderr into msg (NUL-terminated, trailing blanks cut, at most
- * size - 1 bytes kept) and no other fd of ours; waits for it. *ret_status
- * gets its wait status. Returns 0 once it ran (whatever its exit), or a
- * negative errno when it could not be started (ENOENT: not installed). */
-int berth_run_capture(char *const argv[], bool search, char *msg, size_t size, int *ret_status,
-                      berth_error_t *err);
+/* Where the output of a helper goes: NUL-terminated, trailing blanks cut,
+ * at most size - 1 bytes kept. */
+struct berth_run_buf {
+    char *text;
+    size_t size;
+};
+
+/* Runs argv[0] (searched in $PATH when `search`) with stdin on /dev/null,
+ * stdout into out (or /dev/null when NULL), stderr into msg, and no other
+ * fd of ours; waits for it. stdout is read to its end before stderr: for
+ * helpers whose messages fit a pipe. *ret_status gets its wait status.
+ * Returns 0 once it ran (whatever its exit), or a negative errno when it
+ * could not be started (ENOENT: not installed). */
+int berth_run_capture(char *const argv[], bool search, const struct berth_run_buf *out,
+                      const struct berth_run_buf *msg, int *ret_status, berth_error_t *err);
 
 #endif
