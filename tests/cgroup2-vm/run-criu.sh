@@ -8,18 +8,7 @@
 # Exit status: the test script's (TAP on stdout); 77 when the VM cannot run.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-BERTH=$(readlink -f "${1:-${BERTH:-$SRC/build/berth}}")
-[ -x "$BERTH" ] || {
-    echo "run-criu: no berth binary at $BERTH" >&2
-    exit 2
-}
-for t in qemu-system-x86_64 criu; do
-    command -v $t >/dev/null || {
-        echo "1..0 # SKIP $t is not installed (contrib/install-deps.sh)"
-        exit 77
-    }
-done
+VM_NEEDS=criu
+. "$(dirname "${BASH_SOURCE[0]}")/run-lib.sh"
 cd "$SRC"
 exec "$HERE/vm.sh" env BERTH="$BERTH" BERTH_TEST_TIMEOUT=120 bash "$SRC/tests/cgroup2-vm/test-criu.sh"

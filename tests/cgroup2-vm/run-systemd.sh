@@ -11,17 +11,7 @@
 #   berth-systemd is expected beside it). 77 when the VM cannot run.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-BERTH=$(readlink -f "${1:-${BERTH:-$SRC/build/berth}}")
-[ -x "$BERTH" ] || {
-    echo "run-systemd: no berth binary at $BERTH" >&2
-    exit 2
-}
-command -v qemu-system-x86_64 >/dev/null || {
-    echo "1..0 # SKIP qemu-system-x86_64 is not installed (contrib/install-deps.sh)"
-    exit 77
-}
+. "$(dirname "${BASH_SOURCE[0]}")/run-lib.sh"
 [ -x /lib/systemd/systemd ] || {
     echo "1..0 # SKIP systemd is not installed on the host (contrib/install-deps.sh)"
     exit 77

@@ -7,17 +7,7 @@
 # Exit status: the test script's (TAP on stdout); 77 when the VM cannot run.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-BERTH=$(readlink -f "${1:-${BERTH:-$SRC/build/berth}}")
-[ -x "$BERTH" ] || {
-    echo "run-tests: no berth binary at $BERTH" >&2
-    exit 2
-}
-command -v qemu-system-x86_64 >/dev/null || {
-    echo "1..0 # SKIP qemu-system-x86_64 is not installed (contrib/install-deps.sh)"
-    exit 77
-}
+. "$(dirname "${BASH_SOURCE[0]}")/run-lib.sh"
 OUT=$(mktemp -d /var/tmp/berth-cg2.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 # (config.h's one define the library files here need, from its source)
