@@ -343,7 +343,7 @@ rmdir "$BERTH_ROOT/not-ours"
 # ------------------------------------------------------------ ids, paths
 
 mkdir -p "$TEST_TMP/outside/victim"
-for bad in "../outside/victim" "a/b" ".hidden" "-rf"; do
+for bad in "../outside/victim" "a/b" "." ".." "a b"; do
     for verb in start state kill delete "delete --force"; do
         run_cmd berth $verb -- "$bad"
         if [ "$status" != 0 ] && [[ "$stderr" == *"invalid container ID format"* ]]; then
@@ -355,6 +355,19 @@ for bad in "../outside/victim" "a/b" ".hidden" "-rf"; do
 done
 [ -d "$TEST_TMP/outside/victim" ] && r=intact || r=removed
 assert_eq "$r" intact "no verb touched a path outside the root"
+# runc's rule (validateID): the characters anywhere, so ids such as "..a",
+# ".hidden" or "-x" are containers like any other
+idb=$(make_bundle) || bail_out "make_bundle"
+set_args "$idb" sleep 100
+for good in "..a" ".hidden" "-x"; do
+    run_cmd berth run -d --bundle "$idb" -- "$good"
+    assert_success "run accepts runc's id '$good'"
+    assert_eq "$(json_get "$(berth state -- "$good")" 'j["status"]')" running "... state of '$good'"
+    assert_contains "$(berth list -q)" "$good" "... list shows '$good'"
+    run_cmd berth delete -f -- "$good"
+    assert_success "... delete -f '$good'"
+    check "... its state is gone" [ ! -e "$BERTH_ROOT/$good" ]
+done
 
 # ------------------------------------------------------------ list formats
 

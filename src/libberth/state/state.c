@@ -52,27 +52,30 @@ int berth_state_error_not_exist(berth_error_t *err, const char *id)
     return with_status(err, ENOENT);
 }
 
-static bool id_char_ok(char c, bool first)
+static bool id_char_ok(char c)
 {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
         return true;
-    return !first && (c == '_' || c == '.' || c == '+' || c == '-');
+    return c == '_' || c == '.' || c == '+' || c == '-';
 }
 
 int berth_id_validate(const char *id, berth_error_t *err)
 {
     size_t len = id ? strlen(id) : 0;
 
-    /* runtime.md "Create": an invalid id MUST error. The character set
-     * (runc's) also keeps ids from being paths: no "/", no leading ".". */
+    /* runtime.md "Create": an invalid id MUST error. runc's rule
+     * (validateID): A-Z a-z 0-9 _ + - . anywhere, but not a name that is
+     * no file name ("." and ".."); without "/" an id is never a path. */
     if (len == 0)
         return berth_error_make(err, 0, "invalid container ID format: empty");
     if (len > BERTH_ID_MAX)
         return berth_error_make(err, 0, "invalid container ID format: longer than %d bytes",
                                 BERTH_ID_MAX);
     for (size_t i = 0; i < len; i++)
-        if (!id_char_ok(id[i], i == 0))
+        if (!id_char_ok(id[i]))
             return berth_error_make(err, 0, "invalid container ID format: `%.64s`", id);
+    if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+        return berth_error_make(err, 0, "invalid container ID format: `%s`", id);
     return 0;
 }
 
@@ -386,7 +389,8 @@ static char *hide_dir(int rootfd, const char *id)
 
         if (getrandom(&rnd, sizeof(rnd), 0) < 0)
             return NULL;
-        if (asprintf(&name, ".deleted-%016llx", rnd) < 0)
+        /* '~' is in no id: list skips it, and no create can claim it */
+        if (asprintf(&name, ".deleted~%016llx", rnd) < 0)
             return NULL;
         if (renameat2(rootfd, id, rootfd, name, RENAME_NOREPLACE) == 0)
             return name;
@@ -468,7 +472,7 @@ int berth_state_list(const char *root, char ***ret, berth_error_t *err)
     /* A root that does not exist yet simply holds no containers. */
     while (d && (errno = 0, de = readdir(d))) {
         berth_error_t ignored = NULL;
-        /* Skips ".", "..", hidden .deleted-* dirs and temp files: none is
+        /* Skips ".", "..", hidden .deleted~* dirs and temp files: none is
          * a valid id. */
         if (berth_id_validate(de->d_name, &ignored) < 0) {
             berth_error_release(&ignored);
