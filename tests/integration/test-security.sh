@@ -20,6 +20,10 @@
 #     (the code before proc-safe.c): the sentinel files were overwritten.
 #   CVE-2022-29162: a config listing inheritable caps makes CapInh non-zero
 #     (asserted below, so the check can fail).
+#   CVE-2019-19921, procfs/sysfs on a symlink (mount-apply.c
+#     check_ordinary_dir, added 2026-12-07): without it both runs succeed,
+#     procfs at /tmp/x and sysfs over the root (the failure the issue
+#     reported), so the section's first checks fail.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd gcc sha256sum
@@ -208,6 +212,26 @@ c['linux']['readonlyPaths'] = []
 c['linux']['sysctl'] = {'kernel.domainname': 'pwned'}"
 run_cmd berth run --bundle "$B" "$(new_id)"
 assert_eq "$(cat "$B/fakeproc/sys/kernel/domainname")" sentinel "16884: the fake /proc was not written"
+
+# ---- CVE-2019-19921 (runc's hardening): procfs and sysfs only on an
+# ordinary directory of the image. With /proc a symlink to /tmp/x, procfs
+# would land at /tmp/x; with /sys -> /, sysfs would cover the whole root.
+for attack in "proc:/proc:tmp/x" "sysfs:/sys:."; do
+    IFS=: read -r fstype dest target <<<"$attack"
+    B=$(make_bundle) || bail_out "cannot make a bundle"
+    mkdir -p "$B/rootfs/tmp/x"
+    rm -rf "$B/rootfs$dest" && ln -s "$target" "$B/rootfs$dest"
+    update_config "$B" "c['linux'].setdefault('namespaces', []).append({'type': 'network'}) if not any(n['type'] == 'network' for n in c['linux']['namespaces']) else None"
+    set_args "$B" /bin/checker exit 0
+    id=$(new_id)
+    run_cmd berth run --bundle "$B" "$id"
+    assert_failure "19921: $fstype on $dest -> $target is refused"
+    assert_contains "$stderr" "filesystem \"$fstype\" must be mounted on ordinary directory" \
+        "... with runc's words"
+    check "... leaving no state" [ ! -e "$BERTH_ROOT/$id" ]
+    check "... and nothing mounted where the link points" \
+        sh -c "! grep -q ' $B/rootfs' /proc/self/mountinfo"
+done
 
 # ---- LSM labels: a label the host cannot apply is an error naming why.
 B=$(make_bundle) || bail_out "cannot make a bundle"

@@ -127,22 +127,68 @@ static int apply_fs(int rootfd, const struct berth_mount_step *s, berth_error_t 
     return fs_post_mount(rootfd, dest, s, err);
 }
 
+/* runc's CVE-2019-19921 hardening: procfs and sysfs go on a directory of
+ * the image, never where the image put a symlink or a file: resolved in
+ * the root, `/proc -> /x` would put procfs elsewhere and `/sys -> /` would
+ * cover the whole root. The last component is looked at without following
+ * it; one that does not exist yet is made as a directory. */
+static int check_ordinary_dir(int rootfd, const struct berth_mount_step *s, berth_error_t *err)
+{
+    _cleanup_free_ char *dest = strdup(s->destination);
+    _cleanup_close_ int parent = -1;
+    struct stat st;
+    char *slash;
+
+    if (!dest)
+        return berth_error_make(err, ENOMEM, "mount destination");
+    for (size_t n = strlen(dest); n > 1 && dest[n - 1] == '/'; n--)
+        dest[n - 1] = '\0';
+    slash = strrchr(dest, '/');
+    if (!slash || !slash[1])
+        return 0; /* the root itself: a directory */
+    *slash = '\0';
+    /* /proc and /sys are right below the root: one fstatat, no open */
+    if (dest[0]) {
+        parent = berth_path_open_in_root(rootfd, dest, O_PATH | O_DIRECTORY, err);
+        if (parent == -ENOENT) {
+            berth_error_release(err);
+            return 0;
+        }
+        if (parent < 0)
+            return parent;
+    }
+    if (fstatat(dest[0] ? parent : rootfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : berth_error_errno(err, "stat `%s`", s->destination);
+    if (!S_ISDIR(st.st_mode))
+        return berth_error_make(err, ENOTDIR,
+                                "filesystem \"%s\" must be mounted on ordinary directory", s->type);
+    return 0;
+}
+
+static int apply_step(int rootfd, const struct berth_mount_step *s,
+                      const struct berth_mount_env *env, berth_error_t *err)
+{
+    int r = 0;
+
+    if (s->type && (strcmp(s->type, "proc") == 0 || strcmp(s->type, "sysfs") == 0))
+        r = check_ordinary_dir(rootfd, s, err);
+    if (r < 0)
+        return r;
+    switch (s->kind) {
+    case BERTH_MOUNT_BIND:
+        return apply_bind(rootfd, s, env, err);
+    case BERTH_MOUNT_CGROUP:
+        return berth_mount_cgroup(rootfd, s, env, err);
+    default:
+        return apply_fs(rootfd, s, err);
+    }
+}
+
 int berth_mount_apply(int rootfd, const struct berth_mount_step *s,
                       const struct berth_mount_env *env, berth_error_t *err)
 {
-    int r;
+    int r = apply_step(rootfd, s, env, err);
 
-    switch (s->kind) {
-    case BERTH_MOUNT_BIND:
-        r = apply_bind(rootfd, s, env, err);
-        break;
-    case BERTH_MOUNT_CGROUP:
-        r = berth_mount_cgroup(rootfd, s, env, err);
-        break;
-    default:
-        r = apply_fs(rootfd, s, err);
-        break;
-    }
     if (r >= 0)
         return 0;
     if (s->kind != BERTH_MOUNT_BIND && s->type)
