@@ -644,7 +644,7 @@ _lib_teardown() {
     for id in "${!ids[@]}"; do
         echo "$id" >>"$TEST_TMP/.ids" # the leak scan looks for cgroups named so
         [ -e "$BERTH_ROOT/$id" ] || continue
-        timeout -k 2 20 "$BERTH" --root "$BERTH_ROOT" delete --force "$id" >/dev/null 2>&1
+        timeout -k 2 20 "$BERTH" --root "$BERTH_ROOT" delete --force -- "$id" >/dev/null 2>&1
     done
 
     # Anything still there after delete --force is a leak: report it and
