@@ -164,6 +164,21 @@ ro=$(printf '%s\n' "$output" | grep '^ro=' | tr '\n' ' ')
 assert_eq "$ro" "ro=1 ro=0 ro=0 ro=1 ro=0 " "/dev ro; /dev/null and /dev/shm writable; /data ro, /data/sub rw"
 assert_eq "$(kv stat.type)" dir "/dev/pts exists"
 
+# ---- readonlyPaths that resolve to the root: the root read-only (runc) ----
+# "/" itself, and an image's symlink to it; /proc, /dev and /dev/shm keep
+# their own flags (the root mount alone, as root.readonly)
+for rop in "/" "/toroot"; do
+    fresh "c['root']['readonly'] = False
+c['linux']['readonlyPaths'] = ['$rop']
+c['process']['args'] = ['/bin/checker', 'ro', '/', 'ro', '/dev/shm', 'ro', '/proc/self/attr']"
+    ln -sfn / "$B/rootfs/toroot"
+    run_cmd berth run --bundle "$B" "$(new_id)"
+    assert_success "readonlyPaths [\"$rop\"]"
+    ro=$(printf '%s\n' "$output" | grep '^ro=' | tr '\n' ' ')
+    assert_eq "${ro%% *}" "ro=1" "readonlyPaths [\"$rop\"]: the root is read-only (EROFS), as runc"
+    assert_eq "$(printf '%s\n' "$output" | grep '^ro=' | sed -n 2p)" "ro=0" "... /dev/shm keeps its own flags"
+done
+
 # ---- the default configs: nothing on stderr --------------------------------
 
 fresh "c['process']['args'] = ['true']
