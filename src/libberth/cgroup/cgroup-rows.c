@@ -131,6 +131,7 @@ int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const struct cg_dir *
     for (size_t j = 0; j < n; j++)
         any_v1 |= !dirs[j].v2;
     for (int id = 0; id < CGF_N; id++) {
+        const struct cg_dir *lost;
         const struct cg_row *none = NULL;
         const char *wanted = NULL;
         bool placed = false;
@@ -156,14 +157,14 @@ int cg_rows_placeable(const struct cg_dir *dirs, size_t n, const struct cg_dir *
         }
         if (placed || (id == CGF_DEVICES && ngone))
             continue;
-        if (gone_for(gone, ngone, id))
+        if ((lost = gone_for(gone, ngone, id)))
             /* runc: "rootless needs no limits + no cgrouppath when no
              * permission is granted for cgroups" */
             return berth_error_make(err, EPERM,
                                     "linux.resources.%s: cannot set the limit: rootless berth may "
                                     "not create the container's cgroup `%s` (delegate a cgroup to "
                                     "the user and name it in linux.cgroupsPath)",
-                                    berth_cg_fields[id].name, gone_for(gone, ngone, id)->path);
+                                    berth_cg_fields[id].name, lost->path);
         /* On a pure v2 host the version's reason says it best; with v1
          * hierarchies the controller is what is missing. */
         if (none && !any_v1) {

@@ -665,18 +665,21 @@ int berth_cgroup_make(struct berth_cgroup *cg, bool v2, berth_error_t *err)
     bool frozen = false;
     int r;
 
-    for (size_t i = 0; i < cg->n; i++) {
-        if (cg->d[i].v2 != v2)
+    /* i moves on only past a kept directory: a dropped one's slot holds
+     * the next */
+    for (size_t i = 0; i < cg->n;) {
+        if (cg->d[i].v2 != v2) {
+            i++;
             continue;
+        }
         r = make_leaf(&cg->d[i], err);
         if (r == 0)
             r = make_dirs(&cg->d[i], err);
-        if (r < 0 && drop_dir(cg, i, r, err)) {
-            i--; /* the next one moved into slot i */
+        if (r < 0 && drop_dir(cg, i, r, err))
             continue;
-        }
         if (r < 0)
             return r;
+        i++;
     }
     if (v2)
         return 0;

@@ -37,8 +37,9 @@ static void cgc_release(struct cgc *c)
     berth_cgroup_free(c->cg);
 }
 
-static int cgc_load(const struct berth_context *ctx, const char *id, bool lock, struct cgc *c,
-                    berth_error_t *err)
+/* The container's state dir, its lock (when asked), state and status. */
+static int cgc_load_state(const struct berth_context *ctx, const char *id, bool lock, struct cgc *c,
+                          berth_error_t *err)
 {
     int r;
 
@@ -62,6 +63,17 @@ static int cgc_load(const struct berth_context *ctx, const char *id, bool lock, 
     if (r < 0)
         return berth_error_wrap(err, "load container %s", id);
     c->status = berth_state_status(c->dirfd, c->state);
+    return 0;
+}
+
+/* ... and its cgroup, which the callers need. */
+static int cgc_load(const struct berth_context *ctx, const char *id, bool lock, struct cgc *c,
+                    berth_error_t *err)
+{
+    int r = cgc_load_state(ctx, id, lock, c, err);
+
+    if (r < 0)
+        return r;
     if (!c->state->cgroup)
         return berth_error_make(err, ENOENT,
                                 "container %s has no cgroup (rootless berth could create none: "
@@ -155,17 +167,18 @@ int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **
                        berth_error_t *err)
 {
     _cleanup_cgc_ struct cgc c = CGC_INIT;
-    int r = cgc_load(ctx, id, false, &c, err);
+    int r = cgc_load_state(ctx, id, false, &c, err);
 
+    if (r < 0)
+        return r;
     /* rootless without a cgroup: the processes of its pid namespace */
-    if (r == -ENOENT && c.state && !c.state->cgroup) {
-        berth_error_release(err);
+    if (!c.state->cgroup) {
         *ret = NULL;
         *ret_n = 0;
         return live(c.status) ? berth_pidns_pids(c.state->pid, ret, ret_n, err) : 0;
     }
-    if (r < 0)
-        return r;
+    if ((r = berth_cgroup_load(ctx, c.state->cgroup, &c.cg, err)) < 0)
+        return berth_error_wrap(err, "container %s", id);
     /* A stopped container is listed, not refused (runc exits 0 with an
      * empty table): whatever is left in its cgroup, or nothing once the
      * cgroup is gone. */

@@ -1,4 +1,5 @@
-/* ns.h: the door of the ns module (namespaces, user namespaces and their attributes): other modules
+/* ns.h: the door of the ns module (namespaces, user namespaces, the
+ * processes of a pid namespace, per-namespace attributes): other modules
  * include this header only (docs/architecture.md, "Doors"); each part
  * keeps one concern. */
 #ifndef BERTH_NS_DOOR_H

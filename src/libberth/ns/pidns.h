@@ -10,7 +10,8 @@
 /* The pids (as this /proc sees them, sorted) of every process in the pid
  * namespace of `init`: how a container without a cgroup (rootless) shows
  * its processes. -EINVAL when that namespace is berth's own (it would list
- * the host's processes); -ESRCH when init is gone. */
+ * the host's processes); the errno of /proc/INIT/ns/pid (ENOENT) when init
+ * is gone. */
 int berth_pidns_pids(pid_t init, pid_t **ret, size_t *ret_n, berth_error_t *err);
 
 #endif

@@ -21,8 +21,8 @@ int berth_userns_write_maps(pid_t pid, const oci_linux *linux, berth_error_t *er
 uint32_t berth_userns_host_id(const oci_id_mapping *maps, size_t len, uint32_t id);
 
 /* Whether berth runs inside a user namespace other than the initial one
- * (its /proc/self/uid_map is not the identity of all ids): uid 0 there is
- * not the host's root, as under rootless podman. */
+ * (/proc/self/ns/user is not the initial namespace's inode): uid 0 there
+ * is not the host's root, as under rootless podman. */
 bool berth_userns_nested(void);
 
 /* Child side, once mapped: become root of the new user namespace, so that

@@ -66,14 +66,12 @@ int berth_oom_score_adj_apply(const oci_process *p, berth_error_t *err)
         return 0;
     /* proc(5): lowering it needs CAP_SYS_RESOURCE in the initial user
      * namespace, which a rootless container never has */
-    if (errno == EACCES)
-        return berth_error_errno(err,
-                                 "write oomScoreAdj %d to /proc/self/oom_score_adj (below the "
-                                 "caller's own value it needs CAP_SYS_RESOURCE on the host, "
-                                 "which a rootless container lacks)",
-                                 p->oomScoreAdj);
-    return berth_error_errno(err, "write oomScoreAdj %d to /proc/self/oom_score_adj",
-                             p->oomScoreAdj);
+    return berth_error_errno(err, "write oomScoreAdj %d to /proc/self/oom_score_adj%s",
+                             p->oomScoreAdj,
+                             errno == EACCES ? " (below the caller's own value it needs "
+                                               "CAP_SYS_RESOURCE on the host, which a rootless "
+                                               "container lacks)"
+                                             : "");
 }
 
 int berth_personality_apply(const oci_personality *pers, berth_error_t *err)

@@ -1,6 +1,7 @@
-/* security.h: the door of the security module (capabilities, seccomp (the filter and the notify
- * agent), labels): other modules include this header only (docs/architecture.md, "Doors"); each
- * part keeps one concern. */
+/* security.h: the door of the security module (capabilities, seccomp:
+ * the filter and the notify agent, labels): other modules include this
+ * header only (docs/architecture.md, "Doors"); each part keeps one
+ * concern. */
 #ifndef BERTH_SECURITY_DOOR_H
 #define BERTH_SECURITY_DOOR_H
 
