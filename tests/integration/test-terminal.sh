@@ -73,6 +73,48 @@ assert_contains "$stderr" "console socket" "the error says why"
 kill "$RECV_PID" 2>/dev/null
 wait "$RECV_PID" 2>/dev/null
 
+# A peer that accepts and closes at once, without taking the master: berth
+# connects before it starts anything and sends at the end, as runc does, so
+# the send meets a closed peer and create fails instead of exiting 0 with
+# the master lost (issue 21). Nobody listening fails before anything exists.
+"$PYTHON" - "$SOCK" <<'PY' &
+import os, socket, sys
+path = sys.argv[1]
+try:
+    os.unlink(path)
+except OSError:
+    pass
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(4)
+s.settimeout(20)
+for _ in range(2):
+    try:
+        c, _ = s.accept()
+    except OSError:
+        break
+    c.close()
+PY
+CLOSER_PID=$!
+add_cleanup "kill $CLOSER_PID 2>/dev/null; wait $CLOSER_PID 2>/dev/null"
+wait_for test -S "$SOCK"
+snapshot_host closer
+id=$(new_id)
+run_cmd berth create --bundle "$B" --console-socket "$SOCK" "$id"
+assert_failure "a console socket peer that closed without taking the master fails create"
+assert_contains "$stderr" "console socket \`$SOCK\`" "the error names the console socket"
+assert_contains "$stderr" "Broken pipe" "and the errno text"
+assert_eq "$(container_status "$id")" "" "no container is left"
+assert_host_unchanged "nothing left after the refused console socket" closer
+kill "$CLOSER_PID" 2>/dev/null
+wait "$CLOSER_PID" 2>/dev/null
+rm -f "$SOCK"
+id=$(new_id)
+run_cmd berth create --bundle "$B" --console-socket "$SOCK" "$id"
+assert_failure "a console socket nobody listens on fails create"
+assert_contains "$stderr" "connect to console socket \`$SOCK\`" "the error names the connect"
+assert_eq "$(container_status "$id")" "" "no container is left"
+
 # ---- foreground run: berth proxies the pty ----------------------------------
 
 printf 'stty size; echo "fore""ground"; exit 7\n' >"$TEST_TMP/fg.in"

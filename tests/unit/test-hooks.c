@@ -590,7 +590,8 @@ START_TEST(test_console_socket_long_path)
     if (pid == 0) {
         int p[2];
         berth_error_t e = NULL;
-        if (pipe(p) < 0 || berth_console_socket_send(path, p[0], "/dev/pts/3", &e) < 0)
+        int sock = berth_console_socket_connect(path, &e);
+        if (pipe(p) < 0 || sock < 0 || berth_terminal_send_fd(sock, p[0], "/dev/pts/3", &e) < 0)
             _exit(1);
         _exit(0);
     }
@@ -601,9 +602,25 @@ START_TEST(test_console_socket_long_path)
     ck_assert_int_eq(waitpid(pid, &st, 0), pid);
     ck_assert_int_eq(st, 0);
     /* a missing socket */
-    ck_assert_int_lt(berth_console_socket_send("/nonexistent/sock", 0, NULL, &err), 0);
+    ck_assert_int_lt(berth_console_socket_connect("/nonexistent/sock", &err), 0);
     ck_assert_ptr_nonnull(strstr(err->msg, "connect to console socket `/nonexistent/sock`"));
     berth_error_release(&err);
+    /* a peer that accepted and closed before the master came: the send
+     * fails (EPIPE) instead of the master being dropped with the peer */
+    {
+        int sock = berth_console_socket_connect(path, &err), gone, p[2];
+
+        ck_assert_int_ge(sock, 0);
+        gone = accept(lfd, NULL, NULL);
+        ck_assert_int_ge(gone, 0);
+        close(gone);
+        ck_assert_int_eq(pipe(p), 0);
+        ck_assert_int_eq(berth_terminal_send_fd(sock, p[0], "/dev/pts/3", &err), -EPIPE);
+        berth_error_release(&err);
+        close(p[0]);
+        close(p[1]);
+        close(sock);
+    }
     free(name);
     close(fd);
     close(conn);

@@ -428,6 +428,37 @@ START_TEST(test_state_dir_lifecycle)
     snprintf(path, sizeof(path), "%s/a", root);
     ck_assert_int_eq(access(path, F_OK), -1);
     close(create_dir("a"));
+
+    /* a delete killed after hiding the dir left `.deleted~a`: the next
+     * remove of an `a` finishes it first, and purge (delete --force of a
+     * missing id) removes it too */
+    snprintf(path, sizeof(path), "mkdir -p '%s/.deleted~a/sub' && touch '%s/.deleted~a/sub/f'",
+             root, root);
+    ck_assert_int_eq(system(path), 0);
+    ck_assert_int_eq(berth_state_dir_remove(root, "a", &err), 0);
+    snprintf(path, sizeof(path), "%s/.deleted~a", root);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    snprintf(path, sizeof(path), "mkdir -p '%s/.deleted~a/sub' && touch '%s/.deleted~a/lock'", root,
+             root);
+    ck_assert_int_eq(system(path), 0);
+    /* a create killed between its mkdir and its lock file left an empty
+     * `e`; a lockless dir with something in it is not berth's to remove */
+    snprintf(path, sizeof(path), "mkdir '%s/e' '%s/z' && touch '%s/z/keep'", root, root, root);
+    ck_assert_int_eq(system(path), 0);
+    berth_state_dir_purge(root, "a");
+    berth_state_dir_purge(root, "e");
+    berth_state_dir_purge(root, "z");
+    berth_state_dir_purge(root, "../x");
+    snprintf(path, sizeof(path), "%s/.deleted~a", root);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    snprintf(path, sizeof(path), "%s/e", root);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    snprintf(path, sizeof(path), "%s/z/keep", root);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    snprintf(path, sizeof(path), "rm -rf '%s/z'", root);
+    ck_assert_int_eq(system(path), 0);
+
+    close(create_dir("a"));
     snprintf(path, sizeof(path), "rm -rf '%s/.deleted~x'; test $(ls -A '%s' | wc -l) = 2", root,
              root);
     ck_assert_int_eq(system(path), 0);

@@ -226,6 +226,9 @@ struct berth_cgroup {
     bool may_drop;
     struct cg_dir *gone;
     size_t ngone;
+    /* loaded from create's first record (state.h "planned"): the
+     * directories may not exist, and which of them berth made is unknown */
+    bool planned;
 };
 
 /* ---- the systemd driver (cgroup-systemd.c) ------------------------------ */

@@ -504,6 +504,22 @@ static int destroy_dir(struct cg_dir *d, berth_error_t *err)
     return 0;
 }
 
+/* A create killed before its final record left a planned one: each
+ * directory may exist or not, made by it or not. Only the container's own
+ * leaves go, once the init (killed with its parent) has left them; the
+ * parents stay, as runc leaves them always. Best effort: a leaf that stays
+ * busy or is not ours to remove was not the container's alone. */
+static void destroy_planned(struct berth_cgroup *cg)
+{
+    for (size_t i = 0; i < cg->n; i++) {
+        berth_error_t ignored = NULL;
+
+        if (rmdir_wait(cg->d[i].path, true, &ignored) < 0)
+            berth_debug(cg->ctx, "planned cgroup left: %s", ignored->msg);
+        berth_error_release(&ignored);
+    }
+}
+
 int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err)
 {
     int ret = 0;
@@ -512,6 +528,10 @@ int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err)
      * controllers systemd does not manage) go after it, below */
     if (cg->sd.name)
         ret = cg_sd_stop(cg, err);
+    if (cg->planned) {
+        destroy_planned(cg);
+        return ret;
+    }
     for (size_t i = 0; i < cg->n; i++) {
         berth_error_t e = NULL;
 
@@ -1072,6 +1092,7 @@ int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup
         cg->sd.name = dup_or_null(rec->unit, &oom);
         cg->unit_v2 = rec->unit_v2;
         cg->sd.user = rec->unit_user;
+        cg->planned = rec->planned;
     }
     if (oom)
         return berth_error_make(err, ENOMEM, "load cgroup state");

@@ -18,7 +18,9 @@
  *      allows;
  *   5. serve the init over the sync socket (sync.h) until READY or ERROR:
  *      user namespace maps, prestart/createRuntime hooks, seccomp listener;
- *   6. record pid + start time in state.json, write the pid file.
+ *   6. write the pid file. state.json is written twice before (planned
+ *      in 3, final in 4 or 5: write_state), so that a create killed at any
+ *      point leaves what `delete --force` removes completely.
  */
 #include "container.h"
 
@@ -81,17 +83,20 @@ struct create_job {
     bool hooks_started; /* the create hooks began: failure runs poststop */
     bool run_start;     /* `berth run`: started here, without exec.fifo */
     int console_master; /* process.terminal: the pty master from the init */
+    int console_sock;   /* --console-socket, connected before anything */
     bool done;          /* success: keep everything */
+    char *created;      /* state.json's "created" and "owner", taken once */
+    char *owner;
 };
 
 #define CREATE_JOB_INIT                                                                            \
     {                                                                                              \
         .dirfd = -1, .lockfd = -1, .sync = {-1, -1}, .child_pidfd = -1, .init_pidfd = -1,          \
-        .console_master = -1,                                                                      \
+        .console_master = -1, .console_sock = -1,                                                  \
         .launch = {.sync_fd = -1,                                                                  \
                    .parent_sync_fd = -1,                                                           \
                    .fifo_fd = -1,                                                                  \
-                   .parent_fds = {-1, -1},                                                         \
+                   .parent_fds = {-1, -1, -1},                                                     \
                    .cgroup_join = BERTH_CGROUP_JOIN_INIT},                                         \
     }
 
@@ -145,12 +150,15 @@ static void create_job_release(struct create_job *j)
     safe_close(j->child_pidfd);
     safe_close(j->init_pidfd);
     safe_close(j->console_master);
+    safe_close(j->console_sock);
     safe_close(j->lockfd);
     safe_close(j->dirfd);
     oci_config_free(j->config);
     free(j->bundle);
     free(j->rootfs);
     free(j->pid_file);
+    free(j->created);
+    free(j->owner);
 }
 
 /* ---- 1. id and bundle --------------------------------------------------- */
@@ -321,6 +329,118 @@ static int make_state_dir(struct create_job *j, berth_error_t *err)
     return make_exec_fifo(j, err);
 }
 
+/* ---- 3a. state.json ----------------------------------------------------- */
+
+/* Civil date of a day count since 1970-01-01 (proleptic Gregorian; the
+ * era arithmetic of H. Hinnant's days_from_civil, inverted). */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* RFC 3339 in UTC, computed by hand: gmtime() and strftime() would load
+ * /etc/localtime (glibc's tzset) for a zone this format never prints. */
+static char *now_rfc3339(void)
+{
+    struct timespec ts;
+    int64_t days, secs;
+    unsigned mon, day;
+    int year;
+    char *ret = NULL;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    days = ts.tv_sec / 86400 - (ts.tv_sec % 86400 < 0);
+    secs = ts.tv_sec - days * 86400;
+    civil_from_days(days, &year, &mon, &day);
+    if (asprintf(&ret, "%04d-%02u-%02uT%02d:%02d:%02d.%09ldZ", year, mon, day, (int)(secs / 3600),
+                 (int)(secs / 60 % 60), (int)(secs % 60), ts.tv_nsec) < 0)
+        return NULL;
+    return ret;
+}
+
+/* The creator's name from the host's /etc/passwd (as runc's list shows
+ * it), else the uid: read directly, not through NSS (a dozen syscalls, and
+ * no NSS in a static binary; passwd.h). */
+static char *owner_name(void)
+{
+    char *ret = NULL;
+
+    if (berth_passwd_lookup("/etc/passwd", geteuid(), &ret, NULL) != 0)
+        return ret;
+    if (asprintf(&ret, "%u", (unsigned)geteuid()) < 0)
+        return NULL;
+    return ret;
+}
+
+/* state.json, twice (runtime.md "Errors": a failure, a kill -9 included,
+ * must leave nothing that `delete --force` cannot find):
+ * - planned, before any cgroup directory or unit is made: no pid, the
+ *   cgroup as planned (state.h "planned"), so that a create killed from
+ *   there on leaves a container in "creating" whose delete removes it;
+ * - final, as soon as both the init's pid and the cgroup are known (after
+ *   CGROUP_READY in one stage, INIT_GO in two), followed by RECORDED: the
+ *   init keeps its parent-death signal until it has that message (init.c
+ *   await_recorded), so an init that outlives a killed create is always
+ *   recorded, with its start time, as runc records it before it lets the
+ *   init go on. */
+static int write_state(struct create_job *j, bool planned, berth_error_t *err)
+{
+    const oci_string_map *a = &j->config->annotations;
+    _cleanup_free_ struct berth_annotation *ann = calloc(a->len + 1, sizeof(*ann));
+    _cleanup_(berth_cgroup_record_freep) struct berth_cgroup_record *cgroup = NULL;
+    struct berth_container_state s = {
+        .id = (char *)j->o->id,
+        .bundle = j->bundle,
+        .rootfs = j->rootfs,
+        .pid = planned ? 0 : j->init,
+        .start_time = planned ? 0 : berth_proc_start_time(j->init),
+        .cgroup_path = (char *)berth_cgroup_path(j->cgroup),
+        .created_status = !j->run_start,
+        .annotations = ann,
+        .annotations_len = a->len,
+    };
+    int r;
+
+    /* both records say when and by whom the container was made */
+    if (!j->created)
+        j->created = now_rfc3339();
+    if (!j->owner)
+        j->owner = owner_name();
+    s.created = j->created;
+    s.owner = j->owner;
+    if (!ann || !j->created || !j->owner)
+        return berth_error_make(err, ENOMEM, "state of container %s", j->o->id);
+    if ((r = berth_cgroup_record(j->cgroup, &cgroup, err)) < 0)
+        return r;
+    if (cgroup)
+        cgroup->planned = planned;
+    s.cgroup = cgroup;
+    for (size_t i = 0; i < a->len; i++)
+        ann[i] = (struct berth_annotation){a->keys[i], a->values[i]};
+    return berth_state_write(j->dirfd, &s, err);
+}
+
+/* The final record, then RECORDED: written while the init sets itself up
+ * (it takes the message at its next receive, and needs it only before
+ * READY), so the write costs create no time. */
+static int record_init(struct create_job *j, berth_error_t *err)
+{
+    int r = write_state(j, false, err);
+
+    if (r < 0)
+        return r;
+    return berth_sync_send(j->sync[0], BERTH_SYNC_RECORDED, 0, NULL, err);
+}
+
 /* ---- 3b. cgroup --------------------------------------------------------- */
 
 /* config-linux.md "Control groups". The child enters its cgroup by
@@ -333,6 +453,9 @@ static int plan_cgroup(struct create_job *j, berth_error_t *err)
     const oci_linux *lx = j->config->linux;
     int r = berth_cgroup_plan(j->ctx, lx ? lx->cgroupsPath : NULL, j->o->id, &j->cgroup, err);
 
+    /* recorded before anything of it is made (write_state) */
+    if (r >= 0 && (r = write_state(j, true, err)) < 0)
+        return r;
     if (r >= 0)
         r = berth_cgroup_before_clone(j->cgroup, &j->launch.cgroup_join, err);
     if (r >= 0)
@@ -392,6 +515,9 @@ static int finish_cgroup(struct create_job *j, berth_error_t *err)
     if (r >= 0)
         r = berth_cgroup_join_send(j->sync[0], &v1, err);
     berth_cgroup_join_release(&v1);
+    /* One stage: the init is known and the cgroup made */
+    if (r >= 0 && j->init > 0)
+        r = record_init(j, err);
     if (r == -EPIPE || r == -ECONNRESET) {
         /* The init died already: its ERROR (or EOF) is what to report,
          * and serve_child reads it. */
@@ -421,6 +547,7 @@ static int spawn(struct create_job *j, berth_error_t *err)
     j->launch.sync_fd = j->sync[1];
     j->launch.parent_fds[0] = j->dirfd;
     j->launch.parent_fds[1] = j->lockfd;
+    j->launch.parent_fds[2] = j->console_sock;
     /* The cgroup namespace is unshared by the init once it is in its
      * cgroup (init.c step 1b), so that the namespace is rooted there. */
     flags = j->launch.ns.two_stage ? 0 : (unsigned long)(j->launch.ns.new_flags & ~CLONE_NEWCGROUP);
@@ -499,6 +626,8 @@ static int map_user_namespace(struct create_job *j, berth_error_t *err)
  * later message comes from an init whose pid (and pidfd) we hold. */
 static int got_init_pid(struct create_job *j, pid_t pid, berth_error_t *err)
 {
+    int r;
+
     j->init = pid;
     berth_debug(j->ctx, "init: pid %d", (int)pid);
     j->init_pidfd = berth_pidfd_open(pid, err);
@@ -506,7 +635,8 @@ static int got_init_pid(struct create_job *j, pid_t pid, berth_error_t *err)
         return j->init_pidfd;
     /* Two stages: the init now has all its namespaces; in a user
      * namespace (new or joined) it gets the bind sources here. */
-    return send_with_sources(j, BERTH_SYNC_INIT_GO, pid, j->launch.ns.user, err);
+    r = send_with_sources(j, BERTH_SYNC_INIT_GO, pid, j->launch.ns.user, err);
+    return r < 0 ? r : record_init(j, err);
 }
 
 /* config-linux.md "Seccomp": the listener gets the container process state
@@ -617,88 +747,7 @@ static int finish_two_stage(struct create_job *j, berth_error_t *err)
     return 0;
 }
 
-/* ---- 6. record ---------------------------------------------------------- */
-
-/* Civil date of a day count since 1970-01-01 (proleptic Gregorian; the
- * era arithmetic of H. Hinnant's days_from_civil, inverted). */
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-/* RFC 3339 in UTC, computed by hand: gmtime() and strftime() would load
- * /etc/localtime (glibc's tzset) for a zone this format never prints. */
-static char *now_rfc3339(void)
-{
-    struct timespec ts;
-    int64_t days, secs;
-    unsigned mon, day;
-    int year;
-    char *ret = NULL;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    days = ts.tv_sec / 86400 - (ts.tv_sec % 86400 < 0);
-    secs = ts.tv_sec - days * 86400;
-    civil_from_days(days, &year, &mon, &day);
-    if (asprintf(&ret, "%04d-%02u-%02uT%02d:%02d:%02d.%09ldZ", year, mon, day, (int)(secs / 3600),
-                 (int)(secs / 60 % 60), (int)(secs % 60), ts.tv_nsec) < 0)
-        return NULL;
-    return ret;
-}
-
-/* The creator's name from the host's /etc/passwd (as runc's list shows
- * it), else the uid: read directly, not through NSS (a dozen syscalls, and
- * no NSS in a static binary; passwd.h). */
-static char *owner_name(void)
-{
-    char *ret = NULL;
-
-    if (berth_passwd_lookup("/etc/passwd", geteuid(), &ret, NULL) != 0)
-        return ret;
-    if (asprintf(&ret, "%u", (unsigned)geteuid()) < 0)
-        return NULL;
-    return ret;
-}
-
-static int write_state(struct create_job *j, berth_error_t *err)
-{
-    const oci_string_map *a = &j->config->annotations;
-    _cleanup_free_ struct berth_annotation *ann = calloc(a->len + 1, sizeof(*ann));
-    _cleanup_free_ char *created = now_rfc3339(), *owner = owner_name();
-    _cleanup_(berth_cgroup_record_freep) struct berth_cgroup_record *cgroup = NULL;
-    struct berth_container_state s = {
-        .id = (char *)j->o->id,
-        .bundle = j->bundle,
-        .rootfs = j->rootfs,
-        .pid = j->init,
-        .start_time = berth_proc_start_time(j->init),
-        .created = created,
-        .owner = owner,
-        .cgroup_path = (char *)berth_cgroup_path(j->cgroup),
-        .created_status = !j->run_start,
-        .annotations = ann,
-        .annotations_len = a->len,
-    };
-    int r;
-
-    if (!ann || !created || !owner)
-        return berth_error_make(err, ENOMEM, "state of container %s", j->o->id);
-    if ((r = berth_cgroup_record(j->cgroup, &cgroup, err)) < 0)
-        return r;
-    s.cgroup = cgroup;
-    for (size_t i = 0; i < a->len; i++)
-        ann[i] = (struct berth_annotation){a->keys[i], a->values[i]};
-    return berth_state_write(j->dirfd, &s, err);
-}
+/* ---- 6. pid file -------------------------------------------------------- */
 
 /* The pty master goes to the engine now; a foreground run keeps it. */
 static int hand_out_console(struct create_job *j, berth_error_t *err)
@@ -709,11 +758,22 @@ static int hand_out_console(struct create_job *j, berth_error_t *err)
     if (j->console_master < 0 || !j->o->console_socket)
         return 0;
     berth_pty_name(j->console_master, name, sizeof(name));
-    r = berth_console_socket_send(j->o->console_socket, j->console_master, name, err);
+    r = berth_terminal_send_fd(j->console_sock, j->console_master, name, err);
     if (r < 0)
         return berth_error_wrap(err, "console socket `%s`", j->o->console_socket);
     j->console_master = safe_close(j->console_master);
     return 0;
+}
+
+/* Before anything is made (terminal.h): a socket nobody listens on fails
+ * create with no side effect, and one whose peer went away meanwhile fails
+ * the send at the end, as runc's. */
+static int connect_console(struct create_job *j, berth_error_t *err)
+{
+    if (!j->o->console_socket || !(j->config->process && j->config->process->terminal))
+        return 0;
+    j->console_sock = berth_console_socket_connect(j->o->console_socket, err);
+    return j->console_sock < 0 ? j->console_sock : 0;
 }
 
 /* `berth run` starts what it just created (runtime.md "Start"), over the
@@ -740,12 +800,9 @@ static int start_here(struct create_job *j, berth_error_t *err)
     return serve_child(j, BERTH_SYNC_STARTED, err);
 }
 
-static int record(struct create_job *j, berth_error_t *err)
+/* The pid file, for the engine that reads it when create returns. */
+static int write_pid_file(struct create_job *j, berth_error_t *err)
 {
-    int r = write_state(j, err);
-
-    if (r < 0)
-        return r;
     if (j->pid_file)
         return berth_pid_file_write(j->pid_file, j->init, err);
     return 0;
@@ -773,7 +830,7 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     j.run_start = run;
     /* 1. */
     if ((r = berth_id_validate(o->id, err)) < 0 || (r = load_bundle(&j, err)) < 0 ||
-        (r = resolve_pid_file(&j, err)) < 0)
+        (r = resolve_pid_file(&j, err)) < 0 || (r = connect_console(&j, err)) < 0)
         return r;
     /* 2. */
     if ((r = plan_launch(&j, err)) < 0)
@@ -788,8 +845,8 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     if ((r = serve_child(&j, BERTH_SYNC_READY, err)) < 0 || (r = finish_two_stage(&j, err)) < 0 ||
         (r = hand_out_console(&j, err)) < 0 || (r = start_here(&j, err)) < 0)
         return r;
-    /* 6. */
-    if ((r = record(&j, err)) < 0)
+    /* 6. (state.json was written during 4 or 5, write_state) */
+    if ((r = write_pid_file(&j, err)) < 0)
         return r;
     j.done = true;
     berth_debug(ctx, "%s %s: done, init pid %d", run ? "run" : "create", o->id, (int)j.init);

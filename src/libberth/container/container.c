@@ -483,16 +483,22 @@ static int destroy(const struct berth_context *ctx, struct loaded *l, bool kill,
                    const oci_config *cfg, berth_error_t *err)
 {
     _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    bool planned;
     int r;
 
     r = load_cgroup(ctx, l, &cg, err);
     if (r < 0)
         return r;
-    if (kill) {
+    /* create's first record (a create killed before its last): no init was
+     * released yet, and the one it made dies with it (parent-death signal,
+     * init.c), so there is nothing to kill, and its cgroup directories may
+     * not exist (berth_cgroup_destroy removes what is there) */
+    planned = cg && l->state->cgroup->planned;
+    if (kill && !planned) {
         r = kill_container(l, cg, err);
         if (r < 0)
             return r;
-    } else if (cg) {
+    } else if (cg && !planned) {
         /* Stopped, but an init that shared our pid namespace can leave
          * processes behind in the cgroup; they would keep it busy. */
         berth_error_t e = NULL;
@@ -586,6 +592,7 @@ int berth_container_delete_cfg(const struct berth_context *ctx, const char *id, 
      * containerd treats "does not exist" as success anyway. */
     if (r == -ENOENT && force) {
         berth_error_release(err);
+        berth_state_dir_purge(ctx->root, id);
         return 0;
     }
     if (r < 0)

@@ -268,6 +268,8 @@ _Noreturn void berth_exec_joiner_main(struct exec_job *j)
 
     j->sync[0] = safe_close(j->sync[0]);
     j->dirfd = safe_close(j->dirfd);
+    j->console_sock = safe_close(j->console_sock); /* the parent's */
+    j->pidfd_sock = safe_close(j->pidfd_sock);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
         berth_error_errno(&err, "prctl(PR_SET_PDEATHSIG)");
         fail(j, &err);

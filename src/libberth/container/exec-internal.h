@@ -35,6 +35,8 @@ struct exec_job {
     pid_t pid;    /* the exec'd process (host pid), berth's child */
     int pidfd;
     int console_master;
+    int console_sock; /* --console-socket, connected before the clone */
+    int pidfd_sock;   /* --pidfd-socket, likewise */
 };
 
 /* exec-process.c: the effective process from --process or the container's

@@ -57,7 +57,7 @@
 #define EXEC_JOB_INIT                                                                              \
     {                                                                                              \
         .dirfd = -1, .init_pidfd = -1, .sync = {-1, -1}, .pidfd = -1, .console_master = -1,        \
-        .cgroup_join = BERTH_CGROUP_JOIN_INIT,                                                     \
+        .console_sock = -1, .pidfd_sock = -1, .cgroup_join = BERTH_CGROUP_JOIN_INIT,               \
     }
 
 static void exec_job_release(struct exec_job *j)
@@ -72,6 +72,8 @@ static void exec_job_release(struct exec_job *j)
     safe_close(j->sync[1]);
     safe_close(j->pidfd);
     safe_close(j->console_master);
+    safe_close(j->console_sock);
+    safe_close(j->pidfd_sock);
     berth_container_state_free(j->state);
     if (j->config)
         oci_config_free(j->config);
@@ -301,6 +303,24 @@ static int serve(struct exec_job *j, berth_error_t *err)
 
 /* ---- 4. hand out -------------------------------------------------------- */
 
+/* Before the clone, as runc dials them (terminal.h): nobody listening
+ * fails exec before it starts anything; a peer gone by the end fails the
+ * send instead of losing the fd. */
+static int connect_sockets(struct exec_job *j, berth_error_t *err)
+{
+    if (j->o->pidfd_socket) {
+        j->pidfd_sock = berth_console_socket_connect(j->o->pidfd_socket, err);
+        if (j->pidfd_sock < 0)
+            return berth_error_wrap(err, "pidfd socket `%s`", j->o->pidfd_socket);
+    }
+    if (j->o->console_socket && j->process->terminal) {
+        j->console_sock = berth_console_socket_connect(j->o->console_socket, err);
+        if (j->console_sock < 0)
+            return j->console_sock;
+    }
+    return 0;
+}
+
 static int hand_out(struct exec_job *j, berth_error_t *err)
 {
     char name[64];
@@ -308,14 +328,14 @@ static int hand_out(struct exec_job *j, berth_error_t *err)
 
     if (j->pid_file && (r = berth_pid_file_write(j->pid_file, j->pid, err)) < 0)
         return r;
-    if (j->o->pidfd_socket) {
-        r = berth_console_socket_send(j->o->pidfd_socket, j->pidfd, "pidfd", err);
+    if (j->pidfd_sock >= 0) {
+        r = berth_terminal_send_fd(j->pidfd_sock, j->pidfd, "pidfd", err);
         if (r < 0)
             return berth_error_wrap(err, "pidfd socket `%s`", j->o->pidfd_socket);
     }
-    if (j->console_master >= 0 && j->o->console_socket) {
+    if (j->console_master >= 0 && j->console_sock >= 0) {
         berth_pty_name(j->console_master, name, sizeof(name));
-        r = berth_console_socket_send(j->o->console_socket, j->console_master, name, err);
+        r = berth_terminal_send_fd(j->console_sock, j->console_master, name, err);
         if (r < 0)
             return berth_error_wrap(err, "console socket `%s`", j->o->console_socket);
         j->console_master = safe_close(j->console_master);
@@ -352,8 +372,8 @@ static int run_exec(struct exec_job *j, const sigset_t *set, int *ret_status, be
 {
     int r;
 
-    if ((r = load(j, err)) < 0 || (r = spawn(j, err)) < 0 || (r = serve(j, err)) < 0 ||
-        (r = hand_out(j, err)) < 0)
+    if ((r = load(j, err)) < 0 || (r = connect_sockets(j, err)) < 0 || (r = spawn(j, err)) < 0 ||
+        (r = serve(j, err)) < 0 || (r = hand_out(j, err)) < 0)
         return r;
     *ret_status = 0;
     if (j->o->detach) {

@@ -58,11 +58,76 @@ static void warn(const struct berth_launch *l, const char *text)
 }
 
 /* While being set up the init must not outlive `berth create`: nobody would
- * ever reap or release it. Cleared again just before READY. */
+ * find it. Cleared again once state.json records it (RECORDED), just
+ * before READY (run: at START). A parent that died before this was armed
+ * is noticed at the next receive or send (EOF, EPIPE), always before READY. */
 static int arm_parent_death(int sig, berth_error_t *err)
 {
     if (prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) < 0)
         return berth_error_errno(err, "prctl(PR_SET_PDEATHSIG)");
+    return 0;
+}
+
+/* Every receive of the init: RECORDED comes unasked, once, after
+ * CGROUP_READY's fds (one stage) or INIT_GO's sources (two), written while
+ * we set up; whichever receive meets it notes it and reads on. */
+static int init_recv(struct berth_launch *l, struct berth_sync_msg *m, berth_error_t *err)
+{
+    for (;;) {
+        int r = berth_sync_recv(l->sync_fd, m, err);
+
+        if (r <= 0 || m->type != BERTH_SYNC_RECORDED || l->recorded)
+            return r;
+        l->recorded = true;
+    }
+}
+
+/* init_recv of `want` into *m; an ERROR from the parent becomes the
+ * error. */
+static int init_expect_msg(struct berth_launch *l, enum berth_sync_type want,
+                           struct berth_sync_msg *m, berth_error_t *err)
+{
+    int r = init_recv(l, m, err);
+
+    if (r == 0)
+        return berth_error_make(err, EPIPE, "wait for %s: berth create went away",
+                                berth_sync_type_name(want));
+    if (r < 0)
+        return r;
+    if (m->type == BERTH_SYNC_ERROR)
+        return berth_sync_error_from(m, err);
+    if (m->type != want || m->value < 0)
+        return berth_error_make(err, EPROTO, "sync: %s while waiting for %s",
+                                berth_sync_type_name(m->type), berth_sync_type_name(want));
+    return 0;
+}
+
+static int init_expect(struct berth_launch *l, enum berth_sync_type want, berth_error_t *err)
+{
+    struct berth_sync_msg m;
+
+    return init_expect_msg(l, want, &m, err);
+}
+
+/* Before the parent-death signal is cleared: state.json must hold us, or a
+ * create killed now would leave an init nobody can find (issue 21). */
+static int await_recorded(struct berth_launch *l, berth_error_t *err)
+{
+    struct berth_sync_msg m;
+    int r;
+
+    if (l->recorded)
+        return 0;
+    /* nothing else can come first: init_recv would have taken it */
+    r = berth_sync_recv(l->sync_fd, &m, err);
+    if (r == 0)
+        return berth_error_make(err, EPIPE, "wait for RECORDED: berth create went away");
+    if (r < 0)
+        return r;
+    if (m.type != BERTH_SYNC_RECORDED)
+        return berth_error_make(err, EPROTO, "sync: %s while waiting for RECORDED",
+                                berth_sync_type_name(m.type));
+    l->recorded = true;
     return 0;
 }
 
@@ -71,18 +136,10 @@ static int arm_parent_death(int sig, berth_error_t *err)
 static int recv_with_sources(struct berth_launch *l, enum berth_sync_type want, berth_error_t *err)
 {
     struct berth_sync_msg m;
-    int r = berth_sync_recv(l->sync_fd, &m, err);
+    int r = init_expect_msg(l, want, &m, err);
 
-    if (r == 0)
-        return berth_error_make(err, EPIPE, "wait for %s: berth create went away",
-                                berth_sync_type_name(want));
     if (r < 0)
         return r;
-    if (m.type == BERTH_SYNC_ERROR)
-        return berth_sync_error_from(&m, err);
-    if (m.type != want || m.value < 0)
-        return berth_error_make(err, EPROTO, "sync: %s while waiting for %s",
-                                berth_sync_type_name(m.type), berth_sync_type_name(want));
     return berth_mount_sources_recv(l->sync_fd, (size_t)m.value, l->config->mounts_len,
                                     &l->mount_sources, err);
 }
@@ -249,14 +306,9 @@ static int await_cgroup(struct berth_launch *l, berth_error_t *err)
 
     if (l->cgroup_ready)
         return 0;
-    r = berth_sync_recv(l->sync_fd, &m, err);
-    if (r == 0)
-        return berth_error_make(err, EPIPE, "wait for the cgroup: berth create went away");
+    r = init_expect_msg(l, BERTH_SYNC_CGROUP_READY, &m, err);
     if (r < 0)
         return r;
-    if (m.type != BERTH_SYNC_CGROUP_READY || m.value < 0)
-        return berth_error_make(err, EPROTO, "sync: %s while waiting for CGROUP_READY",
-                                berth_sync_type_name(m.type));
     r = berth_cgroup_join_recv(l->sync_fd, &l->cgroup_join, (size_t)m.value, l->cgroup_dirs,
                                l->ncgroup_dirs, err);
     if (r < 0)
@@ -285,7 +337,7 @@ static void join_cgroup_at(struct berth_launch *l, enum join_point here)
  * and before pivot_root: the parent runs prestart and createRuntime in the
  * runtime namespace, then we run createContainer in ours (config.md: its
  * path resolves in the runtime mount namespace, which we still see). */
-static int run_create_hooks(const struct berth_launch *l, berth_error_t *err)
+static int run_create_hooks(struct berth_launch *l, berth_error_t *err)
 {
     const oci_config *c = l->config;
     int r;
@@ -296,7 +348,7 @@ static int run_create_hooks(const struct berth_launch *l, berth_error_t *err)
         berth_hooks_have(c->hooks, BERTH_HOOK_CREATE_RUNTIME) ||
         berth_hooks_have(c->hooks, BERTH_HOOK_CREATE_CONTAINER)) {
         r = berth_sync_send(l->sync_fd, BERTH_SYNC_HOOKS, 0, NULL, err);
-        if (r < 0 || (r = berth_sync_expect(l->sync_fd, BERTH_SYNC_HOOKS_DONE, err)) < 0)
+        if (r < 0 || (r = init_expect(l, BERTH_SYNC_HOOKS_DONE, err)) < 0)
             return r;
     }
     if (!berth_hooks_have(c->hooks, BERTH_HOOK_CREATE_CONTAINER))
@@ -380,7 +432,7 @@ static void run_started(struct berth_launch *l)
 
     if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
         fail(l, &err);
-    if (berth_sync_expect(l->sync_fd, BERTH_SYNC_START, &err) < 0)
+    if (init_expect(l, BERTH_SYNC_START, &err) < 0 || await_recorded(l, &err) < 0)
         _exit(1); /* berth run went away: nobody to tell */
     (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     /* runtime.md step 7, as in the fifo path below. */
@@ -599,6 +651,8 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         run_started(l);
     } else {
         /* `berth create` exits right after reading READY. */
+        if (await_recorded(l, &err) < 0)
+            fail(l, &err);
         (void)prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         if (berth_sync_send(l->sync_fd, BERTH_SYNC_READY, 0, NULL, &err) < 0)
             fail(l, &err); /* reaches stderr when the socket cannot */

@@ -31,8 +31,9 @@ struct berth_launch {
     int sync_fd;                   /* child end of the sync socketpair */
     int parent_sync_fd;            /* parent end, closed first thing in the child */
     /* The parent's own fds (state dir, its flock()ed lock fd: a lock lives
-     * as long as any copy of its fd), closed first thing in the child. */
-    int parent_fds[2];
+     * as long as any copy of its fd; the --console-socket connection),
+     * closed first thing in the child. */
+    int parent_fds[3];
     int fifo_fd; /* O_PATH fd of <state>/exec.fifo */
     /* Idmapped bind trees made by the parent (idmap.h), closed by the init
      * once the rootfs is mounted. */
@@ -49,6 +50,7 @@ struct berth_launch {
     struct berth_cgroup_dir_ref *cgroup_dirs;
     size_t ncgroup_dirs;
     bool cgroup_ready; /* CGROUP_READY taken (init.c await_cgroup) */
+    bool recorded;     /* RECORDED taken (init.c init_recv) */
     /* `berth run`: no exec.fifo (fifo_fd -1), START/STARTED over the sync
      * socket instead (init.c run_started). */
     bool run_start;

@@ -129,6 +129,8 @@ const char *berth_sync_type_name(uint32_t type)
         return "CGROUP_READY";
     case BERTH_SYNC_HOOKS_DONE:
         return "HOOKS_DONE";
+    case BERTH_SYNC_RECORDED:
+        return "RECORDED";
     }
     return "unknown message";
 }

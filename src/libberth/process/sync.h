@@ -22,11 +22,17 @@
  *   move_mount()s them in prepare)
  *   socketpair, clone3 ----------> the clone (boot, or the init on 1-stage)
  *   (CLONE_INTO_CGROUP on v2)
+ *   state.json "planned" (before
+ *   any cgroup dir exists)
  *   v1 cgroup dirs, resources,     (meanwhile: its own setup, the mounts;
  *   their `tasks` fds              it waits for this message at the first
  *        ---- CGROUP_READY + fds -> step that needs the cgroup; first thing
  *                                  with a user or cgroup namespace or two
  *                                  stages, see init.c cgroup_join_point)
+ *   1-stage: state.json (pid,
+ *   start time)
+ *        ---- RECORDED ----------> (taken by whichever receive comes next,
+ *                                  init.c init_recv; needed before READY)
  *                                  setns(paths), user first
  *                                  [unshare(CLONE_NEWUSER)]
  *        <--- USERNS_READY ------- (from the boot, or from the init)
@@ -39,7 +45,9 @@
  *                                  clone(CLONE_PARENT) ----> (pid 1)
  *        <--- INIT_PID(pid) ------ _exit(0)                  waits for:
  *        ---- INIT_GO ------------------------------------> (every later message
- *                                                            has a known pid)
+ *   2-stage: state.json (pid,                                has a known pid)
+ *   start time)
+ *        ---- RECORDED ------------------------------------>
  *                                                            setsid, hostname,
  *                                                            keyring,
  *                                                            rootfs prepare
@@ -61,9 +69,12 @@
  *                                                            lookup args[0], fds
  *        <--- WARN(text): any number, any time, from either child ---------
  *        <--- ERROR(errno, text): on any failure, then the child _exit(1)s
+ *                                                            [RECORDED taken:]
+ *                                                            parent-death
+ *                                                            signal cleared
  *        <--- READY ---------------------------------------  close sync socket
- *   state.json (pid, start time),                            open exec.fifo
- *   pid file, exit                                           O_WRONLY: blocks
+ *   pid file, exit                                           open exec.fifo
+ *                                                            O_WRONLY: blocks
  *                                                            until `berth start`
  *                                                            startContainer,
  *                                                            answer "0" (or
@@ -71,9 +82,11 @@
  *
  * `berth run` starts what it created without the fifo (no exec.fifo is
  * made): after READY the init keeps the socket and waits for START;
- *        ---- START ---------------------------------------> startContainer
+ *        ---- START ---------------------------------------> parent-death signal
+ *                                                            cleared,
+ *                                                            startContainer
  *        <--- STARTED (or ERROR) --------------------------  execve
- *   state.json (running), pid file, poststart hooks
+ *   pid file, poststart hooks
  *
  * Any error on either side aborts create: the parent kills and reaps the
  * children, runs poststop if the create hooks had begun, removes the cgroup
@@ -113,6 +126,9 @@ enum berth_sync_type {
     BERTH_SYNC_CGROUP_READY,     /* parent -> child: the v1 cgroup dirs exist,
                                     resources applied; value = number of
                                     `tasks` fds in the next message */
+    BERTH_SYNC_RECORDED,         /* parent -> init: state.json holds the init's
+                                    pid and start time; it may outlive berth
+                                    create from now on (see the chart) */
 };
 
 #define BERTH_SYNC_TEXT_MAX 1024

@@ -19,8 +19,9 @@
 /* "cgroup": {"path", "dirs": [{"hierarchy"? ("v2"; v1 when absent),
  * "controllers", "mount", "path"? (absent: mount + the cgroup's path),
  * "created"? (below mount, relative to it), "devices"?, "freezer"?}, ...],
- * "unit"?, "unitV2"?, "unitUser"? (a rootless user's systemd)}. Defaults are left out: list parses
- * one record per container, and a hybrid host has a dozen directories. */
+ * "unit"?, "unitV2"?, "unitUser"? (a rootless user's systemd), "planned"? (create's
+ * record before anything was made)}. Defaults are left out: list parses one
+ * record per container, and a hybrid host has a dozen directories. */
 struct sj_dir {
     char *hierarchy;
     char *controllers;
@@ -42,6 +43,8 @@ struct sj_cgroup {
     bool unitV2_present;
     bool unitUser;
     bool unitUser_present;
+    bool planned;
+    bool planned_present;
 };
 
 /* What berth needs to find the container again. No status: it is derived
@@ -83,6 +86,7 @@ static const struct oci_field cgroup_fields[] = {
     OCI_STR(struct sj_cgroup, unit, 0),
     OCI_SCAL(struct sj_cgroup, unitV2, OCI_BOOL, 0, NULL),
     OCI_SCAL(struct sj_cgroup, unitUser, OCI_BOOL, 0, NULL),
+    OCI_SCAL(struct sj_cgroup, planned, OCI_BOOL, 0, NULL),
 };
 static const struct oci_desc cgroup_desc = OCI_DESC(struct sj_cgroup, cgroup_fields);
 
@@ -162,6 +166,7 @@ static int doc_of(const struct berth_container_state *s, struct sj_doc *d, struc
     cg->unitV2_present = rec->unit != NULL;
     cg->unitUser = rec->unit_user;
     cg->unitUser_present = rec->unit_user; /* left out when false */
+    cg->planned = cg->planned_present = rec->planned;
     cg->dirs = calloc(rec->ndirs ? rec->ndirs : 1, sizeof(*cg->dirs));
     if (!cg->dirs)
         return -ENOMEM;
@@ -359,6 +364,7 @@ static int record_of(struct sj_cgroup *cg, struct berth_cgroup_record *rec, bert
     rec->unit = take(&cg->unit);
     rec->unit_v2 = cg->unitV2_present && cg->unitV2;
     rec->unit_user = cg->unitUser_present && cg->unitUser;
+    rec->planned = cg->planned_present && cg->planned;
     if (!(rec->dirs = calloc(cg->dirs_len, sizeof(*rec->dirs))))
         return berth_error_make(err, ENOMEM, "state.json: `cgroup`");
     for (size_t i = 0; i < cg->dirs_len; i++) {

@@ -261,6 +261,31 @@ static int open_temp(int dirfd, char *name, size_t size)
     return -EEXIST;
 }
 
+/* The new file takes state.json's name atomically: readers never see a
+ * partial file. No fsync: the store does not outlive a reboot anyway. An
+ * existing state.json is exchanged with the new file and then unlinked
+ * under the temporary name, not renamed over: ext4 (a /run that is no
+ * tmpfs) starts writeback of a file renamed over another (auto_da_alloc),
+ * ~0.1 ms of create's second record. */
+static int replace_state_file(int dirfd, const char *tmp)
+{
+    if (renameat2(dirfd, tmp, dirfd, STATE_FILE, RENAME_EXCHANGE) == 0) {
+        int r;
+
+        /* the old state, under tmp now; no file (a directory): swapped
+         * back and refused, as rename() would have */
+        if (unlinkat(dirfd, tmp, 0) == 0 || errno == ENOENT)
+            return 0;
+        r = -errno;
+        (void)renameat2(dirfd, tmp, dirfd, STATE_FILE, RENAME_EXCHANGE);
+        return r;
+    }
+    /* ENOENT: no state.json yet; EINVAL: no RENAME_EXCHANGE here */
+    if (errno != ENOENT && errno != EINVAL)
+        return -errno;
+    return renameat(dirfd, tmp, dirfd, STATE_FILE) < 0 ? -errno : 0;
+}
+
 int berth_state_write(int dirfd, const struct berth_container_state *s, berth_error_t *err)
 {
     _cleanup_free_ char *json = NULL;
@@ -280,11 +305,8 @@ int berth_state_write(int dirfd, const struct berth_container_state *s, berth_er
         int c = close(TAKE_FD(fd));
         r = c < 0 ? -errno : 0;
     }
-    /* rename() replaces state.json atomically: readers never see a partial
-     * file. No fsync: the store lives on tmpfs and does not outlive a
-     * reboot anyway. */
-    if (r == 0 && renameat(dirfd, tmp, dirfd, STATE_FILE) < 0)
-        r = -errno;
+    if (r == 0)
+        r = replace_state_file(dirfd, tmp);
     if (r < 0) {
         (void)unlinkat(dirfd, tmp, 0);
         return berth_error_make(err, -r, "write %s", STATE_FILE);
@@ -338,8 +360,9 @@ int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_
     return berth_state_json_decode(buf, ret, err);
 }
 
-/* Removes everything below dirfd, without following symlinks. */
-static int rm_rf_at(int dirfd, int depth)
+/* Removes everything below dirfd but `keep` (NULL: all), without
+ * following symlinks. */
+static int rm_rf_at(int dirfd, int depth, const char *keep)
 {
     _cleanup_closedir_ DIR *d = NULL;
     struct dirent *de;
@@ -357,14 +380,15 @@ static int rm_rf_at(int dirfd, int depth)
     }
     rewinddir(d); /* the dup shares dirfd's position */
     while ((errno = 0, de = readdir(d))) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            (keep && strcmp(de->d_name, keep) == 0))
             continue;
         if (unlinkat(dirfd, de->d_name, 0) == 0 || errno == ENOENT)
             continue;
         if (errno == EISDIR || errno == EPERM) {
             _cleanup_close_ int sub =
                 openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            int q = sub < 0 ? -errno : rm_rf_at(sub, depth + 1);
+            int q = sub < 0 ? -errno : rm_rf_at(sub, depth + 1, NULL);
             if (q == 0 && unlinkat(dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
                 q = -errno;
             if (q < 0 && r == 0)
@@ -379,23 +403,51 @@ static int rm_rf_at(int dirfd, int depth)
     return r;
 }
 
-/* Moves <root>/<id> to a hidden name so the id is free (and invisible to
- * list/state) at once; returns the new name or NULL to remove in place. */
+/* Where a delete hides <root>/<id> (see berth_state_dir_remove). Named
+ * after the id, so that a delete killed after the rename leaves something
+ * the next `delete --force` of that id finds (berth_state_dir_purge); '~'
+ * is in no id, so list skips it and no create can claim it. */
+static char *hidden_name(const char *id)
+{
+    char *name = NULL;
+
+    if (asprintf(&name, ".deleted~%s", id) < 0)
+        return NULL;
+    return name;
+}
+
+/* rm -rf of <root>/<name>, the lock file last: a removal cut short (a
+ * delete killed half way) leaves a directory that still reads as a
+ * container, whose next delete finishes it, or an empty one. */
+static int remove_dir_at(int rootfd, int dirfd, const char *name)
+{
+    int r = rm_rf_at(dirfd, 0, "lock");
+
+    if (r == 0 && unlinkat(dirfd, "lock", 0) < 0 && errno != ENOENT)
+        r = -errno;
+    if (r == 0 && unlinkat(rootfd, name, AT_REMOVEDIR) < 0)
+        r = -errno;
+    return r;
+}
+
+/* Moves <root>/<id> out of the id namespace; returns the new name, or NULL
+ * to remove it in place. A hidden dir of an earlier container with this id
+ * (its delete was killed) is finished first. */
 static char *hide_dir(int rootfd, const char *id)
 {
-    for (int tries = 0; tries < 10; tries++) {
-        unsigned long long rnd = 0;
-        char *name = NULL;
+    _cleanup_free_ char *name = hidden_name(id);
 
-        if (getrandom(&rnd, sizeof(rnd), 0) < 0)
-            return NULL;
-        /* '~' is in no id: list skips it, and no create can claim it */
-        if (asprintf(&name, ".deleted~%016llx", rnd) < 0)
-            return NULL;
+    if (!name)
+        return NULL;
+    for (int tries = 0; tries < 2; tries++) {
+        _cleanup_close_ int old = -1;
+
         if (renameat2(rootfd, id, rootfd, name, RENAME_NOREPLACE) == 0)
-            return name;
-        free(name);
+            return TAKE_PTR(name);
         if (errno != EEXIST)
+            return NULL;
+        old = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (old < 0 || remove_dir_at(rootfd, old, name) < 0)
             return NULL;
     }
     return NULL;
@@ -425,12 +477,28 @@ int berth_state_dir_remove(const char *root, const char *id, berth_error_t *err)
         name = hidden;
     if (unlinkat(dirfd, STATE_FILE, 0) < 0 && errno != ENOENT)
         return berth_error_errno(err, "remove `%s/%s/%s`", root, name, STATE_FILE);
-    r = rm_rf_at(dirfd, 0);
-    if (r == 0 && unlinkat(rootfd, name, AT_REMOVEDIR) < 0)
-        r = -errno;
+    r = remove_dir_at(rootfd, dirfd, name);
     if (r < 0)
         return berth_error_make(err, -r, "remove state directory `%s/%s`", root, name);
     return 0;
+}
+
+void berth_state_dir_purge(const char *root, const char *id)
+{
+    _cleanup_close_ int rootfd = -1, dirfd = -1;
+    _cleanup_free_ char *hidden = NULL;
+    berth_error_t ignored = NULL;
+
+    if (berth_id_validate(id, &ignored) < 0 || (rootfd = open_root(root, &ignored)) < 0) {
+        berth_error_release(&ignored);
+        return;
+    }
+    /* a create killed between the mkdir and its lock file: empty */
+    (void)unlinkat(rootfd, id, AT_REMOVEDIR);
+    hidden = hidden_name(id);
+    if (hidden &&
+        (dirfd = openat(rootfd, hidden, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+        (void)remove_dir_at(rootfd, dirfd, hidden);
 }
 
 static int cmp_str(const void *a, const void *b)

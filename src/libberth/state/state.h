@@ -53,6 +53,9 @@ struct berth_cgroup_record {
     char *unit;     /* systemd driver: "berth-ID.scope"; NULL with cgroupfs */
     bool unit_v2;   /* systemd runs the unified layout */
     bool unit_user; /* the unit is the user's systemd instance's (rootless) */
+    bool planned;   /* written by create before making anything: which
+                       directories exist, and which of them berth made, is
+                       not known (a create killed before its final record) */
 };
 
 void berth_cgroup_record_free(struct berth_cgroup_record *rec);
@@ -137,6 +140,12 @@ int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t
  * for everyone from then on) and deletes the rest. Call it with the lock
  * held. */
 int berth_state_dir_remove(const char *root, const char *id, berth_error_t *err);
+
+/* For `delete --force` of an id that does not exist: what a berth killed
+ * half way left under that id and nobody else can reach any more, removed
+ * best effort: the hidden dir of a delete killed after its rename, and an
+ * empty <root>/<id> of a create killed before its lock file. */
+void berth_state_dir_purge(const char *root, const char *id);
 
 /* The state root of a rootless user under $XDG_RUNTIME_DIR (runc's): made
  * 0700 with the sticky bit (the XDG spec: files there without it may be

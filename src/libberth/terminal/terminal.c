@@ -173,7 +173,7 @@ int berth_terminal_recv_fd(int sock, int *ret_fd, char **ret_name, berth_error_t
     return 0;
 }
 
-int berth_console_socket_send(const char *path, int master, const char *name, berth_error_t *err)
+int berth_console_socket_connect(const char *path, berth_error_t *err)
 {
     _cleanup_close_ int sock = -1, dirfd = -1;
     _cleanup_free_ char *dir = NULL;
@@ -202,9 +202,7 @@ int berth_console_socket_send(const char *path, int master, const char *name, be
         return berth_error_errno(err, "socket");
     if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
         return berth_error_errno(err, "connect to console socket `%s`", path);
-    if (berth_terminal_send_fd(sock, master, name, err) < 0)
-        return berth_error_wrap(err, "console socket `%s`", path);
-    return 0;
+    return TAKE_FD(sock);
 }
 
 /* ---- foreground proxy --------------------------------------------------- */

@@ -10,7 +10,8 @@
  *                               the controlling tty and stdio 0/1/2; returns
  *                               the master
  *   init -> parent              berth_terminal_send_fd() over a unix socket
- *   parent (create)             berth_console_socket_send(--console-socket)
+ *   parent (create, exec)       berth_console_socket_connect(--console-socket)
+ *                               first thing, berth_terminal_send_fd() last
  *   parent (run, no socket)     berth_terminal_proxy_start()/_finish(): raw
  *                               mode on berth's tty and a copy loop
  *
@@ -56,9 +57,12 @@ int berth_terminal_send_fd(int sock, int fd, const char *name, berth_error_t *er
  * -ENOMSG when the message carried no fd, 0-byte EOF -> -EPIPE. */
 int berth_terminal_recv_fd(int sock, int *ret_fd, char **ret_name, berth_error_t *err);
 
-/* connect(path) + send_fd; paths longer than sun_path are reached through
- * /proc/self/fd of their directory. */
-int berth_console_socket_send(const char *path, int master, const char *name, berth_error_t *err);
+/* connect(path): the connected socket (O_CLOEXEC); paths longer than
+ * sun_path are reached through /proc/self/fd of their directory. create
+ * and exec connect before they start anything and send the master over it
+ * at the end, as runc: a peer that is gone by then (it accepted and closed)
+ * fails the command with EPIPE instead of losing the master. */
+int berth_console_socket_connect(const char *path, berth_error_t *err);
 
 /* Foreground proxy for `run` without --console-socket. Puts berth's stdin
  * in raw mode when it is a tty, copies stdin -> master and master ->
