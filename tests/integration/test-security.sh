@@ -24,6 +24,10 @@
 #     check_ordinary_dir, added 2026-12-07): without it both runs succeed,
 #     procfs at /tmp/x and sysfs over the root (the failure the issue
 #     reported), so the section's first checks fail.
+#   CVE-2026-41579, /dev a symlink to a host dir: runc 1.1.5 with the same
+#     bundle replaces the host's ptmx and makes fd/stdin/stdout/stderr in
+#     the host dir; berth's defence is the same RESOLVE_IN_ROOT as 30465's
+#     (path-util.c), shown failing by the same removal.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd gcc sha256sum
@@ -231,6 +235,37 @@ for attack in "proc:/proc:tmp/x" "sysfs:/sys:."; do
     check "... leaving no state" [ ! -e "$BERTH_ROOT/$id" ]
     check "... and nothing mounted where the link points" \
         sh -c "! grep -q ' $B/rootfs' /proc/self/mountinfo"
+done
+
+# ---- CVE-2026-41579: an image whose /dev is a symlink to a host path
+# (absolute). runc before 1.3.6/1.4.3 joined "rootfs/dev/ptmx" as a string
+# and followed the link on the host: it removed the host's `ptmx` there and
+# made its /dev symlinks (fd, stdin, stdout, stderr) in the host directory
+# (runc 1.1.5 here does, with this very bundle). berth resolves every /dev
+# path in the root (openat2 RESOLVE_IN_ROOT): the link's target is taken
+# inside the rootfs, with a /dev tmpfs and without one.
+for variant in tmpfs none; do
+    B=$(make_bundle) || bail_out "cannot make a bundle"
+    victim=$TEST_TMP/victim-$variant
+    mkdir -p "$victim"
+    echo host >"$victim/ptmx"
+    echo host >"$victim/keep"
+    rm -rf "$B/rootfs/dev" && ln -s "$victim" "$B/rootfs/dev"
+    [ "$variant" = none ] && update_config "$B" "c['mounts'] = [m for m in c['mounts'] if not m['destination'].startswith('/dev')]"
+    set_args "$B" /bin/checker exit 0
+    run_cmd berth run --bundle "$B" "$(new_id)"
+    assert_success "41579: /dev -> a host dir, /dev mount: $variant: the container runs"
+    assert_eq "$(ls -A "$victim" | tr '\n' ' ')" "keep ptmx " \
+        "41579 ($variant): nothing made in the host dir the image's /dev points to"
+    assert_eq "$(cat "$victim/ptmx")" host "41579 ($variant): the host's ptmx is still its file"
+    # the link's target, inside the rootfs: the tmpfs's mount point, or
+    # where the devices were made
+    if [ "$variant" = tmpfs ]; then
+        check "41579 ($variant): /dev's tmpfs went inside the rootfs" test -d "$B/rootfs$victim"
+    else
+        check "41579 ($variant): the devices went inside the rootfs" \
+            test -c "$B/rootfs$victim/null" -a -L "$B/rootfs$victim/ptmx"
+    fi
 done
 
 # ---- LSM labels: a label the host cannot apply is an error naming why.
