@@ -4,10 +4,18 @@
 #
 # How each section was shown to fail without its defence (run once by hand,
 # 2026-11-28, one berth build with all of these defences removed, marked
-# "DEFENCE REMOVED"; every section below failed, the normal build passes):
+# "DEFENCE REMOVED"; every section below failed, the normal build passes;
+# tests/security/defences-off.sh repeats it one defence at a time):
 #   CVE-2019-5736/2016-9962: init.c step 16 without prctl(PR_SET_DUMPABLE, 0):
 #     exe.opened=1 (handle on the berth binary), exe.written=1 (the copy of
 #     berth used below was overwritten after `start`), ptrace=1, fd.opened=1.
+#     Since the sealed executable, /proc/PID/exe of the init is no handle on
+#     the binary, and proc-attack counted ptrace and fds only on processes
+#     running the binary itself, so 9962 passed with every PR_SET_DUMPABLE
+#     of init.c removed (found by tests/security/defences-off.sh,
+#     2026-12-07); it now counts any process whose executable is no file of
+#     the container's root, and that build fails 9962 (ptrace=1, the
+#     exec.fifo of the host's state dir opened).
 #   CVE-2021-30465/2019-19921: path-util.c openat2_in_root without
 #     RESOLVE_IN_ROOT: the tmpfs lands on the host dir (outside the rootfs)
 #     and the container does not see it.

@@ -6,8 +6,9 @@
  * Usage: proc-attack SECONDS DEV:INO
  *
  * DEV:INO (stat -c %d:%i) names the runtime binary: only handles on it, and
- * ptrace/fd access to processes running it (or whose executable cannot be
- * told), count as a breach; the container's own programs are fair game.
+ * ptrace/fd access to processes running it (or a sealed handle on it: an
+ * executable that is no file of the container's root, or cannot be told),
+ * count as a breach; the container's own programs are fair game.
  *
  * For SECONDS, over and over, for every other process it can see in /proc:
  *   - open("/proc/PID/exe", O_RDONLY): a handle on the runtime binary while
@@ -36,16 +37,19 @@
 static int exe_fd = -1, exe_written, ptraced, fd_opened;
 static unsigned long long rt_dev, rt_ino;
 
-/* Is `pid` running the runtime binary? Unknown (no access) counts as yes. */
+/* Is `pid` running the runtime? Its binary, or anything that is not a
+ * file of the container's own root (the runtime's sealed handle on its
+ * binary: a memfd or a detached overlayfs); unknown (no access) counts as
+ * yes. */
 static int runs_runtime(int pid)
 {
     char path[64];
-    struct stat st;
+    struct stat st, root;
 
     snprintf(path, sizeof(path), "/proc/%d/exe", pid);
-    if (stat(path, &st) < 0)
+    if (stat(path, &st) < 0 || stat("/", &root) < 0)
         return 1;
-    return st.st_dev == rt_dev && st.st_ino == rt_ino;
+    return (st.st_dev == rt_dev && st.st_ino == rt_ino) || st.st_dev != root.st_dev;
 }
 static char exe_target[256], fd_target[256];
 
