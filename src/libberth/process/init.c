@@ -70,8 +70,10 @@ static int arm_parent_death(int sig, berth_error_t *err)
 
 /* Every receive of the init: RECORDED comes unasked, once, after
  * CGROUP_READY's fds (one stage) or INIT_GO's sources (two), written while
- * we set up; whichever receive meets it notes it and reads on. */
-static int init_recv(struct berth_launch *l, struct berth_sync_msg *m, berth_error_t *err)
+ * we set up; whichever receive meets it notes it and, unless RECORDED is
+ * what it waits for, reads on. */
+static int init_recv(struct berth_launch *l, enum berth_sync_type want, struct berth_sync_msg *m,
+                     berth_error_t *err)
 {
     for (;;) {
         int r = berth_sync_recv(l->sync_fd, m, err);
@@ -79,6 +81,8 @@ static int init_recv(struct berth_launch *l, struct berth_sync_msg *m, berth_err
         if (r <= 0 || m->type != BERTH_SYNC_RECORDED || l->recorded)
             return r;
         l->recorded = true;
+        if (want == BERTH_SYNC_RECORDED)
+            return r;
     }
 }
 
@@ -87,7 +91,7 @@ static int init_recv(struct berth_launch *l, struct berth_sync_msg *m, berth_err
 static int init_expect_msg(struct berth_launch *l, enum berth_sync_type want,
                            struct berth_sync_msg *m, berth_error_t *err)
 {
-    int r = init_recv(l, m, err);
+    int r = init_recv(l, want, m, err);
 
     if (r == 0)
         return berth_error_make(err, EPIPE, "wait for %s: berth create went away",
@@ -113,22 +117,7 @@ static int init_expect(struct berth_launch *l, enum berth_sync_type want, berth_
  * create killed now would leave an init nobody can find (issue 21). */
 static int await_recorded(struct berth_launch *l, berth_error_t *err)
 {
-    struct berth_sync_msg m;
-    int r;
-
-    if (l->recorded)
-        return 0;
-    /* nothing else can come first: init_recv would have taken it */
-    r = berth_sync_recv(l->sync_fd, &m, err);
-    if (r == 0)
-        return berth_error_make(err, EPIPE, "wait for RECORDED: berth create went away");
-    if (r < 0)
-        return r;
-    if (m.type != BERTH_SYNC_RECORDED)
-        return berth_error_make(err, EPROTO, "sync: %s while waiting for RECORDED",
-                                berth_sync_type_name(m.type));
-    l->recorded = true;
-    return 0;
+    return l->recorded ? 0 : init_expect(l, BERTH_SYNC_RECORDED, err);
 }
 
 /* Receives `want`, whose value counts the bind sources the parent sends
