@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "log-format.h"
 
 /* The CLI state of this process; set by log_init. Before that (global
@@ -40,14 +40,6 @@ int log_init(struct berth_cli *cli, berth_error_t *err)
         return berth_error_errno(err, "open log file `%s`", cli->log_path);
     }
     return 0;
-}
-
-static bool same_file(int a, int b)
-{
-    struct stat sa, sb;
-
-    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
 }
 
 /* One write() per record so concurrent writers (the shim runs several
@@ -90,7 +82,7 @@ static bool write_file(enum log_level level, const char *msg, bool *ret_is_stder
     if (!rec)
         return false;
     write_all(fd, rec);
-    *ret_is_stderr = same_file(fd, STDERR_FILENO);
+    *ret_is_stderr = berth_fd_same_file(fd, STDERR_FILENO);
     return true;
 }
 

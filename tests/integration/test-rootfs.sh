@@ -16,7 +16,7 @@ build_driver() {
     gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
         "$s/tests/integration/helpers/rootfs-driver.c" \
         "$s"/src/libberth/rootfs/{rootfs,mount,mount-apply,mount-fd,mount-sources,mount-cgroup,mount-flags,dev,idmap}.c \
-        "$s"/src/libberth/util/{path-util,copy-tree,error,fd-pass,run}.c "$s/src/libberth/ns/userns.c" \
+        "$s"/src/libberth/util/{path-util,copy-tree,error,fd-pass,io,run}.c "$s/src/libberth/ns/userns.c" \
         "$s"/libocispec/*.c -lyajl
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||

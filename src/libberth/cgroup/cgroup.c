@@ -955,6 +955,12 @@ int berth_cgroup_kill_all(struct berth_cgroup *cg, int signo, berth_error_t *err
     size_t n = 0;
     int r;
 
+    /* create's planned record (a create killed before its final one): no
+     * process was released into it, and the init it made dies with its
+     * parent (init.c); its directories may not even exist */
+    if (cg->planned)
+        return 0;
+
     if (signo == SIGKILL && v2) {
         _cleanup_close_ int fd = cg_dir_open(v2, err);
 

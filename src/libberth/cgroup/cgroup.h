@@ -147,14 +147,17 @@ int berth_cgroup_is_frozen(struct berth_cgroup *cg, bool *ret, berth_error_t *er
  * SIGKILL uses cgroup.kill when the kernel has it; otherwise the cgroup is
  * frozen while the pids are read and signalled, so nothing forks or exits
  * in between. A paused container stays paused, except after SIGKILL, when
- * it is thawed so the processes can die (v1 frozen tasks cannot). */
+ * it is thawed so the processes can die (v1 frozen tasks cannot). A cgroup
+ * loaded from create's planned record (state.h) holds nothing berth
+ * released: nothing is signalled. */
 int berth_cgroup_kill_all(struct berth_cgroup *cg, int signo, berth_error_t *err);
 
 /* The pids of the container (recursive), malloc'd. */
 int berth_cgroup_pids(struct berth_cgroup *cg, pid_t **ret, size_t *ret_n, berth_error_t *err);
 
 /* Removes the directories berth created (leaf first, waiting a bounded
- * time for dying processes), never one it did not create. */
+ * time for dying processes), never one it did not create. A planned
+ * record's: its leaves, best effort, never their parents. */
 int berth_cgroup_destroy(struct berth_cgroup *cg, berth_error_t *err);
 
 /* The state's record of the cgroup (state.h: state.json's "cgroup"

@@ -755,7 +755,7 @@ static int hand_out_console(struct create_job *j, berth_error_t *err)
     char name[64];
     int r;
 
-    if (j->console_master < 0 || !j->o->console_socket)
+    if (j->console_master < 0 || j->console_sock < 0)
         return 0;
     berth_pty_name(j->console_master, name, sizeof(name));
     r = berth_terminal_send_fd(j->console_sock, j->console_master, name, err);

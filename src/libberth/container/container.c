@@ -483,22 +483,18 @@ static int destroy(const struct berth_context *ctx, struct loaded *l, bool kill,
                    const oci_config *cfg, berth_error_t *err)
 {
     _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
-    bool planned;
     int r;
 
+    /* A create killed before its final record left a planned cgroup (pid
+     * 0): the cgroup's kill and destroy know what that leaves to do. */
     r = load_cgroup(ctx, l, &cg, err);
     if (r < 0)
         return r;
-    /* create's first record (a create killed before its last): no init was
-     * released yet, and the one it made dies with it (parent-death signal,
-     * init.c), so there is nothing to kill, and its cgroup directories may
-     * not exist (berth_cgroup_destroy removes what is there) */
-    planned = cg && l->state->cgroup->planned;
-    if (kill && !planned) {
+    if (kill) {
         r = kill_container(l, cg, err);
         if (r < 0)
             return r;
-    } else if (cg && !planned) {
+    } else if (cg) {
         /* Stopped, but an init that shared our pid namespace can leave
          * processes behind in the cgroup; they would keep it busy. */
         berth_error_t e = NULL;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/io.h"
 #include "dev.h"
 #include "mount-fd.h"
 #include "mount.h"
@@ -244,16 +245,6 @@ int berth_rootfs_pivot(const struct berth_rootfs *r, berth_error_t *err)
     return 0;
 }
 
-/* The directory of fd is the root's own (the path was "/", or a link
- * the image made to it). */
-static bool is_root_dir(int rootfd, int fd)
-{
-    struct stat a, b;
-
-    return fstat(rootfd, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
-           a.st_ino == b.st_ino;
-}
-
 /* config-linux.md "Readonly Paths": bind the path onto itself and make the
  * copy read-only recursively. Missing paths are skipped, as in runc. A
  * path that resolves to the root makes the root mount read-only, as runc
@@ -267,7 +258,8 @@ static int readonly_path(int rootfd, const char *path, berth_error_t *err)
 
     if (fd < 0)
         return fd == -ENOENT ? 0 : berth_error_make(err, -fd, "readonlyPaths: open `%s`", path);
-    if (is_root_dir(rootfd, fd))
+    /* the path was "/", or a link the image made to it */
+    if (berth_fd_same_file(rootfd, fd))
         r = berth_mount_setattr_fd(rootfd, false, MOUNT_ATTR_RDONLY, 0, 0, err);
     else
         r = berth_mount_bind_fd(fd, NULL, fd, true, MOUNT_ATTR_RDONLY, 0, err);

@@ -430,6 +430,14 @@ static int remove_dir_at(int rootfd, int dirfd, const char *name)
     return r;
 }
 
+/* remove_dir_at of <root>/<name>, opened here; -errno. */
+static int remove_named(int rootfd, const char *name)
+{
+    _cleanup_close_ int fd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+    return fd < 0 ? -errno : remove_dir_at(rootfd, fd, name);
+}
+
 /* Moves <root>/<id> out of the id namespace; returns the new name, or NULL
  * to remove it in place. A hidden dir of an earlier container with this id
  * (its delete was killed) is finished first. */
@@ -440,14 +448,9 @@ static char *hide_dir(int rootfd, const char *id)
     if (!name)
         return NULL;
     for (int tries = 0; tries < 2; tries++) {
-        _cleanup_close_ int old = -1;
-
         if (renameat2(rootfd, id, rootfd, name, RENAME_NOREPLACE) == 0)
             return TAKE_PTR(name);
-        if (errno != EEXIST)
-            return NULL;
-        old = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (old < 0 || remove_dir_at(rootfd, old, name) < 0)
+        if (errno != EEXIST || remove_named(rootfd, name) < 0)
             return NULL;
     }
     return NULL;
@@ -485,7 +488,7 @@ int berth_state_dir_remove(const char *root, const char *id, berth_error_t *err)
 
 void berth_state_dir_purge(const char *root, const char *id)
 {
-    _cleanup_close_ int rootfd = -1, dirfd = -1;
+    _cleanup_close_ int rootfd = -1;
     _cleanup_free_ char *hidden = NULL;
     berth_error_t ignored = NULL;
 
@@ -496,9 +499,8 @@ void berth_state_dir_purge(const char *root, const char *id)
     /* a create killed between the mkdir and its lock file: empty */
     (void)unlinkat(rootfd, id, AT_REMOVEDIR);
     hidden = hidden_name(id);
-    if (hidden &&
-        (dirfd = openat(rootfd, hidden, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
-        (void)remove_dir_at(rootfd, dirfd, hidden);
+    if (hidden)
+        (void)remove_named(rootfd, hidden);
 }
 
 static int cmp_str(const void *a, const void *b)
