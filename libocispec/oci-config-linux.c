@@ -266,7 +266,7 @@ static const struct oci_field seccomp_fields[] = {
     OCI_STR(oci_seccomp, listenerMetadata, 0),
     OCI_ARR_OBJ(oci_seccomp, syscalls, syscall_desc, 0),
 };
-static const struct oci_desc seccomp_desc = OCI_DESC(oci_seccomp, seccomp_fields);
+const struct oci_desc oci_seccomp_desc = OCI_DESC(oci_seccomp, seccomp_fields);
 
 static const struct oci_field intel_rdt_fields[] = {
     OCI_STR(oci_intel_rdt, closID, 0),
@@ -336,7 +336,7 @@ static const struct oci_field linux_fields[] = {
     OCI_OBJ(oci_linux, intelRdt, intel_rdt_desc, 0),
     OCI_OBJ(oci_linux, memoryPolicy, memory_policy_desc, 0),
     OCI_MAP_STR(oci_linux, sysctl, 0),
-    OCI_OBJ(oci_linux, seccomp, seccomp_desc, 0),
+    OCI_OBJ(oci_linux, seccomp, oci_seccomp_desc, 0),
     OCI_ENUM(oci_linux, rootfsPropagation, 0, oci_rootfs_propagations),
     /* config-linux.md "Masked Paths"/"Readonly Paths": MUST be absolute */
     OCI_ARR(oci_linux, maskedPaths, OCI_STRING, OCI_ABS_PATH),

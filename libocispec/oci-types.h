@@ -549,6 +549,7 @@ extern const struct oci_desc oci_state_desc;
 extern const struct oci_desc oci_container_process_state_desc; /* seccomp agents */
 extern const struct oci_desc oci_features_desc;
 extern const struct oci_desc oci_resources_desc; /* `update --resources` */
+extern const struct oci_desc oci_seccomp_desc;   /* the seccomp program cache key */
 
 /* Allowed string values, shared with validation and `features`. */
 extern const char *const oci_namespace_types[];

@@ -440,7 +440,8 @@ PY
 #   proc PID COMM why                 processes rooted/cwd in those dirs, in a
 #                                     cgroup named after ID_PREFIX, or
 #                                     descendants of this script
-#   state PATH                        entries under BERTH_ROOT (not dotfiles)
+#   state PATH                        entries under BERTH_ROOT (not dotfiles,
+#                                     not the shared NAME~cache dirs)
 #   fifo PATH                         fifos under TEST_TMP / bundles
 #   cgroup PATH                       cgroup dirs whose name has ID_PREFIX
 _lib_scan() {
@@ -534,7 +535,11 @@ for pid in sorted(parent):
         out.append("proc %d %s %s" % (pid, comm, ",".join(why)))
 
 if os.path.isdir(root):
+    # <root>/NAME~cache holds what containers share (the compiled seccomp
+    # programs): it outlives them by design, no container leaves it.
     for dirpath, dirs, files in os.walk(root):
+        if dirpath == root:
+            dirs[:] = [d for d in dirs if not d.endswith("~cache")]
         for name in sorted(dirs + files):
             rel = os.path.relpath(os.path.join(dirpath, name), root)
             if not rel.startswith(".") and "/." not in rel:

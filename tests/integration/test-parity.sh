@@ -200,7 +200,7 @@ print("\n".join(json.loads(l)["msg"] for l in open(sys.argv[1]) if json.loads(l)
     "$TEST_TMP/debug.json" 2>&1)
 assert_contains "$dbg" "namespace mount: new" "--debug: the namespaces"
 assert_contains "$dbg" "cgroup: /berth/" "--debug: the cgroup"
-assert_contains "$dbg" "seccomp: 1 rules" "--debug: the seccomp filter"
+assert_contains "$dbg" "compiled: 1 rules" "--debug: the seccomp filter"
 assert_contains "$dbg" "syscall \`not_a_syscall\` unknown to libseccomp, skipped" \
     "--debug: unknown syscall names"
 assert_eq "$stderr" "" "--log: nothing on stderr when nothing failed"

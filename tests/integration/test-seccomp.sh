@@ -24,6 +24,10 @@ LISTENER=$TEST_TMP/seccomp-listener
 gcc -O2 -Wall -o "$LISTENER" "$SRCDIR/tests/integration/helpers/seccomp-listener.c" \
     >"$TEST_TMP/listener-build.log" 2>&1 ||
     bail_out "cannot build seccomp-listener: $(head -c 600 "$TEST_TMP/listener-build.log")"
+DUMP=$TEST_TMP/seccomp-dump
+gcc -O2 -Wall -o "$DUMP" "$SRCDIR/tests/integration/helpers/seccomp-dump.c" \
+    >"$TEST_TMP/dump-build.log" 2>&1 ||
+    bail_out "cannot build seccomp-dump: $(head -c 600 "$TEST_TMP/dump-build.log")"
 
 B=$(make_bundle) || bail_out "cannot make a bundle"
 # A fresh tmpfs on /tmp per container: mkdir probes need a writable place
@@ -92,6 +96,107 @@ run_sh "$B" "$PROBE; /bin/checker seccomp nnp"
 assert_success "noNewPrivileges false, uid 1000, no CAP_SYS_ADMIN: container runs"
 assert_eq "$(kv Seccomp)/$(kv NoNewPrivs)/$(kv rc)" 2/0/1 "filter loaded without no_new_privs, mkdir denied"
 update_config "$B" 'c["process"]["noNewPrivileges"] = True; c["process"].pop("user")'
+
+# ----------------------------------------------------- kept programs (issue 22)
+# A profile is compiled once: create keeps the program in the container's
+# state dir (exec loads it) and in <root>/seccomp~cache for the next
+# container with the same profile. What the kernel runs (seccomp-dump) must
+# be the same program whichever way berth got it, and an entry that fails a
+# check is never used.
+CACHE=$BERTH_ROOT/seccomp~cache
+K=$(make_bundle) || bail_out "cannot make a bundle"
+seccomp "$K" "{'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86'], 'syscalls': [{$MKDIRS, 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 13}, {'names': ['chmod'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 1, 'value': 0o077, 'valueTwo': 0, 'op': 'SCMP_CMP_MASKED_EQ'}]}]}"
+set_args "$K" /bin/sleep 1000
+# start_kept ID: run -d with --debug; KEPT_LOG gets the seccomp lines,
+# KEPT_PID the init.
+start_kept() {
+    run_cmd berth --debug run -d --bundle "$K" "$1"
+    KEPT_LOG=$(grep 'seccomp: program' <<<"$stderr")
+    KEPT_PID=$(json_get "$(berth state "$1")" 'j["pid"]')
+}
+# filter PID: SHA-256 of the first filter the kernel runs for PID.
+filter() { "$DUMP" "$1" | sha256sum | cut -d' ' -f1; }
+entries() { find "$CACHE" -maxdepth 1 -type f | wc -l; }
+
+k1=$(new_id)
+start_kept "$k1"
+assert_contains "$KEPT_LOG" "compiled:" "kept: the first container compiles the profile"
+key=$(sed -n 's/.*seccomp: program \([0-9a-f]\{64\}\) compiled.*/\1/p' <<<"$KEPT_LOG")
+assert_eq "$(stat -c '%a %u %F' "$CACHE/$key" 2>&1)" "600 0 regular file" \
+    "kept: the cache entry is named by the key, 0600, root's"
+assert_eq "$(stat -c %a "$CACHE")" 700 "kept: the cache dir is root's only (0700)"
+assert_eq "$(stat -c %i "$BERTH_ROOT/$k1/seccomp.bpf" 2>&1)" "$(stat -c %i "$CACHE/$key")" \
+    "kept: the container's program is a link to the cache entry"
+F1=$(filter "$KEPT_PID")
+assert_eq "$(( $("$DUMP" "$KEPT_PID" | wc -c) + 80 ))" "$(stat -c %s "$CACHE/$key")" \
+    "kept: the entry is the program the kernel runs plus its 80-byte header"
+
+k2=$(new_id)
+start_kept "$k2"
+assert_contains "$KEPT_LOG" "program $key from the cache" "kept: the second container takes the cache's program"
+assert_not_contains "$KEPT_LOG" "compiled" "kept: and compiles nothing"
+assert_eq "$(filter "$KEPT_PID")" "$F1" "kept: the cached program is the compiled one, byte for byte"
+run_cmd berth exec "$k2" /bin/sh -c 'mkdir /tmp/x; echo rc=$?'
+assert_eq "$(kv rc)" 1 "kept: the filter of a cached program denies mkdir"
+
+run_cmd berth --debug exec -d --pid-file "$TEST_TMP/x.pid" "$k2" /bin/sleep 1000
+assert_contains "$stderr" "seccomp: program from the container" "kept: exec loads the container's program"
+xpid=$(cat "$TEST_TMP/x.pid" 2>/dev/null)
+assert_eq "$(filter "$xpid")" "$F1" "kept: the exec'd process runs the same filter"
+kill -KILL "$xpid" 2>/dev/null
+
+# Corrupt in place (the container's links share the inode): refused.
+python3 - "$CACHE/$key" <<'PY'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(100); b = f.read(1); f.seek(100); f.write(bytes([b[0] ^ 0x40]))
+PY
+k3=$(new_id)
+start_kept "$k3"
+assert_contains "$KEPT_LOG" "refused (its checksum does not match), compiled again" \
+    "corrupt entry: refused and compiled again"
+assert_eq "$(filter "$KEPT_PID")" "$F1" "corrupt entry: the container runs the profile's filter"
+run_cmd berth --debug exec -d --pid-file "$TEST_TMP/y.pid" "$k2" /bin/sleep 1000
+assert_contains "$stderr" "program from the cache, an entry refused: its checksum does not match" \
+    "corrupt entry: exec refuses the container's copy and takes the rewritten cache entry"
+ypid=$(cat "$TEST_TMP/y.pid" 2>/dev/null)
+assert_eq "$(filter "$ypid")" "$F1" "corrupt entry: the exec'd process runs the profile's filter"
+kill -KILL "$ypid" 2>/dev/null
+
+# Another profile's entry under this key, a loose mode, a symlink, a fifo.
+cp "$CACHE/$key" "$TEST_TMP/good"
+seccomp "$K" "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['chmod'], 'action': 'SCMP_ACT_ERRNO'}]}"
+k4=$(new_id)
+start_kept "$k4"
+key2=$(sed -n 's/.*seccomp: program \([0-9a-f]\{64\}\) compiled.*/\1/p' <<<"$KEPT_LOG")
+F2=$(filter "$KEPT_PID")
+assert_ne "$F2" "$F1" "a second profile has a filter of its own"
+refused_as() { # SETUP-DONE-ALREADY WHY DESC
+    local id
+    id=$(new_id)
+    start_kept "$id"
+    assert_contains "$KEPT_LOG" "refused ($1), compiled again" "$2: refused"
+    assert_eq "$(filter "$KEPT_PID")" "$F2" "$2: the container runs its own profile's filter"
+    berth delete -f "$id" >/dev/null 2>&1
+}
+rm -f "$CACHE/$key2"; cp "$TEST_TMP/good" "$CACHE/$key2"
+refused_as "written for another profile or build" "another profile's program under this key"
+chmod 0622 "$CACHE/$key2"
+refused_as "owned by another user or writable by others" "an entry writable by others"
+rm -f "$CACHE/$key2"; ln -s "$CACHE/$key" "$CACHE/$key2"
+refused_as "a symlink" "a symlink in the cache"
+rm -f "$CACHE/$key2"; mkfifo "$CACHE/$key2"
+refused_as "not a regular file" "a fifo in the cache (and no hang)"
+assert_eq "$(stat -c %F "$CACHE/$key2")" "regular file" "a refused entry is replaced by the compiled program"
+
+# The cache stays bounded: the least recently linked entries go.
+for i in $(seq 1 70); do printf x >"$CACHE/$(printf '%064x' "$i")"; done
+seccomp "$K" "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['fchmod'], 'action': 'SCMP_ACT_ERRNO'}]}"
+k5=$(new_id)
+start_kept "$k5"
+assert_eq "$(entries)" 64 "the cache is trimmed to 64 entries when a program is added"
+for id in "$k1" "$k2" "$k3" "$k4" "$k5"; do berth delete -f "$id" >/dev/null 2>&1; done
+assert_eq "$(ls "$BERTH_ROOT")" "seccomp~cache" "delete removes the containers' programs with them"
 
 # ------------------------------------------------------------------ errors
 seccomp "$B" "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{$MKDIRS, 'action': 'SCMP_ACT_ALLOW', 'errnoRet': 1}]}"

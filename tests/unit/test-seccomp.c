@@ -8,6 +8,8 @@
  * just that building succeeded.
  */
 #include <check.h>
+#include <dirent.h>
+#include <libgen.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -31,6 +33,8 @@
 #include "security/berth-seccomp.h"
 #include "oci-types.h"
 #include "security/seccomp-notify.h"
+#include "security/seccomp-cache.h"
+#include "util/sha256.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -69,7 +73,7 @@ static struct berth_seccomp *build_ok(const char *members)
 {
     struct berth_seccomp *f = NULL;
     berth_error_t err = NULL;
-    int r = berth_seccomp_build(parse(members), &f, &err);
+    int r = berth_seccomp_build(parse(members), NULL, &f, &err);
 
     ck_assert_msg(r == 0, "build {%s}: %s", members, err ? err->msg : "?");
     ck_assert_ptr_nonnull(f);
@@ -82,7 +86,7 @@ static void build_fails(const char *members, const char *text)
 {
     struct berth_seccomp *f = NULL;
     berth_error_t err = NULL;
-    int r = berth_seccomp_build(parse(members), &f, &err);
+    int r = berth_seccomp_build(parse(members), NULL, &f, &err);
 
     ck_assert_msg(r < 0, "build {%s} succeeded", members);
     ck_assert_ptr_null(f);
@@ -119,7 +123,7 @@ static void build_fails_patched(const char *members, const char *from, const cha
         for (size_t j = 0; j < s->syscalls[i].args_len; j++)
             patch(&s->syscalls[i].args[j].op, from, to);
     }
-    ck_assert_int_lt(berth_seccomp_build(s, &f, &err), 0);
+    ck_assert_int_lt(berth_seccomp_build(s, NULL, &f, &err), 0);
     ck_assert_ptr_null(f);
     ck_assert_msg(strstr(err->msg, text), "message \"%s\" lacks \"%s\"", err->msg, text);
     berth_error_release(&err);
@@ -754,11 +758,204 @@ START_TEST(notify_send)
 }
 END_TEST
 
+/* ---- kept programs (seccomp-cache.c) ------------------------------------- */
+
+static void hex_of(const void *data, size_t n, char out[2 * BERTH_SHA256_LEN + 1])
+{
+    uint8_t d[BERTH_SHA256_LEN];
+
+    berth_sha256(data, n, d);
+    berth_sha256_hex(d, out);
+}
+
+/* FIPS 180-4 example vectors, and a message fed in odd pieces. */
+START_TEST(sha256_vectors)
+{
+    static const char m448[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    char hex[2 * BERTH_SHA256_LEN + 1];
+    struct berth_sha256 c;
+    uint8_t d[BERTH_SHA256_LEN];
+    char *million = malloc(1000000);
+
+    hex_of("", 0, hex);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    hex_of("abc", 3, hex);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    hex_of(m448, strlen(m448), hex);
+    ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    memset(million, 'a', 1000000);
+    berth_sha256_init(&c);
+    for (size_t off = 0, step = 1; off < 1000000; off += step, step = step * 7 % 977 + 1)
+        berth_sha256_update(&c, million + off, off + step > 1000000 ? 1000000 - off : step);
+    berth_sha256_final(&c, d);
+    berth_sha256_hex(d, hex);
+    ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    free(million);
+}
+END_TEST
+
+#define KEPT_PROFILE                                                                               \
+    "'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['mkdir'],'action':'SCMP_ACT_ERRNO'}]"
+
+/* The key covers every member of the profile, and nothing else varies. */
+START_TEST(key_covers_profile)
+{
+    uint8_t a[BERTH_SHA256_LEN], b[BERTH_SHA256_LEN], c[BERTH_SHA256_LEN];
+    berth_error_t err = NULL;
+
+    ck_assert_int_eq(berth_seccomp_key(parse(KEPT_PROFILE), a, &err), 0);
+    ck_assert_int_eq(berth_seccomp_key(parse(KEPT_PROFILE), b, &err), 0);
+    ck_assert_mem_eq(a, b, sizeof(a));
+    ck_assert_int_eq(berth_seccomp_key(parse("'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{"
+                                             "'names':['mkdir'],'action':'SCMP_ACT_ERRNO',"
+                                             "'errnoRet':1}]"),
+                                       c, &err),
+                     0);
+    ck_assert_mem_ne(a, c, sizeof(a));
+    ck_assert_int_eq(berth_seccomp_key(parse(KEPT_PROFILE ",'listenerMetadata':'x'"), c, &err), 0);
+    ck_assert_mem_ne(a, c, sizeof(a));
+}
+END_TEST
+
+static int tmp_dir(char *path)
+{
+    ck_assert_ptr_nonnull(mkdtemp(path));
+    return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Writes `f`'s program as NAME in dirfd, then damages it with `how`. */
+static const char *refusal(int dirfd, const struct berth_seccomp *f, const char *how)
+{
+    struct sock_fprog prog = {0};
+    const char *why = NULL;
+    berth_error_t err = NULL;
+    int fd, r;
+
+    ck_assert_int_eq(berth_seccomp_entry_write(dirfd, "e", f->key, &f->prog, &err), 0);
+    fd = openat(dirfd, "e", O_RDWR | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    if (strcmp(how, "flip") == 0)
+        ck_assert_int_eq(pwrite(fd, "\xff", 1, 90), 1);
+    else if (strcmp(how, "truncate") == 0)
+        ck_assert_int_eq(ftruncate(fd, 80 + 8 * (f->prog.len - 1)), 0);
+    else if (strcmp(how, "mode") == 0)
+        ck_assert_int_eq(fchmod(fd, 0620), 0);
+    else if (strcmp(how, "magic") == 0)
+        ck_assert_int_eq(pwrite(fd, "X", 1, 0), 1);
+    close(fd);
+    if (strcmp(how, "key") == 0) {
+        uint8_t other[BERTH_SHA256_LEN];
+        memcpy(other, f->key, sizeof(other));
+        other[0] ^= 1;
+        r = berth_seccomp_entry_read(dirfd, "e", other, &prog, &why);
+    } else {
+        r = berth_seccomp_entry_read(dirfd, "e", f->key, &prog, &why);
+    }
+    ck_assert_int_eq(r, -EBADMSG);
+    ck_assert_ptr_null(prog.filter);
+    unlinkat(dirfd, "e", 0);
+    return why;
+}
+
+START_TEST(entry_checks)
+{
+    char path[] = "/tmp/berth-unit-seccomp.XXXXXX";
+    int dirfd = tmp_dir(path);
+    struct berth_seccomp *f = build_ok(KEPT_PROFILE);
+    struct sock_fprog prog = {0};
+    const char *why = NULL;
+    berth_error_t err = NULL;
+
+    ck_assert_int_eq(berth_seccomp_entry_read(dirfd, "e", f->key, &prog, &why), -ENOENT);
+    ck_assert_int_eq(berth_seccomp_entry_write(dirfd, "e", f->key, &f->prog, &err), 0);
+    ck_assert_int_eq(berth_seccomp_entry_read(dirfd, "e", f->key, &prog, &why), 0);
+    ck_assert_int_eq(prog.len, f->prog.len);
+    ck_assert_mem_eq(prog.filter, f->prog.filter, f->prog.len * sizeof(struct sock_filter));
+    free(prog.filter);
+    unlinkat(dirfd, "e", 0);
+    ck_assert_str_eq(refusal(dirfd, f, "flip"), "its checksum does not match");
+    ck_assert_str_eq(refusal(dirfd, f, "truncate"), "truncated or of a wrong length");
+    ck_assert_str_eq(refusal(dirfd, f, "mode"), "owned by another user or writable by others");
+    ck_assert_str_eq(refusal(dirfd, f, "magic"), "not a berth seccomp program");
+    ck_assert_str_eq(refusal(dirfd, f, "key"), "written for another profile or build");
+    berth_seccomp_free(f);
+    close(dirfd);
+    rmdir(path);
+}
+END_TEST
+
+/* Compiled once, saved, then found: the same program, byte for byte. */
+START_TEST(build_from_places)
+{
+    char cpath[] = "/tmp/berth-unit-cache.XXXXXX", spath[] = "/tmp/berth-unit-state.XXXXXX";
+    struct berth_seccomp_places at = {.container_dirfd = tmp_dir(spath),
+                                      .cache_dirfd = tmp_dir(cpath)};
+    struct berth_seccomp *a = NULL, *b = NULL, *c = NULL;
+    berth_error_t err = NULL;
+    char name[2 * BERTH_SHA256_LEN + 1];
+    struct stat st1, st2;
+
+    ck_assert_int_eq(berth_seccomp_build(parse(KEPT_PROFILE), &at, &a, &err), 0);
+    ck_assert_int_eq(a->origin, BERTH_SECCOMP_COMPILED);
+    ck_assert_int_eq(berth_seccomp_save(a, &at, &err), 0);
+    berth_sha256_hex(a->key, name);
+    ck_assert_int_eq(fstatat(at.cache_dirfd, name, &st1, 0), 0);
+    ck_assert_int_eq(fstatat(at.container_dirfd, BERTH_SECCOMP_PROGRAM, &st2, 0), 0);
+    ck_assert_int_eq(st1.st_ino, st2.st_ino);
+    ck_assert_int_eq(berth_seccomp_build(parse(KEPT_PROFILE), &at, &b, &err), 0);
+    ck_assert_int_eq(b->origin, BERTH_SECCOMP_FROM_CONTAINER);
+    at.container_dirfd = safe_close(at.container_dirfd);
+    ck_assert_int_eq(berth_seccomp_build(parse(KEPT_PROFILE), &at, &c, &err), 0);
+    ck_assert_int_eq(c->origin, BERTH_SECCOMP_FROM_CACHE);
+    ck_assert_int_eq(b->prog.len, a->prog.len);
+    ck_assert_int_eq(c->prog.len, a->prog.len);
+    ck_assert_mem_eq(b->prog.filter, a->prog.filter, a->prog.len * sizeof(struct sock_filter));
+    ck_assert_mem_eq(c->prog.filter, a->prog.filter, a->prog.len * sizeof(struct sock_filter));
+    ck_assert_int_eq(c->flags, a->flags);
+    berth_seccomp_free(a);
+    berth_seccomp_free(b);
+    berth_seccomp_free(c);
+    unlinkat(at.cache_dirfd, name, 0);
+    close(at.cache_dirfd);
+    rmdir(cpath);
+    unlink(strcat(spath, "/" BERTH_SECCOMP_PROGRAM));
+    rmdir(dirname(spath));
+}
+END_TEST
+
+START_TEST(trim_bounds_cache)
+{
+    char path[] = "/tmp/berth-unit-trim.XXXXXX";
+    int dirfd = tmp_dir(path), n = 0;
+    char name[80];
+    DIR *d;
+    struct dirent *de;
+
+    for (int i = 0; i < BERTH_SECCOMP_CACHE_MAX + 9; i++) {
+        snprintf(name, sizeof(name), "%064x", i);
+        close(openat(dirfd, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+    }
+    berth_seccomp_cache_trim(dirfd);
+    d = fdopendir(dup(dirfd));
+    rewinddir(d); /* the dup shares the offset trim's readdir left at the end */
+    while ((de = readdir(d)))
+        if (de->d_name[0] != '.') {
+            n++;
+            unlinkat(dirfd, de->d_name, 0);
+        }
+    closedir(d);
+    ck_assert_int_eq(n, BERTH_SECCOMP_CACHE_MAX);
+    close(dirfd);
+    rmdir(path);
+}
+END_TEST
+
 static Suite *seccomp_suite(void)
 {
     Suite *s = suite_create("seccomp");
     TCase *build = tcase_create("build+load");
     TCase *notify = tcase_create("notify");
+    TCase *kept = tcase_create("kept programs");
 
     tcase_add_checked_fixture(build, NULL, cfg_free);
     tcase_add_test(build, errno_default_eperm);
@@ -785,6 +982,13 @@ static Suite *seccomp_suite(void)
     tcase_add_test(notify, state_json);
     tcase_add_test(notify, notify_send);
     suite_add_tcase(s, notify);
+    tcase_add_checked_fixture(kept, NULL, cfg_free);
+    tcase_add_test(kept, sha256_vectors);
+    tcase_add_test(kept, key_covers_profile);
+    tcase_add_test(kept, entry_checks);
+    tcase_add_test(kept, build_from_places);
+    tcase_add_test(kept, trim_bounds_cache);
+    suite_add_tcase(s, kept);
     return s;
 }
 

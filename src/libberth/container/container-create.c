@@ -84,6 +84,7 @@ struct create_job {
     bool run_start;     /* `berth run`: started here, without exec.fifo */
     int console_master; /* process.terminal: the pty master from the init */
     int console_sock;   /* --console-socket, connected before anything */
+    int seccomp_cache;  /* the state root's program cache, or -1 */
     bool done;          /* success: keep everything */
     char *created;      /* state.json's "created" and "owner", taken once */
     char *owner;
@@ -92,7 +93,7 @@ struct create_job {
 #define CREATE_JOB_INIT                                                                            \
     {                                                                                              \
         .dirfd = -1, .lockfd = -1, .sync = {-1, -1}, .child_pidfd = -1, .init_pidfd = -1,          \
-        .console_master = -1, .console_sock = -1,                                                  \
+        .console_master = -1, .console_sock = -1, .seccomp_cache = -1,                             \
         .launch = {.sync_fd = -1,                                                                  \
                    .parent_sync_fd = -1,                                                           \
                    .fifo_fd = -1,                                                                  \
@@ -151,6 +152,7 @@ static void create_job_release(struct create_job *j)
     safe_close(j->init_pidfd);
     safe_close(j->console_master);
     safe_close(j->console_sock);
+    safe_close(j->seccomp_cache);
     safe_close(j->lockfd);
     safe_close(j->dirfd);
     oci_config_free(j->config);
@@ -232,13 +234,23 @@ static int listen_fds(void)
 /* What runc's --debug says of these steps, in berth's words. */
 static void log_seccomp(const struct berth_context *ctx, const struct berth_seccomp *f)
 {
+    char key[2 * BERTH_SHA256_LEN + 1];
+
     if (!ctx->debug)
         return;
-    berth_debug(ctx,
-                "seccomp: %zu rules, %u BPF instructions (%u of them the ENOSYS stub), "
-                "flags %#x%s",
-                f->rules, (unsigned)f->prog.len, f->enosys_len, f->flags,
-                f->notify ? ", with a notify listener" : "");
+    berth_sha256_hex(f->key, key);
+    if (f->refused)
+        berth_debug(ctx, "seccomp: program %s refused (%s), compiled again", key, f->refused);
+    if (f->origin != BERTH_SECCOMP_COMPILED)
+        berth_debug(ctx, "seccomp: program %s from the %s, %u BPF instructions, flags %#x%s", key,
+                    f->origin == BERTH_SECCOMP_FROM_CACHE ? "cache" : "container",
+                    (unsigned)f->prog.len, f->flags, f->notify ? ", with a notify listener" : "");
+    else
+        berth_debug(ctx,
+                    "seccomp: program %s compiled: %zu rules, %u BPF instructions (%u of them "
+                    "the ENOSYS stub), flags %#x%s",
+                    key, f->rules, (unsigned)f->prog.len, f->enosys_len, f->flags,
+                    f->notify ? ", with a notify listener" : "");
     for (size_t i = 0; i < f->unknown_len; i++)
         berth_debug(ctx, "seccomp: syscall `%s` unknown to libseccomp, skipped", f->unknown[i]);
 }
@@ -275,9 +287,12 @@ static int plan_launch(struct create_job *j, berth_error_t *err)
                                 "namespace");
     berth_caps_resolve(j->ctx, c->process ? c->process->capabilities : NULL, &l->caps);
     /* Built now, so a bad filter fails before anything exists; the init
-     * only loads it. */
+     * only loads it. The cache is looked at, not made: nothing exists yet. */
     if (c->linux && c->linux->seccomp && c->process) {
-        r = berth_seccomp_build(c->linux->seccomp, &l->seccomp, err);
+        struct berth_seccomp_places at = BERTH_SECCOMP_NO_PLACES;
+
+        at.cache_dirfd = j->seccomp_cache = berth_state_cache_open(j->ctx->root, "seccomp", false);
+        r = berth_seccomp_build(c->linux->seccomp, &at, &l->seccomp, err);
         if (r < 0)
             return berth_error_wrap(err, "seccomp");
         log_seccomp(j->ctx, l->seccomp);
@@ -318,13 +333,28 @@ static int make_exec_fifo(struct create_job *j, berth_error_t *err)
     return 0;
 }
 
+/* The container's seccomp program, for its execs (berth-seccomp.h); a
+ * compiled one also goes into the cache for the next container. */
+static int save_seccomp(struct create_job *j, berth_error_t *err)
+{
+    const struct berth_seccomp *f = j->launch.seccomp;
+    struct berth_seccomp_places at = {.container_dirfd = j->dirfd};
+
+    if (!f)
+        return 0;
+    if (j->seccomp_cache < 0 && f->origin == BERTH_SECCOMP_COMPILED)
+        j->seccomp_cache = berth_state_cache_open(j->ctx->root, "seccomp", true);
+    at.cache_dirfd = j->seccomp_cache;
+    return berth_seccomp_save(f, &at, err);
+}
+
 static int make_state_dir(struct create_job *j, berth_error_t *err)
 {
     int r;
 
     r = berth_state_dir_claim(j->ctx->root, j->o->id, j->config, &j->dirfd, &j->lockfd, err);
     j->state_dir_made = j->dirfd >= 0;
-    if (r < 0 || j->run_start)
+    if (r < 0 || (r = save_seccomp(j, err)) < 0 || j->run_start)
         return r;
     return make_exec_fifo(j, err);
 }

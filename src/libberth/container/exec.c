@@ -142,6 +142,32 @@ static int resolve_pid_file(struct exec_job *j, berth_error_t *err)
     return 0;
 }
 
+/* The program create kept in the state dir, else the cache's: no compile
+ * per exec (berth-seccomp.h). Compiled only when both are missing or
+ * refused (a container of another berth build), then kept in the cache. */
+static int build_seccomp(struct exec_job *j, berth_error_t *err)
+{
+    _cleanup_close_ int cache = berth_state_cache_open(j->ctx->root, "seccomp", false);
+    struct berth_seccomp_places at = {.container_dirfd = j->dirfd, .cache_dirfd = cache};
+    berth_error_t ignored = NULL;
+    int r = berth_seccomp_build(j->config->linux->seccomp, &at, &j->seccomp, err);
+
+    if (r < 0)
+        return berth_error_wrap(err, "seccomp");
+    berth_debug(j->ctx, "seccomp: program from the %s%s%s",
+                j->seccomp->origin == BERTH_SECCOMP_FROM_CONTAINER ? "container"
+                : j->seccomp->origin == BERTH_SECCOMP_FROM_CACHE   ? "cache"
+                                                                   : "compiler",
+                j->seccomp->refused ? ", an entry refused: " : "",
+                j->seccomp->refused ? j->seccomp->refused : "");
+    if (j->seccomp->origin != BERTH_SECCOMP_COMPILED)
+        return 0;
+    at.container_dirfd = -1; /* exec never writes into the state dir */
+    (void)berth_seccomp_save(j->seccomp, &at, &ignored);
+    berth_error_release(&ignored);
+    return 0;
+}
+
 static int load(struct exec_job *j, berth_error_t *err)
 {
     const char *id = j->o->id;
@@ -171,11 +197,8 @@ static int load(struct exec_job *j, berth_error_t *err)
         return r;
     berth_caps_resolve(j->ctx, j->process->capabilities, &j->caps);
     /* The container's filter applies to every process of it (runc). */
-    if (j->config->linux && j->config->linux->seccomp) {
-        r = berth_seccomp_build(j->config->linux->seccomp, &j->seccomp, err);
-        if (r < 0)
-            return berth_error_wrap(err, "seccomp");
-    }
+    if (j->config->linux && j->config->linux->seccomp && (r = build_seccomp(j, err)) < 0)
+        return r;
     if (j->state->cgroup && (r = berth_cgroup_load(j->ctx, j->state->cgroup, &j->cgroup, err)) < 0)
         return berth_error_wrap(err, "container %s", id);
     j->ns_flags = container_ns_flags(j->config);

@@ -8,6 +8,8 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/security/label.h \
 	src/libberth/security/label.c \
 	src/libberth/security/seccomp.c \
+	src/libberth/security/seccomp-cache.h \
+	src/libberth/security/seccomp-cache.c \
 	src/libberth/security/seccomp-enosys.h \
 	src/libberth/security/seccomp-enosys.c \
 	src/libberth/security/seccomp-flags.c \

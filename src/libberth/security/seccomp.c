@@ -2,6 +2,7 @@
  * filter (libseccomp, in the parent) and the one-syscall load in the init.
  * See berth-seccomp.h for the split and why it is made that way. */
 #include "berth-seccomp.h"
+#include "seccomp-cache.h"
 #include "seccomp-enosys.h"
 
 #include <ctype.h>
@@ -376,39 +377,21 @@ static int build_ctx(const oci_seccomp *s, scmp_filter_ctx *ret_ctx, struct bert
     return 0;
 }
 
-int berth_seccomp_build(const oci_seccomp *s, struct berth_seccomp **ret, berth_error_t *err)
+/* libseccomp's part: the profile as classic BPF in f->prog. */
+static int compile(const oci_seccomp *s, struct berth_seccomp *f, berth_error_t *err)
 {
-    _cleanup_seccomp_ struct berth_seccomp *f = calloc(1, sizeof(*f));
     _cleanup_(seccomp_ctx_release) scmp_filter_ctx ctx = NULL;
     struct profile_head h = {0};
     int r;
 
-    if (!f)
-        return berth_error_make(err, ENOMEM, "seccomp");
-    r = parse_flags(s, &f->flags, err);
-    if (r < 0)
-        return r;
     r = build_ctx(s, &ctx, f, &h, err);
     if (r < 0)
         return r;
-    if (f->notify) {
+    if (f->notify && (!s->listenerPath || !*s->listenerPath))
         /* config-linux.md "Seccomp": listenerPath is where the fd goes. */
-        if (!s->listenerPath || !*s->listenerPath)
-            return berth_error_make(err, EINVAL,
-                                    "seccomp: SCMP_ACT_NOTIFY is used but "
-                                    "listenerPath is not set");
-        f->flags |= FLAG_NEW_LISTENER;
-        /* TSYNC and a listener exclude each other unless TSYNC failures are
-         * reported as ESRCH (seccomp(2)); the init is single-threaded. */
-        if (f->flags & SECCOMP_FILTER_FLAG_TSYNC)
-            f->flags |= FLAG_TSYNC_ESRCH;
-        r = make_handover(f, err);
-        if (r < 0)
-            return r;
-    } else {
-        /* Only meaningful for a listener; the kernel refuses it alone. */
-        f->flags &= ~FLAG_WAIT_KILLABLE_RECV;
-    }
+        return berth_error_make(err, EINVAL,
+                                "seccomp: SCMP_ACT_NOTIFY is used but "
+                                "listenerPath is not set");
     r = export_bpf(ctx, &f->prog, err);
     if (r < 0)
         return r;
@@ -421,8 +404,107 @@ int berth_seccomp_build(const oci_seccomp *s, struct berth_seccomp **ret, berth_
             return r;
         f->enosys_len = f->prog.len - before;
     }
+    f->origin = BERTH_SECCOMP_COMPILED;
+    return 0;
+}
+
+/* The program compiled before for this key, if one passes every check. A
+ * refused entry is no error: the profile is compiled (and the entry
+ * replaced by berth_seccomp_save). */
+static bool find_compiled(struct berth_seccomp *f, const struct berth_seccomp_places *at)
+{
+    char name[2 * BERTH_SHA256_LEN + 1];
+    const char *why = NULL;
+
+    if (at->container_dirfd >= 0 &&
+        berth_seccomp_entry_read(at->container_dirfd, BERTH_SECCOMP_PROGRAM, f->key, &f->prog,
+                                 &why) == 0) {
+        f->origin = BERTH_SECCOMP_FROM_CONTAINER;
+        return true;
+    }
+    f->refused = why;
+    berth_sha256_hex(f->key, name);
+    if (at->cache_dirfd >= 0 &&
+        berth_seccomp_entry_read(at->cache_dirfd, name, f->key, &f->prog, &why) == 0) {
+        f->origin = BERTH_SECCOMP_FROM_CACHE;
+        return true;
+    }
+    if (why)
+        f->refused = why;
+    return false;
+}
+
+static bool uses_notify(const oci_seccomp *s)
+{
+    for (size_t i = 0; i < s->syscalls_len; i++)
+        if (s->syscalls[i].action && strcmp(s->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+            return true;
+    return false;
+}
+
+int berth_seccomp_build(const oci_seccomp *s, const struct berth_seccomp_places *at,
+                        struct berth_seccomp **ret, berth_error_t *err)
+{
+    _cleanup_seccomp_ struct berth_seccomp *f = calloc(1, sizeof(*f));
+    int r;
+
+    if (!f)
+        return berth_error_make(err, ENOMEM, "seccomp");
+    /* Flags depend on the kernel as well: never part of a kept program. */
+    r = parse_flags(s, &f->flags, err);
+    if (r < 0)
+        return r;
+    r = berth_seccomp_key(s, f->key, err);
+    if (r < 0)
+        return r;
+    /* A kept program was compiled from this very profile (the key), which
+     * therefore passed every check of compile(). */
+    if (!find_compiled(f, at ? at : &BERTH_SECCOMP_NO_PLACES)) {
+        r = compile(s, f, err);
+        if (r < 0)
+            return r;
+    }
+    f->notify = uses_notify(s);
+    if (f->notify) {
+        f->flags |= FLAG_NEW_LISTENER;
+        /* TSYNC and a listener exclude each other unless TSYNC failures are
+         * reported as ESRCH (seccomp(2)); the init is single-threaded. */
+        if (f->flags & SECCOMP_FILTER_FLAG_TSYNC)
+            f->flags |= FLAG_TSYNC_ESRCH;
+        r = make_handover(f, err);
+        if (r < 0)
+            return r;
+    } else {
+        /* Only meaningful for a listener; the kernel refuses it alone. */
+        f->flags &= ~FLAG_WAIT_KILLABLE_RECV;
+    }
     *ret = TAKE_PTR(f);
     return 0;
+}
+
+int berth_seccomp_save(const struct berth_seccomp *f, const struct berth_seccomp_places *at,
+                       berth_error_t *err)
+{
+    char name[2 * BERTH_SHA256_LEN + 1];
+    bool cached = f->origin == BERTH_SECCOMP_FROM_CACHE;
+
+    berth_sha256_hex(f->key, name);
+    if (f->origin == BERTH_SECCOMP_COMPILED && at->cache_dirfd >= 0) {
+        berth_error_t ignored = NULL;
+
+        cached = berth_seccomp_entry_write(at->cache_dirfd, name, f->key, &f->prog, &ignored) == 0;
+        berth_error_release(&ignored);
+        berth_seccomp_cache_trim(at->cache_dirfd);
+    }
+    if (at->container_dirfd < 0 || f->origin == BERTH_SECCOMP_FROM_CONTAINER)
+        return 0;
+    /* One link instead of a copy; its ctime is the entry's last use, which
+     * the trim goes by. A link that fails (the entry trimmed meanwhile)
+     * falls back to a copy. */
+    if (cached && linkat(at->cache_dirfd, name, at->container_dirfd, BERTH_SECCOMP_PROGRAM, 0) == 0)
+        return 0;
+    return berth_seccomp_entry_write(at->container_dirfd, BERTH_SECCOMP_PROGRAM, f->key, &f->prog,
+                                     err);
 }
 
 void berth_seccomp_free(struct berth_seccomp *f)

@@ -525,6 +525,28 @@ static int strv_push(char ***v, size_t *n, size_t *cap, const char *s)
     return 0;
 }
 
+int berth_state_cache_open(const char *root, const char *name, bool create)
+{
+    _cleanup_free_ char *dir = NULL;
+    berth_error_t ignored = NULL;
+    struct stat st;
+    int fd;
+
+    if (asprintf(&dir, "%s/%s~cache", root, name) < 0)
+        return -1;
+    if (create && mkdir(dir, 0700) < 0 && errno == ENOENT && mkdir_p(root, &ignored) == 0)
+        (void)mkdir(dir, 0700);
+    berth_error_release(&ignored);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int berth_state_list(const char *root, char ***ret, berth_error_t *err)
 {
     _cleanup_closedir_ DIR *d = NULL;

@@ -153,6 +153,14 @@ void berth_state_dir_purge(const char *root, const char *id);
  * can never write into another's state. */
 int berth_state_root_own(const char *root, berth_error_t *err);
 
+/* <root>/<name>~cache, a directory of files shared by the containers of
+ * root (the seccomp programs: berth-seccomp.h). '~' is in no id, so list
+ * skips it and no create claims it. create: made (with root) when missing.
+ * Returns its fd, or -1 when it is missing, cannot be made, or is anything
+ * but a directory of this euid that nobody else can enter: a cache is an
+ * optimisation and never an error. */
+int berth_state_cache_open(const char *root, const char *name, bool create);
+
 /* Lists ids under root (sorted); ret is a NULL-terminated strv. */
 int berth_state_list(const char *root, char ***ret, berth_error_t *err);
 

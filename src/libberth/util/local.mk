@@ -26,4 +26,6 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/util/io.h \
 	src/libberth/util/io.c \
 	src/libberth/util/run.h \
-	src/libberth/util/run.c
+	src/libberth/util/run.c \
+	src/libberth/util/sha256.h \
+	src/libberth/util/sha256.c
