@@ -9,7 +9,6 @@
  */
 #include <check.h>
 #include <dirent.h>
-#include <libgen.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -918,8 +917,10 @@ START_TEST(build_from_places)
     unlinkat(at.cache_dirfd, name, 0);
     close(at.cache_dirfd);
     rmdir(cpath);
-    unlink(strcat(spath, "/" BERTH_SECCOMP_PROGRAM));
-    rmdir(dirname(spath));
+    char prog[sizeof(spath) + sizeof(BERTH_SECCOMP_PROGRAM) + 1];
+    snprintf(prog, sizeof(prog), "%s/%s", spath, BERTH_SECCOMP_PROGRAM);
+    unlink(prog);
+    rmdir(spath);
 }
 END_TEST
 
