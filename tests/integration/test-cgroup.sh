@@ -187,6 +187,8 @@ write_state "$ID" "$PID" "$ST"
 add_cleanup "rm -rf '$BERTH_ROOT/$ID'"
 check "berth pause" berth pause "$ID"
 assert_eq "$(container_status "$ID")" paused "state shows paused"
+# list reads the freezer file by itself (one open and read per container)
+assert_match "$(berth list 2>/dev/null | awk -v id="$ID" '$1 == id {print $3}')" "^paused$" "list shows paused"
 a=$(stat -c %s "$CNT")
 sleep 0.3
 assert_eq "$(stat -c %s "$CNT")" "$a" "paused: the counter stopped"
@@ -194,6 +196,7 @@ run_cmd berth pause "$ID"
 assert_failure "pause of a paused container fails"
 check "berth resume" berth resume "$ID"
 assert_eq "$(container_status "$ID")" running "state shows running again"
+assert_match "$(berth list 2>/dev/null | awk -v id="$ID" '$1 == id {print $3}')" "^running$" "list shows running again"
 run_cmd berth resume "$ID"
 assert_contains "$stderr" "container not paused" "resume of a running container: runc's error"
 run_cmd berth ps --format json "$ID"

@@ -380,11 +380,12 @@ START_TEST(test_state_dir_lifecycle)
     berth_error_t err = NULL;
     struct stat st;
     char path[256];
-    int fd;
+    int fd, rootfd = -2;
 
-    /* missing root: empty list, open says "does not exist" */
-    ck_assert_int_eq(berth_state_list(root, &ids, &err), 0);
+    /* missing root: empty list, no root fd, open says "does not exist" */
+    ck_assert_int_eq(berth_state_list(root, &rootfd, &ids, &err), 0);
     ck_assert_ptr_null(ids[0]);
+    ck_assert_int_eq(rootfd, -1);
     strv_free(TAKE_PTR(ids));
     ck_assert_int_eq(berth_state_dir_open(root, "nope", &err), -ENOENT);
     ck_assert_str_eq(err->msg, "container nope does not exist");
@@ -409,10 +410,21 @@ START_TEST(test_state_dir_lifecycle)
     /* hidden and invalid names are not containers */
     snprintf(path, sizeof(path), "%s/.deleted~x", root);
     ck_assert_int_eq(mkdir(path, 0700), 0);
-    ck_assert_int_eq(berth_state_list(root, &ids, &err), 0);
+    ck_assert_int_eq(berth_state_list(root, &rootfd, &ids, &err), 0);
     ck_assert_str_eq(ids[0], "a");
     ck_assert_str_eq(ids[1], "b");
     ck_assert_ptr_null(ids[2]);
+    /* each listed id opens below the root's fd, with the same checks */
+    ck_assert_int_ge(rootfd, 0);
+    fd = berth_state_dir_openat(rootfd, root, "b", &err);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(berth_state_dir_openat(rootfd, root, "a/../b", &err), -EINVAL);
+    berth_error_release(&err);
+    ck_assert_int_eq(berth_state_dir_openat(rootfd, root, "gone", &err), -ENOENT);
+    ck_assert_str_eq(err->msg, "container gone does not exist");
+    berth_error_release(&err);
+    rootfd = safe_close(rootfd);
 
     /* remove: the id is free again and nothing is left behind */
     fd = berth_state_dir_open(root, "a", &err);

@@ -184,6 +184,10 @@ struct cg_ops {
                  const oci_resources *res, bool create, berth_error_t *err);
     int (*freeze)(int dirfd, bool frozen, int timeout_ms, berth_error_t *err);
     int (*is_frozen)(int dirfd, bool *ret, berth_error_t *err);
+    /* The file is_frozen reads and how its text says frozen: status
+     * derivation reads it with one open and one read (list). */
+    const char *frozen_file;
+    bool (*frozen_text)(const char *text);
     /* cgroup.kill; NULL when the hierarchy has none */
     int (*kill)(int dirfd, berth_error_t *err);
     int (*stats)(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,

@@ -299,6 +299,12 @@ int berth_cgv1_devices(int dirfd, const oci_device_cgroup *d, size_t n, bool wit
 
 /* ---- freezer ------------------------------------------------------------ */
 
+/* FREEZING counts as frozen: a half-frozen container is not running. */
+static bool frozen_text(const char *state)
+{
+    return strncmp(state, "THAWED", 6) != 0;
+}
+
 int berth_cgv1_is_frozen(int dirfd, bool *ret, berth_error_t *err)
 {
     _cleanup_free_ char *state = NULL;
@@ -306,8 +312,7 @@ int berth_cgv1_is_frozen(int dirfd, bool *ret, berth_error_t *err)
 
     if (r < 0)
         return r;
-    /* FREEZING counts as frozen: a half-frozen container is not running. */
-    *ret = strncmp(state, "THAWED", 6) != 0;
+    *ret = frozen_text(state);
     return 0;
 }
 
@@ -409,6 +414,8 @@ const struct cg_ops berth_cg_ops_v1 = {
     .apply = v1_apply,
     .freeze = berth_cgv1_freeze,
     .is_frozen = berth_cgv1_is_frozen,
+    .frozen_file = "freezer.state",
+    .frozen_text = frozen_text,
     .kill = NULL,
     .stats = cg_v1_stats,
 };

@@ -226,6 +226,11 @@ int berth_cgv2_enable(int dirfd, const char *controller, berth_error_t *err)
 
 /* ---- freezer ------------------------------------------------------------ */
 
+static bool frozen_text(const char *text)
+{
+    return text[0] != '0' && text[0] != '\0';
+}
+
 int berth_cgv2_is_frozen(int dirfd, bool *ret, berth_error_t *err)
 {
     uint64_t v = 0;
@@ -348,6 +353,8 @@ const struct cg_ops berth_cg_ops_v2 = {
     .apply = v2_apply,
     .freeze = berth_cgv2_freeze,
     .is_frozen = berth_cgv2_is_frozen,
+    .frozen_file = "cgroup.freeze",
+    .frozen_text = frozen_text,
     .kill = v2_kill,
     .stats = cg_v2_stats,
 };

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1108,32 +1109,29 @@ int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup
 
 bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec)
 {
-    /* Read where the record says, through borrowed views of its
-     * directories: status derivation runs once per container in list, and
-     * a full load would copy every string of the record again. */
+    /* Read where the record says, with one open and one read of the
+     * freezer file: status derivation runs once per container in list,
+     * where a directory fd, a load of the record or a read to EOF would
+     * each cost more than the answer. */
     for (size_t i = 0; i < rec->ndirs; i++) {
         const struct berth_cgroup_record_dir *r = &rec->dirs[i];
+        const struct cg_ops *ops = r->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1;
         const struct cg_dir d = {
-            .ops = r->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1,
-            .v2 = r->v2,
-            .controllers = r->controllers,
-            .path = r->path,
-            .freezer = r->freezer,
-            .fd = -1,
-        };
-        berth_error_t err = NULL;
-        bool frozen = false;
-        int fd;
+            .ops = ops, .v2 = r->v2, .controllers = r->controllers, .freezer = r->freezer};
+        char path[PATH_MAX], text[32];
+        _cleanup_close_ int fd = -1;
+        ssize_t n;
 
         if (!r->controllers || !r->path || r->path[0] != '/' || !cg_dir_has(&d, "freezer"))
             continue;
-        fd = cg_dir_open(&d, &err);
-        if (fd >= 0 && d.ops->is_frozen(fd, &frozen, &err) < 0)
-            frozen = false;
-        if (fd >= 0)
-            close(fd);
-        berth_error_release(&err);
-        return frozen;
+        if (snprintf(path, sizeof(path), "%s/%s", r->path, ops->frozen_file) >= (int)sizeof(path))
+            return false;
+        fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+        if (n <= 0)
+            return false;
+        text[n] = '\0';
+        return ops->frozen_text(text);
     }
     return false;
 }

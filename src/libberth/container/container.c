@@ -81,12 +81,14 @@ static int synthesize_creating(const char *id, struct berth_container_state **re
     return 0;
 }
 
-static int load(const struct berth_context *ctx, const char *id, bool lock, struct loaded *l,
-                berth_error_t *err)
+/* rootfd: an fd of ctx->root (list), or -1 to open it by name. */
+static int load_at(const struct berth_context *ctx, int rootfd, const char *id, bool lock,
+                   struct loaded *l, berth_error_t *err)
 {
     int r;
 
-    l->dirfd = berth_state_dir_open(ctx->root, id, err);
+    l->dirfd = rootfd >= 0 ? berth_state_dir_openat(rootfd, ctx->root, id, err)
+                           : berth_state_dir_open(ctx->root, id, err);
     if (l->dirfd < 0)
         return l->dirfd;
     if (lock) {
@@ -117,6 +119,12 @@ static int load(const struct berth_context *ctx, const char *id, bool lock, stru
                                 l->state->id);
     l->status = berth_state_status(l->dirfd, l->state);
     return 0;
+}
+
+static int load(const struct berth_context *ctx, const char *id, bool lock, struct loaded *l,
+                berth_error_t *err)
+{
+    return load_at(ctx, -1, id, lock, l, err);
 }
 
 #define LOADED_INIT                                                                                \
@@ -658,10 +666,13 @@ int berth_container_list(const struct berth_context *ctx, struct berth_container
                          berth_error_t *err)
 {
     _cleanup_strv_ char **ids = NULL;
+    _cleanup_close_ int rootfd = -1;
     size_t n = 0;
     int r;
 
-    r = berth_state_list(ctx->root, &ids, err);
+    /* One fd of the root for every id: list costs per container what
+     * reading its state costs, nothing more. */
+    r = berth_state_list(ctx->root, &rootfd, &ids, err);
     if (r < 0)
         return r;
     while (ids[n])
@@ -672,7 +683,7 @@ int berth_container_list(const struct berth_context *ctx, struct berth_container
         _cleanup_loaded_ struct loaded l = LOADED_INIT;
         berth_error_t e = NULL;
 
-        if (load(ctx, ids[i], false, &l, &e) < 0) {
+        if (load_at(ctx, rootfd, ids[i], false, &l, &e) < 0) {
             if (e->status != ENOENT)
                 berth_warn(ctx, "%s", e->msg);
             berth_error_release(&e);

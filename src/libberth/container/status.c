@@ -31,17 +31,25 @@ static int parse_proc_stat(const char *buf, struct berth_proc_stat *ret)
 {
     const char *p = strrchr(buf, ')');
     unsigned long long start_time;
-    char state;
+    char *end;
 
-    if (!p)
+    if (!p || p[1] != ' ' || !p[2])
         return -EINVAL;
-    /* field 3 is the state, then fields 4..21 are skipped (18 of them). */
-    if (sscanf(p + 1,
-               " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-               "%*s %llu",
-               &state, &start_time) != 2)
+    /* field 3 is the state; then 18 fields are skipped to reach 22, the
+     * start time (by hand: sscanf's %*s costs more than the rest of a
+     * status query in list). */
+    ret->state = p[2];
+    p += 3;
+    for (int field = 3; field < 22; field++) {
+        p = strchr(p, ' ');
+        if (!p)
+            return -EINVAL;
+        p++;
+    }
+    errno = 0;
+    start_time = strtoull(p, &end, 10);
+    if (end == p || errno != 0)
         return -EINVAL;
-    ret->state = state;
     ret->start_time = start_time;
     return 0;
 }

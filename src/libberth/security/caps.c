@@ -17,6 +17,23 @@ static inline void cap_freep(cap_t *c)
         cap_free(*c);
 }
 
+/* Whether berth's bounding set holds v, asked of the kernel once per
+ * capability: engines name the same ~14 in three or four sets. Only the
+ * parent resolves (create, exec), before any process of berth drops from
+ * its bounding set, so the answers cannot go stale. */
+static bool in_bounding_set(cap_value_t v)
+{
+    static uint64_t asked, held;
+    uint64_t bit = UINT64_C(1) << v;
+
+    if (!(asked & bit)) {
+        if (prctl(PR_CAPBSET_READ, v, 0, 0, 0) == 1)
+            held |= bit;
+        asked |= bit;
+    }
+    return held & bit;
+}
+
 /* One name -> bit; 0 and a warning when it cannot be used. */
 static uint64_t resolve_one(const struct berth_context *ctx, const char *name)
 {
@@ -31,7 +48,7 @@ static uint64_t resolve_one(const struct berth_context *ctx, const char *name)
         return 0;
     }
     /* A capability berth itself cannot hold cannot be granted either. */
-    if (prctl(PR_CAPBSET_READ, v, 0, 0, 0) != 1) {
+    if (!in_bounding_set(v)) {
         berth_warn(ctx, "capabilities: ignoring `%s`, not in berth's bounding set", name);
         return 0;
     }

@@ -169,12 +169,26 @@ int berth_state_dir_create(const char *root, const char *id, berth_error_t *err)
     return TAKE_FD(dirfd);
 }
 
-int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
+int berth_state_dir_openat(int rootfd, const char *root, const char *id, berth_error_t *err)
 {
-    _cleanup_close_ int rootfd = -1;
     int fd, r;
 
     /* Validate before touching any path: the id is joined to root. */
+    if ((r = berth_id_validate(id, err)) < 0)
+        return r;
+    fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return berth_state_error_not_exist(err, id);
+    if (fd < 0)
+        return berth_error_errno(err, "open `%s/%s`", root, id);
+    return fd;
+}
+
+int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
+{
+    _cleanup_close_ int rootfd = -1;
+    int r;
+
     if ((r = berth_id_validate(id, err)) < 0)
         return r;
     rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -182,12 +196,7 @@ int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
         return berth_state_error_not_exist(err, id);
     if (rootfd < 0)
         return root_error(err, "open", root);
-    fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT)
-        return berth_state_error_not_exist(err, id);
-    if (fd < 0)
-        return berth_error_errno(err, "open `%s/%s`", root, id);
-    return fd;
+    return berth_state_dir_openat(rootfd, root, id, err);
 }
 
 /* flock(LOCK_EX), but never a hang: engines run berth with their own
@@ -318,31 +327,52 @@ int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t
 {
     _cleanup_close_ int fd = -1;
     _cleanup_free_ char *buf = NULL;
+    char small[4096];
     size_t len = 0, cap = 0;
+    ssize_t n;
 
     fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return berth_error_errno(err, "open %s", name);
+    /* state.json is ~1.5 KiB: read into the stack and copy it exactly, so
+     * that list (one file per id) allocates no 8 KiB buffer per id. A
+     * regular file (O_NOFOLLOW, written by us) read short is read to its
+     * end: no second read for the EOF. */
+    do
+        n = read(fd, small, sizeof(small));
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return berth_error_errno(err, "read %s", name);
+    if ((size_t)n < sizeof(small)) {
+        *ret = strndup(small, n);
+        return *ret ? 0 : berth_error_make(err, ENOMEM, "read %s", name);
+    }
+    cap = 2 * sizeof(small);
+    buf = malloc(cap + 1);
+    if (!buf)
+        return berth_error_make(err, ENOMEM, "read %s", name);
+    memcpy(buf, small, len = (size_t)n);
     for (;;) {
-        ssize_t n;
+        size_t want;
         if (cap - len < 4096) {
             char *nb;
             if (cap >= STATE_MAX_SIZE)
                 return berth_error_make(err, EFBIG, "read %s", name);
-            cap = cap ? cap * 2 : 8192;
+            cap *= 2;
             nb = realloc(buf, cap + 1);
             if (!nb)
                 return berth_error_make(err, ENOMEM, "read %s", name);
             buf = nb;
         }
-        n = read(fd, buf + len, cap - len);
+        want = cap - len;
+        n = read(fd, buf + len, want);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return berth_error_errno(err, "read %s", name);
-        if (n == 0)
-            break;
         len += (size_t)n;
+        if ((size_t)n < want)
+            break;
     }
     buf[len] = '\0';
     *ret = TAKE_PTR(buf);
@@ -547,10 +577,11 @@ int berth_state_cache_open(const char *root, const char *name, bool create)
     return fd;
 }
 
-int berth_state_list(const char *root, char ***ret, berth_error_t *err)
+int berth_state_list(const char *root, int *ret_rootfd, char ***ret, berth_error_t *err)
 {
     _cleanup_closedir_ DIR *d = NULL;
     _cleanup_strv_ char **ids = NULL;
+    _cleanup_close_ int rootfd = -1;
     size_t n = 0, cap = 0;
     struct dirent *de;
 
@@ -558,14 +589,22 @@ int berth_state_list(const char *root, char ***ret, berth_error_t *err)
     if (!ids)
         return berth_error_make(err, ENOMEM, "list containers");
     cap = 1;
-    d = opendir(root);
-    if (!d && errno != ENOENT)
+    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0 && errno != ENOENT)
         return root_error(err, "open", root);
+    if (rootfd >= 0) {
+        int fd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+
+        if (fd < 0 || !(d = fdopendir(fd))) {
+            safe_close(fd);
+            return root_error(err, "read", root);
+        }
+    }
     /* A root that does not exist yet simply holds no containers. */
     while (d && (errno = 0, de = readdir(d))) {
         berth_error_t ignored = NULL;
-        /* Skips ".", "..", hidden .deleted~* dirs and temp files: none is
-         * a valid id. */
+        /* Skips ".", "..", hidden .deleted~* dirs, the ~cache dirs and
+         * temp files: none is a valid id. */
         if (berth_id_validate(de->d_name, &ignored) < 0) {
             berth_error_release(&ignored);
             continue;
@@ -579,6 +618,8 @@ int berth_state_list(const char *root, char ***ret, berth_error_t *err)
         return berth_error_errno(err, "read state root `%s`", root);
     qsort(ids, n, sizeof(char *), cmp_str);
     *ret = TAKE_PTR(ids);
+    if (ret_rootfd)
+        *ret_rootfd = TAKE_FD(rootfd);
     return 0;
 }
 

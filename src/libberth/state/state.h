@@ -91,6 +91,8 @@ int berth_state_dir_create(const char *root, const char *id, berth_error_t *err)
 
 /* Opens <root>/<id>; -ENOENT error "container %s does not exist". */
 int berth_state_dir_open(const char *root, const char *id, berth_error_t *err);
+/* The same below an fd of root (root names it in messages). */
+int berth_state_dir_openat(int rootfd, const char *root, const char *id, berth_error_t *err);
 
 /* Sets *err to exactly "container %s does not exist" with status ENOENT
  * and returns -ENOENT. */
@@ -161,8 +163,10 @@ int berth_state_root_own(const char *root, berth_error_t *err);
  * optimisation and never an error. */
 int berth_state_cache_open(const char *root, const char *name, bool create);
 
-/* Lists ids under root (sorted); ret is a NULL-terminated strv. */
-int berth_state_list(const char *root, char ***ret, berth_error_t *err);
+/* Lists ids under root (sorted); ret is a NULL-terminated strv.
+ * *ret_rootfd (may be NULL) gets an fd of root, -1 when root does not
+ * exist: for berth_state_dir_openat of each id without reopening root. */
+int berth_state_list(const char *root, int *ret_rootfd, char ***ret, berth_error_t *err);
 
 /* The rest of the module's door: other modules include this header only
  * (docs/architecture.md, "Doors"). */
