@@ -58,6 +58,9 @@ class Bench:
         self.notes = {}  # name -> why it is not measured
         self.res = {}
         self.cgroups = []
+        self.ops = OPS
+        self.log = log
+        self.engines = None
 
     # ---- setup -------------------------------------------------------
     def setup(self):
@@ -107,6 +110,8 @@ class Bench:
         return os.path.join(self.work, "root-" + name)
 
     def cleanup(self):
+        if self.engines:
+            self.engines.cleanup()
         for name, path in self.rts.items():
             sh([OPS, "clean", path, self.root(name)], check=False)
         for cg in self.cgroups:
@@ -435,6 +440,10 @@ class Bench:
             self.bench_run100()
             self.bench_ops()
             self.bench_parallel()
+            if not self.a.no_engines:
+                import engines
+                self.engines = engines.Engines(self)
+                self.engines.main()
             self.bench_rss()
             self.bench_cgroup_mem()
             self.bench_min_limit()
@@ -486,6 +495,7 @@ if __name__ == "__main__":
     ap.add_argument("berth")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--no-engines", action="store_true", help="skip the engine-config rows (issue 22)")
     ap.add_argument("--disk-state", action="store_true", help="state roots on /run as it is, not on a tmpfs")
     ap.add_argument("--out", required=True)
     ap.add_argument("--json", required=True)

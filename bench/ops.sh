@@ -9,6 +9,10 @@
 #   ops.sh created RT ROOT BUNDLE ID      fresh container ID in state "created"
 #   ops.sh running RT ROOT BUNDLE ID      fresh container ID, started (BUNDLE runs a sleep)
 #   ops.sh stopped RT ROOT BUNDLE ID      fresh container ID, started and exited
+#   ops.sh cs RT ROOT BUNDLE ID           `create` then `start` (the pair engines call)
+#   ops.sh many N RT ROOT BUNDLE PREFIX   N containers in state "created", one by one
+#   ops.sh lifecycles N P RT ROOT BUNDLE PREFIX
+#                                         N `run`s (whole lifecycles), P at a time
 #
 # Any failure exits non-zero so that hyperfine reports it instead of timing
 # a command that did nothing.
@@ -61,6 +65,26 @@ par)
     ;;
 clean)
     clean "$@"
+    ;;
+cs)
+    rt=$1 root=$2 bundle=$3 id=$4
+    "$rt" --root "$root" create --bundle "$bundle" "$id" >/dev/null 2>&1 </dev/null || exit 1
+    "$rt" --root "$root" start "$id" >/dev/null 2>&1 || exit 1
+    ;;
+many)
+    n=$1 rt=$2 root=$3 bundle=$4 prefix=$5
+    for ((i = 0; i < n; i++)); do
+        "$rt" --root "$root" create --bundle "$bundle" "$prefix$i" >/dev/null 2>&1 </dev/null || {
+            echo "ops.sh: $rt create $prefix$i failed" >&2
+            exit 1
+        }
+    done
+    ;;
+lifecycles)
+    n=$1 par=$2 rt=$3 root=$4 bundle=$5 prefix=$6
+    # xargs gives each run /dev/null as stdin
+    seq 0 $((n - 1)) | xargs -P "$par" -I{} "$rt" --root "$root" run --bundle "$bundle" "$prefix{}" \
+        >/dev/null 2>&1 || exit 1
     ;;
 created | running | stopped)
     rt=$1 root=$2 bundle=$3 id=$4

@@ -199,6 +199,8 @@ def write(res, out, extra=None):
         p(f"perf: {pf}")
         p("")
 
+    engines_section(res, p, per)
+
     # ---- targets
     p("## Targets (issue 9)")
     p("")
@@ -229,6 +231,139 @@ def write(res, out, extra=None):
         p("")
     with open(out, "w") as f:
         f.write("\n".join(L).replace("\n\n\n", "\n\n"))
+
+
+def medians(data):
+    """{runtime: median wall} of a rounds() result, errors as strings."""
+    return {k: (v if isinstance(v, str) else med(v)) for k, v in (data or {}).items()}
+
+
+def row3(p, label, m, scale=1.0, floor=None):
+    cells = [label]
+    for name in ("berth", "crun", "runc"):
+        v = m.get(name)
+        cells.append("-" if v is None else v if isinstance(v, str) else ms(v / scale))
+    b, c, r = (m.get(k) if not isinstance(m.get(k), str) else None for k in ("berth", "crun", "runc"))
+    cells += [ratio(b, c), ratio(b, r)]
+    if floor is not None:
+        cells.append(ratio(b / scale if b else None, floor))
+    p("| " + " | ".join(cells) + " |")
+
+
+def engines_section(res, p, per):
+    """What engines send (issue 22): bench/engines.py's rows."""
+    er = res.get("eng_run")
+    if not er:
+        return goals(res, p, per, {})
+    got = {}
+    n = er["n"]
+    floor = per.get("floor", (None,))[0]
+    p("## What engines send (issue 22)")
+    p("")
+    p("The configs of `bench/configs/` (captured from podman 4.3 and dockerd 20.10 on this machine;")
+    p("`k8s` is a pod container as containerd's CRI plugin writes it, joining a sandbox's network,")
+    p("ipc and uts namespaces by path): each carries its engine's default seccomp profile (podman")
+    p("434 syscall names, docker and k8s 357, on x86_64, x86 and x32), masked and read-only paths,")
+    p("and the engine's mounts. Interleaved like the rows above.")
+    p("")
+    p(f"`run` of /bin/true, {n} sequential, per container (wall, median):")
+    p("")
+    p("| config | berth | crun | runc | berth/crun | berth/runc | berth/floor |")
+    p("|---|---|---|---|---|---|---|")
+    for cfg in ("podman", "docker", "k8s"):
+        m = medians(er.get(cfg))
+        got[f"run {cfg}"] = m
+        row3(p, cfg, m, scale=n, floor=floor)
+    p("")
+    eo = res.get("eng_ops", {})
+    p("Single operations with podman's config (wall, median): `exec /bin/true` into a running")
+    p("container, `create` then `start` of /bin/true (one shell step runs both):")
+    p("")
+    p("| op | berth | crun | runc | berth/crun | berth/runc |")
+    p("|---|---|---|---|---|---|")
+    for op in ("exec", "create+start"):
+        m = medians(eo.get(op))
+        got[op] = m
+        row3(p, op, m)
+    life = res.get("eng_life")
+    if life:
+        m = medians(life["data"])
+        p(f"| {life['n']} lifecycles, {life['par']} at a time | " + " | ".join(
+            "-" if m.get(k) is None else m[k] if isinstance(m[k], str) else ms(m[k])
+            for k in ("berth", "crun", "runc")) + f" | {ratio(num(m, 'berth'), num(m, 'crun'))} | "
+          f"{ratio(num(m, 'berth'), num(m, 'runc'))} |")
+    p("")
+    el = res.get("eng_list")
+    if el:
+        sizes = el["sizes"]
+        p("`list` and `state` of one container while N containers (created, default config) exist,")
+        p("wall, median; per container is (list N - list 1) / (N - 1):")
+        p("")
+        p("| call | berth | crun | runc | berth/crun | berth/runc |")
+        p("|---|---|---|---|---|---|")
+        for op in ("list", "state"):
+            for size in sizes:
+                m = medians(el.get(f"{op} {size}"))
+                got[f"{op} {size}"] = m
+                row3(p, f"{op}, {size}", m)
+        big, one = medians(el.get(f"list {sizes[-1]}")), medians(el.get("list 1"))
+        pc = {k: (big[k] - one[k]) / (sizes[-1] - 1) for k in big
+              if isinstance(big.get(k), float) and isinstance(one.get(k), float)}
+        got["list per container"] = pc
+        p("| list, per container | " + " | ".join(
+            f"{pc[k] * 1e6:.1f} µs" if k in pc else "-" for k in ("berth", "crun", "runc")) +
+          f" | {ratio(pc.get('berth'), pc.get('crun'))} | {ratio(pc.get('berth'), pc.get('runc'))} |")
+        if el.get("_errors"):
+            p("")
+            p("Errors while making the containers: " + "; ".join(f"{k}: {v}" for k, v in el["_errors"].items()))
+        p("")
+    pm = res.get("eng_podman")
+    if pm:
+        p("podman 4.3 with each runtime (`--runtime`, cgroupfs, `--network none`, the busybox image),")
+        p("wall per call, median:")
+        p("")
+        if pm.get("_note"):
+            p(f"Not measured: {pm['_note']}.")
+        else:
+            p("| call | berth | crun | runc | berth/crun | berth/runc |")
+            p("|---|---|---|---|---|---|")
+            for op in ("run", "exec"):
+                m = medians(pm.get(op))
+                got[f"podman {op}"] = m
+                row3(p, "podman run --rm /bin/true" if op == "run" else "podman exec /bin/true", m)
+        p("")
+    goals(res, p, per, got)
+
+
+def num(m, k):
+    v = m.get(k)
+    return v if isinstance(v, float) else None
+
+
+def goals(res, p, per, got):
+    if not got:
+        return
+    p("## Goals (issue 22)")
+    p("")
+    p("| measure | goal | measured | met |")
+    p("|---|---|---|---|")
+
+    def g(label, m, limit, strict=False):
+        b, c = (num(m or {}, "berth"), num(m or {}, "crun"))
+        if not b or not c:
+            p(f"| {label} | {'<' if strict else '<='} {limit} | not measured | - |")
+            return
+        x = b / c
+        ok = x < limit if strict else x <= limit
+        p(f"| {label} | {'<' if strict else '<='} {limit} | {x:.2f} | {'yes' if ok else 'no'} |")
+    g("run /bin/true, podman's profile, berth/crun", got.get("run podman"), 0.5)
+    g("exec, podman's profile, berth/crun", got.get("exec"), 0.4)
+    lp = got.get("list per container", {})
+    g("list, 1000 containers, berth/crun (per container)", {k: float(v) for k, v in lp.items()}, 0.5)
+    g("podman run --rm, berth/crun", got.get("podman run"), 0.9, strict=True)
+    g("podman exec, berth/crun", got.get("podman exec"), 0.9, strict=True)
+    g("run /bin/true, no profile, berth/crun", {k: v[0] for k, v in per.items()}, 0.4)
+    p("")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/run.sh BERTH [--quick] [--no-profile] [--disk-state] [--out FILE]
+# bench/run.sh BERTH [--quick] [--no-profile] [--disk-state] [--no-engines] [--out FILE]
 #
 # Benchmarks BERTH (a built berth binary) against Debian's crun and runc and
 # the floor program (bench/floor.c) and writes docs/performance.md. See
@@ -12,7 +12,7 @@ srcdir=$(dirname "$here")
 berth="" args=() out=$srcdir/docs/performance.md
 while [ $# -gt 0 ]; do
     case "$1" in
-    --quick | --no-profile | --disk-state) args+=("$1"); shift ;;
+    --quick | --no-profile | --disk-state | --no-engines) args+=("$1"); shift ;;
     --out) out=$2; shift 2 ;;
     -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
     *) [ -z "$berth" ] || { echo "bench: one BERTH binary only" >&2; exit 2; }; berth=$1; shift ;;
