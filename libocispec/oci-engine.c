@@ -473,13 +473,19 @@ static yajl_val parse_tree(struct oci_ctx *ctx, const char *json, size_t len)
 {
     char errbuf[256] = "";
     size_t line, col;
+    char small[4096], *heap = NULL, *buf = small;
     yajl_val tree;
-    char *buf;
 
-    buf = malloc(len + 1);
-    if (buf == NULL) {
-        oom_error(ctx);
-        return NULL;
+    /* yajl wants a NUL-terminated copy. A small document (a state.json,
+     * which list parses once per container) is copied to the stack: a
+     * heap copy of over 1 KiB per document made glibc consolidate the
+     * previous document's freed nodes each time. */
+    if (len >= sizeof(small)) {
+        buf = heap = malloc(len + 1);
+        if (buf == NULL) {
+            oom_error(ctx);
+            return NULL;
+        }
     }
     memcpy(buf, json, len);
     buf[len] = '\0';
@@ -491,7 +497,7 @@ static yajl_val parse_tree(struct oci_ctx *ctx, const char *json, size_t len)
         oci_ctx_error(ctx, "invalid JSON at line %zu, column %zu: %s", line, col,
                       errbuf[0] ? errbuf : "parse error");
     }
-    free(buf);
+    free(heap);
     return tree;
 }
 

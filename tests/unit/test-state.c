@@ -317,8 +317,24 @@ START_TEST(test_state_round_trip)
     ck_assert(!out->created_status);
     ck_assert_int_eq(out->pid, 7);
     ck_assert_uint_eq(count_entries(dirfd), 2);
-    berth_container_state_free(in);
     berth_container_state_free(out);
+
+    /* Larger than the 4 KiB the reader and the JSON engine keep on the
+     * stack (a state with big annotations): read whole, through the heap. */
+    for (size_t size = 4000; size <= 20000; size += 8000) {
+        char *big = malloc(size + 1);
+        memset(big, 'x', size);
+        big[size] = '\0';
+        free(in->annotations[1].value);
+        in->annotations[1].value = big;
+        ck_assert_int_eq(berth_state_write(dirfd, in, &err), 0);
+        ck_assert_int_eq(berth_state_read(dirfd, &out, &err), 0);
+        ck_assert_uint_eq(strlen(out->annotations[1].value), size);
+        ck_assert_str_eq(out->annotations[1].value, big);
+        ck_assert_str_eq(out->id, "c1");
+        berth_container_state_free(out);
+    }
+    berth_container_state_free(in);
 }
 END_TEST
 

@@ -323,35 +323,39 @@ int berth_state_write(int dirfd, const struct berth_container_state *s, berth_er
     return 0;
 }
 
-int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t *err)
+/* Reads name below dirfd. A file that fits in stack[] (state.json is
+ * ~1.1 KiB) is read there and *text points into it; a larger one goes to
+ * *heap (the caller frees it) and *text points there. list reads one file
+ * per id: no heap copy of the text, so no large allocation per id either
+ * (each made glibc consolidate the previous id's freed small chunks). A
+ * regular file (O_NOFOLLOW, written by us) read short is read to its end:
+ * no second read for the EOF. */
+static int read_text(int dirfd, const char *name, char *stack, size_t size, char **heap,
+                     const char **text, berth_error_t *err)
 {
     _cleanup_close_ int fd = -1;
     _cleanup_free_ char *buf = NULL;
-    char small[4096];
     size_t len = 0, cap = 0;
     ssize_t n;
 
     fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return berth_error_errno(err, "open %s", name);
-    /* state.json is ~1.5 KiB: read into the stack and copy it exactly, so
-     * that list (one file per id) allocates no 8 KiB buffer per id. A
-     * regular file (O_NOFOLLOW, written by us) read short is read to its
-     * end: no second read for the EOF. */
     do
-        n = read(fd, small, sizeof(small));
+        n = read(fd, stack, size - 1);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return berth_error_errno(err, "read %s", name);
-    if ((size_t)n < sizeof(small)) {
-        *ret = strndup(small, n);
-        return *ret ? 0 : berth_error_make(err, ENOMEM, "read %s", name);
+    if ((size_t)n < size - 1) {
+        stack[n] = '\0';
+        *text = stack;
+        return 0;
     }
-    cap = 2 * sizeof(small);
+    cap = 2 * size;
     buf = malloc(cap + 1);
     if (!buf)
         return berth_error_make(err, ENOMEM, "read %s", name);
-    memcpy(buf, small, len = (size_t)n);
+    memcpy(buf, stack, len = (size_t)n);
     for (;;) {
         size_t want;
         if (cap - len < 4096) {
@@ -375,19 +379,35 @@ int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t
             break;
     }
     buf[len] = '\0';
-    *ret = TAKE_PTR(buf);
+    *text = *heap = TAKE_PTR(buf);
     return 0;
+}
+
+int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t *err)
+{
+    char stack[4096];
+    const char *text;
+    char *heap = NULL;
+    int r;
+
+    r = read_text(dirfd, name, stack, sizeof(stack), &heap, &text, err);
+    if (r < 0)
+        return r;
+    *ret = heap ? heap : strdup(text);
+    return *ret ? 0 : berth_error_make(err, ENOMEM, "read %s", name);
 }
 
 int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err)
 {
-    _cleanup_free_ char *buf = NULL;
+    _cleanup_free_ char *heap = NULL;
+    char stack[4096];
+    const char *text;
     int r;
 
-    r = berth_state_read_file(dirfd, STATE_FILE, &buf, err);
+    r = read_text(dirfd, STATE_FILE, stack, sizeof(stack), &heap, &text, err);
     if (r < 0)
         return r;
-    return berth_state_json_decode(buf, ret, err);
+    return berth_state_json_decode(text, ret, err);
 }
 
 /* Removes everything below dirfd but `keep` (NULL: all), without
