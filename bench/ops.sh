@@ -37,11 +37,13 @@ clean() { # RT ROOT [ID]
 }
 
 case "$cmd" in
-loop)
-    n=$1 rt=$2 root=$3 bundle=$4 prefix=$5
+loop | many)
+    # loop: N whole `run`s; many: N containers left in state "created"
+    n=$1 rt=$2 root=$3 bundle=$4 prefix=$5 verb=run
+    [ "$cmd" = loop ] || verb=create
     for ((i = 0; i < n; i++)); do
-        "$rt" --root "$root" run --bundle "$bundle" "$prefix$i" >/dev/null 2>&1 </dev/null || {
-            echo "ops.sh: $rt run $prefix$i failed" >&2
+        "$rt" --root "$root" $verb --bundle "$bundle" "$prefix$i" >/dev/null 2>&1 </dev/null || {
+            echo "ops.sh: $rt $verb $prefix$i failed" >&2
             exit 1
         }
     done
@@ -70,15 +72,6 @@ cs)
     rt=$1 root=$2 bundle=$3 id=$4
     "$rt" --root "$root" create --bundle "$bundle" "$id" >/dev/null 2>&1 </dev/null || exit 1
     "$rt" --root "$root" start "$id" >/dev/null 2>&1 || exit 1
-    ;;
-many)
-    n=$1 rt=$2 root=$3 bundle=$4 prefix=$5
-    for ((i = 0; i < n; i++)); do
-        "$rt" --root "$root" create --bundle "$bundle" "$prefix$i" >/dev/null 2>&1 </dev/null || {
-            echo "ops.sh: $rt create $prefix$i failed" >&2
-            exit 1
-        }
-    done
     ;;
 lifecycles)
     n=$1 par=$2 rt=$3 root=$4 bundle=$5 prefix=$6
