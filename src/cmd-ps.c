@@ -135,6 +135,12 @@ int cmd_ps(struct berth_cli *cli, int argc, char **argv)
     r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 1, -1, &args, &nargs);
     if (r != CLI_GO)
         return r;
+    /* `ps ID -- -o pid`: the separator that keeps ps(1)'s options from
+     * being read as ours is not one of them (runc >= 1.4 drops it too). */
+    if (nargs > 1 && strcmp(args[1], "--") == 0) {
+        memmove(&args[1], &args[2], (size_t)(nargs - 2) * sizeof(*args));
+        nargs--;
+    }
     if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0) {
         fprintf(stderr, "berth ps: invalid format option `%s`: use table or json\n", format);
         return 2;

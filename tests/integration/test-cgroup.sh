@@ -205,6 +205,10 @@ run_cmd berth ps "$ID"
 assert_contains "$output" "PID" "ps prints ps(1)'s header"
 assert_contains "$output" " $PID " "ps lists the container's process"
 assert_eq "${#lines[@]}" 2 "ps lists only the container's process"
+# runc >= 1.4 (urfave/cli v3): `--` only separates ps(1)'s options, ps never sees it
+run_cmd berth ps "$ID" -- -o pid,comm
+assert_success "ps ID -- -o pid,comm"
+assert_eq "$(echo ${lines[0]})/$(echo ${lines[1]} | cut -d' ' -f1)/${#lines[@]}" "PID COMMAND/$PID/2" "... ps(1) got -o pid,comm, not the --"
 run_cmd berth events --stats "$ID"
 assert_contains "$output" '"type":"stats"' "events --stats prints a stats record"
 json_ok=$("$PYTHON" -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["id"], "memory" in d["data"], "cpu" in d["data"], "pids" in d["data"])' "$output" 2>&1)
