@@ -320,4 +320,24 @@ if [ "$n" -eq 50 ]; then ok "50 parallel create/start/delete all succeed"; else
 fi
 assert_host_unchanged "50 parallel containers leave nothing behind"
 
+# kill KILL of a container sharing the host's pid namespace reaches every
+# process of its cgroup (runc >= 1.2): its init dying would not take the
+# rest along, as the init of a pid namespace does.
+SB=$(make_bundle) || bail_out "cannot make a bundle"
+update_config "$SB" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]'
+set_args "$SB" sh -c 'sleep 1000 & exec sleep 999'
+sid=$(new_id)
+run_cmd berth run -d --bundle "$SB" "$sid"
+assert_success "run -d without a pid namespace"
+wait_for bash -c "'$BERTH' --root '$BERTH_ROOT' ps --format json '$sid' | grep -q ,"
+spids=$(berth ps --format json "$sid" | tr -d '[] ' | tr , ' ')
+assert_eq "$(wc -w <<<"$spids")" 2 "the init and its background child are in the cgroup"
+run_cmd berth kill "$sid" KILL
+assert_success "kill KILL"
+gone() { for p in $spids; do case "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" in '' | Z | X) ;; *) return 1 ;; esac; done; }
+wait_for gone && r=yes || r=no
+assert_eq "$r" yes "kill KILL without a pid namespace: every process of the cgroup is gone, not just the init"
+berth delete -f "$sid" >/dev/null 2>&1
+assert_host_unchanged "the shared-pid-namespace container leaves nothing behind"
+
 done_testing

@@ -382,6 +382,50 @@ static int thaw_after_kill(const struct berth_context *ctx, const struct loaded 
     return r < 0 ? berth_error_wrap(err, "thaw container %s after SIGKILL", l->state->id) : 0;
 }
 
+/* Whether the container has a pid namespace of its own: a "pid" entry
+ * without a path in its config.json copy (runc's IsPrivate). Without the
+ * copy (a state dir of an older build) the answer is yes, which keeps the
+ * signal on the init. */
+static bool private_pidns(const struct loaded *l)
+{
+    berth_error_t ignored = NULL;
+    oci_config *c = NULL;
+    bool private = false; /* no "pid" entry: it shares berth's */
+
+    if (berth_hooks_load_config(l->dirfd, &c, &ignored) < 0) {
+        berth_error_release(&ignored);
+        return true;
+    }
+    for (size_t i = 0; c->linux && i < c->linux->namespaces_len; i++) {
+        const oci_namespace *ns = &c->linux->namespaces[i];
+
+        if (ns->type && strcmp(ns->type, "pid") == 0) {
+            private = !ns->path || !ns->path[0];
+            break;
+        }
+    }
+    oci_config_free(c);
+    return private;
+}
+
+/* SIGKILL of a container that shares a pid namespace (the host's, or one
+ * joined by path): killing its init would not take the rest with it, as
+ * it does for the init of a pid namespace (pid_namespaces(7)), so every
+ * process of its cgroup gets the signal, as runc >= 1.2 does. Without a
+ * cgroup (rootless without delegation) only the init can be reached. */
+static int kill_shared_pidns(const struct berth_context *ctx, const struct loaded *l,
+                             int init_pidfd, berth_error_t *err)
+{
+    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
+    int r = load_cgroup(ctx, l, &cg, err);
+
+    if (r < 0)
+        return r;
+    if (!cg)
+        return signal_pidfd(init_pidfd, SIGKILL);
+    return berth_cgroup_kill_all(cg, SIGKILL, err);
+}
+
 int berth_container_kill(const struct berth_context *ctx, const char *id, int signo, bool all,
                          berth_error_t *err)
 {
@@ -411,7 +455,12 @@ int berth_container_kill(const struct berth_context *ctx, const char *id, int si
         return pidfd;
     berth_debug(ctx, "kill %s: signal %d to %s %d", id, signo, all ? "every process, init" : "init",
                 (int)l.state->pid);
-    r = all ? signal_all(ctx, &l, pidfd, signo, err) : signal_pidfd(pidfd, signo);
+    if (all)
+        r = signal_all(ctx, &l, pidfd, signo, err);
+    else if (signo == SIGKILL && !private_pidns(&l))
+        r = kill_shared_pidns(ctx, &l, pidfd, err);
+    else
+        r = signal_pidfd(pidfd, signo);
     if (r == 0 && signo == SIGKILL && l.status == BERTH_STATUS_PAUSED)
         r = thaw_after_kill(ctx, &l, err);
     if (r == -ESRCH) {
