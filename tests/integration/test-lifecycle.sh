@@ -166,6 +166,25 @@ assert_success "run with sysctl exits 0"
 assert_eq "${lines[0]}:${lines[1]}" "1:0" "sysctl values set in the container's network namespace"
 assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd" "host sysctl unchanged"
 
+# user.* sysctls are the ucounts of the container's user namespace (runc >= 1.4)
+reset
+update_config "$B" 'c["linux"]["sysctl"] = {"user.max_user_namespaces": "7"}'
+set_args "$B" /bin/cat /proc/sys/user/max_user_namespaces
+host_userns=$(cat /proc/sys/user/max_user_namespaces)
+run_cmd berth run --bundle "$B" "$(new_id)"
+assert_failure "user.* sysctl without a user namespace is refused"
+assert_contains "$stderr" 'sysctl "user.max_user_namespaces" needs a user namespace' "... naming the key and the namespace"
+update_config "$B" '
+l = c["linux"]
+l["namespaces"].append({"type": "user"})
+l["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+l["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+'
+run_cmd berth run --bundle "$B" "$(new_id)"
+assert_success "run with a user.* sysctl in a user namespace"
+assert_eq "$output" 7 "user.max_user_namespaces set in the container's user namespace"
+assert_eq "$(cat /proc/sys/user/max_user_namespaces)" "$host_userns" "the host's ucounts unchanged"
+
 # ---- session keyring (seen from the host: the config masks /proc/keys) -------
 reset
 id=$(new_id)

@@ -520,6 +520,13 @@ static const struct vcase cases[] = {
     {"sysctl hostname conflict",
      CFG(",'hostname':'a'" LINUX(NS("{'type':'uts'}") ",'sysctl':{'kernel.hostname':'b'}")), 'E',
      "/linux/sysctl/kernel.hostname", "conflicts", NULL},
+    {"sysctl user without userns", CFG(LINUX("'sysctl':{'user.max_user_namespaces':'0'}")), 'E',
+     "/linux/sysctl/user.max_user_namespaces", "needs a user namespace", NULL},
+    {"sysctl user with userns",
+     CFG(LINUX(NS("{'type':'user'}") ",'uidMappings':[{'containerID':0,'hostID':1000,'size':1}],"
+                                     "'gidMappings':[{'containerID':0,'hostID':1000,'size':1}],"
+                                     "'sysctl':{'user.max_user_namespaces':'0'}")),
+     'P', "/linux/sysctl/user.max_user_namespaces", NULL, NULL},
     {"sysctl domainname with uts",
      CFG(LINUX(NS("{'type':'uts'}") ",'sysctl':{'kernel.domainname':'b'}")), 'P',
      "/linux/sysctl/kernel.domainname", NULL, NULL},

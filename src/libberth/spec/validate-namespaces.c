@@ -301,6 +301,12 @@ static const char *sysctl_namespace(const char *key)
             return "ipc";
     if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
         return "uts";
+    /* /proc/sys/user/max_*: the ucounts limits of the writer's user
+     * namespace (runc >= 1.4). Without one of its own the container would
+     * set the host's, e.g. turn max_user_namespaces back on where the admin
+     * turned it off. */
+    if (strncmp(key, "user.", 5) == 0)
+        return "user";
     return NULL;
 }
 
