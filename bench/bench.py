@@ -60,6 +60,7 @@ class Bench:
         self.cgroups = []
         self.ops = OPS
         self.log = log
+        self.sh = sh
         self.engines = None
 
     # ---- setup -------------------------------------------------------

@@ -15,16 +15,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CONFIGS = ("podman", "docker", "k8s")
 
 
-def sh(args, check=True, **kw):
-    return subprocess.run(args, check=check, text=True, capture_output=True, **kw)
-
-
 class Engines:
     def __init__(self, b):
-        self.b = b  # the Bench: rts, work, rootfs, hyperfine, rounds, root(), log
+        self.b = b  # the Bench: rts, work, rootfs, rounds, root(), ops, log, sh
         self.files = os.path.join(b.work, "engine-files")
         self.sandboxes = {}  # runtime -> pid of its k8s sandbox container
         self.podman = None
+        self.made = []
 
     # ---- bundles ---------------------------------------------------------
     def setup(self):
@@ -41,7 +38,7 @@ class Engines:
             r = subprocess.run([p, "--root", root, "run", "-d", "--bundle", self.b.sleep_bundle, "sandbox"],
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, check=False)
-            st = sh([p, "--root", root, "state", "sandbox"], check=False)
+            st = self.b.sh([p, "--root", root, "state", "sandbox"], check=False)
             if r.returncode == 0 and st.returncode == 0:
                 self.sandboxes[name] = json.loads(st.stdout)["pid"]
 
@@ -61,7 +58,7 @@ class Engines:
 
     def cleanup(self):
         for name, p in self.b.rts.items():
-            sh([p, "--root", self.b.root(name), "delete", "--force", "sandbox"], check=False)
+            self.b.sh([p, "--root", self.b.root(name), "delete", "--force", "sandbox"], check=False)
         if self.podman:
             self.podman_cleanup()
 
@@ -112,7 +109,7 @@ class Engines:
         for size in sizes:
             self.b.log(f"list/state with {size} containers")
             for name, p in self.b.rts.items():
-                r = sh([self.b.ops, "many", str(size - have), p, self.b.root(name), self.b.sleep_bundle,
+                r = self.b.sh([self.b.ops, "many", str(size - have), p, self.b.root(name), self.b.sleep_bundle,
                         f"m{size}-"], check=False)
                 if r.returncode:
                     out.setdefault("_errors", {})[name] = r.stderr.strip()[-200:]
@@ -125,7 +122,7 @@ class Engines:
         out["sizes"] = list(sizes)
         # every container of the roots, the k8s sandboxes too: run last
         for name, p in self.b.rts.items():
-            sh([self.b.ops, "clean", p, self.b.root(name)], check=False)
+            self.b.sh([self.b.ops, "clean", p, self.b.root(name)], check=False)
         self.sandboxes = {}
         self.b.res["eng_list"] = out
 
@@ -150,6 +147,9 @@ class Engines:
         if not shutil.which("podman") or not shutil.which("conmon"):
             return "podman or conmon not installed"
         d = os.path.join(self.b.work, "podman")
+        # podman passes no --root: berth keeps its compiled seccomp programs
+        # in /run/berth/seccomp~cache; one this run made goes with it.
+        self.made = [p for p in ("/run/berth", "/run/berth/seccomp~cache") if not os.path.exists(p)]
         for sub in ("root", "run", "tmp"):
             os.makedirs(os.path.join(d, sub), exist_ok=True)
         # No static_dir: podman's exit command (`podman container cleanup`,
@@ -169,8 +169,8 @@ class Engines:
                          CONTAINERS_REGISTRIES_CONF=f"{d}/registries.conf")
         self.podman = d
         tar = os.path.join(d, "rootfs.tar")
-        sh(["tar", "-C", self.b.rootfs, "-cf", tar, "."])
-        r = sh(["podman", "import", "-q", tar, "localhost/berth-bench"], check=False, env=self.penv)
+        self.b.sh(["tar", "-C", self.b.rootfs, "-cf", tar, "."])
+        r = self.b.sh(["podman", "import", "-q", tar, "localhost/berth-bench"], check=False, env=self.penv)
         if r.returncode:
             return "podman import failed: " + r.stderr.strip()[-200:]
         return None
@@ -206,7 +206,9 @@ class Engines:
 
     def podman_cleanup(self):
         first = next(iter(self.b.rts.values()), "runc")
-        sh(self.pm(first, "rm", "-af", "-t", "0"), check=False)
-        sh(self.pm(first, "rmi", "-af"), check=False)
+        self.b.sh(self.pm(first, "rm", "-af", "-t", "0"), check=False)
+        self.b.sh(self.pm(first, "rmi", "-af"), check=False)
         # storage mounts under the bench's tmpfs go with its mount namespace
+        for p in reversed(self.made):
+            shutil.rmtree(p, ignore_errors=True)
         self.podman = None

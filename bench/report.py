@@ -88,20 +88,11 @@ def write(res, out, extra=None):
     p("|---|---|---|---|---|---|")
     opmed = {}
     for op in ("create", "start", "state", "delete", "exec"):
-        row = [op]
-        r = ops.get(op, {})
-        for name in ("berth", "crun", "runc"):
-            v = r.get(name)
-            if v is None:
-                row.append(notes.get(op, "-") if name == "berth" else "-")
-            elif isinstance(v, str):
-                row.append(v)
-            else:
-                opmed[(op, name)] = med(v)
-                row.append(ms(med(v)))
-        row.append(ratio(opmed.get((op, "berth")), opmed.get((op, "crun"))))
-        row.append(ratio(opmed.get((op, "berth")), opmed.get((op, "runc"))))
-        p("| " + " | ".join(row) + " |")
+        m = medians(ops.get(op))
+        if m.get("berth") is None and op in notes:
+            m["berth"] = notes[op]
+        opmed.update({(op, k): v for k, v in m.items() if isinstance(v, float)})
+        row3(p, op, m)
     p("")
 
     # ---- parallel
@@ -243,7 +234,7 @@ def row3(p, label, m, scale=1.0, floor=None):
     for name in ("berth", "crun", "runc"):
         v = m.get(name)
         cells.append("-" if v is None else v if isinstance(v, str) else ms(v / scale))
-    b, c, r = (m.get(k) if not isinstance(m.get(k), str) else None for k in ("berth", "crun", "runc"))
+    b, c, r = (num(m, k) for k in ("berth", "crun", "runc"))
     cells += [ratio(b, c), ratio(b, r)]
     if floor is not None:
         cells.append(ratio(b / scale if b else None, floor))
@@ -288,10 +279,7 @@ def engines_section(res, p, per):
     life = res.get("eng_life")
     if life:
         m = medians(life["data"])
-        p(f"| {life['n']} lifecycles, {life['par']} at a time | " + " | ".join(
-            "-" if m.get(k) is None else m[k] if isinstance(m[k], str) else ms(m[k])
-            for k in ("berth", "crun", "runc")) + f" | {ratio(num(m, 'berth'), num(m, 'crun'))} | "
-          f"{ratio(num(m, 'berth'), num(m, 'runc'))} |")
+        row3(p, f"{life['n']} lifecycles, {life['par']} at a time", m)
     p("")
     el = res.get("eng_list")
     if el:

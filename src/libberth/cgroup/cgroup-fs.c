@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,27 @@ int cg_writef(int dirfd, const char *file, berth_error_t *err, const char *fmt, 
     if (r < 0)
         return berth_error_make(err, ENOMEM, "write `%s`", file);
     return cg_write(dirfd, file, value, err);
+}
+
+int cg_read_frozen(const struct cg_ops *ops, int dirfd, const char *dir, bool *ret,
+                   berth_error_t *err)
+{
+    _cleanup_close_ int fd = -1;
+    char path[PATH_MAX], text[32];
+    ssize_t n;
+
+    *ret = false;
+    if (snprintf(path, sizeof(path), "%s/%s", dir, ops->frozen_file) >= (int)sizeof(path))
+        return berth_error_make(err, ENAMETOOLONG, "read `%s/%s`", dir, ops->frozen_file);
+    fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+    if (n < 0)
+        return berth_error_errno(err, "read `%s`", path);
+    if (n == 0)
+        return berth_error_make(err, EIO, "read `%s`: empty", path);
+    text[n] = '\0';
+    *ret = ops->frozen_text(text);
+    return 0;
 }
 
 int cg_read(int dirfd, const char *file, char **ret, berth_error_t *err)

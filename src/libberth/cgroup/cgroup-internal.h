@@ -183,9 +183,8 @@ struct cg_ops {
     int (*apply)(const struct berth_cgroup *cg, const struct cg_dir *d, int dirfd,
                  const oci_resources *res, bool create, berth_error_t *err);
     int (*freeze)(int dirfd, bool frozen, int timeout_ms, berth_error_t *err);
-    int (*is_frozen)(int dirfd, bool *ret, berth_error_t *err);
-    /* The file is_frozen reads and how its text says frozen: status
-     * derivation reads it with one open and one read (list). */
+    /* The file that says whether the cgroup is frozen, and how its text
+     * says it: read by cg_read_frozen for pause, kill and status. */
     const char *frozen_file;
     bool (*frozen_text)(const char *text);
     /* cgroup.kill; NULL when the hierarchy has none */
@@ -193,6 +192,12 @@ struct cg_ops {
     int (*stats)(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
                  berth_error_t *err);
 };
+
+/* Whether the cgroup at dir (below dirfd; "." for dirfd itself) is frozen,
+ * by ops->frozen_file: one open and one read, as status derivation runs
+ * once per container in list. */
+int cg_read_frozen(const struct cg_ops *ops, int dirfd, const char *dir, bool *ret,
+                   berth_error_t *err);
 
 extern const struct cg_ops berth_cg_ops_v1;
 extern const struct cg_ops berth_cg_ops_v2;

@@ -307,13 +307,7 @@ static bool frozen_text(const char *state)
 
 int berth_cgv1_is_frozen(int dirfd, bool *ret, berth_error_t *err)
 {
-    _cleanup_free_ char *state = NULL;
-    int r = cg_read(dirfd, "freezer.state", &state, err);
-
-    if (r < 0)
-        return r;
-    *ret = frozen_text(state);
-    return 0;
+    return cg_read_frozen(&berth_cg_ops_v1, dirfd, ".", ret, err);
 }
 
 int berth_cgv1_freeze(int dirfd, bool frozen, int timeout_ms, berth_error_t *err)
@@ -413,7 +407,6 @@ const struct cg_ops berth_cg_ops_v1 = {
     .nrows = sizeof(v1_rows) / sizeof(v1_rows[0]),
     .apply = v1_apply,
     .freeze = berth_cgv1_freeze,
-    .is_frozen = berth_cgv1_is_frozen,
     .frozen_file = "freezer.state",
     .frozen_text = frozen_text,
     .kill = NULL,

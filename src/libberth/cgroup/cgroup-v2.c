@@ -226,6 +226,9 @@ int berth_cgv2_enable(int dirfd, const char *controller, berth_error_t *err)
 
 /* ---- freezer ------------------------------------------------------------ */
 
+/* cgroup.freeze is what was asked; cgroup.events "frozen" what is. A
+ * cgroup asked to freeze counts as paused even while tasks finish
+ * freezing. */
 static bool frozen_text(const char *text)
 {
     return text[0] != '0' && text[0] != '\0';
@@ -233,17 +236,7 @@ static bool frozen_text(const char *text)
 
 int berth_cgv2_is_frozen(int dirfd, bool *ret, berth_error_t *err)
 {
-    uint64_t v = 0;
-    int r;
-
-    /* cgroup.freeze is what was asked; cgroup.events "frozen" what is. A
-     * cgroup asked to freeze counts as paused even while tasks finish
-     * freezing. */
-    r = cg_read_u64(dirfd, "cgroup.freeze", &v, err);
-    if (r < 0)
-        return r;
-    *ret = v != 0;
-    return 0;
+    return cg_read_frozen(&berth_cg_ops_v2, dirfd, ".", ret, err);
 }
 
 int berth_cgv2_freeze(int dirfd, bool frozen, int timeout_ms, berth_error_t *err)
@@ -352,7 +345,6 @@ const struct cg_ops berth_cg_ops_v2 = {
     .nrows = sizeof(v2_rows) / sizeof(v2_rows[0]),
     .apply = v2_apply,
     .freeze = berth_cgv2_freeze,
-    .is_frozen = berth_cgv2_is_frozen,
     .frozen_file = "cgroup.freeze",
     .frozen_text = frozen_text,
     .kill = v2_kill,

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -903,7 +902,7 @@ int berth_cgroup_is_frozen(struct berth_cgroup *cg, bool *ret, berth_error_t *er
     fd = cg_dir_open(d, err);
     if (fd < 0)
         return fd;
-    return d->ops->is_frozen(fd, ret, err);
+    return cg_read_frozen(d->ops, fd, ".", ret, err);
 }
 
 int berth_cgroup_freeze(struct berth_cgroup *cg, bool frozen, berth_error_t *err)
@@ -1109,29 +1108,23 @@ int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup
 
 bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec)
 {
-    /* Read where the record says, with one open and one read of the
-     * freezer file: status derivation runs once per container in list,
-     * where a directory fd, a load of the record or a read to EOF would
-     * each cost more than the answer. */
+    /* Read where the record says, by the path: status derivation runs once
+     * per container in list, where a directory fd or a load of the record
+     * would cost more than the answer. */
     for (size_t i = 0; i < rec->ndirs; i++) {
         const struct berth_cgroup_record_dir *r = &rec->dirs[i];
-        const struct cg_ops *ops = r->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1;
-        const struct cg_dir d = {
-            .ops = ops, .v2 = r->v2, .controllers = r->controllers, .freezer = r->freezer};
-        char path[PATH_MAX], text[32];
-        _cleanup_close_ int fd = -1;
-        ssize_t n;
+        const struct cg_dir d = {.ops = r->v2 ? &berth_cg_ops_v2 : &berth_cg_ops_v1,
+                                 .v2 = r->v2,
+                                 .controllers = r->controllers,
+                                 .freezer = r->freezer};
+        berth_error_t ignored = NULL;
+        bool frozen = false;
 
         if (!r->controllers || !r->path || r->path[0] != '/' || !cg_dir_has(&d, "freezer"))
             continue;
-        if (snprintf(path, sizeof(path), "%s/%s", r->path, ops->frozen_file) >= (int)sizeof(path))
-            return false;
-        fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
-        if (n <= 0)
-            return false;
-        text[n] = '\0';
-        return ops->frozen_text(text);
+        if (cg_read_frozen(d.ops, AT_FDCWD, r->path, &frozen, &ignored) < 0)
+            berth_error_release(&ignored);
+        return frozen;
     }
     return false;
 }

@@ -337,8 +337,11 @@ static int signal_pidns(int init_pidfd, pid_t init, int signo, berth_error_t *er
     return r == -ESRCH ? 0 : r;
 }
 
-static int signal_all(const struct berth_context *ctx, const struct loaded *l, int init_pidfd,
-                      int signo, berth_error_t *err)
+/* Every process of the container's cgroup. Without a cgroup (rootless
+ * without delegation): --all reaches the init's pid namespace
+ * (signal_pidns), the SIGKILL of a shared one only the init, as runc. */
+static int signal_cgroup(const struct berth_context *ctx, const struct loaded *l, int init_pidfd,
+                         int signo, bool pidns_fallback, berth_error_t *err)
 {
     _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
     int r;
@@ -348,7 +351,9 @@ static int signal_all(const struct berth_context *ctx, const struct loaded *l, i
         return r;
     if (cg)
         return berth_cgroup_kill_all(cg, signo, err);
-    return signal_pidns(init_pidfd, l->state->pid, signo, err);
+    if (pidns_fallback)
+        return signal_pidns(init_pidfd, l->state->pid, signo, err);
+    return signal_pidfd(init_pidfd, signo);
 }
 
 static int kill_leftovers(const struct berth_context *ctx, const struct loaded *l, int signo,
@@ -408,24 +413,6 @@ static bool private_pidns(const struct loaded *l)
     return private;
 }
 
-/* SIGKILL of a container that shares a pid namespace (the host's, or one
- * joined by path): killing its init would not take the rest with it, as
- * it does for the init of a pid namespace (pid_namespaces(7)), so every
- * process of its cgroup gets the signal, as runc >= 1.2 does. Without a
- * cgroup (rootless without delegation) only the init can be reached. */
-static int kill_shared_pidns(const struct berth_context *ctx, const struct loaded *l,
-                             int init_pidfd, berth_error_t *err)
-{
-    _cleanup_cgroup_ struct berth_cgroup *cg = NULL;
-    int r = load_cgroup(ctx, l, &cg, err);
-
-    if (r < 0)
-        return r;
-    if (!cg)
-        return signal_pidfd(init_pidfd, SIGKILL);
-    return berth_cgroup_kill_all(cg, SIGKILL, err);
-}
-
 int berth_container_kill(const struct berth_context *ctx, const char *id, int signo, bool all,
                          berth_error_t *err)
 {
@@ -455,10 +442,14 @@ int berth_container_kill(const struct berth_context *ctx, const char *id, int si
         return pidfd;
     berth_debug(ctx, "kill %s: signal %d to %s %d", id, signo, all ? "every process, init" : "init",
                 (int)l.state->pid);
+    /* SIGKILL of a container sharing a pid namespace (the host's, or one
+     * joined by path): its init's death would not take the rest along, as
+     * it does for the init of a pid namespace (pid_namespaces(7)), so the
+     * whole cgroup gets it, as runc >= 1.2 does. */
     if (all)
-        r = signal_all(ctx, &l, pidfd, signo, err);
+        r = signal_cgroup(ctx, &l, pidfd, signo, true, err);
     else if (signo == SIGKILL && !private_pidns(&l))
-        r = kill_shared_pidns(ctx, &l, pidfd, err);
+        r = signal_cgroup(ctx, &l, pidfd, signo, false, err);
     else
         r = signal_pidfd(pidfd, signo);
     if (r == 0 && signo == SIGKILL && l.status == BERTH_STATUS_PAUSED)

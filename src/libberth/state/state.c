@@ -169,14 +169,11 @@ int berth_state_dir_create(const char *root, const char *id, berth_error_t *err)
     return TAKE_FD(dirfd);
 }
 
-int berth_state_dir_openat(int rootfd, const char *root, const char *id, berth_error_t *err)
+/* <root>/<id> below rootfd, the id already validated. */
+static int open_valid_id(int rootfd, const char *root, const char *id, berth_error_t *err)
 {
-    int fd, r;
+    int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-    /* Validate before touching any path: the id is joined to root. */
-    if ((r = berth_id_validate(id, err)) < 0)
-        return r;
-    fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
         return berth_state_error_not_exist(err, id);
     if (fd < 0)
@@ -184,11 +181,22 @@ int berth_state_dir_openat(int rootfd, const char *root, const char *id, berth_e
     return fd;
 }
 
+int berth_state_dir_openat(int rootfd, const char *root, const char *id, berth_error_t *err)
+{
+    int r;
+
+    /* Validate before touching any path: the id is joined to root. */
+    if ((r = berth_id_validate(id, err)) < 0)
+        return r;
+    return open_valid_id(rootfd, root, id, err);
+}
+
 int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
 {
     _cleanup_close_ int rootfd = -1;
     int r;
 
+    /* An invalid id is refused as such, before the root is looked at. */
     if ((r = berth_id_validate(id, err)) < 0)
         return r;
     rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -196,7 +204,7 @@ int berth_state_dir_open(const char *root, const char *id, berth_error_t *err)
         return berth_state_error_not_exist(err, id);
     if (rootfd < 0)
         return root_error(err, "open", root);
-    return berth_state_dir_openat(rootfd, root, id, err);
+    return open_valid_id(rootfd, root, id, err);
 }
 
 /* flock(LOCK_EX), but never a hang: engines run berth with their own

@@ -38,6 +38,11 @@ C
 printf 'unqualified-search-registries = []\n' >"$PD/registries.conf"
 chmod 755 "$TEST_TMP/bin/pm"
 
+# podman passes no --root, so berth keeps its compiled seccomp programs in
+# /run/berth/seccomp~cache: one the test made goes with the test.
+[ -e /run/berth/seccomp~cache ] && PM_HAD_CACHE=1 || PM_HAD_CACHE=0
+[ -e /run/berth ] && PM_HAD_ROOT=1 || PM_HAD_ROOT=0
+
 _podman_teardown() {
     # Containers first (conmon and the container processes go with them),
     # then podman's storage mounts; conmon is daemonised, so any left over
@@ -51,6 +56,8 @@ _podman_teardown() {
     for id in $(awk '$1 == "create" { print $NF }' "$CALLS" | sort -u); do
         [ -d "/run/berth/$id" ] && timeout 20 "$BERTH" delete --force "$id" >/dev/null 2>&1
     done
+    [ "$PM_HAD_CACHE" = 1 ] || rm -rf /run/berth/seccomp~cache
+    [ "$PM_HAD_ROOT" = 1 ] || rmdir /run/berth 2>/dev/null
     umount_below "$PD"
 }
 add_cleanup '_podman_teardown'
