@@ -176,7 +176,8 @@ class Engines:
         return None
 
     def pm(self, rt, *args):
-        return ["env", f"CONTAINERS_CONF={self.penv['CONTAINERS_CONF']}",
+        # -C: conmon drops an "oom" file in its working directory, inherited
+        return ["env", "-C", self.podman, f"CONTAINERS_CONF={self.penv['CONTAINERS_CONF']}",
                 f"CONTAINERS_STORAGE_CONF={self.penv['CONTAINERS_STORAGE_CONF']}",
                 f"CONTAINERS_REGISTRIES_CONF={self.penv['CONTAINERS_REGISTRIES_CONF']}",
                 "podman", "--runtime", rt, "--cgroup-manager", "cgroupfs", "--events-backend", "file"] + list(args)

@@ -33,6 +33,10 @@ cat >"$TEST_TMP/bin/pm" <<C
 #!/bin/sh
 export CONTAINERS_CONF='$PD/containers.conf' CONTAINERS_STORAGE_CONF='$PD/storage.conf'
 export CONTAINERS_REGISTRIES_CONF='$PD/registries.conf'
+# conmon inherits podman's working directory and drops an "oom" file there
+# when the cgroup's OOM eventfd fires (v1 fires it on the cgroup's removal
+# too): here, not in the caller's checkout.
+cd '$PD' || exit 1
 exec /usr/bin/podman --runtime '$RT' --cgroup-manager cgroupfs --events-backend file "\$@"
 C
 printf 'unqualified-search-registries = []\n' >"$PD/registries.conf"
