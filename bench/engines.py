@@ -6,6 +6,7 @@ CRI plugin writes a pod container: the sandbox's network, ipc and uts
 namespaces joined by path); bench/configs/README.md says what was changed.
 Every runtime gets the same bundle, rows are interleaved like bench.py's.
 """
+import glob
 import json
 import os
 import shutil
@@ -21,7 +22,7 @@ class Engines:
         self.files = os.path.join(b.work, "engine-files")
         self.sandboxes = {}  # runtime -> pid of its k8s sandbox container
         self.podman = None
-        self.made = []
+        self.made, self.made_cg = [], []
 
     # ---- bundles ---------------------------------------------------------
     def setup(self):
@@ -150,6 +151,9 @@ class Engines:
         # podman passes no --root: berth keeps its compiled seccomp programs
         # in /run/berth/seccomp~cache; one this run made goes with it.
         self.made = [p for p in ("/run/berth", "/run/berth/seccomp~cache") if not os.path.exists(p)]
+        # with cgroupfs podman puts conmon in <controller>/libpod_parent/conmon
+        self.made_cg = [c + "libpod_parent" for c in glob.glob("/sys/fs/cgroup/*/")
+                        if not os.path.exists(c + "libpod_parent")]
         for sub in ("root", "run", "tmp"):
             os.makedirs(os.path.join(d, sub), exist_ok=True)
         # No static_dir: podman's exit command (`podman container cleanup`,
@@ -212,4 +216,10 @@ class Engines:
         # storage mounts under the bench's tmpfs go with its mount namespace
         for p in reversed(self.made):
             shutil.rmtree(p, ignore_errors=True)
+        for cg in self.made_cg:
+            for d in (cg + "/conmon", cg):
+                try:
+                    os.rmdir(d)
+                except OSError:
+                    pass
         self.podman = None

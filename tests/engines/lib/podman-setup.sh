@@ -46,6 +46,9 @@ chmod 755 "$TEST_TMP/bin/pm"
 # /run/berth/seccomp~cache: one the test made goes with the test.
 [ -e /run/berth/seccomp~cache ] && PM_HAD_CACHE=1 || PM_HAD_CACHE=0
 [ -e /run/berth ] && PM_HAD_ROOT=1 || PM_HAD_ROOT=0
+# With cgroupfs, podman puts conmon in <controller>/libpod_parent/conmon
+# whatever --cgroup-parent says; the ones this script made go with it.
+PM_NEW_CG=$(for c in /sys/fs/cgroup/*/; do [ -e "${c}libpod_parent" ] || echo "${c}libpod_parent"; done)
 
 _podman_teardown() {
     # Containers first (conmon and the container processes go with them),
@@ -62,6 +65,10 @@ _podman_teardown() {
     done
     [ "$PM_HAD_CACHE" = 1 ] || rm -rf /run/berth/seccomp~cache
     [ "$PM_HAD_ROOT" = 1 ] || rmdir /run/berth 2>/dev/null
+    local cg
+    for cg in $PM_NEW_CG; do
+        [ -d "$cg" ] && rmdir "$cg/conmon" "$cg" 2>/dev/null
+    done
     umount_below "$PD"
 }
 add_cleanup '_podman_teardown'
