@@ -42,6 +42,16 @@ tests_unit_test_mount_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_mount_LDADD = $(CHECK_LIBS)
 endif
 
+# placement: id lists, memory policy names against the spec's enums and
+# `features`, the appliers' errors
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test-placement
+TESTS += tests/unit/test-placement
+tests_unit_test_placement_SOURCES = tests/unit/test-placement.c
+tests_unit_test_placement_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_placement_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
+endif
+
 # validate (semantic rules over config.json): src/libberth/spec/validate*.c
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test-validate

@@ -156,9 +156,12 @@ static const struct claim claims[] = {
     {"intelRdt.monitoring", NULL, false},
     {"netDevices", NULL, false},
     {"mountExtensions.idmap", NULL, true},
-    /* linux.memoryPolicy: the whole object is left out until implemented,
-     * since its only members are lists of names berth would have to honour. */
-    {"memoryPolicy", NULL, false},
+    /* linux.memoryPolicy: set_mempolicy(2) by the init and every exec'd
+     * process (placement.h); the modes and flags listed are the spec's
+     * enums, each of which the applier knows (tests/unit/test-placement.c
+     * holds the two together); tests/integration/test-placement.sh reads
+     * the policy back from /proc/PID/numa_maps. */
+    {"memoryPolicy", NULL, true},
 };
 
 /* Annotations of config.json that change what berth does (features.md

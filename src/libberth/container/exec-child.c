@@ -191,6 +191,8 @@ static _Noreturn void process_main(struct exec_job *j)
     struct berth_process_setup setup = {
         .p = p,
         .personality = j->config->linux ? j->config->linux->personality : NULL,
+        .memory_policy = j->config->linux ? j->config->linux->memoryPolicy : NULL,
+        .affinity = j->affinity,
         .caps = &j->caps,
         .load_seccomp = j->seccomp ? load_seccomp : NULL,
         .data = j,

@@ -20,6 +20,9 @@ struct exec_job {
     struct berth_container_state *state;
     oci_config *config;
     oci_process *process; /* the effective process (owned) */
+    /* process.execCPUAffinity, else the config's (runc: a --process file
+     * without one takes the container's); NULL for none. */
+    const oci_exec_cpu_affinity *affinity;
     struct berth_caps caps;
     struct berth_seccomp *seccomp;
     struct berth_cgroup *cgroup;

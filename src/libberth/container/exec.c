@@ -196,6 +196,9 @@ static int load(struct exec_job *j, berth_error_t *err)
         (r = resolve_pid_file(j, err)) < 0)
         return r;
     berth_caps_resolve(j->ctx, j->process->capabilities, &j->caps);
+    j->affinity = j->process->execCPUAffinity
+                      ? j->process->execCPUAffinity
+                      : (j->config->process ? j->config->process->execCPUAffinity : NULL);
     /* The container's filter applies to every process of it (runc). */
     if (j->config->linux && j->config->linux->seccomp && (r = build_seccomp(j, err)) < 0)
         return r;
@@ -215,6 +218,34 @@ static int load(struct exec_job *j, berth_error_t *err)
 
 /* ---- 2. spawn ----------------------------------------------------------- */
 
+/* execCPUAffinity.initial: "a list of CPUs a runtime parent process to be
+ * run on initially, before the transition to container's cgroup" (config.md
+ * "Linux Process"): the joiner inherits it from us at the clone, and we
+ * take our own back right after; `final` is the process's (process-setup.c). */
+static int clone_joiner(struct exec_job *j, berth_error_t *err)
+{
+    const char *initial = j->affinity && j->affinity->initial && *j->affinity->initial
+                              ? j->affinity->initial
+                              : NULL;
+    struct berth_cpu_mask own;
+    pid_t pid;
+    int r;
+
+    if (initial && (r = berth_cpu_affinity_get(&own)) < 0)
+        return berth_error_make(err, -r, "exec: sched_getaffinity");
+    if (initial && (r = berth_cpu_affinity_set(0, initial, "execCPUAffinity.initial", err)) < 0)
+        return r;
+    pid = berth_process_clone_into(0, j->cgroup_join.v2_dirfd, NULL, &j->cgroup_placed, err);
+    if (pid == 0)
+        berth_exec_joiner_main(j); /* never returns */
+    if (initial)
+        (void)berth_cpu_affinity_put(&own);
+    if (pid < 0)
+        return berth_error_wrap(err, "exec");
+    j->joiner = pid;
+    return 0;
+}
+
 /* The joiner enters the container's cgroup by itself, born in the
  * cgroup2 directory (clone3 CLONE_INTO_CGROUP) and writing "0" to the v1
  * `tasks` files: no cgroup.procs write of ours, whose lock waits for an
@@ -222,7 +253,6 @@ static int load(struct exec_job *j, berth_error_t *err)
  * runc PR#4782). */
 static int spawn(struct exec_job *j, berth_error_t *err)
 {
-    pid_t pid;
     int r = berth_sync_pair(j->sync, err);
 
     if (r < 0)
@@ -232,12 +262,8 @@ static int spawn(struct exec_job *j, berth_error_t *err)
     if (j->cgroup &&
         (r = berth_cgroup_join_prepare_sub(j->cgroup, j->o->cgroup, &j->cgroup_join, err)) < 0)
         return berth_error_wrap(err, "exec");
-    pid = berth_process_clone_into(0, j->cgroup_join.v2_dirfd, NULL, &j->cgroup_placed, err);
-    if (pid < 0)
-        return berth_error_wrap(err, "exec");
-    if (pid == 0)
-        berth_exec_joiner_main(j); /* never returns */
-    j->joiner = pid;
+    if ((r = clone_joiner(j, err)) < 0)
+        return r;
     j->sync[1] = safe_close(j->sync[1]);
     berth_cgroup_join_release(&j->cgroup_join);
     return 0;

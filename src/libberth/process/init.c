@@ -470,6 +470,7 @@ _Noreturn void berth_init_main(struct berth_launch *l)
     struct berth_process_setup setup = {
         .p = p,
         .personality = c->linux ? c->linux->personality : NULL,
+        .memory_policy = c->linux ? c->linux->memoryPolicy : NULL,
         .caps = &l->caps,
         .load_seccomp = l->seccomp ? load_seccomp_early : NULL,
         .data = l,
@@ -596,7 +597,8 @@ _Noreturn void berth_init_main(struct berth_launch *l)
             fail(l, &err);
 
         /* 8-13. Still privileged: rlimits, oomScoreAdj, personality,
-         *       scheduler, ioPriority; seccomp without no_new_privs (needs
+         *       scheduler, ioPriority, memory policy, the CPU affinity
+         *       reset to the cpuset; seccomp without no_new_privs (needs
          *       CAP_SYS_ADMIN); the bounding set (needs CAP_SETPCAP); user
          *       (groups, gid, uid); capabilities; no_new_privs; umask; cwd
          *       as the user. Shared with `berth exec`; the order and its

@@ -5,6 +5,8 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/process/init.c \
 	src/libberth/process/proc-attrs.h \
 	src/libberth/process/proc-attrs.c \
+	src/libberth/process/placement.h \
+	src/libberth/process/placement.c \
 	src/libberth/process/process.h \
 	src/libberth/process/process.c \
 	src/libberth/process/process-setup.h \

@@ -18,6 +18,7 @@
 
 #include "util/cleanup.h"
 #include "util/passwd.h"
+#include "placement.h"
 #include "proc-attrs.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -125,6 +126,22 @@ int berth_process_load_filter(const struct berth_process_setup *s, berth_error_t
     return s->load_seccomp(s->data, err);
 }
 
+/* In the container's cgroup by now (the init was placed before INIT_GO,
+ * the exec joiner before it forked us), so the cpuset narrows the reset
+ * and `final` is "after the transition to container's cgroup" (config.md
+ * "Linux Process"). Only `initial` (set by berth exec before the clone)
+ * stays as it is: the spec leaves the final affinity to the kernel then. */
+static int apply_affinity(const struct berth_process_setup *s, berth_error_t *err)
+{
+    const oci_exec_cpu_affinity *a = s->affinity;
+
+    if (a && a->final && *a->final)
+        return berth_cpu_affinity_set(0, a->final, "execCPUAffinity.final", err);
+    if (!a || !a->initial || !*a->initial)
+        (void)berth_cpu_affinity_reset(0);
+    return 0;
+}
+
 int berth_process_apply(const struct berth_process_setup *s, char **ret_warning, berth_error_t *err)
 {
     const oci_process *p = s->p;
@@ -137,7 +154,8 @@ int berth_process_apply(const struct berth_process_setup *s, char **ret_warning,
     if ((r = berth_rlimits_apply(p, err)) < 0 || (r = berth_oom_score_adj_apply(p, err)) < 0 ||
         (r = berth_personality_apply(s->personality, err)) < 0 ||
         (r = berth_scheduler_apply(p->scheduler, err)) < 0 ||
-        (r = berth_io_priority_apply(p->ioPriority, err)) < 0)
+        (r = berth_io_priority_apply(p->ioPriority, err)) < 0 ||
+        (r = berth_memory_policy_apply(s->memory_policy, err)) < 0 || (r = apply_affinity(s, err)) < 0)
         return r;
     /* Seccomp without no_new_privs needs CAP_SYS_ADMIN: before the drop
      * (as runc) when the filter cannot be the last step. */

@@ -19,6 +19,12 @@
 struct berth_process_setup {
     const oci_process *p;
     const oci_personality *personality; /* linux.personality, may be NULL */
+    const oci_memory_policy *memory_policy; /* linux.memoryPolicy, may be NULL */
+    /* exec only (config.md: "not applicable to the container's init
+     * process"): its `final` is set once in the container's cgroup; with
+     * neither `initial` nor `final` (and always for the init) the
+     * affinity is reset to every CPU of the cpuset (placement.h). */
+    const oci_exec_cpu_affinity *affinity;
     const struct berth_caps *caps;
     /* Loads linux.seccomp; NULL = no filter. */
     int (*load_seccomp)(void *data, berth_error_t *err);
@@ -40,7 +46,8 @@ struct berth_process_setup {
  * execve right after drops CAP_SYS_ADMIN again (caps.h). */
 int berth_process_load_filter(const struct berth_process_setup *s, berth_error_t *err);
 
-/* rlimits, oomScoreAdj, personality, scheduler, ioPriority, [seccomp],
+/* rlimits, oomScoreAdj, personality, scheduler, ioPriority, memory
+ * policy, CPU affinity, [seccomp],
  * bounding set, user (groups, gid, uid), capabilities, no_new_privs,
  * umask, cwd. *ret_warning: a malloc'd warning text (ambient caps) or NULL,
  * set even when a later step fails. */

@@ -41,5 +41,6 @@ int berth_process_exit_code(int status);
 #include "process/sync.h"
 #include "process/process-setup.h"
 #include "process/init.h"
+#include "process/placement.h"
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/id-list.h"
 #include "validate-internal.h"
 
 /* ---- diagnostics -------------------------------------------------------- */
@@ -112,30 +113,11 @@ const char *v_parse_uint(const char *s, unsigned long *ret)
     return s;
 }
 
-/* "0-3,7": comma-separated numbers or ascending ranges (cpuset(7) list
- * format, used by cpus, mems, execCPUAffinity and memoryPolicy.nodes). */
+/* "0-3,7" (cpus, mems, execCPUAffinity, memoryPolicy.nodes): the same
+ * parser as the code that applies them (id-list.h). */
 bool v_id_list_ok(const char *list)
 {
-    const char *s = list;
-
-    if (!s || !*s)
-        return false;
-    for (;;) {
-        unsigned long lo, hi;
-        s = v_parse_uint(s, &lo);
-        if (!s)
-            return false;
-        if (*s == '-') {
-            s = v_parse_uint(s + 1, &hi);
-            if (!s || hi < lo)
-                return false;
-        }
-        if (*s == '\0')
-            return true;
-        if (*s != ',')
-            return false;
-        s++;
-    }
+    return berth_id_list_parse(list, NULL, 0, NULL) == 0;
 }
 
 /* The kernel's dev_valid_name(): what a network interface may be called. */

@@ -23,6 +23,8 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/util/proc-safe.c \
 	src/libberth/util/signals.h \
 	src/libberth/util/signals.c \
+	src/libberth/util/id-list.h \
+	src/libberth/util/id-list.c \
 	src/libberth/util/io.h \
 	src/libberth/util/io.c \
 	src/libberth/util/run.h \
