@@ -33,6 +33,13 @@
 #define CLI_OPTS_NEW_INIT(c)                                                                       \
     {"no-new-keyring",    0,    CLI_OPT_BOOL,                                                      \
      &(c).no_new_keyring, NULL, "do not create a new session keyring for the container"},          \
+        {"pidfd-socket",                                                                           \
+         0,                                                                                        \
+         CLI_OPT_STRING,                                                                           \
+         &(c).pidfd_socket,                                                                        \
+         "PATH",                                                                                   \
+         "path to an AF_UNIX socket which will receive a file descriptor referencing the init "    \
+         "process"},                                                                               \
     {                                                                                              \
         "preserve-fds", 0, CLI_OPT_INT, &(c).preserve_fds, "N",                                    \
             "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in "     \

@@ -359,4 +359,51 @@ assert_eq "$r" yes "kill KILL without a pid namespace: every process of the cgro
 berth delete -f "$sid" >/dev/null 2>&1
 assert_host_unchanged "the shared-pid-namespace container leaves nothing behind"
 
+# --pidfd-socket on create and run (runc >= 1.2, pidfd-socket.bats): the
+# engine gets a pidfd of the init, labelled "standard" as runc's, and can
+# signal the container through it.
+pidfd_listener() { # pidfd_listener SOCKET SIGNAL: prints "TEXT PID", then signals through the fd
+    "$PYTHON" - "$1" "$2" >"$TEST_TMP/pidfd.out" 2>&1 <<'PY' &
+import os, signal, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+s.settimeout(20)  # berth failed before it connected: the test goes on
+c, _ = s.accept()
+msg, fds, _, _ = socket.recv_fds(c, 64, 1)
+with open(f"/proc/self/fdinfo/{fds[0]}") as f:
+    pid = [l.split()[1] for l in f if l.startswith("Pid:")][0]
+print(msg.rstrip(b"\0").decode(), pid, flush=True)
+signal.pidfd_send_signal(fds[0], getattr(signal, sys.argv[2]))
+PY
+    py=$!
+    wait_for test -S "$1"
+}
+PB=$(make_bundle) || bail_out "cannot make a bundle"
+set_args "$PB" sleep 1000
+snapshot_host pidfd
+for cmd in create run; do
+    rm -f "$TEST_TMP/pidfd.sock"
+    pidfd_listener "$TEST_TMP/pidfd.sock" SIGKILL
+    pid_id=$(new_id)
+    if [ $cmd = run ]; then
+        run_cmd berth run -d --pidfd-socket "$TEST_TMP/pidfd.sock" --pid-file "$TEST_TMP/pidfd.pid" --bundle "$PB" "$pid_id"
+    else
+        run_cmd berth create --pidfd-socket "$TEST_TMP/pidfd.sock" --pid-file "$TEST_TMP/pidfd.pid" --bundle "$PB" "$pid_id"
+    fi
+    assert_success "$cmd --pidfd-socket"
+    [ "$status" = 0 ] || kill $py
+    wait $py
+    assert_eq "$(cat "$TEST_TMP/pidfd.out")" "standard $(cat "$TEST_TMP/pidfd.pid")" \
+        "$cmd: the engine got a pidfd of the init, labelled \"standard\""
+    wait_for_status "$pid_id" stopped
+    assert_eq "$(container_status "$pid_id")" stopped "$cmd: SIGKILL through the pidfd stopped the container"
+    berth delete -f "$pid_id" >/dev/null 2>&1
+done
+rm -f "$TEST_TMP/pidfd.sock"
+pid_id=$(new_id)
+run_cmd berth create --pidfd-socket "$TEST_TMP/pidfd.sock" --bundle "$PB" "$pid_id"
+assert_failure "create --pidfd-socket with nobody listening fails"
+assert_contains "$stderr" "pidfd socket \`$TEST_TMP/pidfd.sock\`" "the error names the socket"
+assert_host_unchanged "--pidfd-socket failures leave nothing behind" pidfd
+
 done_testing

@@ -84,6 +84,7 @@ struct create_job {
     bool run_start;     /* `berth run`: started here, without exec.fifo */
     int console_master; /* process.terminal: the pty master from the init */
     int console_sock;   /* --console-socket, connected before anything */
+    int pidfd_sock;     /* --pidfd-socket, likewise */
     int seccomp_cache;  /* the state root's program cache, or -1 */
     bool done;          /* success: keep everything */
     char *created;      /* state.json's "created" and "owner", taken once */
@@ -93,7 +94,7 @@ struct create_job {
 #define CREATE_JOB_INIT                                                                            \
     {                                                                                              \
         .dirfd = -1, .lockfd = -1, .sync = {-1, -1}, .child_pidfd = -1, .init_pidfd = -1,          \
-        .console_master = -1, .console_sock = -1, .seccomp_cache = -1,                             \
+        .console_master = -1, .console_sock = -1, .pidfd_sock = -1, .seccomp_cache = -1,           \
         .launch = {.sync_fd = -1,                                                                  \
                    .parent_sync_fd = -1,                                                           \
                    .fifo_fd = -1,                                                                  \
@@ -152,6 +153,7 @@ static void create_job_release(struct create_job *j)
     safe_close(j->init_pidfd);
     safe_close(j->console_master);
     safe_close(j->console_sock);
+    safe_close(j->pidfd_sock);
     safe_close(j->seccomp_cache);
     safe_close(j->lockfd);
     safe_close(j->dirfd);
@@ -795,11 +797,32 @@ static int hand_out_console(struct create_job *j, berth_error_t *err)
     return 0;
 }
 
+/* --pidfd-socket (runc >= 1.2): a pidfd of the init, sent once it is ready
+ * and before it is started, as runc's init sends its own during its setup;
+ * the message's text is runc's ("standard", its init type). */
+static int hand_out_pidfd(struct create_job *j, berth_error_t *err)
+{
+    int r;
+
+    if (j->pidfd_sock < 0)
+        return 0;
+    r = berth_terminal_send_fd(j->pidfd_sock, j->init_pidfd, "standard", err);
+    if (r < 0)
+        return berth_error_wrap(err, "pidfd socket `%s`", j->o->pidfd_socket);
+    j->pidfd_sock = safe_close(j->pidfd_sock);
+    return 0;
+}
+
 /* Before anything is made (terminal.h): a socket nobody listens on fails
  * create with no side effect, and one whose peer went away meanwhile fails
  * the send at the end, as runc's. */
-static int connect_console(struct create_job *j, berth_error_t *err)
+static int connect_sockets(struct create_job *j, berth_error_t *err)
 {
+    if (j->o->pidfd_socket) {
+        j->pidfd_sock = berth_console_socket_connect(j->o->pidfd_socket, err);
+        if (j->pidfd_sock < 0)
+            return berth_error_wrap(err, "pidfd socket `%s`", j->o->pidfd_socket);
+    }
     if (!j->o->console_socket || !(j->config->process && j->config->process->terminal))
         return 0;
     j->console_sock = berth_console_socket_connect(j->o->console_socket, err);
@@ -860,7 +883,7 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     j.run_start = run;
     /* 1. */
     if ((r = berth_id_validate(o->id, err)) < 0 || (r = load_bundle(&j, err)) < 0 ||
-        (r = resolve_pid_file(&j, err)) < 0 || (r = connect_console(&j, err)) < 0)
+        (r = resolve_pid_file(&j, err)) < 0 || (r = connect_sockets(&j, err)) < 0)
         return r;
     /* 2. */
     if ((r = plan_launch(&j, err)) < 0)
@@ -873,7 +896,8 @@ static int create_container(const struct berth_context *ctx, const struct berth_
         return r;
     /* 5. */
     if ((r = serve_child(&j, BERTH_SYNC_READY, err)) < 0 || (r = finish_two_stage(&j, err)) < 0 ||
-        (r = hand_out_console(&j, err)) < 0 || (r = start_here(&j, err)) < 0)
+        (r = hand_out_console(&j, err)) < 0 || (r = hand_out_pidfd(&j, err)) < 0 ||
+        (r = start_here(&j, err)) < 0)
         return r;
     /* 6. (state.json was written during 4 or 5, write_state) */
     if ((r = write_pid_file(&j, err)) < 0)

@@ -224,9 +224,8 @@ static int load(struct exec_job *j, berth_error_t *err)
  * take our own back right after; `final` is the process's (process-setup.c). */
 static int clone_joiner(struct exec_job *j, berth_error_t *err)
 {
-    const char *initial = j->affinity && j->affinity->initial && *j->affinity->initial
-                              ? j->affinity->initial
-                              : NULL;
+    const char *initial =
+        j->affinity && j->affinity->initial && *j->affinity->initial ? j->affinity->initial : NULL;
     struct berth_cpu_mask own;
     pid_t pid;
     int r;

@@ -18,10 +18,15 @@
 static const struct {
     const char *name;
     int value;
-} mpol_modes[] = {
-    {"MPOL_DEFAULT", 0},        {"MPOL_PREFERRED", 1}, {"MPOL_BIND", 2},
-    {"MPOL_INTERLEAVE", 3},     {"MPOL_LOCAL", 4},     {"MPOL_PREFERRED_MANY", 5},
-    {"MPOL_WEIGHTED_INTERLEAVE", 6},
+} mpol_modes[] =
+    {
+        {"MPOL_DEFAULT", 0},
+        {"MPOL_PREFERRED", 1},
+        {"MPOL_BIND", 2},
+        {"MPOL_INTERLEAVE", 3},
+        {"MPOL_LOCAL", 4},
+        {"MPOL_PREFERRED_MANY", 5},
+        {"MPOL_WEIGHTED_INTERLEAVE", 6},
 },
   mpol_flags[] = {
       {"MPOL_F_NUMA_BALANCING", 1 << 13},
@@ -69,9 +74,8 @@ int berth_memory_policy_apply(const oci_memory_policy *m, berth_error_t *err)
                                                "memoryPolicy: invalid memory policy node %lu in "
                                                "`%s`: a kernel has at most %d nodes",
                                                bad, list, NODE_BITS)
-                            : berth_error_make(err, 0,
-                                               "memoryPolicy: invalid memory policy nodes `%s`",
-                                               list);
+                            : berth_error_make(
+                                  err, 0, "memoryPolicy: invalid memory policy nodes `%s`", list);
     /* maxnode counts one more than the bits the kernel reads (it drops the
      * last one: the historic off-by-one of get_nodes() in mm/mempolicy.c). */
     if (syscall(SYS_set_mempolicy, mode, list ? nodes : NULL, list ? NODE_BITS + 1 : 0) < 0)
@@ -87,8 +91,8 @@ int berth_cpu_affinity_set(pid_t pid, const char *cpus, const char *field, berth
     int r = berth_id_list_parse(cpus, m.bits, BERTH_CPU_BITS, &bad);
 
     if (r == -ERANGE)
-        return berth_error_make(err, 0, "%s: CPU %lu in `%s`: a kernel has at most %d CPUs",
-                                field, bad, cpus, BERTH_CPU_BITS);
+        return berth_error_make(err, 0, "%s: CPU %lu in `%s`: a kernel has at most %d CPUs", field,
+                                bad, cpus, BERTH_CPU_BITS);
     if (r < 0)
         return berth_error_make(err, 0, "%s: `%s` is not a CPU list such as \"0-3,7\"", field,
                                 cpus ? cpus : "");

@@ -155,7 +155,8 @@ int berth_process_apply(const struct berth_process_setup *s, char **ret_warning,
         (r = berth_personality_apply(s->personality, err)) < 0 ||
         (r = berth_scheduler_apply(p->scheduler, err)) < 0 ||
         (r = berth_io_priority_apply(p->ioPriority, err)) < 0 ||
-        (r = berth_memory_policy_apply(s->memory_policy, err)) < 0 || (r = apply_affinity(s, err)) < 0)
+        (r = berth_memory_policy_apply(s->memory_policy, err)) < 0 ||
+        (r = apply_affinity(s, err)) < 0)
         return r;
     /* Seccomp without no_new_privs needs CAP_SYS_ADMIN: before the drop
      * (as runc) when the filter cannot be the last step. */

@@ -18,7 +18,7 @@
 
 struct berth_process_setup {
     const oci_process *p;
-    const oci_personality *personality; /* linux.personality, may be NULL */
+    const oci_personality *personality;     /* linux.personality, may be NULL */
     const oci_memory_policy *memory_policy; /* linux.memoryPolicy, may be NULL */
     /* exec only (config.md: "not applicable to the container's init
      * process"): its `final` is set once in the container's cgroup; with

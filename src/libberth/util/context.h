@@ -43,6 +43,7 @@ struct berth_create_opts {
     const char *bundle;         /* as given; NULL = cwd */
     const char *pid_file;       /* NULL = none; relative to cwd */
     const char *console_socket; /* NULL = none */
+    const char *pidfd_socket;   /* create, run: gets the init's pidfd; NULL = none */
     bool no_pivot;
     bool no_new_keyring;
     bool detach;       /* run only */
