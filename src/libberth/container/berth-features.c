@@ -154,8 +154,10 @@ static const struct claim claims[] = {
     {"intelRdt", NULL, false},
     {"intelRdt.schemata", NULL, false},
     {"intelRdt.monitoring", NULL, false},
-    {"netDevices", NULL, false},
     {"mountExtensions.idmap", NULL, true},
+    /* linux.netDevices: moved over rtnetlink at create (netdev.h), tested
+     * with veth pairs by tests/integration/test-netdev.sh. */
+    {"netDevices", NULL, true},
     /* linux.memoryPolicy: set_mempolicy(2) by the init and every exec'd
      * process (placement.h); the modes and flags listed are the spec's
      * enums, each of which the applier knows (tests/unit/test-placement.c

@@ -79,15 +79,16 @@ struct create_job {
     int child_pidfd;
     pid_t init;
     int init_pidfd;
-    bool foreground;    /* run without --detach: the pty is proxied by us */
-    bool hooks_started; /* the create hooks began: failure runs poststop */
-    bool run_start;     /* `berth run`: started here, without exec.fifo */
-    int console_master; /* process.terminal: the pty master from the init */
-    int console_sock;   /* --console-socket, connected before anything */
-    int pidfd_sock;     /* --pidfd-socket, likewise */
-    int seccomp_cache;  /* the state root's program cache, or -1 */
-    bool done;          /* success: keep everything */
-    char *created;      /* state.json's "created" and "owner", taken once */
+    bool foreground;               /* run without --detach: the pty is proxied by us */
+    bool hooks_started;            /* the create hooks began: failure runs poststop */
+    bool run_start;                /* `berth run`: started here, without exec.fifo */
+    int console_master;            /* process.terminal: the pty master from the init */
+    int console_sock;              /* --console-socket, connected before anything */
+    int pidfd_sock;                /* --pidfd-socket, likewise */
+    int seccomp_cache;             /* the state root's program cache, or -1 */
+    struct berth_netdevs *netdevs; /* linux.netDevices moved in (netdev.h) */
+    bool done;                     /* success: keep everything */
+    char *created;                 /* state.json's "created" and "owner", taken once */
     char *owner;
 };
 
@@ -154,6 +155,12 @@ static void create_job_release(struct create_job *j)
     safe_close(j->console_master);
     safe_close(j->console_sock);
     safe_close(j->pidfd_sock);
+    /* A failed create gives the host its devices back (netdev.h: not a
+     * deletion, which must leave them to the namespace's owner). */
+    if (j->done)
+        berth_netdevs_free(j->netdevs);
+    else
+        berth_netdevs_undo(j->netdevs);
     safe_close(j->seccomp_cache);
     safe_close(j->lockfd);
     safe_close(j->dirfd);
@@ -561,6 +568,33 @@ static int finish_cgroup(struct create_job *j, berth_error_t *err)
 
 /* ---- 4. clone ----------------------------------------------------------- */
 
+/* config-linux.md "Network Devices", as soon as the init has its network
+ * namespace (one stage: at the clone; two: at INIT_PID) and before it goes
+ * on, as runc's setupNetworkDevices: the create hooks and the process find
+ * the devices there. Validation refused netDevices without a network
+ * namespace. */
+static int move_net_devices(struct create_job *j, berth_error_t *err)
+{
+    const oci_linux *l = j->config->linux;
+    _cleanup_close_ int netns = -1;
+    char path[64];
+
+    if (!l || l->netDevices.len == 0)
+        return 0;
+    /* runc: "network devices are not supported for rootless containers"
+     * (moving a host device needs CAP_NET_ADMIN over the host's
+     * namespace). */
+    if (j->ctx->rootless || j->ctx->in_userns)
+        return berth_error_make(err, 0,
+                                "netDevices: network devices are not supported for "
+                                "rootless containers");
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)j->init);
+    netns = open(path, O_RDONLY | O_CLOEXEC);
+    if (netns < 0)
+        return berth_error_errno(err, "netDevices: open `%s`", path);
+    return berth_netdevs_move(l, netns, &j->netdevs, err);
+}
+
 static int spawn(struct create_job *j, berth_error_t *err)
 {
     unsigned long flags;
@@ -596,6 +630,7 @@ static int spawn(struct create_job *j, berth_error_t *err)
     if (!j->launch.ns.two_stage) {
         j->init = pid;
         j->init_pidfd = TAKE_FD(j->child_pidfd);
+        return move_net_devices(j, err);
     }
     return 0;
 }
@@ -665,6 +700,8 @@ static int got_init_pid(struct create_job *j, pid_t pid, berth_error_t *err)
     j->init_pidfd = berth_pidfd_open(pid, err);
     if (j->init_pidfd < 0)
         return j->init_pidfd;
+    if ((r = move_net_devices(j, err)) < 0)
+        return r;
     /* Two stages: the init now has all its namespaces; in a user
      * namespace (new or joined) it gets the bind sources here. */
     r = send_with_sources(j, BERTH_SYNC_INIT_GO, pid, j->launch.ns.user, err);

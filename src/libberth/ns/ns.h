@@ -9,5 +9,6 @@
 #include "ns/userns.h"
 #include "ns/ns-attrs.h"
 #include "ns/pidns.h"
+#include "ns/netdev.h"
 
 #endif

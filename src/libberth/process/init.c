@@ -538,6 +538,11 @@ _Noreturn void berth_init_main(struct berth_launch *l)
         }
     }
 
+    /* 2b. A network namespace of our own gets its loopback up (netdev.h),
+     *     before any hook or the process could want 127.0.0.1. */
+    if ((l->ns.new_flags & CLONE_NEWNET) && berth_netns_loopback_up(&err) < 0)
+        fail(l, &err);
+
     /* 3. A session of our own (no controlling terminal of berth's), and
      *    berth's signal mask/ignored signals must not reach the process. */
     if (setsid() < 0 && errno != EPERM) {

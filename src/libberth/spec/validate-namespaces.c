@@ -254,12 +254,13 @@ void check_net_devices(struct vctx *v)
     if (!l || !l->netDevices.keys || l->netDevices.len == 0)
         return;
     /* Devices move "from the host network namespace into the container
-     * network namespace"; without a network namespace the two are the same
-     * and there is nothing to move (the spec's own good example does this,
-     * so it is not an error). */
+     * network namespace": without one of its own (new or joined by path)
+     * there is no such move, and runc 1.4 refuses the config ("unable to
+     * move network devices without a NET namespace") rather than start a
+     * container without the devices it asked for. */
     if (!v_ns(v->cfg, "network"))
-        v_warning(v, "/linux/netDevices", S_NETDEV,
-                  "netDevices without a network namespace: the devices stay where they are");
+        v_error(v, "/linux/netDevices", S_NETDEV,
+                "netDevices need a network namespace of the container (new or joined by path)");
     for (size_t i = 0; i < l->netDevices.len; i++) {
         const char *key = l->netDevices.keys[i];
         const oci_net_device *d = l->netDevices.values[i];
