@@ -8,6 +8,7 @@
  * bytes): yajl_tree_free() recurses once per nesting level.
  */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +188,21 @@ static int conv_value(struct oci_ctx *ctx, const struct oci_field *f, yajl_val v
             return type_error(ctx, "an object", v);
         parse_members(ctx, f->nested, v, dst);
         return 0;
+    case OCI_DOUBLE: {
+        char *end;
+        double d;
+
+        if (!YAJL_IS_NUMBER(v))
+            return type_error(ctx, "a number", v);
+        errno = 0;
+        d = strtod(v->u.number.r, &end);
+        if (errno != 0 || *end != '\0' || !isfinite(d)) {
+            oci_ctx_error(ctx, "%s is not a finite number", v->u.number.r);
+            return -1;
+        }
+        *(double *)dst = d;
+        return 0;
+    }
     default:
         return conv_integer(ctx, f->kind, v, dst);
     }

@@ -28,6 +28,8 @@ size_t oci_elem_size(const struct oci_field *f)
         return sizeof(uint16_t);
     case OCI_INT:
         return sizeof(int);
+    case OCI_DOUBLE:
+        return sizeof(double);
     case OCI_OBJECT:
         return f->nested->size;
     }
@@ -52,10 +54,23 @@ const char *oci_kind_desc(enum oci_kind kind)
         return "a 64-bit unsigned integer";
     case OCI_UINT16:
         return "a 16-bit unsigned integer";
+    case OCI_DOUBLE:
+        return "a number";
     case OCI_OBJECT:
         return "an object";
     }
     return "a value";
+}
+
+/* The shortest text that reads back as d, as Go's strconv (and so
+ * encoding/json) writes it: 0, 1.5, 12.34, 100. */
+static void format_double(double d, char *buf, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            return;
+    }
 }
 
 void oci_format_value(enum oci_kind kind, const void *value, char *buf, size_t size)
@@ -84,6 +99,9 @@ void oci_format_value(enum oci_kind kind, const void *value, char *buf, size_t s
         break;
     case OCI_UINT16:
         snprintf(buf, size, "%" PRIu16, *(const uint16_t *)value);
+        break;
+    case OCI_DOUBLE:
+        format_double(*(const double *)value, buf, size);
         break;
     case OCI_OBJECT:
         snprintf(buf, size, "an object");

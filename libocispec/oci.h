@@ -57,7 +57,9 @@ enum oci_kind {
     OCI_INT64,
     OCI_UINT64,
     OCI_UINT16,
-    OCI_INT, /* C int, JSON integer in int32 range (oomScoreAdj, timeout) */
+    OCI_INT,    /* C int, JSON integer in int32 range (oomScoreAdj, timeout) */
+    OCI_DOUBLE, /* C double, any finite JSON number; written as Go's encoding/json
+                 * does for the magnitudes runc's events carry (PSI averages) */
     OCI_OBJECT,
 };
 

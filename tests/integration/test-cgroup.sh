@@ -28,7 +28,7 @@ build_driver() {
     spec=$(sed -n 's/^AC_DEFINE(\[OCI_SPEC_VERSION\], \["\([^"]*\)".*/\1/p' "$s/configure.ac")
     gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -DOCI_SPEC_VERSION="\"$spec\"" -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
         "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s/src/libberth/cgroup/systemd-unit.c" \
-        "$s"/src/libberth/util/{fd-pass,error,context,io,run}.c "$s/src/libberth/spec/page-size.c" "$s"/src/libberth/state/{state,state-json,state-types}.c "$s/src/libberth/container/status.c" "$s"/libocispec/*.c -lyajl -lm
+        "$s"/src/libberth/util/{fd-pass,error,context,id-list,io,run}.c "$s/src/libberth/spec/page-size.c" "$s"/src/libberth/state/{state,state-json,state-types}.c "$s/src/libberth/container/status.c" "$s"/libocispec/*.c -lyajl -lm
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||
     bail_out "cannot build cgroup-driver: $(head -c 800 "$TEST_TMP/driver.log")"
@@ -236,6 +236,20 @@ else
         "512/50000/100000" "--cpu-shares 512 (after --cpu-share 256) and --cpu-quota/--cpu-period written"
 fi
 assert_eq "$(cat "$cpuset/cpuset.cpus")" 0 "--cpuset-cpus written"
+# events --stats carries runc's cpuset (v1: read from the cpuset directory)
+# and, on v2, the psi of cpu/memory/io when the kernel keeps pressure files
+run_cmd berth events --stats "$ID"
+stat_view=$("$PYTHON" -c 'import json,sys; d=json.loads(sys.argv[1])["data"]
+print(d["cpuset"].get("cpus"), d["cpuset"]["sched_load_balance"], "psi" in d["cpu"], "psi" in d["memory"])' "$output" 2>&1)
+if [ $V2 = 1 ]; then
+    # runc reads a resource's pressure when its controller is enabled
+    has_psi() { [ -e "$cpu/$1.pressure" ] && grep -qw "$1" "$cpu/cgroup.controllers" && echo True || echo False; }
+    assert_eq "$stat_view" "None 0 $(has_psi cpu) $(has_psi memory)" \
+        "events --stats: no cpuset settings on v2 (as runc), psi as the kernel keeps it"
+else
+    assert_eq "$stat_view" "[0] $(cat "$cpuset/cpuset.sched_load_balance") False False" \
+        "events --stats: the cpuset's CPUs and flags, no psi on v1"
+fi
 assert_eq "$(cat "$(cgdir "$ST" pids)/pids.max")" 60 "--pids-limit written"
 run_cmd berth update --cpu-quota -1 "$ID"
 if [ $V2 = 1 ]; then

@@ -364,7 +364,7 @@ assert_host_unchanged "the shared-pid-namespace container leaves nothing behind"
 # signal the container through it.
 pidfd_listener() { # pidfd_listener SOCKET SIGNAL: prints "TEXT PID", then signals through the fd
     "$PYTHON" - "$1" "$2" >"$TEST_TMP/pidfd.out" 2>&1 <<'PY' &
-import os, signal, socket, sys
+import os, signal, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind(sys.argv[1]); s.listen(1)
 s.settimeout(20)  # berth failed before it connected: the test goes on
@@ -373,6 +373,12 @@ msg, fds, _, _ = socket.recv_fds(c, 64, 1)
 with open(f"/proc/self/fdinfo/{fds[0]}") as f:
     pid = [l.split()[1] for l in f if l.startswith("Pid:")][0]
 print(msg.rstrip(b"\0").decode(), pid, flush=True)
+# Like runc's pidfd-kill: the signal once the command returned (a kill
+# while run still sets up would fail run, as with runc).
+for _ in range(200):
+    if os.path.exists(sys.argv[1] + ".go"):
+        break
+    time.sleep(0.05)
 signal.pidfd_send_signal(fds[0], getattr(signal, sys.argv[2]))
 PY
     py=$!
@@ -382,7 +388,7 @@ PB=$(make_bundle) || bail_out "cannot make a bundle"
 set_args "$PB" sleep 1000
 snapshot_host pidfd
 for cmd in create run; do
-    rm -f "$TEST_TMP/pidfd.sock"
+    rm -f "$TEST_TMP/pidfd.sock" "$TEST_TMP/pidfd.sock.go"
     pidfd_listener "$TEST_TMP/pidfd.sock" SIGKILL
     pid_id=$(new_id)
     if [ $cmd = run ]; then
@@ -392,6 +398,7 @@ for cmd in create run; do
     fi
     assert_success "$cmd --pidfd-socket"
     [ "$status" = 0 ] || kill $py
+    touch "$TEST_TMP/pidfd.sock.go"
     wait $py
     assert_eq "$(cat "$TEST_TMP/pidfd.out")" "standard $(cat "$TEST_TMP/pidfd.pid")" \
         "$cmd: the engine got a pidfd of the init, labelled \"standard\""

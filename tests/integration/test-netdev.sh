@@ -135,7 +135,7 @@ update_config "$B" "c['linux']['namespaces'] = [n for n in c['linux']['namespace
 c['linux']['netDevices'] = {'$VB': {}}"
 run_cmd berth run --bundle "$B" "$(new_id)"
 assert_failure "netDevices without a network namespace fail"
-assert_contains "$stderr" "netDevices need a network namespace" "the error says why"
+assert_contains "$stderr" "unable to move network devices without a network namespace" "the error says why"
 
 assert_host_unchanged "no container, cgroup or mount left behind"
 done_testing

@@ -943,9 +943,9 @@ START_TEST(test_stats_v1_v2)
     struct berth_cgroup_stats st;
     char pc[1024], pd[1024];
     struct berth_cgroup_record_dir dirs[] = {
-        {.controllers = "cpu,cpuacct,memory,pids", .mount = tmp, .path = pc},
+        {.controllers = "cpu,cpuacct,memory,pids,cpuset", .mount = tmp, .path = pc},
         {.v2 = true,
-         .controllers = "io",
+         .controllers = "io cpu",
          .mount = tmp,
          .path = pd,
          .devices = true,
@@ -972,6 +972,16 @@ START_TEST(test_stats_v1_v2)
     mk(d, "memory.max", "max\n");
     mk(d, "memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
     mk(d, "io.stat", "8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n");
+    /* runc's percpu_user/percpu_kernel, CPUSet, and the pressure files */
+    mk(c, "cpuacct.usage_all", "cpu user system\n0 7 8\n1 9 10\n");
+    mk(c, "cpuset.cpus", "0-3,7\n");
+    mk(c, "cpuset.mems", "0\n");
+    mk(c, "cpuset.sched_load_balance", "1\n");
+    mk(c, "cpuset.sched_relax_domain_level", "-1\n");
+    mk(d, "io.pressure",
+       "some avg10=1.50 avg60=0.25 avg300=0.00 total=123\n"
+       "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+    mk(d, "cpu.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
     snprintf(pc, sizeof(pc), "%s/c", tmp);
     snprintf(pd, sizeof(pd), "%s/d", tmp);
     ck_assert_int_eq(berth_cgroup_load(NULL, &rec, &cg, &err), 0);
@@ -992,6 +1002,37 @@ START_TEST(test_stats_v1_v2)
     ck_assert_str_eq(st.bytes[1].op, "Write");
     ck_assert_uint_eq(st.bytes[1].value, 200);
     ck_assert_uint_eq(st.ios[0].value, 1);
+    ck_assert_uint_eq(st.npercpu_modes, 2);
+    ck_assert_uint_eq(st.percpu_user[1], 9);
+    ck_assert_uint_eq(st.percpu_kernel[1], 10);
+    ck_assert_uint_eq(st.cpuset.ncpus, 5);
+    ck_assert_uint_eq(st.cpuset.cpus[4], 7);
+    ck_assert_uint_eq(st.cpuset.nmems, 1);
+    ck_assert_int_eq(st.cpuset.sched_relax_domain_level, -1);
+    ck_assert(st.io_psi.present && st.cpu_psi.present && !st.mem_psi.present);
+    ck_assert_uint_eq(st.io_psi.some.total, 123);
+    {
+        /* as runc's types: psi of blkio with its "some" line only (the
+         * "full" one is all zero: omitzero), cpu's psi empty, memory's
+         * absent (no file); cpuset's lists and numbers */
+        char *json = NULL;
+        size_t len = 0;
+
+        ck_assert_int_eq(berth_event_json("stats", "c1", &st, &json, &len, &err), 0);
+        ck_assert_ptr_nonnull(
+            strstr(json, "\"percpu\":[10,20],\"percpu_kernel\":[8,10],\"percpu_user\":[7,9],"));
+        ck_assert_ptr_nonnull(strstr(json, "\"throttling\":{\"periods\":5,\"throttledPeriods\":3,"
+                                           "\"throttledTime\":99},\"psi\":{}},"));
+        ck_assert_ptr_nonnull(
+            strstr(json, "\"cpuset\":{\"cpus\":[0,1,2,3,7],\"cpu_exclusive\":0,\"mems\":[0],"
+                         "\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,"
+                         "\"memory_spread_page\":0,\"memory_spread_slab\":0,\"memory_pressure\":0,"
+                         "\"sched_load_balance\":1,\"sched_relax_domain_level\":-1},"));
+        ck_assert_ptr_nonnull(strstr(json, "\"psi\":{\"some\":{\"avg10\":1.5,\"avg60\":0.25,"
+                                           "\"avg300\":0,\"total\":123}}},\"hugetlb\""));
+        ck_assert_ptr_nonnull(strstr(json, "\"raw\":{\"cache\":11,\"rss\":22}},\"pids\""));
+        free(json);
+    }
     berth_cgroup_stats_release(&st);
     berth_cgroup_free(cg);
     close(c);
@@ -1225,7 +1266,10 @@ START_TEST(test_event_json)
     ck_assert_str_eq(
         json,
         "{\"type\":\"stats\",\"id\":\"c\\\"1\",\"data\":{\"cpu\":{\"usage\":{\"total\":12,"
-        "\"percpu\":[5,7],\"kernel\":0,\"user\":0},\"throttling\":{}},\"memory\":{\"usage\":"
+        "\"percpu\":[5,7],\"kernel\":0,\"user\":0},\"throttling\":{}},\"cpuset\":{"
+        "\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,"
+        "\"memory_spread_page\":0,\"memory_spread_slab\":0,\"memory_pressure\":0,"
+        "\"sched_load_balance\":0,\"sched_relax_domain_level\":0},\"memory\":{\"usage\":"
         "{\"limit\":8192,\"usage\":4096,\"failcnt\":0},\"swap\":{\"limit\":0,\"failcnt\":0},"
         "\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0},"
         "\"raw\":{\"cache\":0,\"rss\":18446744073709551615}},\"pids\":{\"current\":3},"

@@ -16,6 +16,7 @@
 #include "cgroup-internal.h"
 #include "cgroup.h"
 #include "util/cleanup.h"
+#include "util/id-list.h"
 
 static uint64_t get(int dirfd, const char *file)
 {
@@ -198,6 +199,35 @@ static const struct cg_counter v1_counters[] = {
     COUNTER("pids", "pids.max", NULL, 1, pids_limit),
 };
 
+/* cpuacct.usage_all: "cpu user system", then one line per CPU (ns): runc's
+ * percpu_user and percpu_kernel. */
+static int v1_percpu_modes(int dirfd, struct berth_cgroup_stats *st)
+{
+    _cleanup_free_ char *buf = NULL;
+    char *save = NULL;
+
+    if (cg_read(dirfd, "cpuacct.usage_all", &buf, NULL) < 0)
+        return 0;
+    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        unsigned long long cpu, user, sys;
+        uint64_t *u, *k;
+
+        if (sscanf(l, "%llu %llu %llu", &cpu, &user, &sys) != 3)
+            continue;
+        u = realloc(st->percpu_user, (st->npercpu_modes + 1) * sizeof(*u));
+        if (u)
+            st->percpu_user = u;
+        k = realloc(st->percpu_kernel, (st->npercpu_modes + 1) * sizeof(*k));
+        if (k)
+            st->percpu_kernel = k;
+        if (!u || !k)
+            return -ENOMEM;
+        u[st->npercpu_modes] = user;
+        k[st->npercpu_modes++] = sys;
+    }
+    return 0;
+}
+
 static int v1_cpuacct(int dirfd, struct berth_cgroup_stats *st)
 {
     _cleanup_free_ char *percpu = NULL;
@@ -226,7 +256,61 @@ static int v1_cpuacct(int dirfd, struct berth_cgroup_stats *st)
             p = end;
         }
     }
+    return v1_percpu_modes(dirfd, st);
+}
+
+/* "0-3,7" as the list of ids runc's CPUSet carries. */
+static int id_list(int dirfd, const char *file, uint16_t **ret, size_t *n)
+{
+    unsigned long mask[BERTH_MASK_WORDS(UINT16_MAX + 1)] = {0};
+    _cleanup_free_ char *buf = NULL;
+    const size_t word = sizeof(unsigned long) * 8;
+
+    *n = 0;
+    if (cg_read(dirfd, file, &buf, NULL) < 0)
+        return 0;
+    buf[strcspn(buf, "\n")] = '\0';
+    if (!*buf || berth_id_list_parse(buf, mask, UINT16_MAX + 1, NULL) < 0)
+        return 0; /* empty: no CPU or node assigned */
+    for (size_t id = 0; id <= UINT16_MAX; id++) {
+        uint16_t *v;
+
+        if (!(mask[id / word] & (1UL << (id % word))))
+            continue;
+        if (!(v = realloc(*ret, (*n + 1) * sizeof(*v))))
+            return -ENOMEM;
+        *ret = v;
+        v[(*n)++] = (uint16_t)id;
+    }
     return 0;
+}
+
+static const struct cg_counter v1_cpuset_counters[] = {
+    COUNTER("cpuset", "cpuset.cpu_exclusive", NULL, 1, cpuset.cpu_exclusive),
+    COUNTER("cpuset", "cpuset.mem_hardwall", NULL, 1, cpuset.mem_hardwall),
+    COUNTER("cpuset", "cpuset.mem_exclusive", NULL, 1, cpuset.mem_exclusive),
+    COUNTER("cpuset", "cpuset.memory_migrate", NULL, 1, cpuset.memory_migrate),
+    COUNTER("cpuset", "cpuset.memory_spread_page", NULL, 1, cpuset.memory_spread_page),
+    COUNTER("cpuset", "cpuset.memory_spread_slab", NULL, 1, cpuset.memory_spread_slab),
+    COUNTER("cpuset", "cpuset.memory_pressure", NULL, 1, cpuset.memory_pressure),
+    COUNTER("cpuset", "cpuset.sched_load_balance", NULL, 1, cpuset.sched_load_balance),
+};
+
+/* runc's CPUSetStats (fs/cpuset.go GetStats): the settings of the v1
+ * cpuset directory; sched_relax_domain_level is signed (-1: the
+ * system's default). */
+static int v1_cpuset(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st)
+{
+    _cleanup_free_ char *level = NULL;
+    int r;
+
+    read_counters(v1_cpuset_counters, sizeof(v1_cpuset_counters) / sizeof(v1_cpuset_counters[0]), d,
+                  dirfd, st);
+    if (cg_read(dirfd, "cpuset.sched_relax_domain_level", &level, NULL) == 0)
+        st->cpuset.sched_relax_domain_level = strtoll(level, NULL, 10);
+    if ((r = id_list(dirfd, "cpuset.cpus", &st->cpuset.cpus, &st->cpuset.ncpus)) < 0)
+        return r;
+    return id_list(dirfd, "cpuset.mems", &st->cpuset.mems, &st->cpuset.nmems);
 }
 
 static int v1_blkio(int dirfd, const char *file, struct berth_cgroup_blkio_entry **v, size_t *n)
@@ -271,6 +355,8 @@ int cg_v1_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st
     }
     if (r == 0 && cg_dir_has(d, "hugetlb"))
         r = for_each_hugepage_size(huge_one, &(struct huge_ctx){dirfd, false, st});
+    if (r == 0 && cg_dir_has(d, "cpuset"))
+        r = v1_cpuset(d, dirfd, st);
     return r < 0 ? berth_error_make(err, -r, "read statistics") : 0;
 }
 
@@ -330,6 +416,29 @@ static int v2_io(int dirfd, struct berth_cgroup_stats *st)
     return 0;
 }
 
+/* "some avg10=0.00 avg60=0.00 avg300=0.00 total=0" and a "full" line
+ * (runc's statPSI): a file that is not there (no CONFIG_PSI, or
+ * cgroup.pressure 0) leaves the resource without psi. */
+static void v2_psi(int dirfd, const char *file, struct berth_cgroup_psi *psi)
+{
+    _cleanup_free_ char *buf = NULL;
+    char *save = NULL;
+
+    if (cg_read(dirfd, file, &buf, NULL) < 0)
+        return;
+    psi->present = true;
+    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        struct berth_cgroup_psi_data *p = strncmp(l, "some ", 5) == 0   ? &psi->some
+                                          : strncmp(l, "full ", 5) == 0 ? &psi->full
+                                                                        : NULL;
+        unsigned long long total;
+
+        if (p && sscanf(l + 5, "avg10=%lf avg60=%lf avg300=%lf total=%llu", &p->avg10, &p->avg60,
+                        &p->avg300, &total) == 4)
+            p->total = total;
+    }
+}
+
 int cg_v2_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
                 berth_error_t *err)
 {
@@ -354,6 +463,13 @@ int cg_v2_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st
         r = v2_io(dirfd, st);
     if (r == 0 && cg_dir_has(d, "hugetlb"))
         r = for_each_hugepage_size(huge_one, &(struct huge_ctx){dirfd, true, st});
+    /* runc reads each resource's pressure with its controller. */
+    if (cg_dir_has(d, "cpu"))
+        v2_psi(dirfd, "cpu.pressure", &st->cpu_psi);
+    if (cg_dir_has(d, "memory"))
+        v2_psi(dirfd, "memory.pressure", &st->mem_psi);
+    if (cg_dir_has(d, "io"))
+        v2_psi(dirfd, "io.pressure", &st->io_psi);
     return r < 0 ? berth_error_make(err, -r, "read statistics") : 0;
 }
 

@@ -1150,6 +1150,10 @@ int berth_cgroup_stats(struct berth_cgroup *cg, struct berth_cgroup_stats *st, b
 void berth_cgroup_stats_release(struct berth_cgroup_stats *st)
 {
     free(st->percpu);
+    free(st->percpu_user);
+    free(st->percpu_kernel);
+    free(st->cpuset.cpus);
+    free(st->cpuset.mems);
     for (size_t i = 0; i < st->nraw; i++)
         free(st->raw[i].key);
     free(st->raw);

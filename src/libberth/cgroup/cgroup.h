@@ -216,11 +216,33 @@ struct berth_cgroup_hugetlb {
     uint64_t usage, max, failcnt;
 };
 
+/* Pressure stall information of one resource (v2 cpu/memory/io.pressure):
+ * the "some" and "full" lines. */
+struct berth_cgroup_psi_data {
+    double avg10, avg60, avg300;
+    uint64_t total;
+};
+struct berth_cgroup_psi {
+    bool present; /* the file is there (kernel >= 4.20, CONFIG_PSI) */
+    struct berth_cgroup_psi_data some, full;
+};
+
+/* The cpuset controller's settings (v1 only: runc reads none on v2). */
+struct berth_cgroup_cpuset {
+    uint16_t *cpus, *mems;
+    size_t ncpus, nmems;
+    uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate, memory_spread_page,
+        memory_spread_slab, memory_pressure, sched_load_balance;
+    int64_t sched_relax_domain_level;
+};
+
 struct berth_cgroup_stats {
     bool has_cpu, has_memory, has_pids;
-    uint64_t cpu_total, cpu_user, cpu_kernel; /* ns */
-    uint64_t *percpu;
-    size_t npercpu;
+    uint64_t cpu_total, cpu_user, cpu_kernel;       /* ns */
+    uint64_t *percpu, *percpu_user, *percpu_kernel; /* ns, one per CPU (v1) */
+    size_t npercpu, npercpu_modes;
+    struct berth_cgroup_cpuset cpuset;
+    struct berth_cgroup_psi cpu_psi, mem_psi, io_psi;
     uint64_t periods, throttled_periods, throttled_time;
     uint64_t mem_cache, mem_usage, mem_max, mem_limit, mem_failcnt;
     uint64_t swap_usage, swap_max, swap_limit, swap_failcnt;

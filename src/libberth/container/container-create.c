@@ -571,8 +571,17 @@ static int finish_cgroup(struct create_job *j, berth_error_t *err)
 /* config-linux.md "Network Devices", as soon as the init has its network
  * namespace (one stage: at the clone; two: at INIT_PID) and before it goes
  * on, as runc's setupNetworkDevices: the create hooks and the process find
- * the devices there. Validation refused netDevices without a network
- * namespace. */
+ * the devices there. Without a network namespace of its own there is
+ * nowhere to move them: an error, as runc's validator (berth validate
+ * warns). */
+static bool has_netns(const oci_linux *l)
+{
+    for (size_t i = 0; i < l->namespaces_len; i++)
+        if (l->namespaces[i].type && strcmp(l->namespaces[i].type, "network") == 0)
+            return true;
+    return false;
+}
+
 static int move_net_devices(struct create_job *j, berth_error_t *err)
 {
     const oci_linux *l = j->config->linux;
@@ -581,6 +590,10 @@ static int move_net_devices(struct create_job *j, berth_error_t *err)
 
     if (!l || l->netDevices.len == 0)
         return 0;
+    if (!has_netns(l))
+        return berth_error_make(err, 0,
+                                "netDevices: unable to move network devices without a "
+                                "network namespace of the container");
     /* runc: "network devices are not supported for rootless containers"
      * (moving a host device needs CAP_NET_ADMIN over the host's
      * namespace). */

@@ -1,7 +1,8 @@
 /* events-json.c: the records of `berth events` through the JSON model: the
  * types of runc's events (types.go of runc's events: Event{type, id, data}
- * and Stats{cpu, memory, pids, blkio, hugetlb, intel_rdt,
- * network_interfaces}) as descriptor tables, filled from the cgroup
+ * and Stats{cpu, cpuset, memory, pids, blkio, hugetlb, intel_rdt,
+ * network_interfaces}, with the psi objects of cpu, memory and blkio) as
+ * descriptor tables, filled from the cgroup
  * module's statistics and written by the engine (oci_emit), so escaping
  * and key order are the engine's.
  *
@@ -21,6 +22,10 @@ struct ev_cpu_usage {
     bool total_present;
     uint64_t *percpu;
     size_t percpu_len;
+    uint64_t *percpu_kernel;
+    size_t percpu_kernel_len;
+    uint64_t *percpu_user;
+    size_t percpu_user_len;
     uint64_t kernel;
     bool kernel_present;
     uint64_t user;
@@ -36,9 +41,52 @@ struct ev_throttling {
     bool throttledTime_present;
 };
 
+/* PSIData, PSIStats: "some" and "full" are omitzero (left out when all
+ * four numbers are 0), the psi object itself omitempty (no file). */
+struct ev_psi_data {
+    double avg10;
+    bool avg10_present;
+    double avg60;
+    bool avg60_present;
+    double avg300;
+    bool avg300_present;
+    uint64_t total;
+    bool total_present;
+};
+
+struct ev_psi {
+    struct ev_psi_data *some, *full;
+};
+
 struct ev_cpu {
     struct ev_cpu_usage *usage;
     struct ev_throttling *throttling;
+    struct ev_psi *psi;
+};
+
+struct ev_cpuset {
+    uint16_t *cpus;
+    size_t cpus_len;
+    uint64_t cpu_exclusive;
+    bool cpu_exclusive_present;
+    uint16_t *mems;
+    size_t mems_len;
+    uint64_t mem_hardwall;
+    bool mem_hardwall_present;
+    uint64_t mem_exclusive;
+    bool mem_exclusive_present;
+    uint64_t memory_migrate;
+    bool memory_migrate_present;
+    uint64_t memory_spread_page;
+    bool memory_spread_page_present;
+    uint64_t memory_spread_slab;
+    bool memory_spread_slab_present;
+    uint64_t memory_pressure;
+    bool memory_pressure_present;
+    uint64_t sched_load_balance;
+    bool sched_load_balance_present;
+    int64_t sched_relax_domain_level;
+    bool sched_relax_domain_level_present;
 };
 
 struct ev_mem_entry {
@@ -57,6 +105,7 @@ struct ev_memory {
     bool cache_present;
     struct ev_mem_entry *usage, *swap, *kernel, *kernelTCP;
     OCI_MAP(uint64_t *) raw;
+    struct ev_psi *psi;
 };
 
 struct ev_pids {
@@ -81,6 +130,7 @@ struct ev_blkio {
     size_t ioServiceBytesRecursive_len;
     struct ev_blkio_entry *ioServicedRecursive;
     size_t ioServicedRecursive_len;
+    struct ev_psi *psi;
 };
 
 struct ev_hugetlb {
@@ -98,6 +148,7 @@ struct ev_empty {
 
 struct ev_stats {
     struct ev_cpu *cpu;
+    struct ev_cpuset *cpuset;
     struct ev_memory *memory;
     struct ev_pids *pids;
     struct ev_blkio *blkio;
@@ -118,6 +169,8 @@ struct ev_event {
 static const struct oci_field cpu_usage_fields[] = {
     U64(struct ev_cpu_usage, total),
     OCI_ARR(struct ev_cpu_usage, percpu, OCI_UINT64, 0),
+    OCI_ARR(struct ev_cpu_usage, percpu_kernel, OCI_UINT64, 0),
+    OCI_ARR(struct ev_cpu_usage, percpu_user, OCI_UINT64, 0),
     U64(struct ev_cpu_usage, kernel),
     U64(struct ev_cpu_usage, user),
 };
@@ -130,11 +183,43 @@ static const struct oci_field throttling_fields[] = {
 };
 static const struct oci_desc throttling_desc = OCI_DESC(struct ev_throttling, throttling_fields);
 
+#define F64(T, f) OCI_SCAL(T, f, OCI_DOUBLE, 0, NULL)
+
+static const struct oci_field psi_data_fields[] = {
+    F64(struct ev_psi_data, avg10),
+    F64(struct ev_psi_data, avg60),
+    F64(struct ev_psi_data, avg300),
+    U64(struct ev_psi_data, total),
+};
+static const struct oci_desc psi_data_desc = OCI_DESC(struct ev_psi_data, psi_data_fields);
+
+static const struct oci_field psi_fields[] = {
+    OCI_OBJ(struct ev_psi, some, psi_data_desc, 0),
+    OCI_OBJ(struct ev_psi, full, psi_data_desc, 0),
+};
+static const struct oci_desc psi_desc = OCI_DESC(struct ev_psi, psi_fields);
+
 static const struct oci_field cpu_fields[] = {
     OCI_OBJ(struct ev_cpu, usage, cpu_usage_desc, 0),
     OCI_OBJ(struct ev_cpu, throttling, throttling_desc, 0),
+    OCI_OBJ(struct ev_cpu, psi, psi_desc, 0),
 };
 static const struct oci_desc cpu_desc = OCI_DESC(struct ev_cpu, cpu_fields);
+
+static const struct oci_field cpuset_fields[] = {
+    OCI_ARR(struct ev_cpuset, cpus, OCI_UINT16, 0),
+    U64(struct ev_cpuset, cpu_exclusive),
+    OCI_ARR(struct ev_cpuset, mems, OCI_UINT16, 0),
+    U64(struct ev_cpuset, mem_hardwall),
+    U64(struct ev_cpuset, mem_exclusive),
+    U64(struct ev_cpuset, memory_migrate),
+    U64(struct ev_cpuset, memory_spread_page),
+    U64(struct ev_cpuset, memory_spread_slab),
+    U64(struct ev_cpuset, memory_pressure),
+    U64(struct ev_cpuset, sched_load_balance),
+    OCI_SCAL(struct ev_cpuset, sched_relax_domain_level, OCI_INT64, 0, NULL),
+};
+static const struct oci_desc cpuset_desc = OCI_DESC(struct ev_cpuset, cpuset_fields);
 
 static const struct oci_field mem_entry_fields[] = {
     U64(struct ev_mem_entry, limit),
@@ -151,6 +236,7 @@ static const struct oci_field memory_fields[] = {
     OCI_OBJ(struct ev_memory, kernel, mem_entry_desc, 0),
     OCI_OBJ(struct ev_memory, kernelTCP, mem_entry_desc, 0),
     OCI_MAP_SCAL(struct ev_memory, raw, OCI_UINT64, 0),
+    OCI_OBJ(struct ev_memory, psi, psi_desc, 0),
 };
 static const struct oci_desc memory_desc = OCI_DESC(struct ev_memory, memory_fields);
 
@@ -171,6 +257,7 @@ static const struct oci_desc blkio_entry_desc = OCI_DESC(struct ev_blkio_entry, 
 static const struct oci_field blkio_fields[] = {
     OCI_ARR_OBJ(struct ev_blkio, ioServiceBytesRecursive, blkio_entry_desc, 0),
     OCI_ARR_OBJ(struct ev_blkio, ioServicedRecursive, blkio_entry_desc, 0),
+    OCI_OBJ(struct ev_blkio, psi, psi_desc, 0),
 };
 static const struct oci_desc blkio_desc = OCI_DESC(struct ev_blkio, blkio_fields);
 
@@ -186,6 +273,7 @@ static const struct oci_desc empty_desc = {"ev_empty", sizeof(struct ev_empty), 
 
 static const struct oci_field stats_fields[] = {
     OCI_OBJ(struct ev_stats, cpu, cpu_desc, 0),
+    OCI_OBJ(struct ev_stats, cpuset, cpuset_desc, 0),
     OCI_OBJ(struct ev_stats, memory, memory_desc, 0),
     OCI_OBJ(struct ev_stats, pids, pids_desc, 0),
     OCI_OBJ(struct ev_stats, blkio, blkio_desc, 0),
@@ -210,6 +298,9 @@ struct stats_view {
     struct ev_cpu_usage usage;
     struct ev_throttling throttling;
     struct ev_cpu cpu;
+    struct ev_cpuset cpuset;
+    struct ev_psi_data psi_data[6]; /* some, full of cpu, memory, io */
+    struct ev_psi psi[3];
     struct ev_mem_entry mem[4];
     struct ev_memory memory;
     struct ev_pids pids;
@@ -257,6 +348,44 @@ static void mem_entry(struct ev_mem_entry *e, uint64_t usage, uint64_t max, uint
     always(&e->failcnt, &e->failcnt_present, failcnt);
 }
 
+/* NULL without the pressure file, as runc's nil *PSIStats. */
+static struct ev_psi *psi_view(struct ev_psi *out, struct ev_psi_data *data,
+                               const struct berth_cgroup_psi *in)
+{
+    const struct berth_cgroup_psi_data *src[2] = {&in->some, &in->full};
+    struct ev_psi_data **dst[2] = {&out->some, &out->full};
+
+    if (!in->present)
+        return NULL;
+    for (size_t i = 0; i < 2; i++) {
+        const struct berth_cgroup_psi_data *p = src[i];
+        if (p->avg10 == 0 && p->avg60 == 0 && p->avg300 == 0 && p->total == 0)
+            continue; /* omitzero */
+        data[i] =
+            (struct ev_psi_data){p->avg10, true, p->avg60, true, p->avg300, true, p->total, true};
+        *dst[i] = &data[i];
+    }
+    return out;
+}
+
+static void cpuset_view(struct ev_cpuset *v, const struct berth_cgroup_cpuset *c)
+{
+    v->cpus = c->ncpus ? c->cpus : NULL;
+    v->cpus_len = c->ncpus;
+    v->mems = c->nmems ? c->mems : NULL;
+    v->mems_len = c->nmems;
+    always(&v->cpu_exclusive, &v->cpu_exclusive_present, c->cpu_exclusive);
+    always(&v->mem_hardwall, &v->mem_hardwall_present, c->mem_hardwall);
+    always(&v->mem_exclusive, &v->mem_exclusive_present, c->mem_exclusive);
+    always(&v->memory_migrate, &v->memory_migrate_present, c->memory_migrate);
+    always(&v->memory_spread_page, &v->memory_spread_page_present, c->memory_spread_page);
+    always(&v->memory_spread_slab, &v->memory_spread_slab_present, c->memory_spread_slab);
+    always(&v->memory_pressure, &v->memory_pressure_present, c->memory_pressure);
+    always(&v->sched_load_balance, &v->sched_load_balance_present, c->sched_load_balance);
+    v->sched_relax_domain_level = c->sched_relax_domain_level;
+    v->sched_relax_domain_level_present = true;
+}
+
 static struct ev_blkio_entry *blkio_list(const struct berth_cgroup_blkio_entry *e, size_t n)
 {
     struct ev_blkio_entry *out = calloc(n ? n : 1, sizeof(*out));
@@ -277,13 +406,21 @@ static int stats_view_fill(struct stats_view *v, const struct berth_cgroup_stats
     omit(&v->usage.total, &v->usage.total_present, st->cpu_total);
     v->usage.percpu = st->npercpu ? st->percpu : NULL;
     v->usage.percpu_len = st->npercpu;
+    v->usage.percpu_kernel = st->npercpu_modes ? st->percpu_kernel : NULL;
+    v->usage.percpu_kernel_len = st->npercpu_modes;
+    v->usage.percpu_user = st->npercpu_modes ? st->percpu_user : NULL;
+    v->usage.percpu_user_len = st->npercpu_modes;
     always(&v->usage.kernel, &v->usage.kernel_present, st->cpu_kernel);
     always(&v->usage.user, &v->usage.user_present, st->cpu_user);
     omit(&v->throttling.periods, &v->throttling.periods_present, st->periods);
     omit(&v->throttling.throttledPeriods, &v->throttling.throttledPeriods_present,
          st->throttled_periods);
     omit(&v->throttling.throttledTime, &v->throttling.throttledTime_present, st->throttled_time);
-    v->cpu = (struct ev_cpu){&v->usage, &v->throttling};
+    v->cpu = (struct ev_cpu){&v->usage, &v->throttling,
+                             psi_view(&v->psi[0], &v->psi_data[0], &st->cpu_psi)};
+    v->memory.psi = psi_view(&v->psi[1], &v->psi_data[2], &st->mem_psi);
+    v->blkio.psi = psi_view(&v->psi[2], &v->psi_data[4], &st->io_psi);
+    cpuset_view(&v->cpuset, &st->cpuset);
 
     omit(&v->memory.cache, &v->memory.cache_present, st->mem_cache);
     mem_entry(&v->mem[0], st->mem_usage, st->mem_max, st->mem_limit, st->mem_failcnt);
@@ -335,6 +472,7 @@ static int stats_view_fill(struct stats_view *v, const struct berth_cgroup_stats
     }
 
     s->cpu = &v->cpu;
+    s->cpuset = &v->cpuset;
     s->memory = &v->memory;
     s->pids = &v->pids;
     s->blkio = &v->blkio;
