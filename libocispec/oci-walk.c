@@ -62,15 +62,31 @@ const char *oci_kind_desc(enum oci_kind kind)
     return "a value";
 }
 
-/* The shortest text that reads back as d, as Go's strconv (and so
- * encoding/json) writes it: 0, 1.5, 12.34, 100. */
+/* The shortest text that reads back as d, as Go's encoding/json writes a
+ * float64: plain decimals for 1e-6 <= |d| < 1e21 (0, 1.5, 12.34, 100),
+ * exponent form otherwise (1e+300, 1e-7). */
 static void format_double(double d, char *buf, size_t size)
 {
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            return;
+    double a = d < 0 ? -d : d;
+    char e[40], *x;
+    int prec, exp;
+
+    for (prec = 1; prec < 17; prec++) {
+        snprintf(e, sizeof(e), "%.*e", prec - 1, d);
+        if (strtod(e, NULL) == d)
+            break;
     }
+    snprintf(e, sizeof(e), "%.*e", prec - 1, d);
+    x = strchr(e, 'e');
+    exp = atoi(x + 1);
+    if (d == 0 || (a >= 1e-6 && a < 1e21)) {
+        snprintf(buf, size, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, d);
+        return;
+    }
+    /* C writes at least two exponent digits, Go's JSON one: e-07 -> e-7. */
+    if ((x[1] == '-' || x[1] == '+') && x[2] == '0' && x[3] != '\0')
+        memmove(x + 2, x + 3, strlen(x + 3) + 1);
+    snprintf(buf, size, "%s", e);
 }
 
 void oci_format_value(enum oci_kind kind, const void *value, char *buf, size_t size)

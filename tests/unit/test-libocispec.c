@@ -539,6 +539,42 @@ START_TEST(ranges_small)
 }
 END_TEST
 
+/* OCI_DOUBLE (events' PSI averages): any finite JSON number in, written
+ * back as the shortest text that reads as the same double, as Go does. */
+struct dbl {
+    double v;
+    bool v_present;
+};
+static const struct oci_field dbl_fields[] = {OCI_SCAL(struct dbl, v, OCI_DOUBLE, 0, NULL)};
+static const struct oci_desc dbl_desc = OCI_DESC(struct dbl, dbl_fields);
+
+START_TEST(ranges_double)
+{
+    static const char *const in[] = {"0.00",   "1.50",  "12.34", "100",  "0.1",
+                                     "-2.5e3", "1e300", "1e-7",  "1e21", "123456789012"};
+    static const char *const out[] = {"0",     "1.5",    "12.34", "100",   "0.1",
+                                      "-2500", "1e+300", "1e-7",  "1e+21", "123456789012"};
+
+    for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+        char json[64], want[64];
+        struct dbl *d;
+        char *text;
+
+        snprintf(json, sizeof(json), "{\"v\":%s}", in[i]);
+        d = expect_ok(&dbl_desc, json);
+        ck_assert(d->v_present);
+        text = oci_emit(&dbl_desc, d, false, NULL);
+        snprintf(want, sizeof(want), "{\"v\":%s}", out[i]);
+        ck_assert_str_eq(text, want);
+        free(text);
+        check_roundtrip(&dbl_desc, d);
+        oci_free(&dbl_desc, d);
+    }
+    expect_error(&dbl_desc, "{\"v\":\"1\"}", "/v", "expected a number, got string");
+    expect_error(&dbl_desc, "{\"v\":1e999}", "/v", "not a finite number");
+}
+END_TEST
+
 /* ---- table checks ------------------------------------------------------------ */
 
 START_TEST(checks_required)
@@ -985,7 +1021,7 @@ int main(void)
     SUITE("json", json_invalid, json_nul_bytes, json_deep_nesting, json_unknown_fields,
           json_null_handling, json_duplicates);
     SUITE("types", types_mismatch, types_all_errors_reported, types_error_bound);
-    SUITE("ranges", ranges_uint32, ranges_int64, ranges_uint64, ranges_small);
+    SUITE("ranges", ranges_uint32, ranges_int64, ranges_uint64, ranges_small, ranges_double);
     SUITE("checks", checks_required, checks_enums, checks_paths_and_nonempty, checks_patterns,
           checks_no_followups, checks_c_built);
     SUITE("roundtrip", roundtrip_absent_vs_empty, roundtrip_maps_keep_order,
