@@ -218,12 +218,7 @@ int cmd_update(struct berth_cli *cli, int argc, char **argv)
     if (r != CLI_GO)
         return r;
     r = 0; /* the flags' values are parsed below */
-    if (l3 || mem_bw) {
-        berth_error_make(&err, EOPNOTSUPP,
-                         "update: Intel RDT (--l3-cache-schema, --mem-bw-schema) is not "
-                         "supported by berth");
-        return cli_fail(cli, &err);
-    }
+    /* runc: the Intel RDT schemas after the cgroup resources */
     res = resources ? load_resources(resources) : calloc(1, sizeof(*res));
     if (!res)
         return resources ? 2 : 1;
@@ -232,6 +227,9 @@ int cmd_update(struct berth_cli *cli, int argc, char **argv)
         if (value[i])
             r = set_field(&fields[i], value[i], res);
     if (r == 0 && berth_container_update(&cli->ctx, args[0], res, &err) < 0)
+        r = cli_fail(cli, &err);
+    if (r == 0 && (l3 || mem_bw) &&
+        berth_container_update_rdt(&cli->ctx, args[0], l3, mem_bw, &err) < 0)
         r = cli_fail(cli, &err);
     oci_free(&oci_resources_desc, res);
     return r;

@@ -130,8 +130,10 @@ int cmd_validate(struct berth_cli *cli, int argc, char **argv)
         return 2;
     }
 
-    struct berth_validate_opts o = {
-        .bundle_dir = bundle, .check_host = !no_host, .more = berth_cgroup_validate};
+    struct berth_validate_opts o = {.bundle_dir = bundle,
+                                    .check_host = !no_host,
+                                    .resctrl_root = cli->ctx.resctrl_root,
+                                    .more = berth_cgroup_validate};
     r = berth_validate_bundle_opts(&o, &diags, NULL, &err);
     if (r < 0 && count_errors(&diags) == 0) {
         /* Not a finding about the config: the check itself could not run. */

@@ -185,6 +185,7 @@ static int dispatch(struct berth_cli *cli, char **argv, int nargs, char **args,
         return usage("unknown command \"%s\"", args[0]);
     if (cli->ctx.systemd_cgroup || cmd->acts_on_unit)
         cli->ctx.systemd_helper = systemd_helper(argv[0]);
+    cli->ctx.resctrl_root = getenv("BERTH_RESCTRL_ROOT");
     if (cmd->enters_container && ensure_sealed_exe(cli, argv, &err) < 0)
         return cli_fail(cli, &err);
     cli_debug("berth %s: %s, root %s", PACKAGE_VERSION, cmd->name, cli->ctx.root);

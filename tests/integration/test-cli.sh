@@ -321,7 +321,7 @@ assert ns=={\"cgroup\",\"ipc\",\"mount\",\"network\",\"pid\",\"time\",\"user\",\
 assert \"CAP_SYS_ADMIN\" in f[\"linux\"][\"capabilities\"]
 assert \"bind\" in f[\"mountOptions\"] and \"rprivate\" in f[\"mountOptions\"]" "$T/out"'
     # systemd: true exactly when berth was built with its helper (beside it)
-    check "features claims cgroup v1/v2 (systemd when built with it), seccomp, rro, idmap (wired), memoryPolicy, netDevices and nothing unimplemented" 0 \
+    check "features claims cgroup v1/v2 (systemd when built with it), seccomp, rro, idmap (wired), memoryPolicy, netDevices, intelRdt and nothing unimplemented" 0 \
         'python3 -c "import json,os,sys; f=json.load(open(sys.argv[1])); l=f[\"linux\"]
 assert all(o in f[\"mountOptions\"] for o in (\"rro\", \"rnosuid\", \"nosymfollow\", \"tmpcopyup\", \"idmap\", \"ridmap\"))
 assert l[\"mountExtensions\"][\"idmap\"][\"enabled\"] is True
@@ -331,7 +331,8 @@ cg = l[\"cgroup\"]
 assert cg[\"v1\"] is True and cg[\"v2\"] is True, cg
 assert cg[\"systemd\"] == os.path.exists(sys.argv[2]) == cg[\"systemdUser\"] and not cg.get(\"rdma\"), cg
 assert l[\"selinux\"][\"enabled\"] is False and l[\"apparmor\"][\"enabled\"] is False
-assert l[\"intelRdt\"][\"enabled\"] is False and l[\"netDevices\"][\"enabled\"] is True
+assert l[\"intelRdt\"] == {\"enabled\": True, \"schemata\": True, \"monitoring\": True}, l[\"intelRdt\"]
+assert l[\"netDevices\"][\"enabled\"] is True
 assert l[\"memoryPolicy\"][\"modes\"][0] == \"MPOL_DEFAULT\" and \"MPOL_F_STATIC_NODES\" in l[\"memoryPolicy\"][\"flags\"], l" "$T/out" "$(dirname "$BERTH")/berth-systemd"'
 else
     skip "features JSON" "python3 not installed"

@@ -290,5 +290,6 @@ size_t berth_cgroup_validate(const oci_config *cfg, const struct berth_validate_
 #include "cgroup/cgroup-join.h"
 #include "cgroup/cgroup-fields.h"
 #include "cgroup/systemd-bus.h"
+#include "cgroup/resctrl.h"
 
 #endif

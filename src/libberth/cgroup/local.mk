@@ -21,6 +21,8 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/cgroup/cgroup-v2.h \
 	src/libberth/cgroup/cgroup-v2.c \
 	src/libberth/cgroup/cgroup-v2-devices.c \
+	src/libberth/cgroup/resctrl.h \
+	src/libberth/cgroup/resctrl.c \
 	src/libberth/cgroup/systemd-unit.h \
 	src/libberth/cgroup/systemd-unit.c \
 	src/libberth/cgroup/cgroup-systemd.c

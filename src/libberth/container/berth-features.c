@@ -151,10 +151,16 @@ static const struct claim claims[] = {
      * rdma: the writer exists but no host here has an rdma controller to
      * test it on. apparmor, selinux: not claims, probed at run time. */
     {"cgroup.rdma", NULL, false},
-    {"intelRdt", NULL, false},
-    {"intelRdt.schemata", NULL, false},
-    {"intelRdt.monitoring", NULL, false},
+
+    /* mountExtensions.idmap: idmap.h, test-mounts.sh. */
     {"mountExtensions.idmap", NULL, true},
+    /* linux.intelRdt: the resctrl group, its schemata (l3CacheSchema,
+     * memBwSchema, schemata lines), tasks and the monitoring group
+     * (resctrl.h), tested against a resctrl-shaped directory by
+     * tests/integration/test-rdt.sh. */
+    {"intelRdt", NULL, true},
+    {"intelRdt.schemata", NULL, true},
+    {"intelRdt.monitoring", NULL, true},
     /* linux.netDevices: moved over rtnetlink at create (netdev.h), tested
      * with veth pairs by tests/integration/test-netdev.sh. */
     {"netDevices", NULL, true},

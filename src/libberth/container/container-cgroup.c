@@ -161,6 +161,20 @@ int berth_container_update(const struct berth_context *ctx, const char *id,
     return r < 0 ? berth_error_wrap(err, "update container %s", id) : 0;
 }
 
+int berth_container_update_rdt(const struct berth_context *ctx, const char *id, const char *l3,
+                               const char *mb, berth_error_t *err)
+{
+    _cleanup_cgc_ struct cgc c = CGC_INIT;
+    int r = cgc_load_state(ctx, id, true, &c, err);
+
+    if (r < 0)
+        return r;
+    if (!live(c.status))
+        return berth_error_make(err, 0, "container not running");
+    r = berth_resctrl_update(ctx, c.dirfd, l3, mb, err);
+    return r < 0 ? berth_error_wrap(err, "update container %s", id) : 0;
+}
+
 /* ---- ps ----------------------------------------------------------------- */
 
 int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **ret, size_t *ret_n,

@@ -19,6 +19,10 @@ int berth_container_resume(const struct berth_context *ctx, const char *id, bert
  * written. */
 int berth_container_update(const struct berth_context *ctx, const char *id,
                            const oci_resources *res, berth_error_t *err);
+/* update --l3-cache-schema / --mem-bw-schema: the container's resctrl
+ * group's schemata (resctrl.h); either may be NULL. */
+int berth_container_update_rdt(const struct berth_context *ctx, const char *id, const char *l3,
+                               const char *mb, berth_error_t *err);
 
 /* ps: the pids of every process of the container (malloc'd). */
 int berth_container_ps(const struct berth_context *ctx, const char *id, pid_t **ret, size_t *ret_n,

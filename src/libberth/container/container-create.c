@@ -127,6 +127,9 @@ static void undo(struct create_job *j)
     if (j->cgroup && berth_cgroup_destroy(j->cgroup, &ignored) < 0)
         berth_warn(j->ctx, "remove the cgroup of %s: %s", j->o->id, ignored->msg);
     berth_error_release(&ignored);
+    if (j->dirfd >= 0 && berth_resctrl_destroy(j->dirfd, &ignored) < 0)
+        berth_warn(j->ctx, "remove the resctrl group of %s: %s", j->o->id, ignored->msg);
+    berth_error_release(&ignored);
     /* runtime.md "Lifecycle": a failed create hook stops the container
      * and the lifecycle continues at step 12, poststop included. */
     if (j->hooks_started)
@@ -194,10 +197,12 @@ static int load_bundle(struct create_job *j, berth_error_t *err)
     if (!j->bundle)
         return berth_error_errno(err, "bundle `%s`", bundle);
     berth_debug(j->ctx, "create %s: bundle %s", j->o->id, j->bundle);
-    r = berth_validate_bundle_opts(&(struct berth_validate_opts){.bundle_dir = j->bundle,
-                                                                 .check_host = true,
-                                                                 .more = berth_cgroup_validate},
-                                   &diags, &j->config, err);
+    r = berth_validate_bundle_opts(
+        &(struct berth_validate_opts){.bundle_dir = j->bundle,
+                                      .check_host = true,
+                                      .resctrl_root = j->ctx->resctrl_root,
+                                      .more = berth_cgroup_validate},
+        &diags, &j->config, err);
     log_diag_warnings(j->ctx, &diags);
     oci_diags_clear(&diags);
     if (r < 0)
@@ -608,6 +613,19 @@ static int move_net_devices(struct create_job *j, berth_error_t *err)
     return berth_netdevs_move(l, netns, &j->netdevs, err);
 }
 
+/* The init's pid and namespaces exist, it waits for us: what runc's parent
+ * does at this point (its initProcess.start), before the init goes on.
+ * intelRdt: the schemata, then the init in the resctrl group (resctrl.h),
+ * so that it never runs outside its allocation; its children inherit the
+ * group. */
+static int init_known(struct create_job *j, berth_error_t *err)
+{
+    const oci_linux *l = j->config->linux;
+    int r = berth_resctrl_apply(j->ctx, l ? l->intelRdt : NULL, j->o->id, j->init, j->dirfd, err);
+
+    return r < 0 ? r : move_net_devices(j, err);
+}
+
 static int spawn(struct create_job *j, berth_error_t *err)
 {
     unsigned long flags;
@@ -643,7 +661,7 @@ static int spawn(struct create_job *j, berth_error_t *err)
     if (!j->launch.ns.two_stage) {
         j->init = pid;
         j->init_pidfd = TAKE_FD(j->child_pidfd);
-        return move_net_devices(j, err);
+        return init_known(j, err);
     }
     return 0;
 }
@@ -713,7 +731,7 @@ static int got_init_pid(struct create_job *j, pid_t pid, berth_error_t *err)
     j->init_pidfd = berth_pidfd_open(pid, err);
     if (j->init_pidfd < 0)
         return j->init_pidfd;
-    if ((r = move_net_devices(j, err)) < 0)
+    if ((r = init_known(j, err)) < 0)
         return r;
     /* Two stages: the init now has all its namespaces; in a user
      * namespace (new or joined) it gets the bind sources here. */

@@ -554,6 +554,10 @@ static int destroy(const struct berth_context *ctx, struct loaded *l, bool kill,
         if (r < 0)
             return berth_error_wrap(err, "delete container %s", l->state->id);
     }
+    /* The processes are gone: the resctrl group create made goes too. */
+    r = berth_resctrl_destroy(l->dirfd, err);
+    if (r < 0)
+        return berth_error_wrap(err, "delete container %s", l->state->id);
     run_poststop(ctx, l, cfg);
     r = berth_state_dir_remove(ctx->root, l->state->id, err);
     if (r < 0)

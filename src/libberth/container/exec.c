@@ -283,6 +283,10 @@ static int got_pid(struct exec_job *j, pid_t pid, berth_error_t *err)
     j->joiner = 0;
     if (r < 0)
         return r;
+    /* intelRdt: into the container's resctrl group before it goes on, as
+     * runc's setns process (resctrl.h; a no-op without one). */
+    if ((r = berth_resctrl_join(j->dirfd, pid, err)) < 0)
+        return r;
     return berth_sync_send(j->sync[0], BERTH_SYNC_INIT_GO, 0, NULL, err);
 }
 

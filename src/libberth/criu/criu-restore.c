@@ -112,10 +112,12 @@ static int load_bundle(struct restore_job *j, berth_error_t *err)
     j->bundle = realpath(b, NULL);
     if (!j->bundle)
         return berth_error_errno(err, "bundle `%s`", b);
-    r = berth_validate_bundle_opts(&(struct berth_validate_opts){.bundle_dir = j->bundle,
-                                                                 .check_host = true,
-                                                                 .more = berth_cgroup_validate},
-                                   &diags, &j->config, err);
+    r = berth_validate_bundle_opts(
+        &(struct berth_validate_opts){.bundle_dir = j->bundle,
+                                      .check_host = true,
+                                      .resctrl_root = j->ctx->resctrl_root,
+                                      .more = berth_cgroup_validate},
+        &diags, &j->config, err);
     for (size_t i = 0; i < diags.len; i++)
         if (diags.items[i].level == OCI_DIAG_WARNING)
             berth_warn(j->ctx, "%s: %s", diags.items[i].pointer, diags.items[i].message);
@@ -125,6 +127,11 @@ static int load_bundle(struct restore_job *j, berth_error_t *err)
     if (j->config->process && j->config->process->terminal)
         return berth_error_make(err, ENOTSUP,
                                 "restore of a container with process.terminal is not supported");
+    /* The restored tree would run outside the resctrl group the config
+     * asks for: refused rather than dropped. */
+    if (j->config->linux && j->config->linux->intelRdt)
+        return berth_error_make(err, ENOTSUP,
+                                "restore of a container with linux.intelRdt is not supported");
     return berth_rootfs_resolve_path(j->config, j->bundle, &j->rootfs, err);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/resctrl-root.h"
 #include "validate-internal.h"
 
 /* ---- devices ------------------------------------------------------------ */
@@ -122,16 +123,14 @@ void check_cgroups_path(struct vctx *v)
 
 /* ---- intelRdt ----------------------------------------------------------- */
 
-static bool resctrl_mounted(void)
+static bool resctrl_mounted(const char *override)
 {
-    _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-    _cleanup_free_ char *line = NULL;
-    size_t size = 0;
+    _cleanup_free_ char *root = NULL;
+    berth_error_t err = NULL;
+    int r = berth_resctrl_root(override, &root, &err);
 
-    while (f && getline(&line, &size, f) > 0)
-        if (strstr(line, " - resctrl "))
-            return true;
-    return false;
+    berth_error_release(&err);
+    return r == 0;
 }
 
 void check_intel_rdt(struct vctx *v)
@@ -161,7 +160,7 @@ void check_intel_rdt(struct vctx *v)
                     "schemata lines MUST NOT contain newlines");
     /* "If no mounted resctrl pseudo-filesystem is available in the runtime
      * mount namespace, the runtime MUST generate an error." */
-    if (v->o->check_host && !resctrl_mounted())
+    if (v->o->check_host && !resctrl_mounted(v->o->resctrl_root))
         v_error(v, "/linux/intelRdt", S_RDT, "no resctrl filesystem is mounted on this host");
 }
 

@@ -25,8 +25,9 @@
 #include "oci-types.h"
 
 struct berth_validate_opts {
-    const char *bundle_dir; /* relative root.path and bind sources resolve here; NULL = cwd */
-    bool check_host;        /* also check the host: rootfs exists, namespace paths, resctrl ... */
+    const char *bundle_dir;   /* relative root.path and bind sources resolve here; NULL = cwd */
+    bool check_host;          /* also check the host: rootfs exists, namespace paths, resctrl ... */
+    const char *resctrl_root; /* the context's (resctrl-root.h); NULL: the host's mount */
     /* the cgroup version whose table linux.resources is checked against
      * (by `more`): DETECT asks the host (a pure v2 host, with check_host) */
     enum { BERTH_VALIDATE_CG_DETECT, BERTH_VALIDATE_CG_V1, BERTH_VALIDATE_CG_V2 } cgroup;

@@ -28,6 +28,10 @@ struct berth_context {
     /* The systemd driver's D-Bus helper (berth-systemd), as the CLI found
      * it; NULL when berth was built without it. */
     const char *systemd_helper;
+    /* The resctrl filesystem for linux.intelRdt: NULL finds the host's
+     * mount (resctrl-root.h); the CLI sets BERTH_RESCTRL_ROOT here, so
+     * that tests can use a resctrl-shaped directory. */
+    const char *resctrl_root;
     /* The host's berth binary (exe-seal.h), when known: no fd of it may
      * reach a container. */
     struct berth_exe_id exe_origin;

@@ -27,6 +27,8 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/util/id-list.c \
 	src/libberth/util/io.h \
 	src/libberth/util/io.c \
+	src/libberth/util/resctrl-root.h \
+	src/libberth/util/resctrl-root.c \
 	src/libberth/util/run.h \
 	src/libberth/util/run.c \
 	src/libberth/util/sha256.h \
