@@ -52,6 +52,16 @@ tests_unit_test_placement_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_placement_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
 endif
 
+# features: every name `berth features` lists is taken by the parser and the
+# code that applies it (hooks, mount options, namespaces, seccomp, memory policy)
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test-features
+TESTS += tests/unit/test-features
+tests_unit_test_features_SOURCES = tests/unit/test-features.c
+tests_unit_test_features_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_features_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
+endif
+
 # validate (semantic rules over config.json): src/libberth/spec/validate*.c
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test-validate

@@ -4,9 +4,13 @@
  * "MUST recognize" (and for some, "MUST support") what it lists, and
  * containerd acts on it: `rro` in mountOptions turns on recursive read-only
  * mounts, and a `user` namespace plus mountExtensions.idmap.enabled turns on
- * user namespaces for pods. So berth lists only what is implemented, and
- * every claim lives in the one table below. When an issue lands a feature,
- * it flips that feature's entries to true here, and only then.
+ * user namespaces for pods. So berth lists only what is implemented: the
+ * lists (hooks, mountOptions, namespaces, seccomp's names, memoryPolicy)
+ * come from the tables that apply them (hooks.c, mount-flags.c,
+ * namespaces.c, seccomp.c, placement.c; tests/unit/test-features.c holds
+ * them to what validation and the appliers accept), and every boolean
+ * claim lives in the one table below. When an issue lands a feature, it
+ * flips that feature's entry to true here, and only then.
  *
  * features.md: the content SHOULD be fixed at compile time. The exceptions
  * are seccomp.supportedFlags, which by definition depends on the kernel and
@@ -22,117 +26,32 @@
 #include <sys/capability.h>
 
 #include "util/cleanup.h"
+#include "hooks/hooks.h"
+#include "ns/ns.h"
+#include "process/process.h"
+#include "rootfs/rootfs.h"
 #include "security/security.h"
 
 /* ===================== what berth claims to implement ===================== */
 
 struct claim {
-    const char *group; /* JSON array the name is listed in, or a boolean feature */
-    const char *name;  /* array element; NULL for a boolean feature */
+    const char *feature; /* a boolean of the document ("cgroup.v1") */
     bool implemented;
 };
 
 static const struct claim claims[] = {
-    /* config.md "POSIX-platform Hooks": create (container-create.c, init.c),
-     * start and delete (container.c) run all six kinds. */
-    {"hooks", "prestart", true},
-    {"hooks", "createRuntime", true},
-    {"hooks", "createContainer", true},
-    {"hooks", "startContainer", true},
-    {"hooks", "poststart", true},
-    {"hooks", "poststop", true},
-
-    /* config.md "Mounts": the mount(2) flags and propagation types, the
-     * recursive mount_setattr(2) attributes (rro, rnosuid, ...; containerd
-     * enables recursive read-only mounts on seeing "rro"), nosymfollow,
-     * tmpcopyup and idmap/ridmap (idmap.h), each tested from inside a
-     * container by tests/integration/test-mounts.sh and test-rootfs.sh. */
-    {"mountOptions", "async", true},
-    {"mountOptions", "atime", true},
-    {"mountOptions", "bind", true},
-    {"mountOptions", "defaults", true},
-    {"mountOptions", "dev", true},
-    {"mountOptions", "diratime", true},
-    {"mountOptions", "dirsync", true},
-    {"mountOptions", "exec", true},
-    {"mountOptions", "iversion", true},
-    {"mountOptions", "lazytime", true},
-    {"mountOptions", "loud", true},
-    {"mountOptions", "mand", true},
-    {"mountOptions", "noatime", true},
-    {"mountOptions", "nodev", true},
-    {"mountOptions", "nodiratime", true},
-    {"mountOptions", "noexec", true},
-    {"mountOptions", "noiversion", true},
-    {"mountOptions", "nolazytime", true},
-    {"mountOptions", "nomand", true},
-    {"mountOptions", "norelatime", true},
-    {"mountOptions", "nostrictatime", true},
-    {"mountOptions", "nosuid", true},
-    {"mountOptions", "private", true},
-    {"mountOptions", "rbind", true},
-    {"mountOptions", "relatime", true},
-    {"mountOptions", "remount", true},
-    {"mountOptions", "ro", true},
-    {"mountOptions", "rprivate", true},
-    {"mountOptions", "rshared", true},
-    {"mountOptions", "rslave", true},
-    {"mountOptions", "runbindable", true},
-    {"mountOptions", "rw", true},
-    {"mountOptions", "shared", true},
-    {"mountOptions", "silent", true},
-    {"mountOptions", "slave", true},
-    {"mountOptions", "strictatime", true},
-    {"mountOptions", "suid", true},
-    {"mountOptions", "sync", true},
-    {"mountOptions", "unbindable", true},
-    {"mountOptions", "nosymfollow", true},
-    {"mountOptions", "symfollow", true},
-    {"mountOptions", "ratime", true},
-    {"mountOptions", "rdev", true},
-    {"mountOptions", "rdiratime", true},
-    {"mountOptions", "rexec", true},
-    {"mountOptions", "rnoatime", true},
-    {"mountOptions", "rnodev", true},
-    {"mountOptions", "rnodiratime", true},
-    {"mountOptions", "rnoexec", true},
-    {"mountOptions", "rnorelatime", true},
-    {"mountOptions", "rnostrictatime", true},
-    {"mountOptions", "rnosuid", true},
-    {"mountOptions", "rnosymfollow", true},
-    {"mountOptions", "rrelatime", true},
-    {"mountOptions", "rro", true},
-    {"mountOptions", "rrw", true},
-    {"mountOptions", "rstrictatime", true},
-    {"mountOptions", "rsuid", true},
-    {"mountOptions", "rsymfollow", true},
-    {"mountOptions", "idmap", true},
-    {"mountOptions", "ridmap", true},
-    {"mountOptions", "tmpcopyup", true},
-
-    /* config-linux.md "Namespaces": all eight, implemented with the
-     * lifecycle (create/setns). */
-    {"namespaces", "cgroup", true},
-    {"namespaces", "ipc", true},
-    {"namespaces", "mount", true},
-    {"namespaces", "network", true},
-    {"namespaces", "pid", true},
-    {"namespaces", "time", true},
-    {"namespaces", "user", true},
-    {"namespaces", "uts", true},
-
     /* config.md "Linux Process" capabilities: every name libcap knows. */
-    {"capabilities", NULL, true},
+    {"capabilities", true},
 
     /* config-linux.md "Seccomp": loaded by the init (init.c), notify fds
      * handed to listenerPath by create. */
-    {"seccomp", NULL, true},
+    {"seccomp", true},
 
     /* config-linux.md "Control groups": the cgroupfs driver for v1, v2 and
      * hybrid hosts (cgroup*.c), tested on the v1 host and in the cgroup2 VM
      * (tests/integration/test-cgroup.sh, tests/cgroup2-vm). */
-    {"cgroup.v1", NULL, true},
-    {"cgroup.v2", NULL, true},
+    {"cgroup.v1", true},
+    {"cgroup.v2", true},
 /* --systemd-cgroup (cgroup-systemd.c), when built with its helper
  * berth-systemd; tested against systemd 252 on the unified and hybrid
  * layouts (tests/cgroup2-vm/run-systemd.sh). */
@@ -140,36 +59,36 @@ static const struct claim claims[] = {
  * (its session bus), cgroup v2 only, as runc; tested in the same VM
  * (tests/cgroup2-vm/test-systemd-rootless.sh). */
 #ifdef HAVE_SYSTEMD
-    {"cgroup.systemd", NULL, true},
-    {"cgroup.systemdUser", NULL, true},
+    {"cgroup.systemd", true},
+    {"cgroup.systemdUser", true},
 #else
-    {"cgroup.systemd", NULL, false},
-    {"cgroup.systemdUser", NULL, false},
+    {"cgroup.systemd", false},
+    {"cgroup.systemdUser", false},
 #endif
 
     /* Not implemented yet: each reports enabled=false (or false flags).
      * rdma: the writer exists but no host here has an rdma controller to
      * test it on. apparmor, selinux: not claims, probed at run time. */
-    {"cgroup.rdma", NULL, false},
+    {"cgroup.rdma", false},
 
     /* mountExtensions.idmap: idmap.h, test-mounts.sh. */
-    {"mountExtensions.idmap", NULL, true},
+    {"mountExtensions.idmap", true},
     /* linux.intelRdt: the resctrl group, its schemata (l3CacheSchema,
      * memBwSchema, schemata lines), tasks and the monitoring group
      * (resctrl.h), tested against a resctrl-shaped directory by
      * tests/integration/test-rdt.sh. */
-    {"intelRdt", NULL, true},
-    {"intelRdt.schemata", NULL, true},
-    {"intelRdt.monitoring", NULL, true},
+    {"intelRdt", true},
+    {"intelRdt.schemata", true},
+    {"intelRdt.monitoring", true},
     /* linux.netDevices: moved over rtnetlink at create (netdev.h), tested
      * with veth pairs by tests/integration/test-netdev.sh. */
-    {"netDevices", NULL, true},
+    {"netDevices", true},
     /* linux.memoryPolicy: set_mempolicy(2) by the init and every exec'd
      * process (placement.h); the modes and flags listed are the spec's
      * enums, each of which the applier knows (tests/unit/test-placement.c
      * holds the two together); tests/integration/test-placement.sh reads
      * the policy back from /proc/PID/numa_maps. */
-    {"memoryPolicy", NULL, true},
+    {"memoryPolicy", true},
 };
 
 /* Annotations of config.json that change what berth does (features.md
@@ -184,7 +103,7 @@ static const char *const unsafe_annotations[] = {NULL};
 static bool claimed(const char *group)
 {
     for (size_t i = 0; i < ARRAY_SIZE(claims); i++)
-        if (!claims[i].name && strcmp(claims[i].group, group) == 0)
+        if (strcmp(claims[i].feature, group) == 0)
             return claims[i].implemented;
     return false;
 }
@@ -212,24 +131,36 @@ static char *b_str(struct builder *b, const char *s)
     return p;
 }
 
-/* The implemented names of `group`, as a present (possibly empty) array. */
-static void claimed_names(struct builder *b, const char *group, char ***ret, size_t *ret_len)
+/* The names name_at(0), name_at(1), ... up to the first NULL: a table of
+ * the code that applies them, as a present (possibly empty) array. */
+static void names_from(struct builder *b, const char *(*name_at)(size_t), char ***ret,
+                       size_t *ret_len)
 {
-    char **v = b_zalloc(b, ARRAY_SIZE(claims), sizeof(char *));
     size_t n = 0;
+    char **v;
 
+    while (name_at(n))
+        n++;
+    v = b_zalloc(b, n, sizeof(char *));
     if (!v)
         return;
-    for (size_t i = 0; i < ARRAY_SIZE(claims); i++)
-        if (claims[i].name && claims[i].implemented && strcmp(claims[i].group, group) == 0)
-            v[n++] = b_str(b, claims[i].name);
+    for (size_t i = 0; i < n; i++)
+        v[i] = b_str(b, name_at(i));
     *ret = v;
     *ret_len = n;
 }
 
-static void strv_from(struct builder *b, const char *const *src, char ***ret, size_t *ret_len)
+static const char *hook_at(size_t i)
 {
-    size_t n = 0;
+    return i <= BERTH_HOOK_POSTSTOP ? berth_hook_kind_name((enum berth_hook_kind)i) : NULL;
+}
+
+/* The names of the NULL-terminated src that known() accepts (all when it
+ * is NULL). */
+static void strv_from_if(struct builder *b, const char *const *src, bool (*known)(const char *),
+                         char ***ret, size_t *ret_len)
+{
+    size_t n = 0, k = 0;
     char **v;
 
     while (src[n])
@@ -238,9 +169,36 @@ static void strv_from(struct builder *b, const char *const *src, char ***ret, si
     if (!v)
         return;
     for (size_t i = 0; i < n; i++)
-        v[i] = b_str(b, src[i]);
+        if (!known || known(src[i]))
+            v[k++] = b_str(b, src[i]);
     *ret = v;
-    *ret_len = n;
+    *ret_len = k;
+}
+
+static void strv_from(struct builder *b, const char *const *src, char ***ret, size_t *ret_len)
+{
+    strv_from_if(b, src, NULL, ret, ret_len);
+}
+
+static bool action_known(const char *name)
+{
+    return berth_seccomp_name_known(BERTH_SECCOMP_ACTION, name);
+}
+static bool operator_known(const char *name)
+{
+    return berth_seccomp_name_known(BERTH_SECCOMP_OPERATOR, name);
+}
+static bool arch_known(const char *name)
+{
+    return berth_seccomp_name_known(BERTH_SECCOMP_ARCH, name);
+}
+static bool mode_known(const char *name)
+{
+    return berth_memory_policy_known(name, false);
+}
+static bool flag_known(const char *name)
+{
+    return berth_memory_policy_known(name, true);
 }
 
 static oci_feat_enabled *enabled_obj(struct builder *b, const char *group)
@@ -315,9 +273,10 @@ static oci_feat_seccomp *seccomp_obj(struct builder *b, berth_error_t *err)
         return NULL;
     s->enabled = claimed("seccomp");
     s->enabled_present = true;
-    strv_from(b, oci_seccomp_actions, &s->actions, &s->actions_len);
-    strv_from(b, oci_seccomp_operators, &s->operators, &s->operators_len);
-    strv_from(b, oci_seccomp_archs, &s->archs, &s->archs_len);
+    strv_from_if(b, oci_seccomp_actions, action_known, &s->actions, &s->actions_len);
+    strv_from_if(b, oci_seccomp_operators, operator_known, &s->operators, &s->operators_len);
+    /* Only what the linked libseccomp can build a filter for. */
+    strv_from_if(b, oci_seccomp_archs, arch_known, &s->archs, &s->archs_len);
     strv_from(b, oci_seccomp_flags, &s->knownFlags, &s->knownFlags_len);
     if (!s->enabled)
         s->supportedFlags = b_zalloc(b, 1, sizeof(char *));
@@ -349,8 +308,8 @@ static oci_feat_memory_policy *memory_policy_obj(struct builder *b)
     m = b_zalloc(b, 1, sizeof(*m));
     if (!m)
         return NULL;
-    strv_from(b, oci_memory_policy_modes, &m->modes, &m->modes_len);
-    strv_from(b, oci_memory_policy_flags, &m->flags, &m->flags_len);
+    strv_from_if(b, oci_memory_policy_modes, mode_known, &m->modes, &m->modes_len);
+    strv_from_if(b, oci_memory_policy_flags, flag_known, &m->flags, &m->flags_len);
     return m;
 }
 
@@ -360,7 +319,7 @@ static oci_feat_linux *linux_obj(struct builder *b, berth_error_t *err)
 
     if (!l)
         return NULL;
-    claimed_names(b, "namespaces", &l->namespaces, &l->namespaces_len);
+    names_from(b, berth_ns_type_at, &l->namespaces, &l->namespaces_len);
     if (claimed("capabilities"))
         capability_names(b, l);
     l->cgroup = cgroup_obj(b);
@@ -412,8 +371,8 @@ int berth_features_build(oci_features **ret, berth_error_t *err)
     /* features.md: both MUST be accepted as config.json ociVersion */
     f->ociVersionMin = b_str(&b, "1.0.0");
     f->ociVersionMax = b_str(&b, OCI_SPEC_VERSION);
-    claimed_names(&b, "hooks", &f->hooks, &f->hooks_len);
-    claimed_names(&b, "mountOptions", &f->mountOptions, &f->mountOptions_len);
+    names_from(&b, hook_at, &f->hooks, &f->hooks_len);
+    names_from(&b, berth_mount_opt_name, &f->mountOptions, &f->mountOptions_len);
     f->linux = linux_obj(&b, err);
     annotations(&b, f);
     strv_from(&b, unsafe_annotations, &f->potentiallyUnsafeConfigAnnotations,

@@ -35,6 +35,11 @@ int berth_ns_type_flag(const char *type)
     return 0;
 }
 
+const char *berth_ns_type_at(size_t i)
+{
+    return i < sizeof(ns_types) / sizeof(ns_types[0]) ? ns_types[i].name : NULL;
+}
+
 const char *berth_ns_type_name(int flag)
 {
     for (size_t i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]); i++)

@@ -101,6 +101,11 @@ static const struct berth_mount_opt opts[] = {
     {"ridmap", BERTH_MOPT_IDMAP, false, MS_REC, 0, 0},
 };
 
+const char *berth_mount_opt_name(size_t i)
+{
+    return i < sizeof(opts) / sizeof(opts[0]) ? opts[i].name : NULL;
+}
+
 const struct berth_mount_opt *berth_mount_opt_find(const char *name)
 {
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)

@@ -8,6 +8,7 @@
 #define BERTH_MOUNT_FLAGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum berth_mount_opt_kind {
@@ -33,6 +34,10 @@ struct berth_mount_opt {
 /* Returns the table row for an option string, or NULL for a
  * filesystem-specific option. */
 const struct berth_mount_opt *berth_mount_opt_find(const char *name);
+
+/* The name of option i of the table, NULL past its end: every option the
+ * mount code applies, which is what `berth features` lists. */
+const char *berth_mount_opt_name(size_t i);
 
 /* Translates the per-mount MS_* flags a bind mount can change (ro, nosuid,
  * nodev, noexec, atime family, nodiratime, nosymfollow) into

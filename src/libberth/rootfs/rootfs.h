@@ -32,6 +32,7 @@
 #include "util/error.h"
 #include "idmap.h"
 #include "mount-sources.h"
+#include "mount-flags.h"
 #include "cgroup/cgroup.h"
 #include "oci-types.h"
 

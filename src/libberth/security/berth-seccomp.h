@@ -116,4 +116,10 @@ int berth_seccomp_load(struct berth_seccomp *f, int *ret_notify_fd, berth_error_
 int berth_seccomp_supported_flags(const char *const *known, char ***ret, size_t *ret_len,
                                   berth_error_t *err);
 
+/* Whether the filter compiler takes `name` as an action, an operator or an
+ * architecture (the last: one the linked libseccomp knows): what
+ * `berth features` lists, from the compiler's own tables. */
+enum berth_seccomp_name { BERTH_SECCOMP_ACTION, BERTH_SECCOMP_OPERATOR, BERTH_SECCOMP_ARCH };
+bool berth_seccomp_name_known(enum berth_seccomp_name kind, const char *name);
+
 #endif

@@ -123,6 +123,25 @@ static int parse_arch(const char *name, uint32_t *ret, berth_error_t *err)
     return 0;
 }
 
+bool berth_seccomp_name_known(enum berth_seccomp_name kind, const char *name)
+{
+    berth_error_t ignored = NULL;
+    uint32_t arch;
+    bool ok;
+
+    switch (kind) {
+    case BERTH_SECCOMP_ACTION:
+        return LOOKUP(actions, name) != NULL;
+    case BERTH_SECCOMP_OPERATOR:
+        return LOOKUP(operators, name) != NULL;
+    case BERTH_SECCOMP_ARCH:
+        ok = parse_arch(name, &arch, &ignored) == 0;
+        berth_error_release(&ignored);
+        return ok;
+    }
+    return false;
+}
+
 /* Requested flags must be in supportedFlags of `berth features` (kernel and
  * libseccomp both support them); anything else fails, naming the flag. */
 static int parse_flags(const oci_seccomp *s, unsigned int *ret, berth_error_t *err)
