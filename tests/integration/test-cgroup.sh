@@ -251,6 +251,12 @@ else
         "events --stats: the cpuset's CPUs and flags, no psi on v1"
 fi
 assert_eq "$(cat "$(cgdir "$ST" pids)/pids.max")" 60 "--pids-limit written"
+# pids.limit 0 is a real limit: 1 (the init), as runc >= 1.2 and systemd
+run_cmd berth update --pids-limit 0 "$ID"
+assert_eq "$(cat "$(cgdir "$ST" pids)/pids.max")" 1 "--pids-limit 0 writes 1, as runc"
+run_cmd berth exec "$ID" true
+assert_failure "with pids.limit 0 no process can join the container"
+run_cmd berth update --pids-limit 60 "$ID"
 run_cmd berth update --cpu-quota -1 "$ID"
 if [ $V2 = 1 ]; then
     assert_eq "$(cat "$cpu/cpu.max")" "max 100000" "--cpu-quota -1 removes the quota"

@@ -241,6 +241,13 @@ START_TEST(test_resource_props_v2)
                         "CPUQuotaPerSecUSec=t:130000|TasksMax=t:18446744073709551615");
     ck_assert_int_eq(quota, 13000);
     free(s);
+    /* pids.limit 0: systemd refuses TasksMax=0, so 1 (as runc) */
+    res.memory = NULL;
+    res.cpu = NULL;
+    pids.limit = 0;
+    s = res_props(&res, true, false, &quota);
+    ck_assert_str_eq(s, "TasksMax=t:1");
+    free(s);
 }
 END_TEST
 

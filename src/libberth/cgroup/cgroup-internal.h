@@ -103,7 +103,7 @@ enum cg_conv {
     CGC_MEM_V2,    /* bytes, -1 -> "max" */
     CGC_BOOL01,    /* "1" / "0" */
     CGC_STR,       /* the string */
-    CGC_NEG_MAX,   /* a negative number -> "max" (pids) */
+    CGC_NEG_MAX,   /* a negative number -> "max", 0 -> "1" (pids: runc's) */
     CGC_CPU_WEIGHT /* cpu.shares -> cpu.weight (berth_cg_shares_to_weight) */
 };
 

@@ -65,6 +65,11 @@ static int write_row(int dirfd, const struct cg_row *row, const oci_resources *r
     case CGC_NEG_MAX:
         if (v.i < 0)
             return cg_write(dirfd, row->file, "max", err);
+        /* pids.limit 0 is a real limit, written as 1 as runc >= 1.2 does:
+         * systemd refuses TasksMax=0, and both drivers must agree (the
+         * init alone already counts 1, so no process can be added). */
+        if (v.i == 0)
+            return cg_write(dirfd, row->file, "1", err);
         return cg_writef(dirfd, row->file, err, "%" PRId64, v.i);
     case CGC_CPU_WEIGHT:
         return cg_writef(dirfd, row->file, err, "%" PRIu64, berth_cg_shares_to_weight(v.u));

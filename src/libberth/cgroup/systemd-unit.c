@@ -619,7 +619,9 @@ int berth_sd_props_resources(const oci_resources *res, bool v2, bool create,
         if (res->pids && res->pids->limit_present) {
             char buf[32];
 
-            fmt_limit(buf, sizeof(buf), res->pids->limit);
+            /* systemd refuses TasksMax=0: 1, as the cgroupfs driver
+             * writes (cgroup-rows.c) and runc does */
+            fmt_limit(buf, sizeof(buf), res->pids->limit == 0 ? 1 : res->pids->limit);
             ADD(p, err, "TasksMax", "t:%s", buf);
         }
         if (res->blockIO && cg_weight_set(res->blockIO->weight_present, res->blockIO->weight)) {
