@@ -239,12 +239,13 @@ START_TEST(test_v1_cpu_cpuset_pids)
     ck_file(dfd, "cpu.idle", "1");
     ck_file(dfd, "cpuset.cpus", "0-1");
     ck_file(dfd, "cpuset.mems", "0");
-    /* config-linux.md "PIDs": -1 is max, 0 is a real limit. */
+    /* config-linux.md "PIDs": -1 is max, 0 is a real limit, written as 1
+     * (runc >= 1.2: systemd refuses TasksMax=0, both drivers agree). */
     ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "pids", RES(.pids = &unlimited), NULL, &err),
                      0);
     ck_file(dfd, "pids.max", "max");
     ck_assert_int_eq(apply_ctl(&berth_cg_ops_v1, dfd, "pids", RES(.pids = &zero), NULL, &err), 0);
-    ck_file(dfd, "pids.max", "0");
+    ck_file(dfd, "pids.max", "1");
 }
 END_TEST
 
@@ -936,6 +937,47 @@ START_TEST(test_load_rejects_garbage)
 }
 END_TEST
 
+/* The status derivation's freezer read: below a mount's fd when a cache
+ * is given; on v1 only for an init that is not sleeping interruptibly or
+ * running (the v1 freezer holds its tasks in "D"); on v2 always. */
+START_TEST(test_state_frozen)
+{
+    char p1[1024], p2[1024];
+    struct berth_cgroup_record_dir dirs[] = {
+        {.controllers = "freezer", .mount = tmp, .path = p1},
+    };
+    struct berth_cgroup_record_dir dirs2[] = {
+        {.v2 = true, .controllers = "", .mount = tmp, .path = p2, .freezer = true},
+    };
+    struct berth_cgroup_record rec = {.path = "/f", .dirs = dirs, .ndirs = 1};
+    struct berth_cgroup_record rec2 = {.path = "/g", .dirs = dirs2, .ndirs = 1};
+    struct berth_cgroup_mount_fds fds = {0};
+    int f, g;
+
+    ck_assert_int_eq(mkdirat(dfd, "f", 0755), 0);
+    ck_assert_int_eq(mkdirat(dfd, "g", 0755), 0);
+    f = openat(dfd, "f", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    g = openat(dfd, "g", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    mk(f, "freezer.state", "FROZEN\n");
+    mk(g, "cgroup.freeze", "1\n");
+    snprintf(p1, sizeof(p1), "%s/f", tmp);
+    snprintf(p2, sizeof(p2), "%s/g", tmp);
+    ck_assert(berth_cgroup_state_frozen(&rec, NULL, 'D'));
+    ck_assert(berth_cgroup_state_frozen(&rec, &fds, 'D'));
+    ck_assert_uint_eq(fds.n, 1); /* the mount, opened once */
+    ck_assert(berth_cgroup_state_frozen(&rec, &fds, 'T'));
+    ck_assert(!berth_cgroup_state_frozen(&rec, &fds, 'S')); /* not read */
+    ck_assert(!berth_cgroup_state_frozen(&rec, &fds, 'R'));
+    ck_assert(berth_cgroup_state_frozen(&rec2, &fds, 'S')); /* v2: read */
+    ck_assert_uint_eq(fds.n, 1);
+    mk(g, "cgroup.freeze", "0\n");
+    ck_assert(!berth_cgroup_state_frozen(&rec2, &fds, 'S'));
+    berth_cgroup_mount_fds_release(&fds);
+    close(f);
+    close(g);
+}
+END_TEST
+
 START_TEST(test_stats_v1_v2)
 {
     berth_error_t err = NULL;
@@ -1318,6 +1360,7 @@ static Suite *cgroup_suite(void)
     tcase_add_test(w, test_v2_cpu_io_pids_hugetlb);
     tcase_add_test(w, test_v2_unified_enable_freeze);
     tcase_add_test(w, test_stats_v1_v2);
+    tcase_add_test(w, test_state_frozen);
     suite_add_tcase(s, w);
     tcase_add_checked_fixture(c, fake_setup, teardown);
     tcase_add_test(c, test_create_destroy_records);

@@ -1106,7 +1106,46 @@ int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup
     return 0;
 }
 
-bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec)
+void berth_cgroup_mount_fds_release(struct berth_cgroup_mount_fds *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->m[i].mount);
+        safe_close(c->m[i].fd);
+    }
+    c->n = 0;
+}
+
+/* The directory below the mount's fd, or the absolute path with AT_FDCWD
+ * when the cache is full, absent, or the path is not below the mount. */
+static const char *below_mount(const struct berth_cgroup_record_dir *r,
+                               struct berth_cgroup_mount_fds *c, int *ret_fd)
+{
+    size_t len = r->mount ? strlen(r->mount) : 0;
+    int fd;
+
+    *ret_fd = AT_FDCWD;
+    if (!c || !len || strncmp(r->path, r->mount, len) != 0 || r->path[len] != '/')
+        return r->path;
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->m[i].mount, r->mount) == 0) {
+            *ret_fd = c->m[i].fd;
+            return r->path + len + 1;
+        }
+    if (c->n == BERTH_CGROUP_MOUNT_FDS)
+        return r->path;
+    fd = open(r->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return r->path;
+    if (!(c->m[c->n].mount = strdup(r->mount))) {
+        close(fd);
+        return r->path;
+    }
+    c->m[c->n++].fd = *ret_fd = fd;
+    return r->path + len + 1;
+}
+
+bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec,
+                               struct berth_cgroup_mount_fds *fds, char init_state)
 {
     /* Read where the record says, by the path: status derivation runs once
      * per container in list, where a directory fd or a load of the record
@@ -1119,10 +1158,15 @@ bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec)
                                  .freezer = r->freezer};
         berth_error_t ignored = NULL;
         bool frozen = false;
+        const char *dir;
+        int dirfd;
 
         if (!r->controllers || !r->path || r->path[0] != '/' || !cg_dir_has(&d, "freezer"))
             continue;
-        if (cg_read_frozen(d.ops, AT_FDCWD, r->path, &frozen, &ignored) < 0)
+        if (!r->v2 && (init_state == 'S' || init_state == 'R'))
+            return false;
+        dir = below_mount(r, fds, &dirfd);
+        if (cg_read_frozen(d.ops, dirfd, dir, &frozen, &ignored) < 0)
             berth_error_release(&ignored);
         return frozen;
     }

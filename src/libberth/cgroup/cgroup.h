@@ -169,9 +169,29 @@ int berth_cgroup_record(const struct berth_cgroup *cg, struct berth_cgroup_recor
 int berth_cgroup_load(const struct berth_context *ctx, const struct berth_cgroup_record *rec,
                       struct berth_cgroup **ret, berth_error_t *err);
 
+/* The hierarchy mounts a `list` has opened: each container's freezer
+ * state is read below its mount's fd instead of through a walk of
+ * /sys/fs/cgroup/... (kernfs revalidation per component) per container. */
+#define BERTH_CGROUP_MOUNT_FDS 4
+struct berth_cgroup_mount_fds {
+    size_t n;
+    struct {
+        char *mount;
+        int fd;
+    } m[BERTH_CGROUP_MOUNT_FDS];
+};
+void berth_cgroup_mount_fds_release(struct berth_cgroup_mount_fds *c);
+
 /* True when the recorded cgroup is frozen (or being frozen); false when it
- * cannot be read. For the status derivation. */
-bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec);
+ * cannot be read. For the status derivation; fds may be NULL (absolute
+ * path, one container). init_state is the init's state letter of
+ * /proc/PID/stat: the v1 freezer holds every task it froze in
+ * uninterruptible sleep ("D"; stopped tasks may stay "T"), so an init that
+ * sleeps interruptibly or runs ("S", "R") is not frozen there and the file
+ * is not read. v2's freezer traps tasks in an interruptible sleep: always
+ * read. */
+bool berth_cgroup_state_frozen(const struct berth_cgroup_record *rec,
+                               struct berth_cgroup_mount_fds *fds, char init_state);
 
 /* The two steps of create around the clone of the init, one call each
  * whatever the driver:

@@ -706,11 +706,34 @@ int berth_container_state(const struct berth_context *ctx, const char *id,
     return 0;
 }
 
+/* One container of list: ID/state.json read in one open below the root,
+ * the status through the probe's fds (status.h). Anything else (no
+ * state.json: being created or deleted) takes load_at's path. */
+static int list_one(const struct berth_context *ctx, int rootfd, struct berth_status_probe *probe,
+                    const char *id, struct loaded *l, berth_error_t *err)
+{
+    int r = berth_state_read_at(rootfd, id, &l->state, err);
+
+    if (r == -ENOENT) {
+        berth_error_release(err);
+        return load_at(ctx, rootfd, id, false, l, err);
+    }
+    if (r < 0)
+        return berth_error_wrap(err, "load container %s", id);
+    if (strcmp(l->state->id, id) != 0)
+        return berth_error_make(err, EINVAL, "load container %s: state.json belongs to `%s`", id,
+                                l->state->id);
+    l->status = berth_state_status_probe(probe, id, l->state);
+    return 0;
+}
+
 int berth_container_list(const struct berth_context *ctx, struct berth_container_listing *ret,
                          berth_error_t *err)
 {
     _cleanup_strv_ char **ids = NULL;
     _cleanup_close_ int rootfd = -1;
+    __attribute__((cleanup(berth_status_probe_release))) struct berth_status_probe probe =
+        BERTH_STATUS_PROBE_INIT(-1);
     size_t n = 0;
     int r;
 
@@ -719,6 +742,7 @@ int berth_container_list(const struct berth_context *ctx, struct berth_container
     r = berth_state_list(ctx->root, &rootfd, &ids, err);
     if (r < 0)
         return r;
+    probe.rootfd = rootfd;
     while (ids[n])
         n++;
     if ((r = listing_alloc(ret, n, err)) < 0)
@@ -727,7 +751,7 @@ int berth_container_list(const struct berth_context *ctx, struct berth_container
         _cleanup_loaded_ struct loaded l = LOADED_INIT;
         berth_error_t e = NULL;
 
-        if (load_at(ctx, rootfd, ids[i], false, &l, &e) < 0) {
+        if (list_one(ctx, rootfd, &probe, ids[i], &l, &e) < 0) {
             if (e->status != ENOENT)
                 berth_warn(ctx, "%s", e->msg);
             berth_error_release(&e);

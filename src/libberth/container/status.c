@@ -54,7 +54,8 @@ static int parse_proc_stat(const char *buf, struct berth_proc_stat *ret)
     return 0;
 }
 
-int berth_proc_stat_read(pid_t pid, struct berth_proc_stat *ret)
+/* /proc/<pid>/stat below procfd ("/proc" with AT_FDCWD). */
+static int proc_stat_read_at(int procfd, pid_t pid, struct berth_proc_stat *ret)
 {
     _cleanup_close_ int fd = -1;
     char path[64], buf[1024];
@@ -62,8 +63,8 @@ int berth_proc_stat_read(pid_t pid, struct berth_proc_stat *ret)
 
     if (pid <= 0)
         return -ESRCH;
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    snprintf(path, sizeof(path), procfd == AT_FDCWD ? "/proc/%d/stat" : "%d/stat", (int)pid);
+    fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     /* /proc/<pid>/stat is generated in one go; a single read gets it all. */
@@ -72,6 +73,11 @@ int berth_proc_stat_read(pid_t pid, struct berth_proc_stat *ret)
         return -errno;
     buf[n] = '\0';
     return parse_proc_stat(buf, ret);
+}
+
+int berth_proc_stat_read(pid_t pid, struct berth_proc_stat *ret)
+{
+    return proc_stat_read_at(AT_FDCWD, pid, ret);
 }
 
 uint64_t berth_proc_start_time(pid_t pid)
@@ -83,31 +89,64 @@ uint64_t berth_proc_start_time(pid_t pid)
     return st.start_time;
 }
 
-bool berth_proc_alive(pid_t pid, uint64_t start_time)
+/* The init's state letter when it is alive, 0 when it is not. */
+static char alive_at(int procfd, pid_t pid, uint64_t start_time)
 {
     struct berth_proc_stat st;
 
-    if (berth_proc_stat_read(pid, &st) < 0)
-        return false;
+    if (proc_stat_read_at(procfd, pid, &st) < 0)
+        return 0;
     if (st.start_time != start_time)
-        return false; /* the pid now names another process */
-    return st.state != 'Z' && st.state != 'X';
+        return 0; /* the pid now names another process */
+    return st.state != 'Z' && st.state != 'X' ? st.state : 0;
+}
+
+bool berth_proc_alive(pid_t pid, uint64_t start_time)
+{
+    return alive_at(AT_FDCWD, pid, start_time) != 0;
+}
+
+/* The derivation, with where to look given: procfd for /proc, fifofd and
+ * fifo for exec.fifo, mounts for the freezer (may be NULL). */
+static enum berth_status derive(const struct berth_container_state *s, int procfd, int fifofd,
+                                const char *fifo, struct berth_cgroup_mount_fds *mounts)
+{
+    char state;
+
+    if (s->pid == 0)
+        return BERTH_STATUS_CREATING;
+    if (!(state = alive_at(procfd, s->pid, s->start_time)))
+        return BERTH_STATUS_STOPPED;
+    /* A frozen cgroup (pause) is "paused" whether created or running. */
+    if (s->cgroup && berth_cgroup_state_frozen(s->cgroup, mounts, state))
+        return BERTH_STATUS_PAUSED;
+    /* Checked after liveness: an init that died before start leaves the
+     * fifo behind but is stopped, not created. */
+    if (faccessat(fifofd, fifo, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return BERTH_STATUS_CREATED;
+    return BERTH_STATUS_RUNNING;
 }
 
 enum berth_status berth_state_status(int dirfd, const struct berth_container_state *s)
 {
-    if (s->pid == 0)
-        return BERTH_STATUS_CREATING;
-    if (!berth_proc_alive(s->pid, s->start_time))
-        return BERTH_STATUS_STOPPED;
-    /* A frozen cgroup (pause) is "paused" whether created or running. */
-    if (s->cgroup && berth_cgroup_state_frozen(s->cgroup))
-        return BERTH_STATUS_PAUSED;
-    /* Checked after liveness: an init that died before start leaves the
-     * fifo behind but is stopped, not created. */
-    if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-        return BERTH_STATUS_CREATED;
-    return BERTH_STATUS_RUNNING;
+    return derive(s, AT_FDCWD, dirfd, "exec.fifo", NULL);
+}
+
+void berth_status_probe_release(struct berth_status_probe *p)
+{
+    p->procfd = safe_close(p->procfd);
+    berth_cgroup_mount_fds_release(&p->mounts);
+}
+
+enum berth_status berth_state_status_probe(struct berth_status_probe *p, const char *id,
+                                           const struct berth_container_state *s)
+{
+    char fifo[BERTH_ID_MAX + sizeof("/exec.fifo")];
+
+    if (p->procfd < 0)
+        p->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    snprintf(fifo, sizeof(fifo), "%s/exec.fifo", id);
+    return derive(s, p->procfd >= 0 ? p->procfd : AT_FDCWD, p->rootfd, fifo, &p->mounts);
 }
 
 int berth_pidfd_open_verified(pid_t pid, uint64_t start_time, berth_error_t *err)

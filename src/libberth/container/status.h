@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "util/error.h"
+#include "cgroup/cgroup.h"
 #include "state/state.h"
 
 struct berth_proc_stat {
@@ -26,6 +27,24 @@ uint64_t berth_proc_start_time(pid_t pid);
 /* Live status: stopped when pid is gone or its start time changed, paused
  * when its cgroup is frozen. */
 enum berth_status berth_state_status(int dirfd, const struct berth_container_state *s);
+
+/* What `list` derives every container's status through, opened once: the
+ * state root (exec.fifo is ID/exec.fifo below it), /proc, and the cgroup
+ * mounts (each container's path walk starts below them, not at /). */
+struct berth_status_probe {
+    int rootfd;
+    int procfd; /* -1 until needed */
+    struct berth_cgroup_mount_fds mounts;
+};
+#define BERTH_STATUS_PROBE_INIT(root)                                                              \
+    {                                                                                              \
+        .rootfd = (root), .procfd = -1                                                             \
+    }
+void berth_status_probe_release(struct berth_status_probe *p);
+
+/* berth_state_status for container `id` below p->rootfd. */
+enum berth_status berth_state_status_probe(struct berth_status_probe *p, const char *id,
+                                           const struct berth_container_state *s);
 
 /* Reads /proc/<pid>/stat; -errno (-ENOENT when the process is gone). */
 int berth_proc_stat_read(pid_t pid, struct berth_proc_stat *ret);

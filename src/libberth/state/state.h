@@ -132,6 +132,12 @@ int berth_state_write_config(int dirfd, const struct oci_config *cfg, berth_erro
 int berth_state_dir_claim(const char *root, const char *id, const struct oci_config *cfg,
                           int *ret_dirfd, int *ret_lockfd, berth_error_t *err);
 int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err);
+/* The same for <rootfd>/<id>/state.json in one open (list): no directory
+ * fd; -ENOENT also for what the slow path (berth_state_dir_openat, then
+ * berth_state_read) must tell apart: a container being created or
+ * deleted, or a kernel without openat2. */
+int berth_state_read_at(int rootfd, const char *id, struct berth_container_state **ret,
+                        berth_error_t *err);
 
 /* Reads a small file of the state dir (e.g. the config.json copy) into a
  * NUL-terminated buffer; refuses symlinks and files over 16 MiB. */
