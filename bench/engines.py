@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFIGS = ("podman", "docker", "k8s")
@@ -216,10 +217,16 @@ class Engines:
         # storage mounts under the bench's tmpfs go with its mount namespace
         for p in reversed(self.made):
             shutil.rmtree(p, ignore_errors=True)
+        # conmon may still be on its way out after `rm -af`: a busy cgroup
+        # is tried again for up to 2 s
         for cg in self.made_cg:
             for d in (cg + "/conmon", cg):
-                try:
-                    os.rmdir(d)
-                except OSError:
-                    pass
+                for _ in range(20):
+                    try:
+                        os.rmdir(d)
+                        break
+                    except FileNotFoundError:
+                        break
+                    except OSError:
+                        time.sleep(0.1)
         self.podman = None

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -137,9 +138,11 @@ static int nl_talk(int fd, struct req *r, nl_cb cb, void *data)
 {
     static uint32_t seq;
     bool dump = r->h.nlmsg_flags & NLM_F_DUMP;
+    /* netlink sizes a dump's messages by the buffer recvmsg offers (at
+     * least a page): 8 KiB loses nothing */
     union {
         struct nlmsghdr h;
-        char buf[32768];
+        char buf[8192];
     } in;
 
     if (!cb)
@@ -289,17 +292,23 @@ static int addr_add(int fd, int index, const struct saved_addr *s)
     return nl_talk(fd, &r, NULL, NULL);
 }
 
-/* LOOPBACK_IFINDEX (include/net/net_namespace.h): lo is made first in
- * every network namespace and always has index 1. */
+/* Two ioctls on a datagram socket rather than rtnetlink: every create with
+ * a network namespace runs this, and netlink's receive buffer alone would
+ * add to the init's peak memory. */
 int berth_netns_loopback_up(berth_error_t *err)
 {
-    _cleanup_close_ int fd = nl_open();
-    int r;
+    _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr = {.ifr_name = "lo"};
 
     if (fd < 0)
-        return berth_error_make(err, -fd, "loopback: rtnetlink socket");
-    if ((r = link_set(fd, 1, 1, NULL, -1)) < 0)
-        return berth_error_make(err, -r, "loopback: set `lo` up");
+        return berth_error_errno(err, "loopback: socket");
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+        return berth_error_errno(err, "loopback: get the flags of `lo`");
+    if (ifr.ifr_flags & IFF_UP)
+        return 0;
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+        return berth_error_errno(err, "loopback: set `lo` up");
     return 0;
 }
 
