@@ -110,6 +110,10 @@ class Bench:
     def root(self, name):
         return os.path.join(self.work, "root-" + name)
 
+    @staticmethod
+    def rmdir_retry(d, tries, pause):
+        rmdir_retry(d, tries, pause)
+
     def cleanup(self):
         if self.engines:
             self.engines.cleanup()
@@ -481,14 +485,20 @@ def cg_remove(cg):
                     os.kill(int(pid), 9)
             except OSError:
                 pass
-            for _ in range(50):
-                try:
-                    os.rmdir(d)
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.02)
+            rmdir_retry(d, 50, 0.02)
+
+
+def rmdir_retry(d, tries, pause):
+    """rmdir d, again after `pause` s while it is busy (a cgroup whose last
+    process is still on its way out), at most `tries` times."""
+    for _ in range(tries):
+        try:
+            os.rmdir(d)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(pause)
 
 
 if __name__ == "__main__":

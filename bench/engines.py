@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFIGS = ("podman", "docker", "k8s")
@@ -19,7 +18,7 @@ CONFIGS = ("podman", "docker", "k8s")
 
 class Engines:
     def __init__(self, b):
-        self.b = b  # the Bench: rts, work, rootfs, rounds, root(), ops, log, sh
+        self.b = b  # the Bench: rts, work, rootfs, rounds, root(), ops, log, sh, rmdir_retry
         self.files = os.path.join(b.work, "engine-files")
         self.sandboxes = {}  # runtime -> pid of its k8s sandbox container
         self.podman = None
@@ -221,12 +220,5 @@ class Engines:
         # is tried again for up to 2 s
         for cg in self.made_cg:
             for d in (cg + "/conmon", cg):
-                for _ in range(20):
-                    try:
-                        os.rmdir(d)
-                        break
-                    except FileNotFoundError:
-                        break
-                    except OSError:
-                        time.sleep(0.1)
+                self.b.rmdir_retry(d, 20, 0.1)
         self.podman = None
