@@ -88,7 +88,7 @@ START_TEST(test_apply_errors)
     ck_assert_int_eq(berth_memory_policy_apply(&bad_flag, &err), -EINVAL);
     ck_assert_str_eq(err->msg, "memoryPolicy: invalid memory policy flag `MPOL_F_BOGUS`");
     berth_error_release(&err);
-    ck_assert_int_eq(berth_cpu_affinity_set(0, "8192", "execCPUAffinity.final", &err), -EINVAL);
+    ck_assert_int_eq(berth_cpu_affinity_set("8192", "execCPUAffinity.final", &err), -EINVAL);
     ck_assert_str_eq(err->msg,
                      "execCPUAffinity.final: CPU 8192 in `8192`: a kernel has at most 8192 CPUs");
     berth_error_release(&err);

@@ -47,21 +47,43 @@ static int add_raw(struct berth_cgroup_stats *st, const char *key, uint64_t valu
     return 0;
 }
 
-static int read_raw(int dirfd, const char *file, struct berth_cgroup_stats *st)
+/* fn on each line of file; a file the kernel does not keep (or cannot be
+ * read) is -ENOENT and has no lines. fn's negative return stops the walk. */
+static int for_each_line(int dirfd, const char *file, int (*fn)(char *line, void *data), void *data)
 {
     _cleanup_free_ char *buf = NULL;
     char *save = NULL;
+    int r;
 
     if (cg_read(dirfd, file, &buf, NULL) < 0)
-        return 0;
-    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        char key[128];
-        unsigned long long v;
-
-        if (sscanf(l, "%127s %llu", key, &v) == 2 && add_raw(st, key, v) < 0)
-            return -ENOMEM;
-    }
+        return -ENOENT;
+    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        if ((r = fn(l, data)) < 0)
+            return r;
     return 0;
+}
+
+/* Statistics read from a missing file are 0: only -ENOMEM counts. */
+static int lines(int dirfd, const char *file, int (*fn)(char *line, void *data), void *data)
+{
+    int r = for_each_line(dirfd, file, fn, data);
+
+    return r == -ENOENT ? 0 : r;
+}
+
+static int raw_line(char *l, void *data)
+{
+    char key[128];
+    unsigned long long v;
+
+    if (sscanf(l, "%127s %llu", key, &v) == 2 && add_raw(data, key, v) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+static int read_raw(int dirfd, const char *file, struct berth_cgroup_stats *st)
+{
+    return lines(dirfd, file, raw_line, st);
 }
 
 static uint64_t raw_get(const struct berth_cgroup_stats *st, const char *key)
@@ -201,31 +223,30 @@ static const struct cg_counter v1_counters[] = {
 
 /* cpuacct.usage_all: "cpu user system", then one line per CPU (ns): runc's
  * percpu_user and percpu_kernel. */
+static int percpu_modes_line(char *l, void *data)
+{
+    struct berth_cgroup_stats *st = data;
+    unsigned long long cpu, user, sys;
+    uint64_t *u, *k;
+
+    if (sscanf(l, "%llu %llu %llu", &cpu, &user, &sys) != 3)
+        return 0; /* the header */
+    u = realloc(st->percpu_user, (st->npercpu_modes + 1) * sizeof(*u));
+    if (u)
+        st->percpu_user = u;
+    k = realloc(st->percpu_kernel, (st->npercpu_modes + 1) * sizeof(*k));
+    if (k)
+        st->percpu_kernel = k;
+    if (!u || !k)
+        return -ENOMEM;
+    u[st->npercpu_modes] = user;
+    k[st->npercpu_modes++] = sys;
+    return 0;
+}
+
 static int v1_percpu_modes(int dirfd, struct berth_cgroup_stats *st)
 {
-    _cleanup_free_ char *buf = NULL;
-    char *save = NULL;
-
-    if (cg_read(dirfd, "cpuacct.usage_all", &buf, NULL) < 0)
-        return 0;
-    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        unsigned long long cpu, user, sys;
-        uint64_t *u, *k;
-
-        if (sscanf(l, "%llu %llu %llu", &cpu, &user, &sys) != 3)
-            continue;
-        u = realloc(st->percpu_user, (st->npercpu_modes + 1) * sizeof(*u));
-        if (u)
-            st->percpu_user = u;
-        k = realloc(st->percpu_kernel, (st->npercpu_modes + 1) * sizeof(*k));
-        if (k)
-            st->percpu_kernel = k;
-        if (!u || !k)
-            return -ENOMEM;
-        u[st->npercpu_modes] = user;
-        k[st->npercpu_modes++] = sys;
-    }
-    return 0;
+    return lines(dirfd, "cpuacct.usage_all", percpu_modes_line, st);
 }
 
 static int v1_cpuacct(int dirfd, struct berth_cgroup_stats *st)
@@ -313,25 +334,29 @@ static int v1_cpuset(const struct cg_dir *d, int dirfd, struct berth_cgroup_stat
     return id_list(dirfd, "cpuset.mems", &st->cpuset.mems, &st->cpuset.nmems);
 }
 
+struct blkio_list {
+    struct berth_cgroup_blkio_entry **v;
+    size_t *n;
+};
+
+static int blkio_line(char *l, void *data)
+{
+    static const char *const ops[] = {"Read", "Write", "Sync", "Async", "Discard", "Total"};
+    struct blkio_list *b = data;
+    unsigned long long ma, mi, val;
+    char op[16];
+
+    if (sscanf(l, "%llu:%llu %15s %llu", &ma, &mi, op, &val) != 4)
+        return 0;
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+        if (strcmp(op, ops[i]) == 0 && add_blkio(b->v, b->n, ma, mi, ops[i], val) < 0)
+            return -ENOMEM;
+    return 0;
+}
+
 static int v1_blkio(int dirfd, const char *file, struct berth_cgroup_blkio_entry **v, size_t *n)
 {
-    _cleanup_free_ char *buf = NULL;
-    char *save = NULL;
-    static const char *const ops[] = {"Read", "Write", "Sync", "Async", "Discard", "Total"};
-
-    if (cg_read(dirfd, file, &buf, NULL) < 0)
-        return 0;
-    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        unsigned long long ma, mi, val;
-        char op[16];
-
-        if (sscanf(l, "%llu:%llu %15s %llu", &ma, &mi, op, &val) != 4)
-            continue;
-        for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-            if (strcmp(op, ops[i]) == 0 && add_blkio(v, n, ma, mi, ops[i], val) < 0)
-                return -ENOMEM;
-    }
-    return 0;
+    return lines(dirfd, file, blkio_line, &(struct blkio_list){v, n});
 }
 
 int cg_v1_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,
@@ -385,58 +410,56 @@ static const struct cg_counter v2_counters[] = {
     COUNTER("pids", "pids.max", NULL, 1, pids_limit),
 };
 
+static int io_line(char *l, void *data)
+{
+    struct berth_cgroup_stats *st = data;
+    unsigned long long ma, mi, rb = 0, wb = 0, ri = 0, wi = 0;
+    char *p;
+    int r = 0;
+
+    if (sscanf(l, "%llu:%llu", &ma, &mi) != 2)
+        return 0;
+    if ((p = strstr(l, "rbytes=")))
+        rb = strtoull(p + 7, NULL, 10);
+    if ((p = strstr(l, "wbytes=")))
+        wb = strtoull(p + 7, NULL, 10);
+    if ((p = strstr(l, "rios=")))
+        ri = strtoull(p + 5, NULL, 10);
+    if ((p = strstr(l, "wios=")))
+        wi = strtoull(p + 5, NULL, 10);
+    if ((r = add_blkio(&st->bytes, &st->nbytes, ma, mi, "Read", rb)) < 0 ||
+        (r = add_blkio(&st->bytes, &st->nbytes, ma, mi, "Write", wb)) < 0 ||
+        (r = add_blkio(&st->ios, &st->nios, ma, mi, "Read", ri)) < 0 ||
+        (r = add_blkio(&st->ios, &st->nios, ma, mi, "Write", wi)) < 0)
+        return r;
+    return 0;
+}
+
 static int v2_io(int dirfd, struct berth_cgroup_stats *st)
 {
-    _cleanup_free_ char *buf = NULL;
-    char *save = NULL;
-
-    if (cg_read(dirfd, "io.stat", &buf, NULL) < 0)
-        return 0;
-    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        unsigned long long ma, mi, rb = 0, wb = 0, ri = 0, wi = 0;
-        char *p;
-        int r = 0;
-
-        if (sscanf(l, "%llu:%llu", &ma, &mi) != 2)
-            continue;
-        if ((p = strstr(l, "rbytes=")))
-            rb = strtoull(p + 7, NULL, 10);
-        if ((p = strstr(l, "wbytes=")))
-            wb = strtoull(p + 7, NULL, 10);
-        if ((p = strstr(l, "rios=")))
-            ri = strtoull(p + 5, NULL, 10);
-        if ((p = strstr(l, "wios=")))
-            wi = strtoull(p + 5, NULL, 10);
-        if ((r = add_blkio(&st->bytes, &st->nbytes, ma, mi, "Read", rb)) < 0 ||
-            (r = add_blkio(&st->bytes, &st->nbytes, ma, mi, "Write", wb)) < 0 ||
-            (r = add_blkio(&st->ios, &st->nios, ma, mi, "Read", ri)) < 0 ||
-            (r = add_blkio(&st->ios, &st->nios, ma, mi, "Write", wi)) < 0)
-            return r;
-    }
-    return 0;
+    return lines(dirfd, "io.stat", io_line, st);
 }
 
 /* "some avg10=0.00 avg60=0.00 avg300=0.00 total=0" and a "full" line
  * (runc's statPSI): a file that is not there (no CONFIG_PSI, or
  * cgroup.pressure 0) leaves the resource without psi. */
+static int psi_line(char *l, void *data)
+{
+    struct berth_cgroup_psi *psi = data;
+    struct berth_cgroup_psi_data *p = strncmp(l, "some ", 5) == 0   ? &psi->some
+                                      : strncmp(l, "full ", 5) == 0 ? &psi->full
+                                                                    : NULL;
+    unsigned long long total;
+
+    if (p && sscanf(l + 5, "avg10=%lf avg60=%lf avg300=%lf total=%llu", &p->avg10, &p->avg60,
+                    &p->avg300, &total) == 4)
+        p->total = total;
+    return 0;
+}
+
 static void v2_psi(int dirfd, const char *file, struct berth_cgroup_psi *psi)
 {
-    _cleanup_free_ char *buf = NULL;
-    char *save = NULL;
-
-    if (cg_read(dirfd, file, &buf, NULL) < 0)
-        return;
-    psi->present = true;
-    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        struct berth_cgroup_psi_data *p = strncmp(l, "some ", 5) == 0   ? &psi->some
-                                          : strncmp(l, "full ", 5) == 0 ? &psi->full
-                                                                        : NULL;
-        unsigned long long total;
-
-        if (p && sscanf(l + 5, "avg10=%lf avg60=%lf avg300=%lf total=%llu", &p->avg10, &p->avg60,
-                        &p->avg300, &total) == 4)
-            p->total = total;
-    }
+    psi->present = for_each_line(dirfd, file, psi_line, psi) == 0;
 }
 
 int cg_v2_stats(const struct cg_dir *d, int dirfd, struct berth_cgroup_stats *st,

@@ -56,10 +56,15 @@ static int write_file(const struct group *g, const char *dir, const char *file, 
     size_t len = strlen(text);
 
     snprintf(path, sizeof(path), "%s/%s", dir, file);
+    int r;
+
     fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC),
               0644);
-    if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+    if (fd < 0)
         return fail(g, errno, "write", path, err);
+    /* one write(2): resctrl parses each write as a whole */
+    if ((r = berth_write_all(fd, text, len)) < 0)
+        return fail(g, -r, "write", path, err);
     return 0;
 }
 
@@ -118,9 +123,9 @@ static int record_write(int dirfd, const struct group *g, berth_error_t *err)
         return berth_error_make(err, ENOMEM, "intelRdt");
     fd = openat(dirfd, RECORD, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return berth_error_errno(err, "intelRdt: write the state record");
+        return berth_error_errno(err, "intelRdt: write the state record `%s`", RECORD);
     if ((r = berth_write_all(fd, text, (size_t)len)) < 0)
-        return berth_error_make(err, -r, "intelRdt: write the state record");
+        return berth_error_make(err, -r, "intelRdt: write the state record `%s`", RECORD);
     return 0;
 }
 
@@ -136,23 +141,23 @@ static int record_read(int dirfd, struct group *g, berth_error_t *err)
     if (fd < 0 && errno == ENOENT)
         return -ENOENT;
     if (fd < 0)
-        return berth_error_errno(err, "intelRdt: read the state record");
+        return berth_error_errno(err, "intelRdt: read the state record `%s`", RECORD);
     if (!text)
         return berth_error_make(err, ENOMEM, "intelRdt");
     if ((n = read(fd, text, size - 1)) < 0)
-        return berth_error_errno(err, "intelRdt: read the state record");
+        return berth_error_errno(err, "intelRdt: read the state record `%s`", RECORD);
     text[n] = '\0';
     p = text;
     for (size_t i = 0; i < 4; i++) {
         lines[i] = p;
         if (!(p = strchr(p, '\n')))
-            return berth_error_make(err, EINVAL, "intelRdt: malformed state record");
+            return berth_error_make(err, EINVAL, "intelRdt: malformed state record `%s`", RECORD);
         *p++ = '\0';
     }
     if (snprintf(g->root, sizeof(g->root), "%s", lines[0]) >= (int)sizeof(g->root) ||
         snprintf(g->path, sizeof(g->path), "%s", lines[1]) >= (int)sizeof(g->path) ||
         snprintf(g->mon, sizeof(g->mon), "%s", lines[2]) >= (int)sizeof(g->mon))
-        return berth_error_make(err, EINVAL, "intelRdt: malformed state record");
+        return berth_error_make(err, EINVAL, "intelRdt: malformed state record `%s`", RECORD);
     g->made = strcmp(lines[3], "1") == 0;
     return 0;
 }
@@ -289,16 +294,13 @@ int berth_resctrl_join(int state_dirfd, pid_t pid, berth_error_t *err)
     return r < 0 ? r : add_task(&g, pid, err);
 }
 
-int berth_resctrl_update(const struct berth_context *ctx, int state_dirfd, const char *l3,
-                         const char *mb, berth_error_t *err)
+int berth_resctrl_update(int state_dirfd, const char *l3, const char *mb, berth_error_t *err)
 {
     static const oci_intel_rdt none = {0};
     _cleanup_free_ char *text = NULL;
     struct group g;
-    int r;
+    int r = record_read(state_dirfd, &g, err);
 
-    (void)ctx;
-    r = record_read(state_dirfd, &g, err);
     if (r == -ENOENT)
         return berth_error_make(err, 0,
                                 "updating a non-existent Intel RDT configuration is not "

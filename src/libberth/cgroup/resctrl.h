@@ -37,8 +37,7 @@ int berth_resctrl_apply(const struct berth_context *ctx, const oci_intel_rdt *r,
 int berth_resctrl_join(int state_dirfd, pid_t pid, berth_error_t *err);
 
 /* update --l3-cache-schema / --mem-bw-schema (either may be NULL). */
-int berth_resctrl_update(const struct berth_context *ctx, int state_dirfd, const char *l3,
-                         const char *mb, berth_error_t *err);
+int berth_resctrl_update(int state_dirfd, const char *l3, const char *mb, berth_error_t *err);
 
 /* delete (and a failed create): the groups create made. */
 int berth_resctrl_destroy(int state_dirfd, berth_error_t *err);

@@ -171,7 +171,7 @@ int berth_container_update_rdt(const struct berth_context *ctx, const char *id, 
         return r;
     if (!live(c.status))
         return berth_error_make(err, 0, "container not running");
-    r = berth_resctrl_update(ctx, c.dirfd, l3, mb, err);
+    r = berth_resctrl_update(c.dirfd, l3, mb, err);
     return r < 0 ? berth_error_wrap(err, "update container %s", id) : 0;
 }
 

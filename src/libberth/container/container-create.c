@@ -187,8 +187,18 @@ static void log_diag_warnings(const struct berth_context *ctx, const struct oci_
             berth_debug(ctx, "validate: %s: %s", d->items[i].pointer, d->items[i].message);
 }
 
+struct berth_validate_opts berth_container_validate_opts(const struct berth_context *ctx,
+                                                         const char *bundle)
+{
+    return (struct berth_validate_opts){.bundle_dir = bundle,
+                                        .check_host = true,
+                                        .resctrl_root = ctx->resctrl_root,
+                                        .more = berth_cgroup_validate};
+}
+
 static int load_bundle(struct create_job *j, berth_error_t *err)
 {
+    struct berth_validate_opts opts;
     struct oci_diags diags = {0};
     const char *bundle = j->o->bundle ? j->o->bundle : ".";
     int r;
@@ -197,12 +207,8 @@ static int load_bundle(struct create_job *j, berth_error_t *err)
     if (!j->bundle)
         return berth_error_errno(err, "bundle `%s`", bundle);
     berth_debug(j->ctx, "create %s: bundle %s", j->o->id, j->bundle);
-    r = berth_validate_bundle_opts(
-        &(struct berth_validate_opts){.bundle_dir = j->bundle,
-                                      .check_host = true,
-                                      .resctrl_root = j->ctx->resctrl_root,
-                                      .more = berth_cgroup_validate},
-        &diags, &j->config, err);
+    opts = berth_container_validate_opts(j->ctx, j->bundle);
+    r = berth_validate_bundle_opts(&opts, &diags, &j->config, err);
     log_diag_warnings(j->ctx, &diags);
     oci_diags_clear(&diags);
     if (r < 0)
@@ -573,29 +579,17 @@ static int finish_cgroup(struct create_job *j, berth_error_t *err)
 
 /* ---- 4. clone ----------------------------------------------------------- */
 
-/* config-linux.md "Network Devices", as soon as the init has its network
- * namespace (one stage: at the clone; two: at INIT_PID) and before it goes
- * on, as runc's setupNetworkDevices: the create hooks and the process find
- * the devices there. Without a network namespace of its own there is
- * nowhere to move them: an error, as runc's validator (berth validate
- * warns). */
-static bool has_netns(const oci_linux *l)
-{
-    for (size_t i = 0; i < l->namespaces_len; i++)
-        if (l->namespaces[i].type && strcmp(l->namespaces[i].type, "network") == 0)
-            return true;
-    return false;
-}
-
-static int move_net_devices(struct create_job *j, berth_error_t *err)
+/* config-linux.md "Network Devices": what can be told from the config and
+ * the caller, in step 1, before anything is made. Without a network
+ * namespace of its own there is nowhere to move them: an error, as runc's
+ * validator (berth validate warns: the spec's own example has none). */
+static int check_net_devices(struct create_job *j, berth_error_t *err)
 {
     const oci_linux *l = j->config->linux;
-    _cleanup_close_ int netns = -1;
-    char path[64];
 
     if (!l || l->netDevices.len == 0)
         return 0;
-    if (!has_netns(l))
+    if (!berth_ns_find(l, "network"))
         return berth_error_make(err, 0,
                                 "netDevices: unable to move network devices without a "
                                 "network namespace of the container");
@@ -606,6 +600,20 @@ static int move_net_devices(struct create_job *j, berth_error_t *err)
         return berth_error_make(err, 0,
                                 "netDevices: network devices are not supported for "
                                 "rootless containers");
+    return 0;
+}
+
+/* As soon as the init has its network namespace (one stage: at the clone;
+ * two: at INIT_PID) and before it goes on, as runc's setupNetworkDevices:
+ * the create hooks and the process find the devices there. */
+static int move_net_devices(struct create_job *j, berth_error_t *err)
+{
+    const oci_linux *l = j->config->linux;
+    _cleanup_close_ int netns = -1;
+    char path[64];
+
+    if (!l || l->netDevices.len == 0)
+        return 0;
     snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)j->init);
     netns = open(path, O_RDONLY | O_CLOEXEC);
     if (netns < 0)
@@ -951,7 +959,8 @@ static int create_container(const struct berth_context *ctx, const struct berth_
     j.run_start = run;
     /* 1. */
     if ((r = berth_id_validate(o->id, err)) < 0 || (r = load_bundle(&j, err)) < 0 ||
-        (r = resolve_pid_file(&j, err)) < 0 || (r = connect_sockets(&j, err)) < 0)
+        (r = resolve_pid_file(&j, err)) < 0 || (r = check_net_devices(&j, err)) < 0 ||
+        (r = connect_sockets(&j, err)) < 0)
         return r;
     /* 2. */
     if ((r = plan_launch(&j, err)) < 0)

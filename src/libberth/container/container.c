@@ -27,6 +27,7 @@
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
 #include "hooks/hooks.h"
+#include "ns/ns.h"
 #include "state/state.h"
 #include "status.h"
 
@@ -82,6 +83,16 @@ static int synthesize_creating(const char *id, struct berth_container_state **re
 }
 
 /* rootfd: an fd of ctx->root (list), or -1 to open it by name. */
+/* A state.json copied or moved by hand would make us act on another
+ * container's init. */
+static int check_owner(const struct loaded *l, const char *id, berth_error_t *err)
+{
+    if (strcmp(l->state->id, id) != 0)
+        return berth_error_make(err, EINVAL, "load container %s: state.json belongs to `%s`", id,
+                                l->state->id);
+    return 0;
+}
+
 static int load_at(const struct berth_context *ctx, int rootfd, const char *id, bool lock,
                    struct loaded *l, berth_error_t *err)
 {
@@ -112,11 +123,8 @@ static int load_at(const struct berth_context *ctx, int rootfd, const char *id, 
     }
     if (r < 0)
         return berth_error_wrap(err, "load container %s", id);
-    /* A state.json copied or moved by hand would make us act on another
-     * container's init. */
-    if (strcmp(l->state->id, id) != 0)
-        return berth_error_make(err, EINVAL, "load container %s: state.json belongs to `%s`", id,
-                                l->state->id);
+    if ((r = check_owner(l, id, err)) < 0)
+        return r;
     l->status = berth_state_status(l->dirfd, l->state);
     return 0;
 }
@@ -395,20 +403,16 @@ static bool private_pidns(const struct loaded *l)
 {
     berth_error_t ignored = NULL;
     oci_config *c = NULL;
-    bool private = false; /* no "pid" entry: it shares berth's */
+    const oci_namespace *ns;
+    bool private;
 
     if (berth_hooks_load_config(l->dirfd, &c, &ignored) < 0) {
         berth_error_release(&ignored);
         return true;
     }
-    for (size_t i = 0; c->linux && i < c->linux->namespaces_len; i++) {
-        const oci_namespace *ns = &c->linux->namespaces[i];
-
-        if (ns->type && strcmp(ns->type, "pid") == 0) {
-            private = !ns->path || !ns->path[0];
-            break;
-        }
-    }
+    /* no "pid" entry: it shares berth's */
+    ns = berth_ns_find(c->linux, "pid");
+    private = ns && (!ns->path || !ns->path[0]);
     oci_config_free(c);
     return private;
 }
@@ -720,9 +724,8 @@ static int list_one(const struct berth_context *ctx, int rootfd, struct berth_st
     }
     if (r < 0)
         return berth_error_wrap(err, "load container %s", id);
-    if (strcmp(l->state->id, id) != 0)
-        return berth_error_make(err, EINVAL, "load container %s: state.json belongs to `%s`", id,
-                                l->state->id);
+    if ((r = check_owner(l, id, err)) < 0)
+        return r;
     l->status = berth_state_status_probe(probe, id, l->state);
     return 0;
 }

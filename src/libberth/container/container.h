@@ -10,6 +10,13 @@
 #include "util/error.h"
 #include "oci-types.h"
 #include "state/state.h"
+#include "spec/spec.h"
+
+/* The rules a bundle is held to before a container is made from it (create,
+ * run, restore): host checks, the cgroup version's table, the context's
+ * resctrl root. */
+struct berth_validate_opts berth_container_validate_opts(const struct berth_context *ctx,
+                                                         const char *bundle);
 
 /* create: returns once init is blocked on exec.fifo. */
 int berth_container_create(const struct berth_context *ctx, const struct berth_create_opts *o,

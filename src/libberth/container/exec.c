@@ -232,7 +232,7 @@ static int clone_joiner(struct exec_job *j, berth_error_t *err)
 
     if (initial && (r = berth_cpu_affinity_get(&own)) < 0)
         return berth_error_make(err, -r, "exec: sched_getaffinity");
-    if (initial && (r = berth_cpu_affinity_set(0, initial, "execCPUAffinity.initial", err)) < 0)
+    if (initial && (r = berth_cpu_affinity_set(initial, "execCPUAffinity.initial", err)) < 0)
         return r;
     pid = berth_process_clone_into(0, j->cgroup_join.v2_dirfd, NULL, &j->cgroup_placed, err);
     if (pid == 0)

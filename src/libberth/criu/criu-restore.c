@@ -105,6 +105,7 @@ static void restore_job_release(struct restore_job *j)
 
 static int load_bundle(struct restore_job *j, berth_error_t *err)
 {
+    struct berth_validate_opts opts;
     struct oci_diags diags = {0};
     const char *b = j->o->create->bundle ? j->o->create->bundle : ".";
     int r;
@@ -112,12 +113,8 @@ static int load_bundle(struct restore_job *j, berth_error_t *err)
     j->bundle = realpath(b, NULL);
     if (!j->bundle)
         return berth_error_errno(err, "bundle `%s`", b);
-    r = berth_validate_bundle_opts(
-        &(struct berth_validate_opts){.bundle_dir = j->bundle,
-                                      .check_host = true,
-                                      .resctrl_root = j->ctx->resctrl_root,
-                                      .more = berth_cgroup_validate},
-        &diags, &j->config, err);
+    opts = berth_container_validate_opts(j->ctx, j->bundle);
+    r = berth_validate_bundle_opts(&opts, &diags, &j->config, err);
     for (size_t i = 0; i < diags.len; i++)
         if (diags.items[i].level == OCI_DIAG_WARNING)
             berth_warn(j->ctx, "%s: %s", diags.items[i].pointer, diags.items[i].message);

@@ -35,6 +35,14 @@ int berth_ns_type_flag(const char *type)
     return 0;
 }
 
+const oci_namespace *berth_ns_find(const oci_linux *l, const char *type)
+{
+    for (size_t i = 0; l && i < l->namespaces_len; i++)
+        if (l->namespaces[i].type && strcmp(l->namespaces[i].type, type) == 0)
+            return &l->namespaces[i];
+    return NULL;
+}
+
 const char *berth_ns_type_at(size_t i)
 {
     return i < sizeof(ns_types) / sizeof(ns_types[0]) ? ns_types[i].name : NULL;

@@ -63,6 +63,9 @@ int berth_ns_write_time_offsets(const oci_time_offsets *t, berth_error_t *err);
 
 /* "pid" -> CLONE_NEWPID ...; 0 when unknown. And back. */
 int berth_ns_type_flag(const char *type);
+/* The linux.namespaces entry of `type` ("network"), NULL when there is
+ * none (or no linux object). */
+const oci_namespace *berth_ns_find(const oci_linux *l, const char *type);
 const char *berth_ns_type_name(int flag);
 /* Namespace type i of the table ("pid", ...), NULL past its end. */
 const char *berth_ns_type_at(size_t i);

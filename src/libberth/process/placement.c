@@ -15,39 +15,40 @@
 #define NODE_BITS 1024
 
 /* set_mempolicy(2) modes and flags (uapi/linux/mempolicy.h). */
-static const struct {
+struct mpol_name {
     const char *name;
     int value;
-} mpol_modes[] =
-    {
-        {"MPOL_DEFAULT", 0},
-        {"MPOL_PREFERRED", 1},
-        {"MPOL_BIND", 2},
-        {"MPOL_INTERLEAVE", 3},
-        {"MPOL_LOCAL", 4},
-        {"MPOL_PREFERRED_MANY", 5},
-        {"MPOL_WEIGHTED_INTERLEAVE", 6},
-},
-  mpol_flags[] = {
-      {"MPOL_F_NUMA_BALANCING", 1 << 13},
-      {"MPOL_F_RELATIVE_NODES", 1 << 14},
-      {"MPOL_F_STATIC_NODES", 1 << 15},
 };
 
-static int lookup(const char *name, bool flag)
-{
-    size_t n = flag ? sizeof(mpol_flags) / sizeof(mpol_flags[0])
-                    : sizeof(mpol_modes) / sizeof(mpol_modes[0]);
+static const struct mpol_name mpol_modes[] = {
+    {"MPOL_DEFAULT", 0},
+    {"MPOL_PREFERRED", 1},
+    {"MPOL_BIND", 2},
+    {"MPOL_INTERLEAVE", 3},
+    {"MPOL_LOCAL", 4},
+    {"MPOL_PREFERRED_MANY", 5},
+    {"MPOL_WEIGHTED_INTERLEAVE", 6},
+};
 
+static const struct mpol_name mpol_flags[] = {
+    {"MPOL_F_NUMA_BALANCING", 1 << 13},
+    {"MPOL_F_RELATIVE_NODES", 1 << 14},
+    {"MPOL_F_STATIC_NODES", 1 << 15},
+};
+
+#define LOOKUP(t, name) lookup((t), sizeof(t) / sizeof((t)[0]), (name))
+
+static int lookup(const struct mpol_name *t, size_t n, const char *name)
+{
     for (size_t i = 0; name && i < n; i++)
-        if (strcmp(name, flag ? mpol_flags[i].name : mpol_modes[i].name) == 0)
-            return flag ? mpol_flags[i].value : mpol_modes[i].value;
+        if (strcmp(name, t[i].name) == 0)
+            return t[i].value;
     return -1;
 }
 
 bool berth_memory_policy_known(const char *name, bool flag)
 {
-    return lookup(name, flag) >= 0;
+    return (flag ? LOOKUP(mpol_flags, name) : LOOKUP(mpol_modes, name)) >= 0;
 }
 
 int berth_memory_policy_apply(const oci_memory_policy *m, berth_error_t *err)
@@ -59,11 +60,11 @@ int berth_memory_policy_apply(const oci_memory_policy *m, berth_error_t *err)
 
     if (!m)
         return 0;
-    if ((mode = lookup(m->mode, false)) < 0)
+    if ((mode = LOOKUP(mpol_modes, m->mode)) < 0)
         return berth_error_make(err, 0, "memoryPolicy: invalid memory policy mode `%s`",
                                 m->mode ? m->mode : "");
     for (size_t i = 0; i < m->flags_len; i++) {
-        int f = lookup(m->flags[i], true);
+        int f = LOOKUP(mpol_flags, m->flags[i]);
         if (f < 0)
             return berth_error_make(err, 0, "memoryPolicy: invalid memory policy flag `%s`",
                                     m->flags[i]);
@@ -84,7 +85,7 @@ int berth_memory_policy_apply(const oci_memory_policy *m, berth_error_t *err)
     return 0;
 }
 
-int berth_cpu_affinity_set(pid_t pid, const char *cpus, const char *field, berth_error_t *err)
+int berth_cpu_affinity_set(const char *cpus, const char *field, berth_error_t *err)
 {
     struct berth_cpu_mask m = {{0}};
     unsigned long bad = 0;
@@ -96,17 +97,9 @@ int berth_cpu_affinity_set(pid_t pid, const char *cpus, const char *field, berth
     if (r < 0)
         return berth_error_make(err, 0, "%s: `%s` is not a CPU list such as \"0-3,7\"", field,
                                 cpus ? cpus : "");
-    if (sched_setaffinity(pid, sizeof(m.bits), (cpu_set_t *)m.bits) < 0)
+    if (sched_setaffinity(0, sizeof(m.bits), (cpu_set_t *)m.bits) < 0)
         return berth_error_errno(err, "%s: sched_setaffinity `%s`", field, cpus);
     return 0;
-}
-
-int berth_cpu_affinity_reset(pid_t pid)
-{
-    struct berth_cpu_mask m;
-
-    memset(m.bits, 0xff, sizeof(m.bits));
-    return sched_setaffinity(pid, sizeof(m.bits), (cpu_set_t *)m.bits) < 0 ? -errno : 0;
 }
 
 int berth_cpu_affinity_get(struct berth_cpu_mask *m)
@@ -118,4 +111,12 @@ int berth_cpu_affinity_get(struct berth_cpu_mask *m)
 int berth_cpu_affinity_put(const struct berth_cpu_mask *m)
 {
     return sched_setaffinity(0, sizeof(m->bits), (const cpu_set_t *)m->bits) < 0 ? -errno : 0;
+}
+
+int berth_cpu_affinity_reset(void)
+{
+    struct berth_cpu_mask m;
+
+    memset(m.bits, 0xff, sizeof(m.bits));
+    return berth_cpu_affinity_put(&m);
 }

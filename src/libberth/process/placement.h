@@ -29,15 +29,15 @@ int berth_memory_policy_apply(const oci_memory_policy *m, berth_error_t *err);
  * test holds the spec's enums, which `features` lists, to this table. */
 bool berth_memory_policy_known(const char *name, bool flag);
 
-/* sched_setaffinity(pid, cpus); field names the setting in the error
- * ("execCPUAffinity.final"). pid 0 is the caller. */
-int berth_cpu_affinity_set(pid_t pid, const char *cpus, const char *field, berth_error_t *err);
+/* The caller's affinity to the CPU list cpus; field names the setting in
+ * the error ("execCPUAffinity.final"). */
+int berth_cpu_affinity_set(const char *cpus, const char *field, berth_error_t *err);
 
 /* Every CPU the kernel may ever have: sched_setaffinity(2) narrows it to
  * the task's cpuset, so a process does not keep the affinity of whoever
  * started berth (a shim pinned to one CPU) but the container's cpuset, as
  * runc >= 1.2. Best effort, as runc: failing leaves the inherited mask. */
-int berth_cpu_affinity_reset(pid_t pid);
+int berth_cpu_affinity_reset(void);
 
 /* The caller's own affinity, to give it back after a child was cloned
  * with another (berth exec's execCPUAffinity.initial). -errno. */

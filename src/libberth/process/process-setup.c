@@ -136,9 +136,9 @@ static int apply_affinity(const struct berth_process_setup *s, berth_error_t *er
     const oci_exec_cpu_affinity *a = s->affinity;
 
     if (a && a->final && *a->final)
-        return berth_cpu_affinity_set(0, a->final, "execCPUAffinity.final", err);
+        return berth_cpu_affinity_set(a->final, "execCPUAffinity.final", err);
     if (!a || !a->initial || !*a->initial)
-        (void)berth_cpu_affinity_reset(0);
+        (void)berth_cpu_affinity_reset();
     return 0;
 }
 

@@ -423,34 +423,36 @@ int berth_state_read_file(int dirfd, const char *name, char **ret, berth_error_t
     return *ret ? 0 : berth_error_make(err, ENOMEM, "read %s", name);
 }
 
-int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err)
+/* name (state.json, or ID/state.json below the root) decoded. */
+static int read_state(int dirfd, const char *name, struct berth_container_state **ret,
+                      berth_error_t *err)
 {
     _cleanup_free_ char *heap = NULL;
     char stack[4096];
     const char *text;
     int r;
 
-    r = read_text(dirfd, STATE_FILE, stack, sizeof(stack), &heap, &text, err);
+    r = read_text(dirfd, name, stack, sizeof(stack), &heap, &text, err);
     if (r < 0)
         return r;
     return berth_state_json_decode(text, ret, err);
 }
 
+int berth_state_read(int dirfd, struct berth_container_state **ret, berth_error_t *err)
+{
+    return read_state(dirfd, STATE_FILE, ret, err);
+}
+
 int berth_state_read_at(int rootfd, const char *id, struct berth_container_state **ret,
                         berth_error_t *err)
 {
-    _cleanup_free_ char *heap = NULL;
-    char stack[4096], path[BERTH_ID_MAX + sizeof(STATE_FILE) + 1];
-    const char *text;
+    char path[BERTH_ID_MAX + sizeof(STATE_FILE) + 1];
     int r;
 
     if ((r = berth_id_validate(id, err)) < 0)
         return r;
     snprintf(path, sizeof(path), "%s/%s", id, STATE_FILE);
-    r = read_text(rootfd, path, stack, sizeof(stack), &heap, &text, err);
-    if (r < 0)
-        return r;
-    return berth_state_json_decode(text, ret, err);
+    return read_state(rootfd, path, ret, err);
 }
 
 /* Removes everything below dirfd but `keep` (NULL: all), without
