@@ -1,7 +1,6 @@
 /* cmd-restore.c: `berth restore [options] ID` with runc's flags (and
  * -no-subreaper, as containerd sends it: cli_parse takes Go-style single
  * dashes). */
-#include <errno.h>
 #include <string.h>
 
 #include "cli-opts.h"
@@ -33,11 +32,6 @@ int cmd_restore(struct berth_cli *cli, int argc, char **argv)
     if (r != CLI_GO)
         return r;
     c.id = args[0];
-    if (c.console_socket) {
-        berth_error_make(&err, ENOTSUP,
-                         "restore: --console-socket: restoring a terminal is not supported");
-        return cli_fail(cli, &err);
-    }
     if (berth_container_restore(&cli->ctx, &o, &status, &err) < 0)
         return cli_fail(cli, &err);
     return status;

@@ -112,3 +112,12 @@ tests_unit_test_systemd_unit_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_systemd_unit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_systemd_unit_LDADD = src/libberth/libberth.la $(CHECK_LIBS) -lm
 endif
+
+# criu-pb: the protobuf bytes of criu's RPC as berth writes and reads them
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test-criu-pb
+TESTS += tests/unit/test-criu-pb
+tests_unit_test_criu_pb_SOURCES = tests/unit/test-criu-pb.c
+tests_unit_test_criu_pb_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_criu_pb_LDADD = src/libberth/libberth.la $(CHECK_LIBS)
+endif

@@ -149,19 +149,19 @@ static int read_mounts(pid_t pid, struct mnt **ret, size_t *ret_n, berth_error_t
 }
 
 static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *img,
-                      struct berth_argv *a, berth_error_t *err);
+                      struct berth_pb *b, berth_error_t *err);
 
-/* Records the external mounts (berth-external.json) and adds
- * --external mnt[M]:M for each. */
+/* Records the external mounts (berth-external.json) and asks criu to
+ * take each as external (mnt[M]:M). */
 static int plan_externals(pid_t pid, const oci_config *c, const char *bundle, const char *img,
-                          struct berth_argv *a, berth_error_t *err)
+                          struct berth_pb *b, berth_error_t *err)
 {
     _cleanup_free_ struct mnt *all = NULL;
     struct berth_criu_external *ext;
     size_t n = 0, next = 0;
     int r = read_mounts(pid, &all, &n, err);
 
-    if (r < 0 || (r = save_stdio(pid, all, n, img, a, err)) < 0)
+    if (r < 0 || (r = save_stdio(pid, all, n, img, b, err)) < 0)
         return r;
     ext = calloc(n ? n : 1, sizeof(*ext));
     if (!ext)
@@ -178,8 +178,7 @@ static int plan_externals(pid_t pid, const oci_config *c, const char *bundle, co
             berth_criu_doc_free(BERTH_CRIU_EXTERNALS, ext, next);
             return berth_error_make(err, ENOMEM, "checkpoint");
         }
-        berth_argv_add(a, "--external");
-        berth_argv_add(a, "mnt[%s]:%s", all[i].path, all[i].path);
+        berth_pb_stringf(b, CRIU_OPT_EXTERNAL, "mnt[%s]:%s", all[i].path, all[i].path);
     }
     r = berth_criu_doc_write(img, BERTH_CRIU_EXTERNALS, ext, next, err);
     berth_criu_doc_free(BERTH_CRIU_EXTERNALS, ext, next);
@@ -204,9 +203,10 @@ static int fd_mnt_id(pid_t pid, int fd)
 /* What the init's fds 0-2 were: "pipe:[123]" is kept as is; a file from
  * outside the container's mounts (the caller's /dev/null, a fifo) cannot
  * be dumped by criu, so it is dumped as external "file[MNT:INODE]"; both
- * are bound to restore's own stdio with --inherit-fd. */
+ * are bound to restore's own stdio (criu's inherit_fd). A pty slave is
+ * kept by its path: criu restores it with a new master (orphan_pts_master). */
 static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *img,
-                      struct berth_argv *a, berth_error_t *err)
+                      struct berth_pb *b, berth_error_t *err)
 {
     char targets[3][PATH_MAX];
     char *fds[3];
@@ -225,43 +225,48 @@ static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *im
             inside = inside || all[i].id == mnt;
         if (target[0] == '/' && !inside && stat(link, &st) == 0) {
             snprintf(target, PATH_MAX, "file[%x:%lx]", (unsigned)mnt, (unsigned long)st.st_ino);
-            berth_argv_add(a, "--external");
-            berth_argv_add(a, "%s", target);
+            berth_pb_string(b, CRIU_OPT_EXTERNAL, target);
         }
         fds[fd] = target;
     }
     return berth_criu_doc_write(img, BERTH_CRIU_DESCRIPTORS, fds, 3, err);
 }
 
-static void dump_args(struct berth_argv *a, const struct berth_criu_opts *o, pid_t pid,
-                      const char *img, const char *work)
+/* The criu_opts of a dump or pre-dump of pid. */
+static int dump_opts(struct berth_pb *b, const struct berth_criu_opts *o, pid_t pid, int img_fd,
+                     int work_fd, berth_error_t *err)
 {
-    berth_argv_add(a, "%s", berth_criu_bin(o->criu));
-    berth_argv_add(a, "%s", o->pre_dump ? "pre-dump" : "dump");
-    berth_argv_add(a, "--tree=%d", (int)pid);
-    berth_argv_add(a, "--images-dir=%s", img);
-    berth_argv_add(a, "--work-dir=%s", work);
-    berth_argv_add(a, "--log-file=dump.log");
-    berth_argv_add(a, "-v4");
-    berth_criu_common_args(a, o);
+    int r = berth_criu_common_opts(b, o, "dump.log", err);
+
+    if (r < 0)
+        return r;
+    berth_pb_int(b, CRIU_OPT_IMAGES_DIR_FD, img_fd);
+    berth_pb_int(b, CRIU_OPT_WORK_DIR_FD, work_fd);
+    berth_pb_int(b, CRIU_OPT_PID, pid);
     if (o->leave_running && !o->pre_dump)
-        berth_argv_add(a, "--leave-running");
+        berth_pb_int(b, CRIU_OPT_LEAVE_RUNNING, 1);
     if (o->pre_dump || o->parent_path)
-        berth_argv_add(a, "--track-mem");
-    if (o->parent_path)
-        berth_argv_add(a, "--prev-images-dir=%s", o->parent_path);
+        berth_pb_int(b, CRIU_OPT_TRACK_MEM, 1);
+    if (o->parent_path) /* relative to the images directory, checked */
+        berth_pb_string(b, CRIU_OPT_PARENT_IMG, o->parent_path);
     if (o->tcp_skip_in_flight)
-        berth_argv_add(a, "--skip-in-flight");
-    if (o->empty_ns) /* runc names it "network" */
-        berth_argv_add(a, "--empty-ns=%s",
-                       strcmp(o->empty_ns, "network") == 0 ? "net" : o->empty_ns);
+        berth_pb_int(b, CRIU_OPT_TCP_SKIP_IN_FLIGHT, 1);
     if (o->page_server) {
+        _cleanup_(berth_pb_free) struct berth_pb ps = {0};
         const char *colon = strrchr(o->page_server, ':');
-        berth_argv_add(a, "--page-server");
-        if (colon && colon != o->page_server)
-            berth_argv_add(a, "--address=%.*s", (int)(colon - o->page_server), o->page_server);
-        berth_argv_add(a, "--port=%s", colon ? colon + 1 : o->page_server);
+        const char *port = colon ? colon + 1 : o->page_server;
+        char *end = NULL;
+        long p = strtol(port, &end, 10);
+
+        /* runc's check and wording */
+        if (!colon || colon == o->page_server || !*port || *end || p <= 0 || p > 65535)
+            return berth_error_make(err, EINVAL,
+                                    "Use --page-server ADDRESS:PORT to specify page server");
+        berth_pb_stringf(&ps, 1, "%.*s", (int)(colon - o->page_server), o->page_server);
+        berth_pb_int(&ps, 2, p);
+        berth_pb_message(b, CRIU_OPT_PS, &ps);
     }
+    return 0;
 }
 
 struct dump_job {
@@ -269,7 +274,8 @@ struct dump_job {
     struct berth_container_state *state;
     oci_config *config;
     char *img, *work, *log;
-    struct berth_argv argv;
+    int img_fd, work_fd;
+    struct berth_pb opts;
 };
 
 static void dump_job_release(struct dump_job *j)
@@ -281,7 +287,9 @@ static void dump_job_release(struct dump_job *j)
     free(j->img);
     free(j->work);
     free(j->log);
-    berth_argv_free(&j->argv);
+    safe_close(j->img_fd);
+    safe_close(j->work_fd);
+    berth_pb_free(&j->opts);
 }
 
 static int load_running(const struct berth_context *ctx, const char *id, struct dump_job *j,
@@ -349,7 +357,8 @@ static int check_parent_path(const char *img, const char *parent, berth_error_t 
 int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
                                const struct berth_criu_opts *o, berth_error_t *err)
 {
-    _cleanup_(dump_job_release) struct dump_job j = {.dirfd = -1, .lockfd = -1};
+    _cleanup_(dump_job_release) struct dump_job j = {
+        .dirfd = -1, .lockfd = -1, .img_fd = -1, .work_fd = -1};
     int r;
 
     /* runc's order: the container, then the options (a bad --parent-path
@@ -367,12 +376,25 @@ int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
         return berth_error_make(err, ENOMEM, "checkpoint");
     if ((r = berth_criu_mkdirs(j.img, err)) < 0 || (r = berth_criu_mkdirs(j.work, err)) < 0)
         return berth_error_wrap(err, "checkpoint");
-    dump_args(&j.argv, o, j.state->pid, j.img, j.work);
-    if ((r = plan_externals(j.state->pid, j.config, j.state->bundle, j.img, &j.argv, err)) < 0)
+    /* criu opens them again through /proc/<berth>/fd */
+    j.img_fd = open(j.img, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (j.img_fd < 0)
+        return berth_error_errno(err, "checkpoint: image path `%s`", j.img);
+    j.work_fd = open(j.work, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (j.work_fd < 0)
+        return berth_error_errno(err, "checkpoint: work path `%s`", j.work);
+    if ((r = dump_opts(&j.opts, o, j.state->pid, j.img_fd, j.work_fd, err)) < 0 ||
+        (r = plan_externals(j.state->pid, j.config, j.state->bundle, j.img, &j.opts, err)) < 0)
         return berth_error_wrap(err, "checkpoint");
-    if (j.argv.failed)
-        return berth_error_make(err, ENOMEM, "checkpoint");
-    r = berth_criu_action(o->pre_dump ? "pre-dump" : "dump", j.argv.v, j.log, NULL, err);
+    r = berth_criu_rpc(o->criu,
+                       &(struct berth_criu_call){
+                           .what = o->pre_dump ? "pre-dump" : "dump",
+                           .type = o->pre_dump ? BERTH_CRIU_REQ_PRE_DUMP : BERTH_CRIU_REQ_DUMP,
+                           .opts = &j.opts,
+                           .log_path = j.log,
+                           .status_fd = o->status_fd,
+                       },
+                       NULL, err);
     if (r < 0)
         return berth_error_wrap(err, "checkpoint");
     if (o->leave_running || o->pre_dump)

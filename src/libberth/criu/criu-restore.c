@@ -5,7 +5,8 @@
  * cgroup (resources applied) are made first; but the processes come from
  * criu's images instead of a clone:
  *
- *   - criu runs in its own mount namespace (a slave of ours, so nothing
+ *   - criu (`criu swrk`, its RPC: criu-rpc.c) runs in its own mount
+ *     namespace (a slave of ours, so nothing
  *     leaks to the host) where the bundle's rootfs is bind-mounted on
  *     <state>/criu-root, its --root: criu rebuilds the container's mount
  *     namespace on it;
@@ -18,13 +19,16 @@
  *     while it waits, as runc does (criuApplyCgroups);
  *   - the init's stdio (pipes, and files from outside the container such
  *     as the caller's /dev/null, dumped as external files) is replaced by
- *     ours (--inherit-fd), so the caller (conmon, containerd) gets the
+ *     ours (inherit_fd), so the caller (conmon, containerd) gets the
  *     output as after create;
+ *   - a terminal (process.terminal): criu restores the slave with a new
+ *     master it passes us (orphan-pts-master), which goes to
+ *     --console-socket as after create, or to our own tty in the
+ *     foreground;
  *   - the namespaces (pid, mount, uts, ipc, net, cgroup) are criu's.
  *
  * On any failure everything made is removed again. Not supported:
- * process.terminal (the pty is not handed to --console-socket), namespaces
- * joined by path, signal forwarding in the foreground.
+ * namespaces joined by path, signal forwarding in the foreground.
  */
 #include "criu-internal.h"
 
@@ -37,6 +41,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,6 +49,7 @@
 
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
+#include "util/fd-pass.h"
 #include "util/path-util.h"
 #include "util/pid-file.h"
 #include "container/container.h"
@@ -53,19 +59,24 @@
 #include "rootfs/rootfs.h"
 #include "state/state.h"
 #include "spec/spec.h"
+#include "terminal/terminal.h"
 
 struct restore_job {
     const struct berth_context *ctx;
     const struct berth_criu_opts *o;
     const char *id;
     oci_config *config;
-    char *bundle, *rootfs, *img, *work, *log, *pidfile, *criu_root;
+    char *bundle, *rootfs, *img, *work, *log, *criu_root;
     struct berth_cgroup *cgroup;
-    struct berth_argv argv;
-    size_t cgroup_arg; /* index of the --cgroup-root slot */
+    struct berth_pb opts;
     int dirfd, lockfd;
-    int stdio[3]; /* dups of our stdio for --inherit-fd */
-    int go[2];    /* systemd driver: criu's child waits here for its unit */
+    int dirs[2];      /* criu's child sends the images and work dirs here */
+    int dir_fds[2];   /* and they are kept open until criu is done */
+    int stdio[3];     /* dups of our stdio for criu's inherit_fd */
+    int go[2];        /* criu's child waits here for its cgroup */
+    int console_sock; /* --console-socket, connected before anything is made */
+    int master;       /* the restored pty's master, for a foreground restore */
+    bool pty_restored, hooks_ran;
     pid_t pid;
     bool state_dir_made, done;
 };
@@ -90,6 +101,12 @@ static void restore_job_release(struct restore_job *j)
         safe_close(j->stdio[i]);
     safe_close(j->go[0]);
     safe_close(j->go[1]);
+    safe_close(j->console_sock);
+    safe_close(j->master);
+    safe_close(j->dirs[0]);
+    safe_close(j->dirs[1]);
+    safe_close(j->dir_fds[0]);
+    safe_close(j->dir_fds[1]);
     safe_close(j->lockfd);
     safe_close(j->dirfd);
     oci_config_free(j->config);
@@ -98,9 +115,13 @@ static void restore_job_release(struct restore_job *j)
     free(j->img);
     free(j->work);
     free(j->log);
-    free(j->pidfile);
     free(j->criu_root);
-    berth_argv_free(&j->argv);
+    berth_pb_free(&j->opts);
+}
+
+static bool terminal(const struct restore_job *j)
+{
+    return j->config->process && j->config->process->terminal;
 }
 
 static int load_bundle(struct restore_job *j, berth_error_t *err)
@@ -121,9 +142,15 @@ static int load_bundle(struct restore_job *j, berth_error_t *err)
     oci_diags_clear(&diags);
     if (r < 0)
         return r;
-    if (j->config->process && j->config->process->terminal)
-        return berth_error_make(err, ENOTSUP,
-                                "restore of a container with process.terminal is not supported");
+    /* as create: somebody must hold the pty master (runc's wording) */
+    if (terminal(j) && !j->o->create->console_socket && j->o->create->detach)
+        return berth_error_make(err, 0,
+                                "cannot allocate tty if berth will detach without setting "
+                                "console socket");
+    if (j->o->create->console_socket && !terminal(j))
+        return berth_error_make(err, 0,
+                                "cannot use console socket if berth will not allocate tty "
+                                "(process.terminal is false)");
     /* The restored tree would run outside the resctrl group the config
      * asks for: refused rather than dropped. */
     if (j->config->linux && j->config->linux->intelRdt)
@@ -135,18 +162,21 @@ static int load_bundle(struct restore_job *j, berth_error_t *err)
 static int paths(struct restore_job *j, berth_error_t *err)
 {
     const struct berth_criu_opts *o = j->o;
+    int r;
 
     j->img = berth_path_absolute(o->image_path ? o->image_path : "checkpoint");
     j->work = o->work_path ? berth_path_absolute(o->work_path) : (j->img ? strdup(j->img) : NULL);
     if (!j->img || !j->work || asprintf(&j->log, "%s/restore.log", j->work) < 0 ||
-        asprintf(&j->pidfile, "%s/restore.pid", j->work) < 0 ||
         asprintf(&j->criu_root, "%s/%s/criu-root", j->ctx->root, j->id) < 0)
         return berth_error_make(err, ENOMEM, "restore");
     if (access(j->img, R_OK | X_OK) < 0)
         return berth_error_errno(err, "image path `%s`", j->img);
-    (void)unlink(j->pidfile);
     (void)unlink(j->log);
-    return berth_criu_mkdirs(j->work, err);
+    if ((r = berth_criu_mkdirs(j->work, err)) < 0)
+        return r;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->dirs) < 0)
+        return berth_error_errno(err, "socketpair");
+    return 0;
 }
 
 static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
@@ -160,12 +190,12 @@ static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
         return r;
     if (mkdirat(j->dirfd, "criu-root", 0700) < 0)
         return berth_error_errno(err, "mkdir `%s`", j->criu_root);
-    /* cgroupfs: the directories and the resources now, and criu's child
-     * joins them. systemd: the unit needs a process to hold, so it starts
-     * with criu's child (cgroup_spawned), which waits for it on go. */
+    /* cgroupfs: the directories and the resources now. systemd: the unit
+     * needs a process to hold, so it starts with criu's child. Either way
+     * the child waits on go until it is in (cgroup_spawned). */
+    if (pipe2(j->go, O_CLOEXEC) < 0)
+        return berth_error_errno(err, "pipe");
     if (j->ctx->systemd_cgroup) {
-        if (pipe2(j->go, O_CLOEXEC) < 0)
-            return berth_error_errno(err, "pipe");
         r = berth_cgroup_plan(j->ctx, lx ? lx->cgroupsPath : NULL, j->id, &j->cgroup, err);
     } else {
         r = berth_cgroup_create(j->ctx, lx ? lx->cgroupsPath : NULL, j->id, &j->cgroup, err);
@@ -175,26 +205,73 @@ static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
     return r < 0 ? berth_error_wrap(err, "cgroup") : 0;
 }
 
-/* In the parent, criu's child forked and waiting: with the systemd driver
- * the unit starts holding it (the resources as properties, systemd's job
- * waited for), then the files; then the child goes on. */
+/* Where criu puts the tasks (cgroup_root.path): the cgroup2 path of
+ * criu's child, now in the container's cgroup; "/" without one. */
+static int cgroup_root(struct restore_job *j, pid_t pid, berth_error_t *err)
+{
+    _cleanup_(berth_pb_free) struct berth_pb root = {0};
+    _cleanup_free_ char *line = NULL;
+    _cleanup_fclose_ FILE *f = NULL;
+    char path[64];
+    size_t cap = 0;
+    bool found = false;
+
+    snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+    f = fopen(path, "re");
+    if (!f)
+        return berth_error_errno(err, "open `%s`", path);
+    while (!found && getline(&line, &cap, f) > 0)
+        found = strncmp(line, "0::", 3) == 0;
+    if (found)
+        line[strcspn(line, "\n")] = '\0';
+    berth_pb_string(&root, 2, found ? line + 3 : "/");
+    berth_pb_message(&j->opts, CRIU_OPT_CG_ROOT, &root);
+    return 0;
+}
+
+/* The images and work directories as criu's child opened them in its
+ * mount namespace: criu reaches them through /proc/<berth>/fd, and a dir
+ * of ours (the host's namespace) as its cwd would have it fail to mount
+ * its cgroup yard there (EINVAL). EOF: the child failed (its reason is in
+ * its output). */
+static int receive_dirs(struct restore_job *j, berth_error_t *err)
+{
+    int r;
+
+    j->dirs[1] = safe_close(j->dirs[1]);
+    r = berth_fds_recv(j->dirs[0], NULL, 0, j->dir_fds, 2, "criu's directories", err);
+    if (r < 0)
+        return r == -EPIPE ? (berth_error_release(err), 0) : r;
+    berth_pb_int(&j->opts, CRIU_OPT_IMAGES_DIR_FD, j->dir_fds[0]);
+    berth_pb_int(&j->opts, CRIU_OPT_WORK_DIR_FD, j->dir_fds[1]);
+    return 0;
+}
+
+/* In the parent, criu's child forked and waiting on go: it goes into the
+ * container's cgroup (with the systemd driver the unit starts holding it,
+ * the resources as properties, systemd's job waited for, then the files),
+ * criu is told that cgroup, and the child goes on. */
 static int cgroup_spawned(void *data, pid_t pid, berth_error_t *err)
 {
     struct restore_job *j = data;
     const oci_resources *res = j->config->linux ? j->config->linux->resources : NULL;
-    int r;
+    int r = 0;
 
-    if (j->go[1] < 0)
-        return 0;
-    r = berth_cgroup_after_clone(j->cgroup, j->id, pid, res, err);
+    if (j->ctx->systemd_cgroup) {
+        r = berth_cgroup_after_clone(j->cgroup, j->id, pid, res, err);
+        if (r >= 0)
+            r = berth_cgroup_apply(j->cgroup, res, true, err);
+    }
     if (r >= 0)
-        r = berth_cgroup_apply(j->cgroup, res, true, err);
+        r = berth_cgroup_enter(j->cgroup, pid, err);
     if (r < 0)
         return berth_error_wrap(err, "cgroup");
+    if ((r = cgroup_root(j, pid, err)) < 0)
+        return r;
     if (write(j->go[1], "g", 1) != 1)
         return berth_error_errno(err, "restore: release criu");
     j->go[1] = safe_close(j->go[1]);
-    return 0;
+    return receive_dirs(j, err);
 }
 
 /* A config.json bind mount of the new bundle overrides the dump's source. */
@@ -233,7 +310,7 @@ static char *cgroup2_dir(const struct restore_job *j)
 /* Each external mount recorded at checkpoint gets its source again: the
  * bundle's bind source as the config now says, the new container's
  * cgroup2 directory, or the recorded host path. */
-static int external_args(struct restore_job *j, berth_error_t *err)
+static int external_opts(struct restore_job *j, berth_error_t *err)
 {
     struct berth_criu_external *ext = NULL;
     size_t n = 0;
@@ -245,8 +322,8 @@ static int external_args(struct restore_job *j, berth_error_t *err)
                                        ? cgroup2_dir(j)
                                        : bundle_source(j, e->destination);
 
-        berth_argv_add(&j->argv, "--external");
-        berth_argv_add(&j->argv, "mnt[%s]:%s", e->destination, src ? src : e->source);
+        berth_pb_stringf(&j->opts, CRIU_OPT_EXTERNAL, "mnt[%s]:%s", e->destination,
+                         src ? src : e->source);
     }
     berth_criu_doc_free(BERTH_CRIU_EXTERNALS, ext, n);
     return r;
@@ -254,7 +331,7 @@ static int external_args(struct restore_job *j, berth_error_t *err)
 
 /* The init's stdio pipes and outside files become ours (runc does the
  * same with the pipes the engine passed to `restore`). */
-static int stdio_args(struct restore_job *j, berth_error_t *err)
+static int stdio_opts(struct restore_job *j, berth_error_t *err)
 {
     char **fds = NULL;
     size_t n = 0;
@@ -268,43 +345,37 @@ static int stdio_args(struct restore_job *j, berth_error_t *err)
             r = berth_error_errno(err, "dup fd %zu", fd);
             break;
         }
-        berth_argv_add(&j->argv, "--inherit-fd");
-        berth_argv_add(&j->argv, "fd[%d]:%s", j->stdio[fd], fds[fd]);
+        {
+            _cleanup_(berth_pb_free) struct berth_pb inherit = {0};
+
+            berth_pb_string(&inherit, 1, fds[fd]);
+            berth_pb_int(&inherit, 2, j->stdio[fd]);
+            berth_pb_message(&j->opts, CRIU_OPT_INHERIT_FD, &inherit);
+        }
     }
     berth_criu_doc_free(BERTH_CRIU_DESCRIPTORS, fds, n);
     return r;
 }
 
-static int restore_args(struct restore_job *j, berth_error_t *err)
+static int restore_opts(struct restore_job *j, berth_error_t *err)
 {
     const struct berth_criu_opts *o = j->o;
-    struct berth_argv *a = &j->argv;
+    struct berth_pb *b = &j->opts;
     int r;
 
-    berth_argv_add(a, "%s", berth_criu_bin(o->criu));
-    berth_argv_add(a, "restore");
-    berth_argv_add(a, "--images-dir=%s", j->img);
-    berth_argv_add(a, "--work-dir=%s", j->work);
-    berth_argv_add(a, "--log-file=restore.log");
-    berth_argv_add(a, "-v4");
-    berth_argv_add(a, "--root=%s", j->criu_root);
-    berth_argv_add(a, "--restore-detached");
-    berth_argv_add(a, "--pidfile=%s", j->pidfile);
-    berth_criu_common_args(a, o);
-    j->cgroup_arg = a->n;
-    berth_argv_add(a, "--cgroup-root=/"); /* set in the child, once in its cgroup */
-    if (o->tcp_close)
-        berth_argv_add(a, "--tcp-close");
-    if (o->lsm_profile)
-        berth_argv_add(a, "--lsm-profile=%s", o->lsm_profile);
-    if (o->lsm_mount_context)
-        berth_argv_add(a, "--lsm-mount-context=%s", o->lsm_mount_context);
-    if (o->empty_ns)
-        berth_argv_add(a, "--empty-ns=%s",
-                       strcmp(o->empty_ns, "network") == 0 ? "net" : o->empty_ns);
-    if ((r = external_args(j, err)) < 0 || (r = stdio_args(j, err)) < 0)
+    r = berth_criu_common_opts(b, o, "restore.log", err);
+    if (r < 0)
         return r;
-    if (a->failed)
+    berth_pb_string(b, CRIU_OPT_ROOT, j->criu_root);
+    if (o->tcp_close)
+        berth_pb_int(b, CRIU_OPT_TCP_CLOSE, 1);
+    if (o->lsm_profile)
+        berth_pb_string(b, CRIU_OPT_LSM_PROFILE, o->lsm_profile);
+    if (o->lsm_mount_context)
+        berth_pb_string(b, CRIU_OPT_LSM_MOUNT_CONTEXT, o->lsm_mount_context);
+    if ((r = external_opts(j, err)) < 0 || (r = stdio_opts(j, err)) < 0)
+        return r;
+    if (b->failed)
         return berth_error_make(err, ENOMEM, "restore");
     return 0;
 }
@@ -315,60 +386,88 @@ static void child_fail(const char *what)
     _exit(125);
 }
 
-/* In the forked child, before exec criu: into the cgroup, a private mount
- * namespace, the rootfs on criu-root, our stdio dups inheritable. */
+static int send_dirs(const struct restore_job *j)
+{
+    int fds[2] = {open(j->img, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+                  open(j->work, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    berth_error_t e = NULL;
+
+    if (fds[0] < 0 || fds[1] < 0 || berth_fds_send(j->dirs[1], "dirs", fds, 2, "dirs", &e) < 0) {
+        berth_error_release(&e);
+        return -1;
+    }
+    close(fds[0]);
+    close(fds[1]);
+    return 0;
+}
+
+/* In the forked child, before exec criu: once in the cgroup (go), a
+ * private mount namespace, the rootfs on criu-root, our stdio dups
+ * inheritable. */
 static void pre_exec(void *data)
 {
     struct restore_job *j = data;
-    berth_error_t e = NULL;
-    char line[PATH_MAX + 64] = "";
-    FILE *f;
+    char c;
+    ssize_t n;
 
-    /* the systemd driver's unit first (cgroup_spawned); EOF: the parent
-     * gave up, nothing to restore */
-    if (j->go[0] >= 0) {
-        char c;
-        ssize_t n;
-
-        close(j->go[1]);
-        while ((n = read(j->go[0], &c, 1)) < 0 && errno == EINTR)
-            ;
-        if (n != 1)
-            _exit(125);
-    }
-    if (berth_cgroup_enter(j->cgroup, getpid(), &e) < 0) {
-        dprintf(2, "Error (berth): enter the cgroup: %s\n", e->msg);
-        _exit(125);
-    }
-    /* criu puts the tasks at --cgroup-root: the cgroup we are in now */
-    f = fopen("/proc/self/cgroup", "re");
-    while (f && fgets(line, sizeof(line), f) && strncmp(line, "0::", 3) != 0)
+    /* EOF: the parent gave up, nothing to restore */
+    close(j->go[1]);
+    while ((n = read(j->go[0], &c, 1)) < 0 && errno == EINTR)
         ;
-    if (f && strncmp(line, "0::", 3) == 0 && j->argv.v[j->cgroup_arg]) {
-        line[strcspn(line, "\n")] = '\0';
-        free(j->argv.v[j->cgroup_arg]);
-        if (asprintf(&j->argv.v[j->cgroup_arg], "--cgroup-root=%s", line + 3) < 0)
-            child_fail("cgroup root");
-    }
+    if (n != 1)
+        _exit(125);
     if (unshare(CLONE_NEWNS) < 0)
         child_fail("unshare(CLONE_NEWNS)");
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
         child_fail("make / a slave");
     if (mount(j->rootfs, j->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
         child_fail("bind the rootfs on criu-root");
+    close(j->dirs[0]);
+    if (send_dirs(j) < 0)
+        child_fail("send criu's directories");
+    close(j->dirs[1]);
     for (int i = 0; i < 3; i++)
         if (j->stdio[i] >= 0 && fcntl(j->stdio[i], F_SETFD, 0) < 0)
             child_fail("inherit fd");
 }
 
-static int read_pid(struct restore_job *j, berth_error_t *err)
+/* criu's notifications. setup-namespaces: the tree's namespaces exist and
+ * its tasks have not run: prestart and createRuntime hooks with the init's
+ * pid, where runc runs them. orphan-pts-master: the restored pty's master
+ * to --console-socket as create sends it, or kept for the foreground. */
+static int notified(void *data, const char *script, pid_t pid, int fd, berth_error_t *err)
 {
-    _cleanup_fclose_ FILE *f = fopen(j->pidfile, "re");
-    int pid = 0;
+    struct restore_job *j = data;
+    char name[64];
+    int r;
 
-    if (!f || fscanf(f, "%d", &pid) != 1 || pid <= 0)
-        return berth_error_make(err, EIO, "restore: no pid in `%s`", j->pidfile);
-    j->pid = pid;
+    if (strcmp(script, "setup-namespaces") == 0) {
+        safe_close(fd);
+        if (pid <= 0)
+            return berth_error_make(err, 0, "setup-namespaces without a pid");
+        j->pid = pid;
+        j->hooks_ran = true;
+        return berth_hooks_run_create_runtime(j->config, j->id, pid, j->bundle, err);
+    }
+    if (strcmp(script, "orphan-pts-master") != 0 || fd < 0) {
+        safe_close(fd);
+        return 0;
+    }
+    if (!terminal(j) || j->pty_restored) {
+        safe_close(fd);
+        return berth_error_make(err, 0, "a pty master nobody asked for");
+    }
+    j->pty_restored = true;
+    if (j->console_sock < 0) {
+        j->master = fd;
+        return 0;
+    }
+    berth_pty_name(fd, name, sizeof(name));
+    r = berth_terminal_send_fd(j->console_sock, fd, name, err);
+    safe_close(fd);
+    if (r < 0)
+        return berth_error_wrap(err, "console socket `%s`", j->o->create->console_socket);
+    j->console_sock = safe_close(j->console_sock);
     return 0;
 }
 
@@ -435,31 +534,53 @@ static int wait_foreground(pid_t pid, int *ret_status, berth_error_t *err)
 }
 
 static int restore_container(const struct berth_context *ctx, const struct berth_criu_opts *o,
-                             pid_t *ret_pid, berth_error_t *err)
+                             pid_t *ret_pid, int *ret_master, berth_error_t *err)
 {
     _cleanup_(restore_job_release) struct restore_job j = {.ctx = ctx,
                                                            .o = o,
                                                            .id = o->create->id,
                                                            .dirfd = -1,
                                                            .lockfd = -1,
+                                                           .dirs = {-1, -1},
+                                                           .dir_fds = {-1, -1},
                                                            .stdio = {-1, -1, -1},
-                                                           .go = {-1, -1}};
+                                                           .go = {-1, -1},
+                                                           .console_sock = -1,
+                                                           .master = -1};
+    pid_t pid = 0;
     int r;
 
-    if ((r = berth_id_validate(j.id, err)) < 0 || (r = load_bundle(&j, err)) < 0 ||
-        (r = paths(&j, err)) < 0 || (r = make_state_and_cgroup(&j, err)) < 0 ||
-        (r = restore_args(&j, err)) < 0)
+    if ((r = berth_id_validate(j.id, err)) < 0 || (r = load_bundle(&j, err)) < 0)
         return r;
-    r = berth_criu_action("restore", j.argv.v, j.log,
-                          &(struct berth_criu_hooks){pre_exec, cgroup_spawned, &j}, err);
+    /* before anything is made: nobody listening fails with no side effect */
+    if (terminal(&j) && o->create->console_socket) {
+        j.console_sock = berth_console_socket_connect(o->create->console_socket, err);
+        if (j.console_sock < 0)
+            return j.console_sock;
+    }
+    if ((r = paths(&j, err)) < 0 || (r = make_state_and_cgroup(&j, err)) < 0 ||
+        (r = restore_opts(&j, err)) < 0)
+        return r;
+    r = berth_criu_rpc(o->criu,
+                       &(struct berth_criu_call){
+                           .what = "restore",
+                           .type = BERTH_CRIU_REQ_RESTORE,
+                           .opts = &j.opts,
+                           .log_path = j.log,
+                           .status_fd = o->status_fd,
+                           .hooks = &(struct berth_criu_hooks){pre_exec, cgroup_spawned, &j},
+                           .notify = notified,
+                       },
+                       &pid, err);
     if (r < 0)
         return r;
-    if ((r = read_pid(&j, err)) < 0)
+    j.pid = pid;
+    if (terminal(&j) && !j.pty_restored)
+        return berth_error_make(err, 0, "criu restored no terminal: the checkpoint has none");
+    if (!j.hooks_ran &&
+        (r = berth_hooks_run_create_runtime(j.config, j.id, j.pid, j.bundle, err)) < 0)
         return r;
-    /* runc runs these from criu's setup-namespaces notification; with the
-     * criu CLI they run once the tree is restored (documented). */
-    r = berth_hooks_run_create_runtime(j.config, j.id, j.pid, j.bundle, err);
-    if (r < 0 || (r = write_state(&j, err)) < 0)
+    if ((r = write_state(&j, err)) < 0)
         return r;
     if (o->create->pid_file && (r = write_pid_file(o->create->pid_file, j.pid, err)) < 0)
         return r;
@@ -469,6 +590,7 @@ static int restore_container(const struct berth_context *ctx, const struct berth
         return r;
     j.done = true;
     *ret_pid = j.pid;
+    *ret_master = TAKE_FD(j.master);
     return 0;
 }
 
@@ -476,6 +598,8 @@ int berth_container_restore(const struct berth_context *ctx, const struct berth_
                             int *ret_status, berth_error_t *err)
 {
     const struct berth_create_opts *c = o->create;
+    struct berth_terminal_proxy *proxy = NULL;
+    _cleanup_close_ int master = -1;
     pid_t pid = 0;
     int r;
 
@@ -486,12 +610,17 @@ int berth_container_restore(const struct berth_context *ctx, const struct berth_
     /* foreground: the restored init is reparented to us when criu exits */
     if (!c->detach && !c->no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         return berth_error_errno(err, "prctl(PR_SET_CHILD_SUBREAPER)");
-    r = restore_container(ctx, o, &pid, err);
+    r = restore_container(ctx, o, &pid, &master, err);
     if (r < 0)
         return berth_error_wrap(err, "restore");
     if (c->detach)
         return 0;
+    /* a terminal without --console-socket: ours, as `run` does */
+    if (master >= 0 && (r = berth_terminal_proxy_start(TAKE_FD(master), &proxy, err)) < 0)
+        return r;
     r = wait_foreground(pid, ret_status, err);
+    if (proxy)
+        berth_terminal_proxy_finish(proxy, r < 0 ? 0 : 1000);
     if (r < 0)
         return r;
     return berth_container_delete(ctx, c->id, false, err);

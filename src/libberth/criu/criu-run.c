@@ -1,6 +1,6 @@
-/* criu-run.c: running the criu binary: version, `criu check` (cached),
- * and one action (dump, pre-dump, restore) with its error taken from
- * criu's own log. */
+/* criu-run.c: running the criu binary: started with its output in a pipe,
+ * waited for; `criu --version`, `criu check` (cached), and criu's reason
+ * picked from its log. */
 #include "criu-internal.h"
 
 #include <errno.h>
@@ -21,19 +21,16 @@ const char *berth_criu_bin(const char *criu)
     return criu && *criu ? criu : "criu";
 }
 
-/* Runs argv with stdin /dev/null and stdout+stderr into a pipe read to
- * *ret_out (may be NULL: output dropped). pre_exec runs in the child.
- * Returns the wait status, or <0 with *err when it could not be run
- * (-ENOENT: no such binary). */
-int berth_criu_spawn(char *const argv[], char **ret_out, const struct berth_criu_hooks *h,
-                     berth_error_t *err)
+/* Forks argv with stdin /dev/null and stdout+stderr into a pipe, whose
+ * read end is *ret_out (O_CLOEXEC). keep_fd (>= 0) is inherited by the
+ * exec'd program; pre_exec runs in the child before the exec, spawned in
+ * the parent (when it fails the child is killed and reaped, and its error
+ * returned). */
+int berth_criu_start(char *const argv[], const struct berth_criu_hooks *h, int keep_fd,
+                     pid_t *ret_pid, int *ret_out, berth_error_t *err)
 {
     int p[2], status;
     pid_t pid;
-    char buf[4096];
-    size_t len = 0;
-    _cleanup_free_ char *out = NULL;
-    ssize_t n;
 
     if (pipe2(p, O_CLOEXEC) < 0)
         return berth_error_errno(err, "pipe");
@@ -49,6 +46,8 @@ int berth_criu_spawn(char *const argv[], char **ret_out, const struct berth_criu
             _exit(126);
         if (h && h->pre_exec)
             h->pre_exec(h->data);
+        if (keep_fd >= 0 && fcntl(keep_fd, F_SETFD, 0) < 0)
+            _exit(126);
         execvp(argv[0], argv);
         _exit(errno == ENOENT ? 127 : 126);
     }
@@ -64,29 +63,69 @@ int berth_criu_spawn(char *const argv[], char **ret_out, const struct berth_criu
             return r;
         }
     }
-    while ((n = read(p[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
-        char *grown;
-        if (n < 0)
-            continue;
-        grown = realloc(out, len + n + 1);
-        if (!grown)
-            break;
-        out = grown;
-        memcpy(out + len, buf, n);
-        len += n;
-        out[len] = '\0';
-    }
-    close(p[0]);
+    *ret_pid = pid;
+    *ret_out = p[0];
+    return 0;
+}
+
+/* One read of the child's output into o: 1 data, 0 EOF (or no memory:
+ * output is advisory), -1 nothing yet. */
+int berth_criu_output_read(struct berth_criu_output *o, int fd)
+{
+    char buf[4096], *grown;
+    ssize_t n = read(fd, buf, sizeof(buf));
+
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? -1 : 0;
+    if (n == 0)
+        return 0;
+    grown = realloc(o->text, o->len + n + 1);
+    if (!grown)
+        return 0;
+    o->text = grown;
+    memcpy(o->text + o->len, buf, n);
+    o->len += n;
+    o->text[o->len] = '\0';
+    return 1;
+}
+
+/* The wait status of pid; -127 when the exec found no such binary (error
+ * set). */
+int berth_criu_wait(pid_t pid, const char *bin, berth_error_t *err)
+{
+    int status;
+
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
-            return berth_error_errno(err, "wait for %s", argv[0]);
+            return berth_error_errno(err, "wait for %s", bin);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-        berth_error_make(err, 0, "criu not installed (`%s` not found)", argv[0]);
+        berth_error_make(err, 0, "criu not installed (`%s` not found)", bin);
         return -ENOENT;
     }
-    if (ret_out)
-        *ret_out = out ? TAKE_PTR(out) : strdup("");
     return status;
+}
+
+/* Runs argv to its end; its output in *ret_out. The wait status, or <0
+ * with *err when it could not be run (-ENOENT: no such binary). */
+static int run_to_end(char *const argv[], char **ret_out, berth_error_t *err)
+{
+    struct berth_criu_output out = {0};
+    pid_t pid;
+    int fd, r;
+
+    r = berth_criu_start(argv, NULL, -1, &pid, &fd, err);
+    if (r < 0)
+        return r;
+    while (berth_criu_output_read(&out, fd) != 0)
+        ;
+    close(fd);
+    r = berth_criu_wait(pid, argv[0], err);
+    if (r < 0) {
+        free(out.text);
+        return r;
+    }
+    *ret_out = out.text ? out.text : strdup("");
+    return r;
 }
 
 char *berth_criu_version(const char *criu)
@@ -95,7 +134,7 @@ char *berth_criu_version(const char *criu)
     _cleanup_free_ char *out = NULL;
     berth_error_t ignored = NULL;
     char *v, *e;
-    int r = berth_criu_spawn(argv, &out, NULL, &ignored);
+    int r = run_to_end(argv, &out, &ignored);
 
     berth_error_release(&ignored);
     if (r != 0 || !out || !(v = strstr(out, "Version:")))
@@ -143,7 +182,7 @@ int berth_criu_check(const char *criu, berth_error_t *err)
     if (check_result == 1) {
         _cleanup_free_ char *out = NULL;
         berth_error_t e = NULL;
-        int r = berth_criu_spawn(argv, &out, NULL, &e);
+        int r = run_to_end(argv, &out, &e);
 
         if (r < 0) {
             check_result = r;
@@ -164,88 +203,6 @@ int berth_criu_check(const char *criu, berth_error_t *err)
         return check_result;
     }
     return 0;
-}
-
-/* Runs one criu action; on failure the error carries criu's reason from
- * its log and names the log. */
-int berth_criu_action(const char *what, char *const argv[], const char *log_path,
-                      const struct berth_criu_hooks *h, berth_error_t *err)
-{
-    _cleanup_free_ char *out = NULL, *log = NULL, *why = NULL;
-    _cleanup_fclose_ FILE *f = NULL;
-    int r = berth_criu_spawn(argv, &out, h, err);
-
-    if (r < 0)
-        return r;
-    if (r == 0)
-        return 0;
-    f = fopen(log_path, "re");
-    if (f) {
-        size_t cap = 0;
-        ssize_t n = getdelim(&log, &cap, '\0', f);
-        if (n < 0) {
-            free(log);
-            log = NULL;
-        }
-    }
-    why = berth_criu_reason(log && *log ? log : out);
-    return berth_error_make(err, 0, "criu %s failed (%s %d): %s (log: %s)", what,
-                            WIFEXITED(r) ? "exit status" : "signal",
-                            WIFEXITED(r) ? WEXITSTATUS(r) : WTERMSIG(r),
-                            why ? why : "no reason logged", log_path);
-}
-
-void berth_argv_add(struct berth_argv *a, const char *fmt, ...)
-{
-    va_list ap;
-    char *s = NULL, **grown;
-
-    if (a->failed)
-        return;
-    va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    grown = s ? realloc(a->v, (a->n + 2) * sizeof(*a->v)) : NULL;
-    if (!grown) {
-        free(s);
-        a->failed = true;
-        return;
-    }
-    a->v = grown;
-    a->v[a->n++] = s;
-    a->v[a->n] = NULL;
-}
-
-void berth_argv_free(struct berth_argv *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->v[i]);
-    free(a->v);
-    a->v = NULL;
-    a->n = 0;
-}
-
-void berth_criu_common_args(struct berth_argv *a, const struct berth_criu_opts *o)
-{
-    berth_argv_add(a, "--manage-cgroups=%s",
-                   o->manage_cgroups_mode ? o->manage_cgroups_mode : "soft");
-    if (o->tcp_established)
-        berth_argv_add(a, "--tcp-established");
-    if (o->ext_unix_sk)
-        berth_argv_add(a, "--ext-unix-sk");
-    if (o->shell_job)
-        berth_argv_add(a, "--shell-job");
-    if (o->file_locks)
-        berth_argv_add(a, "--file-locks");
-    if (o->auto_dedup)
-        berth_argv_add(a, "--auto-dedup");
-    if (o->lazy_pages)
-        berth_argv_add(a, "--lazy-pages");
-    if (o->link_remap)
-        berth_argv_add(a, "--link-remap");
-    if (o->status_fd >= 0)
-        berth_argv_add(a, "--status-fd=%d", o->status_fd);
 }
 
 int berth_criu_mkdirs(const char *path, berth_error_t *err)
