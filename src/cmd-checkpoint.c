@@ -1,18 +1,9 @@
 /* cmd-checkpoint.c: `berth checkpoint [options] ID` with runc's flags
  * (engines send them; podman probes `checkpoint --help`). */
-#include <errno.h>
-#include <string.h>
-
 #include "cli-opts.h"
 #include "cli.h"
 #include "commands.h"
 #include "criu/criu.h"
-
-static int valid_mode(const char *m)
-{
-    return !m || !strcmp(m, "soft") || !strcmp(m, "full") || !strcmp(m, "strict") ||
-           !strcmp(m, "ignore");
-}
 
 int cmd_checkpoint(struct berth_cli *cli, int argc, char **argv)
 {
@@ -33,11 +24,6 @@ int cmd_checkpoint(struct berth_cli *cli, int argc, char **argv)
     r = cli_args(cmd, opts, CLI_NOPTS(opts), argc, argv, 1, 1, &args, &nargs);
     if (r != CLI_GO)
         return r;
-    if (!valid_mode(o.manage_cgroups_mode)) {
-        berth_error_make(&err, EINVAL, "invalid manage-cgroups-mode value `%s`",
-                         o.manage_cgroups_mode);
-        return cli_fail(cli, &err);
-    }
     if (berth_container_checkpoint(&cli->ctx, args[0], &o, &err) < 0)
         return cli_fail(cli, &err);
     return 0;

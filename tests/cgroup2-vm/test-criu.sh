@@ -133,6 +133,34 @@ run_cmd berth delete -f "$ID2"
 assert_success "delete the restored container"
 check "delete removed its cgroup" [ ! -d "/sys/fs/cgroup/berth/$ID2" ]
 
+# ---- prestart/createRuntime hooks run at criu's setup-namespaces
+# notification, as runc: the restored tree exists and has not run yet, so
+# the counter does not move while the hook looks at it twice
+HB=$(make_bundle) || bail_out "make_bundle failed"
+cp "$B/config.json" "$HB/config.json"
+echo 0 >"$HB/rootfs/tmp/count"
+HOOK='p=$(sed -n "s/.*\"pid\": *\([0-9]*\).*/\1/p"); a=$(cat '"$HB"'/rootfs/tmp/count); sleep 1; b=$(cat '"$HB"'/rootfs/tmp/count); echo "$p $a $b" >>'"$TEST_TMP"'/hook.out'
+HOOK=$HOOK python3 - "$HB/config.json" <<'PY' || bail_out "cannot add the hook"
+import json, os, sys
+c = json.load(open(sys.argv[1]))
+h = {"path": "/bin/sh", "args": ["sh", "-c", os.environ["HOOK"]]}
+c["hooks"] = {"prestart": [h], "createRuntime": [h]}
+json.dump(c, open(sys.argv[1], "w"))
+PY
+IDH=$(new_id)
+run_cmd berth restore -d --image-path "$TEST_TMP/img3" --bundle "$HB" "$IDH"
+assert_success "restore with prestart and createRuntime hooks"
+read -r hp ha hb < <(head -1 "$TEST_TMP/hook.out" 2>/dev/null)
+assert_eq "$(wc -l <"$TEST_TMP/hook.out" 2>/dev/null)" 2 "prestart and createRuntime each ran once"
+assert_eq "$hp" "$(pid_of "$IDH")" "the hooks got the restored init's pid"
+check "the tree did not run during the hook (count $ha, then $hb)" [ -n "$ha" -a "$ha" = "$hb" ]
+COUNT_SAVED=$COUNT
+COUNT=$HB/rootfs/tmp/count
+check "after the hooks the restored counter runs" advancing
+COUNT=$COUNT_SAVED
+run_cmd berth delete -f "$IDH"
+assert_success "delete"
+
 # ---- foreground restore: waits for the init like run, then deletes it
 ID3=$(new_id)
 berth restore --image-path "$TEST_TMP/img3" --bundle "$B" "$ID3" </dev/null >/dev/null 2>"$TEST_TMP/restore3.err" &
@@ -144,5 +172,105 @@ wait $RPID
 rc=$?
 assert_eq "$rc" 137 "foreground restore exits with the init's status (SIGKILL)"
 check "foreground restore deleted the container afterwards" [ -z "$(container_status "$ID3")" ]
+
+# ---- a terminal container (process.terminal): the pty master goes to
+# --console-socket at create, and criu's new master for the restored
+# slave to restore's --console-socket (runc: orphan-pts-master), or to
+# restore's own stdio in the foreground. A shell variable set through the
+# first master is read back through the second: the same shell, restored.
+RECEIVER=$TEST_TMP/console-receiver
+gcc -std=gnu11 -O1 -Wall -o "$RECEIVER" "$SRCDIR/tests/integration/helpers/console-receiver.c" \
+    >"$TEST_TMP/build.log" 2>&1 || bail_out "cannot build console-receiver: $(cat "$TEST_TMP/build.log")"
+# receiver N SOCK INPUT: in the background (RECV_PID), output in recvN.out
+receiver() {
+    rm -f "$2"
+    "$RECEIVER" "$2" "$3" 60 >"$TEST_TMP/recv$1.out" 2>"$TEST_TMP/recv$1.err" &
+    RECV_PID=$!
+    add_cleanup "kill $RECV_PID 2>/dev/null; wait $RECV_PID 2>/dev/null"
+    wait_for test -S "$2"
+}
+TB=$(make_bundle) || bail_out "make_bundle failed"
+update_config "$TB" '
+c["process"]["terminal"] = True
+c["process"]["args"] = ["sh"]
+' || bail_out "update_config failed"
+TID=$(new_id)
+receiver 1 "$TEST_TMP/c1.sock" 'X=before-$((6*7)); echo set""-done\n' || bail_out "no receiver"
+R1=$RECV_PID
+run_cmd berth run -d --console-socket "$TEST_TMP/c1.sock" --bundle "$TB" "$TID"
+assert_success "run -d a terminal container"
+wait_for grep -q set-done "$TEST_TMP/recv1.out"
+check "the shell ran the first input (set-done)" grep -q set-done "$TEST_TMP/recv1.out"
+run_cmd berth checkpoint --image-path "$TEST_TMP/imgt" "$TID"
+assert_success "checkpoint of a terminal container (criu needs orphan_pts_master)"
+wait "$R1"
+assert_eq "$?" 0 "the first master saw the pty close when the shell was checkpointed"
+
+# refused before anything is made, as create refuses them
+run_cmd berth restore -d --image-path "$TEST_TMP/imgt" --bundle "$TB" "$TID"
+assert_failure "restore -d of a terminal container without --console-socket"
+assert_contains "$stderr" "cannot allocate tty if berth will detach without setting console socket" \
+    "runc's wording"
+check "refused: no state left" [ ! -e "$BERTH_ROOT/$TID" ]
+run_cmd berth restore -d --console-socket "$TEST_TMP/nobody.sock" --image-path "$TEST_TMP/imgt" \
+    --bundle "$TB" "$TID"
+assert_failure "restore with a console socket nobody listens on"
+assert_contains "$stderr" "nobody.sock" "the error names the socket"
+check "nobody listening: no state left" [ ! -e "$BERTH_ROOT/$TID" ]
+check "nobody listening: no cgroup left" [ ! -e "/sys/fs/cgroup/berth/$TID" ]
+run_cmd berth restore -d --console-socket "$TEST_TMP/c1.sock" --image-path "$TEST_TMP/img3" \
+    --bundle "$B" "$(new_id)"
+assert_failure "restore --console-socket of a container without a terminal"
+assert_contains "$stderr" "cannot use console socket if berth will not allocate tty" "runc's wording"
+
+receiver 2 "$TEST_TMP/c2.sock" 'echo got-$X; tty; exit 3\n' || bail_out "no receiver"
+R2=$RECV_PID
+run_cmd berth restore -d --console-socket "$TEST_TMP/c2.sock" --image-path "$TEST_TMP/imgt" \
+    --bundle "$TB" "$TID"
+assert_success "restore -d --console-socket of the terminal container"
+wait "$R2"
+rc=$?
+out=$(tr -d '\r' <"$TEST_TMP/recv2.out")
+assert_eq "$rc" 0 "the new master reached the socket and saw the shell exit"
+assert_match "$out" $'(^|\n)got-before-42(\n|$)' "the restored shell kept its variable, read through the new master"
+assert_match "$out" $'(^|\n)/dev/pts/0(\n|$)' "the restored shell's tty is pty 0 of its own devpts"
+assert_contains "$(cat "$TEST_TMP/recv2.err")" "name=/dev/pts/" "pty name sent along with the fd"
+wait_for_status "$TID" stopped 10
+check "the restored shell exited" [ "$(container_status "$TID")" = stopped ]
+run_cmd berth delete "$TID"
+assert_success "delete the restored terminal container"
+
+# the foreground: restore proxies the new master to its own stdio, as run
+printf 'echo fg-$X\nexit 5\n' | berth restore --image-path "$TEST_TMP/imgt" --bundle "$TB" "$(new_id)" \
+    >"$TEST_TMP/fg.out" 2>"$TEST_TMP/fg.err"
+rc=$?
+out=$(tr -d '\r' <"$TEST_TMP/fg.out")
+assert_eq "$rc" 5 "foreground restore of a terminal container exits with the shell's status ($(head -c 300 "$TEST_TMP/fg.err"))"
+assert_match "$out" $'(^|\n)fg-before-42(\n|$)' "foreground: the restored shell answered on restore's stdout"
+
+# ---- org.criu.config (runc's and crun's annotation): criu reads that
+# configuration file after berth's options, so its log-file wins; empty:
+# no file at all
+CB=$(make_bundle) || bail_out "make_bundle failed"
+printf 'log-file conf.log\n' >"$TEST_TMP/criu.conf"
+update_config "$CB" "
+c['process']['args'] = ['sleep', '1000']
+c['annotations'] = {'org.criu.config': '$TEST_TMP/criu.conf'}
+" || bail_out "update_config failed"
+CID=$(new_id)
+run_cmd berth run -d --bundle "$CB" "$CID"
+assert_success "run -d with org.criu.config"
+run_cmd berth checkpoint --leave-running --image-path "$TEST_TMP/imgc" "$CID"
+assert_success "checkpoint with org.criu.config"
+check "criu took the log file of org.criu.config's file" [ -s "$TEST_TMP/imgc/conf.log" ]
+check "and not berth's" [ ! -e "$TEST_TMP/imgc/dump.log" ]
+berth delete -f "$CID" >/dev/null 2>&1
+update_config "$CB" "c['annotations'] = {'org.criu.config': ''}" || bail_out "update_config failed"
+run_cmd berth run -d --bundle "$CB" "$CID"
+run_cmd berth checkpoint --leave-running --image-path "$TEST_TMP/imgc2" "$CID"
+assert_success "checkpoint with an empty org.criu.config"
+check "an empty org.criu.config: no file, berth's log" [ -s "$TEST_TMP/imgc2/dump.log" ]
+run_cmd berth delete -f "$CID"
+assert_success "delete"
 
 done_testing

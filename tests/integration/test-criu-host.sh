@@ -28,12 +28,29 @@ assert_failure "checkpoint fails"
 assert_contains "$stderr" "checkpoint: criu cannot run on this kernel: Error (criu/" \
     "checkpoint: clear error with criu's own reason"
 check "the container is still running with the same init" \
-    [ "$(container_status "$ID")" = running ] && [ -d "/proc/$PID" ]
+    [ "$(container_status "$ID")" = running -a -d "/proc/$PID" ]
 
 run_cmd berth restore -d --image-path "$TEST_TMP/img" --bundle "$B" "$(new_id)"
 assert_failure "restore fails"
 assert_contains "$stderr" "restore: criu cannot run on this kernel" "restore: clear error"
 check "restore created no state" [ "$(ls "$BERTH_ROOT" | wc -l)" = 1 ]
+
+# runc's checks of the options come before criu's (runc's wording), on any
+# host; the container is left as it was
+for bad in "--page-server 7000|Use --page-server ADDRESS:PORT to specify page server" \
+    "--page-server :7000|Use --page-server ADDRESS:PORT to specify page server" \
+    "--page-server [::1]:x|Invalid port number" \
+    "--manage-cgroups-mode loose|invalid manage-cgroups-mode value: loose" \
+    "--empty-ns galaxy|namespace galaxy is not supported"; do
+    run_cmd berth checkpoint ${bad%%|*} --image-path "$TEST_TMP/img" "$ID"
+    assert_failure "checkpoint ${bad%%|*} fails"
+    assert_contains "$stderr" "checkpoint: ${bad#*|}" "checkpoint ${bad%%|*}: runc's wording"
+done
+run_cmd berth restore -d --manage-cgroups-mode loose --image-path "$TEST_TMP/img" --bundle "$B" "$(new_id)"
+assert_contains "$stderr" "restore: invalid manage-cgroups-mode value: loose" \
+    "restore --manage-cgroups-mode loose: runc's wording"
+check "checks of the options: still running with the same init, nothing made" \
+    [ "$(container_status "$ID")" = running -a -d "/proc/$PID" -a "$(ls "$BERTH_ROOT" | wc -l)" = 1 ]
 
 run_cmd "$BERTH" --root "$BERTH_ROOT" --criu /nonexistent/criu checkpoint "$ID"
 assert_failure "checkpoint with --criu pointing nowhere fails"

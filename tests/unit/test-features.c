@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "container/berth-features.h"
+#include "criu/criu.h"
 #include "hooks/hooks.h"
 #include "ns/ns.h"
 #include "rootfs/mount.h"
@@ -162,10 +163,12 @@ START_TEST(test_seccomp_names)
 END_TEST
 
 /* runc lists "bundle", "org.systemd.property." and "org.criu.config": it
- * acts on them. berth acts on no annotation, so it lists none. */
+ * acts on them. berth acts on org.criu.config only (the name criu-rpc.c
+ * looks up), so it lists exactly that. */
 START_TEST(test_unsafe_annotations)
 {
-    ck_assert_uint_eq(feat->potentiallyUnsafeConfigAnnotations_len, 0);
+    ck_assert_uint_eq(feat->potentiallyUnsafeConfigAnnotations_len, 1);
+    ck_assert_str_eq(feat->potentiallyUnsafeConfigAnnotations[0], BERTH_CRIU_CONFIG_ANNOTATION);
 }
 END_TEST
 

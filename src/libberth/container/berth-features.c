@@ -92,9 +92,11 @@ static const struct claim claims[] = {
 };
 
 /* Annotations of config.json that change what berth does (features.md
- * "potentiallyUnsafeConfigAnnotations"; a trailing "." is a prefix). berth
- * interprets none yet. */
-static const char *const unsafe_annotations[] = {NULL};
+ * "potentiallyUnsafeConfigAnnotations"; a trailing "." is a prefix):
+ * org.criu.config names criu's configuration file (criu.h's
+ * BERTH_CRIU_CONFIG_ANNOTATION, a layer above: test-features.c holds the
+ * two together). */
+static const char *const unsafe_annotations[] = {"org.criu.config", NULL};
 
 /* ========================================================================== */
 

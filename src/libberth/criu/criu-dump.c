@@ -233,10 +233,10 @@ static int save_stdio(pid_t pid, const struct mnt *all, size_t n, const char *im
 }
 
 /* The criu_opts of a dump or pre-dump of pid. */
-static int dump_opts(struct berth_pb *b, const struct berth_criu_opts *o, pid_t pid, int img_fd,
-                     int work_fd, berth_error_t *err)
+static int dump_opts(struct berth_pb *b, const struct berth_criu_opts *o, const oci_config *config,
+                     pid_t pid, int img_fd, int work_fd, berth_error_t *err)
 {
-    int r = berth_criu_common_opts(b, o, "dump.log", err);
+    int r = berth_criu_common_opts(b, o, config, "dump.log", err);
 
     if (r < 0)
         return r;
@@ -253,17 +253,12 @@ static int dump_opts(struct berth_pb *b, const struct berth_criu_opts *o, pid_t 
         berth_pb_int(b, CRIU_OPT_TCP_SKIP_IN_FLIGHT, 1);
     if (o->page_server) {
         _cleanup_(berth_pb_free) struct berth_pb ps = {0};
-        const char *colon = strrchr(o->page_server, ':');
-        const char *port = colon ? colon + 1 : o->page_server;
-        char *end = NULL;
-        long p = strtol(port, &end, 10);
+        struct berth_criu_page_server where;
 
-        /* runc's check and wording */
-        if (!colon || colon == o->page_server || !*port || *end || p <= 0 || p > 65535)
-            return berth_error_make(err, EINVAL,
-                                    "Use --page-server ADDRESS:PORT to specify page server");
-        berth_pb_stringf(&ps, 1, "%.*s", (int)(colon - o->page_server), o->page_server);
-        berth_pb_int(&ps, 2, p);
+        if ((r = berth_criu_page_server(o->page_server, &where, err)) < 0)
+            return r;
+        berth_pb_stringf(&ps, 1, "%.*s", (int)where.addr_len, where.addr);
+        berth_pb_int(&ps, 2, where.port);
         berth_pb_message(b, CRIU_OPT_PS, &ps);
     }
     return 0;
@@ -367,7 +362,8 @@ int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
         return berth_error_wrap(err, "checkpoint");
     /* runc's default: ./checkpoint; the work dir defaults to the images */
     j.img = berth_path_absolute(o->image_path ? o->image_path : "checkpoint");
-    if (j.img && (r = check_parent_path(j.img, o->parent_path, err)) < 0)
+    if (j.img && ((r = check_parent_path(j.img, o->parent_path, err)) < 0 ||
+                  (r = berth_criu_opts_check(o, err)) < 0))
         return berth_error_wrap(err, "checkpoint");
     if ((r = berth_criu_check(o->criu, err)) < 0)
         return berth_error_wrap(err, "checkpoint");
@@ -383,7 +379,7 @@ int berth_container_checkpoint(const struct berth_context *ctx, const char *id,
     j.work_fd = open(j.work, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (j.work_fd < 0)
         return berth_error_errno(err, "checkpoint: work path `%s`", j.work);
-    if ((r = dump_opts(&j.opts, o, j.state->pid, j.img_fd, j.work_fd, err)) < 0 ||
+    if ((r = dump_opts(&j.opts, o, j.config, j.state->pid, j.img_fd, j.work_fd, err)) < 0 ||
         (r = plan_externals(j.state->pid, j.config, j.state->bundle, j.img, &j.opts, err)) < 0)
         return berth_error_wrap(err, "checkpoint");
     r = berth_criu_rpc(o->criu,

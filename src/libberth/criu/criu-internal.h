@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "criu.h"
+#include "oci-types.h"
 
 /* The documents berth writes beside criu's images (criu-images.c): each a
  * JSON array, read and written through the model. */
@@ -104,6 +105,7 @@ enum berth_criu_field {
     CRIU_OPT_TCP_SKIP_IN_FLIGHT = 46,
     CRIU_OPT_LAZY_PAGES = 48,
     CRIU_OPT_ORPHAN_PTS_MASTER = 50,
+    CRIU_OPT_CONFIG_FILE = 51,
     CRIU_OPT_TCP_CLOSE = 52,
     CRIU_OPT_LSM_PROFILE = 53,
     CRIU_OPT_LSM_MOUNT_CONTEXT = 63,
@@ -148,8 +150,18 @@ int berth_criu_rpc(const char *criu, const struct berth_criu_call *c, pid_t *ret
  * fds of ours (CRIU_OPT_IMAGES_DIR_FD, CRIU_OPT_WORK_DIR_FD): criu opens
  * /proc/<berth>/fd/N, so they must have been opened in criu's mount
  * namespace. */
+/* runc's checks of the options (criuOptions), before anything runs:
+ * --manage-cgroups-mode, --empty-ns, --page-server ADDRESS:PORT. */
+int berth_criu_opts_check(const struct berth_criu_opts *o, berth_error_t *err);
+struct berth_criu_page_server {
+    const char *addr; /* not NUL-terminated: addr_len bytes */
+    size_t addr_len;
+    int port;
+};
+int berth_criu_page_server(const char *s, struct berth_criu_page_server *ps, berth_error_t *err);
+
 int berth_criu_common_opts(struct berth_pb *b, const struct berth_criu_opts *o,
-                           const char *log_file, berth_error_t *err);
+                           const oci_config *config, const char *log_file, berth_error_t *err);
 
 /* mkdir -p with mode 0700 for the image/work directories. */
 int berth_criu_mkdirs(const char *path, berth_error_t *err);

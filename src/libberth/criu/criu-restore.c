@@ -363,7 +363,7 @@ static int restore_opts(struct restore_job *j, berth_error_t *err)
     struct berth_pb *b = &j->opts;
     int r;
 
-    r = berth_criu_common_opts(b, o, "restore.log", err);
+    r = berth_criu_common_opts(b, o, j->config, "restore.log", err);
     if (r < 0)
         return r;
     berth_pb_string(b, CRIU_OPT_ROOT, j->criu_root);
@@ -604,8 +604,8 @@ int berth_container_restore(const struct berth_context *ctx, const struct berth_
     int r;
 
     *ret_status = 0;
-    r = berth_criu_check(o->criu, err);
-    if (r < 0)
+    /* runc's order: the options, then criu */
+    if ((r = berth_criu_opts_check(o, err)) < 0 || (r = berth_criu_check(o->criu, err)) < 0)
         return berth_error_wrap(err, "restore");
     /* foreground: the restored init is reparented to us when criu exits */
     if (!c->detach && !c->no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)

@@ -52,36 +52,99 @@ static const struct {
     {offsetof(struct berth_criu_opts, link_remap), CRIU_OPT_LINK_REMAP},
 };
 
-int berth_criu_common_opts(struct berth_pb *b, const struct berth_criu_opts *o,
-                           const char *log_file, berth_error_t *err)
+/* criu's own configuration file for this container, read after the RPC's
+ * options so that it wins (criu >= 3.11): the annotation org.criu.config
+ * (empty: none), as runc and crun; else berth's, else runc's (podman's
+ * documentation tells users to write that one). criu ignores a file that
+ * does not exist. */
+static const char *config_file(const oci_config *c)
+{
+    for (size_t i = 0; c && i < c->annotations.len; i++)
+        if (strcmp(c->annotations.keys[i], BERTH_CRIU_CONFIG_ANNOTATION) == 0)
+            return c->annotations.values[i][0] ? c->annotations.values[i] : NULL;
+    return access(BERTH_CRIU_CONFIG_FILE, F_OK) == 0 ? BERTH_CRIU_CONFIG_FILE
+                                                     : "/etc/criu/runc.conf";
+}
+
+static int cg_mode(const struct berth_criu_opts *o, int *ret, berth_error_t *err)
 {
     const char *mode = o->manage_cgroups_mode ? o->manage_cgroups_mode : "soft";
-    size_t i;
 
-    for (i = 0; i < N_OF(cg_modes) && strcmp(cg_modes[i].name, mode) != 0; i++)
-        ;
-    if (i == N_OF(cg_modes)) /* runc's wording */
-        return berth_error_make(err, EINVAL, "invalid manage-cgroups-mode value: %s", mode);
+    for (size_t i = 0; i < N_OF(cg_modes); i++)
+        if (strcmp(cg_modes[i].name, mode) == 0)
+            return *ret = cg_modes[i].mode, 0;
+    /* runc's wording */
+    return berth_error_make(err, EINVAL, "invalid manage-cgroups-mode value: %s", mode);
+}
+
+/* runc names namespaces as config.json does; criu takes only net */
+static int empty_ns(const struct berth_criu_opts *o, int *ret, berth_error_t *err)
+{
+    *ret = o->empty_ns
+               ? berth_ns_type_flag(strcmp(o->empty_ns, "net") == 0 ? "network" : o->empty_ns)
+               : 0;
+    if (o->empty_ns && *ret == 0)
+        return berth_error_make(err, EINVAL, "namespace %s is not supported", o->empty_ns);
+    return 0;
+}
+
+int berth_criu_page_server(const char *s, struct berth_criu_page_server *ps, berth_error_t *err)
+{
+    const char *colon = strrchr(s, ':');
+    char *end = NULL;
+    long port;
+
+    /* runc's checks and wording (Go's SplitHostPort: "[::1]:7") */
+    ps->addr = s;
+    ps->addr_len = colon ? (size_t)(colon - s) : 0;
+    if (ps->addr_len >= 2 && s[0] == '[' && s[ps->addr_len - 1] == ']') {
+        ps->addr++;
+        ps->addr_len -= 2;
+    }
+    if (!colon || ps->addr_len == 0 || !colon[1])
+        return berth_error_make(err, EINVAL,
+                                "Use --page-server ADDRESS:PORT to specify page server");
+    port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return berth_error_make(err, EINVAL, "Invalid port number");
+    ps->port = (int)port;
+    return 0;
+}
+
+int berth_criu_opts_check(const struct berth_criu_opts *o, berth_error_t *err)
+{
+    struct berth_criu_page_server ps;
+    int ignored, r;
+
+    if ((r = cg_mode(o, &ignored, err)) < 0 || (r = empty_ns(o, &ignored, err)) < 0)
+        return r;
+    return o->page_server ? berth_criu_page_server(o->page_server, &ps, err) : 0;
+}
+
+int berth_criu_common_opts(struct berth_pb *b, const struct berth_criu_opts *o,
+                           const oci_config *config, const char *log_file, berth_error_t *err)
+{
+    const char *conf = config_file(config);
+    int mode, ns, r;
+
+    if ((r = cg_mode(o, &mode, err)) < 0 || (r = empty_ns(o, &ns, err)) < 0)
+        return r;
     berth_pb_string(b, CRIU_OPT_LOG_FILE, log_file);
     berth_pb_int(b, CRIU_OPT_LOG_LEVEL, 4);
-    berth_pb_int(b, CRIU_OPT_MANAGE_CGROUPS_MODE, cg_modes[i].mode);
+    berth_pb_int(b, CRIU_OPT_MANAGE_CGROUPS_MODE, mode);
     /* every action script comes to us (status-ready, orphan-pts-master) */
     berth_pb_int(b, CRIU_OPT_NOTIFY_SCRIPTS, 1);
     /* a slave whose master is outside the tree (the engine holds it) is
      * dumped, and restored with a new master sent to us: runc sets it for
      * both */
     berth_pb_int(b, CRIU_OPT_ORPHAN_PTS_MASTER, 1);
-    for (i = 0; i < N_OF(bool_opts); i++)
+    if (conf)
+        berth_pb_string(b, CRIU_OPT_CONFIG_FILE, conf);
+    for (size_t i = 0; i < N_OF(bool_opts); i++)
         if (*(const bool *)((const char *)o + bool_opts[i].offset))
             berth_pb_int(b, bool_opts[i].field, 1);
-    if (o->empty_ns) {
-        /* runc names namespaces as config.json does; criu takes only net */
-        int flag = berth_ns_type_flag(strcmp(o->empty_ns, "net") == 0 ? "network" : o->empty_ns);
-
-        if (flag == 0)
-            return berth_error_make(err, EINVAL, "namespace %s is not supported", o->empty_ns);
-        berth_pb_int(b, CRIU_OPT_EMPTY_NS, flag);
-    }
+    if (ns)
+        berth_pb_int(b, CRIU_OPT_EMPTY_NS, ns);
     return 0;
 }
 

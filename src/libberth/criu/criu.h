@@ -1,15 +1,17 @@
 /* criu.h: checkpoint and restore of a container with CRIU.
  *
- * Debian ships no libcriu, so berth drives the `criu` binary (its CLI, one
- * dump or restore per call) and reads criu's log file for errors. What is
- * kept next to criu's images (in --image-path):
- *   berth-stdio     the init's fds 0, 1, 2 at dump time: "pipe:[INO]", or
- *                   "file[MNT:INO]" for a file from outside the container
- *                   (dumped with --external); both are re-bound to
- *                   restore's own stdio with --inherit-fd
- *   berth-external  one "KEY\tHOST-PATH" line per mount criu cannot dump by
- *                   itself (binds from outside the container), given to criu
- *                   as --external mnt[KEY] (dump) and mnt[KEY]:PATH (restore)
+ * Debian ships no libcriu, so berth runs `criu swrk` and speaks criu's RPC
+ * itself (criu-rpc.c, criu-pb.c): one request per dump or restore, each of
+ * criu's notifications answered (runc does the same through go-criu). What
+ * is kept next to criu's images (in --image-path):
+ *   descriptors.json     the init's fds 0, 1, 2 at dump time: "pipe:[INO]",
+ *                        "file[MNT:INO]" for a file from outside the
+ *                        container (dumped as external), both re-bound to
+ *                        restore's own stdio (inherit_fd), or a pty slave's
+ *                        path (criu restores it with a new master)
+ *   berth-external.json  the mounts criu cannot dump by itself (binds from
+ *                        outside the container): external mnt[KEY] at dump,
+ *                        mnt[KEY]:PATH at restore
  */
 #ifndef BERTH_CRIU_H
 #define BERTH_CRIU_H
@@ -45,6 +47,11 @@ struct berth_criu_opts {
     const char *lsm_mount_context;
     bool tcp_close;
 };
+
+/* The annotation naming criu's configuration file for a container (runc's
+ * and crun's), and berth's default one. */
+#define BERTH_CRIU_CONFIG_ANNOTATION "org.criu.config"
+#define BERTH_CRIU_CONFIG_FILE       "/etc/criu/berth.conf"
 
 /* `criu --version` ("3.17.1"); NULL when criu cannot be run. */
 char *berth_criu_version(const char *criu);
