@@ -449,4 +449,70 @@ else
     assert_not_contains "$output" "swappiness" "... and nothing is said about them on v1"
 fi
 
+# ---- rdma (linux.resources.rdma -> rdma.max) ----------------------------
+# Needs the rdma controller and an RDMA device. Inside the cgroup2 VM (/.vm)
+# a soft one is made for the test: rdma_rxe over a dummy link (the guest
+# kernel's modules); on other hosts an existing device is used or the
+# section is skipped with the reason.
+rdma_dev() {
+    local d m k
+    d=$(ls /sys/class/infiniband 2>/dev/null | head -1)
+    [ -n "$d" ] && { echo "$d"; return 0; }
+    [ -e /.vm ] || { echo "no RDMA device on this host" >&2; return 1; }
+    command -v rdma >/dev/null || { echo "no rdma tool (iproute2)" >&2; return 1; }
+    k=$(uname -r)
+    if [ ! -e "/lib/modules/$k" ] && [ -d "${BERTH_VM_CACHE:-/var/cache/berth-cgroup2-vm}/k/lib/modules/$k" ]; then
+        mkdir -p /lib/modules && ln -s "${BERTH_VM_CACHE:-/var/cache/berth-cgroup2-vm}/k/lib/modules/$k" "/lib/modules/$k"
+    fi
+    # rdma_rxe needs the crc32 shash (crc32_generic) to add a device
+    for m in crc32_generic dummy rdma_rxe; do
+        if command -v modprobe >/dev/null; then modprobe "$m"; else /.vm/busybox modprobe "$m"; fi 2>/dev/null ||
+            { echo "cannot load $m" >&2; return 1; }
+    done
+    ip link add berthrdma0 type dummy && ip link set berthrdma0 up || return 1
+    add_cleanup "ip link del berthrdma0 2>/dev/null"
+    rdma link add berthrxe0 type rxe netdev berthrdma0 || return 1
+    add_cleanup "rdma link delete berthrxe0 2>/dev/null"
+    echo berthrxe0
+}
+if ! awk '$1 == "rdma" && $4 == 1 {f = 1} END {exit !f}' /proc/cgroups; then
+    skip "rdma: no rdma controller on this kernel" 1
+elif ! DEV=$(rdma_dev 2>"$TEST_TMP/rdma.err"); then
+    skip "rdma: $(tail -1 "$TEST_TMP/rdma.err")" 1
+else
+    B=$(make_bundle) || bail_out "cannot make a bundle"
+    update_config "$B" "c['linux']['resources'] = {'rdma': {'$DEV': {'hcaHandles': 3, 'hcaObjects': 300}}}
+c['process']['args'] = ['sleep', '1000']" || bail_out "update_config"
+    ID=$(new_id)
+    run_cmd berth run -d --bundle "$B" "$ID"
+    assert_success "run -d with linux.resources.rdma on $DEV"
+    PID=$(json_get "$(berth state "$ID")" 'j["pid"]')
+    if [ $V2 = 1 ]; then
+        RD=/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$PID/cgroup")
+    else
+        RD=/sys/fs/cgroup/rdma$(awk -F: '$2 == "rdma" {print $3}' "/proc/$PID/cgroup")
+    fi
+    assert_contains "$(cat "$RD/cgroup.procs" 2>/dev/null)" "$PID" "the init is in the cgroup of rdma.max ($RD)"
+    assert_eq "$(sed "s/ *$//" "$RD/rdma.max" 2>/dev/null)" "$DEV hca_handle=3 hca_object=300" "rdma.max read back"
+    run_cmd berth delete -f "$ID"
+    assert_success "delete"
+    # one of the two: the other stays the kernel's "max"
+    update_config "$B" "c['linux']['resources'] = {'rdma': {'$DEV': {'hcaObjects': 40}}}"
+    ID=$(new_id)
+    run_cmd berth run -d --bundle "$B" "$ID"
+    PID=$(json_get "$(berth state "$ID")" 'j["pid"]')
+    RD=${RD%/*}/$ID
+    assert_eq "$(sed "s/ *$//" "$RD/rdma.max" 2>/dev/null)" "$DEV hca_handle=max hca_object=40" "hcaObjects alone"
+    run_cmd berth delete -f "$ID"
+    # a device the kernel does not know: create fails naming the file, and
+    # nothing is left
+    update_config "$B" "c['linux']['resources'] = {'rdma': {'nosuchdev0': {'hcaHandles': 1}}}"
+    ID=$(new_id)
+    run_cmd berth run -d --bundle "$B" "$ID"
+    assert_failure "run with an rdma device the kernel does not know"
+    assert_contains "$stderr" "rdma.max" "the error names rdma.max"
+    assert_contains "$stderr" "No such device" "... and the kernel's reason"
+    assert_eq "$(ls -d "${RD%/*}/$ID" "$BERTH_ROOT/$ID" 2>/dev/null)" "" "nothing left after the failed create"
+fi
+
 done_testing

@@ -329,7 +329,7 @@ assert l[\"seccomp\"][\"enabled\"] is True and \"SECCOMP_FILTER_FLAG_TSYNC\" in 
 assert \"SCMP_ACT_ERRNO\" in l[\"seccomp\"][\"actions\"]
 cg = l[\"cgroup\"]
 assert cg[\"v1\"] is True and cg[\"v2\"] is True, cg
-assert cg[\"systemd\"] == os.path.exists(sys.argv[2]) == cg[\"systemdUser\"] and not cg.get(\"rdma\"), cg
+assert cg[\"systemd\"] == os.path.exists(sys.argv[2]) == cg[\"systemdUser\"] and cg[\"rdma\"] is True, cg
 assert l[\"selinux\"][\"enabled\"] is False and l[\"apparmor\"][\"enabled\"] is False
 assert l[\"intelRdt\"] == {\"enabled\": True, \"schemata\": True, \"monitoring\": True}, l[\"intelRdt\"]
 assert l[\"netDevices\"][\"enabled\"] is True

@@ -66,10 +66,10 @@ static const struct claim claims[] = {
     {"cgroup.systemdUser", false},
 #endif
 
-    /* Not implemented yet: each reports enabled=false (or false flags).
-     * rdma: the writer exists but no host here has an rdma controller to
-     * test it on. apparmor, selinux: not claims, probed at run time. */
-    {"cgroup.rdma", false},
+    /* rdma: rdma.max (v1 and v2, cgroup-fs.c); test-cgroup.sh reads it
+     * back in the cgroup2 VM on a soft RDMA device (rdma_rxe).
+     * apparmor, selinux: not claims, probed at run time. */
+    {"cgroup.rdma", true},
 
     /* mountExtensions.idmap: idmap.h, test-mounts.sh. */
     {"mountExtensions.idmap", true},
