@@ -14,7 +14,7 @@ trap 'rm -rf "$OUT"' EXIT
 spec=$(sed -n 's/^AC_DEFINE(\[OCI_SPEC_VERSION\], \["\([^"]*\)".*/\1/p' "$SRC/configure.ac")
 gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -DOCI_SPEC_VERSION="\"$spec\"" -I"$SRC/src/libberth" -I"$SRC/libocispec" \
     -o "$OUT/cgroup-driver" "$SRC/tests/integration/helpers/cgroup-driver.c" \
-    "$SRC"/src/libberth/cgroup/cgroup*.c "$SRC/src/libberth/cgroup/systemd-unit.c" \
+    "$SRC"/src/libberth/cgroup/cgroup*.c "$SRC"/src/libberth/cgroup/systemd-{unit,annotations}.c \
     "$SRC"/src/libberth/util/{fd-pass,error,context,id-list,io,run}.c "$SRC/src/libberth/spec/page-size.c" "$SRC"/src/libberth/state/{state,state-json,state-types}.c "$SRC/src/libberth/container/status.c" \
     "$SRC"/libocispec/*.c -lyajl -lm
 # the static checker is built on the host too (the integration lib wants it)

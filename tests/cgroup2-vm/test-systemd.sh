@@ -260,4 +260,42 @@ update_config "$B" "c['linux']['cgroupsPath'] = 'machine.slice:berth:$ID'"
 BERTH_SYSTEMD_HELPER=/nonexistent/berth-systemd fails "$ID" "berth-$ID.scope" \
     "helper \`/nonexistent/berth-systemd\`: No such file or directory" "a missing helper"
 
+# ---- org.systemd.property.NAME annotations (runc's): unit properties ---------
+AB=$(make_bundle) || bail_out "cannot make a bundle"
+set_args "$AB" sleep 300
+ID=$(new_id)
+UNIT=berth-$ID.scope
+update_config "$AB" "c['annotations'] = {'org.systemd.property.TimeoutStopSec': '7',
+    'org.systemd.property.CollectMode': \"'inactive-or-failed'\",
+    'org.systemd.property.Description': \"'from an annotation'\"}"
+run_cmd sdb run -d --bundle "$AB" "$ID"
+assert_success "run -d with org.systemd.property annotations"
+assert_eq "$(prop "$UNIT" TimeoutStopUSec)" 7s "TimeoutStopSec 7 sent as TimeoutStopUSec (runc's conversion)"
+assert_eq "$(prop "$UNIT" CollectMode)" inactive-or-failed "CollectMode from a GVariant string"
+assert_eq "$(prop "$UNIT" Description)" "from an annotation" "an annotation comes after berth's own properties"
+run_cmd sdb delete -f "$ID"
+assert_success "delete"
+check "the unit is gone" unit_gone "$UNIT"
+# refused before anything is made, runc's wording
+update_config "$AB" "c['annotations'] = {'org.systemd.property.Xx': '1'}"
+ID=$(new_id)
+run_cmd sdb run -d --bundle "$AB" "$ID"
+assert_failure "a property name of two letters"
+assert_contains "$stderr" "annotation org.systemd.property.Xx name incorrect: too short" "runc's wording"
+check "bad name: no unit left" unit_gone "berth-$ID.scope"
+check "bad name: no state left" [ ! -e "$BERTH_ROOT/$ID" ]
+# one systemd refuses: its error, and nothing left
+update_config "$AB" "c['annotations'] = {'org.systemd.property.NoSuchProperty': 'uint64 1'}"
+ID=$(new_id)
+run_cmd sdb run -d --bundle "$AB" "$ID"
+assert_failure "a property systemd does not know"
+assert_contains "$stderr" "NoSuchProperty" "systemd's error names it"
+check "unknown property: no unit left" unit_gone "berth-$ID.scope"
+check "unknown property: no state left" [ ! -e "$BERTH_ROOT/$ID" ]
+# the cgroupfs driver leaves them alone, as runc
+ID=$(new_id)
+run_cmd "$BERTH" --root "$BERTH_ROOT" run -d --bundle "$AB" "$ID"
+assert_success "without --systemd-cgroup the annotation is not a property"
+run_cmd "$BERTH" --root "$BERTH_ROOT" delete -f "$ID"
+
 done_testing

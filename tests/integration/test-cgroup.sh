@@ -27,7 +27,7 @@ build_driver() {
     # (config.h's one define the library files here need, from its source)
     spec=$(sed -n 's/^AC_DEFINE(\[OCI_SPEC_VERSION\], \["\([^"]*\)".*/\1/p' "$s/configure.ac")
     gcc -std=gnu11 -O1 -g -D_GNU_SOURCE -DOCI_SPEC_VERSION="\"$spec\"" -I"$s/src/libberth" -I"$s/libocispec" -o "$DRIVER" \
-        "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s/src/libberth/cgroup/systemd-unit.c" \
+        "$s/tests/integration/helpers/cgroup-driver.c" "$s"/src/libberth/cgroup/cgroup*.c "$s"/src/libberth/cgroup/systemd-{unit,annotations}.c \
         "$s"/src/libberth/util/{fd-pass,error,context,id-list,io,run}.c "$s/src/libberth/spec/page-size.c" "$s"/src/libberth/state/{state,state-json,state-types}.c "$s/src/libberth/container/status.c" "$s"/libocispec/*.c -lyajl -lm
 }
 build_driver >"$TEST_TMP/driver.log" 2>&1 ||

@@ -10,6 +10,7 @@
 
 #include "container/berth-features.h"
 #include "criu/criu.h"
+#include "cgroup/cgroup.h"
 #include "hooks/hooks.h"
 #include "ns/ns.h"
 #include "rootfs/mount.h"
@@ -163,12 +164,14 @@ START_TEST(test_seccomp_names)
 END_TEST
 
 /* runc lists "bundle", "org.systemd.property." and "org.criu.config": it
- * acts on them. berth acts on org.criu.config only (the name criu-rpc.c
- * looks up), so it lists exactly that. */
+ * acts on them. berth acts on org.criu.config (the name criu-rpc.c looks
+ * up) and the org.systemd.property. prefix (systemd-annotations.c), so it
+ * lists exactly those. */
 START_TEST(test_unsafe_annotations)
 {
-    ck_assert_uint_eq(feat->potentiallyUnsafeConfigAnnotations_len, 1);
+    ck_assert_uint_eq(feat->potentiallyUnsafeConfigAnnotations_len, 2);
     ck_assert_str_eq(feat->potentiallyUnsafeConfigAnnotations[0], BERTH_CRIU_CONFIG_ANNOTATION);
+    ck_assert_str_eq(feat->potentiallyUnsafeConfigAnnotations[1], BERTH_SD_PROPERTY_PREFIX);
 }
 END_TEST
 

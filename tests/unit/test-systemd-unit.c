@@ -358,6 +358,93 @@ START_TEST(test_device_props)
 }
 END_TEST
 
+/* org.systemd.property.* annotations as runc takes them (its
+ * spec_linux_test.go cases): GVariant text to "NAME=SIG:VALUE", the
+ * Sec -> USec conversion, and runc's errors. */
+static char *ann_props(const char *key, const char *value, berth_error_t *err)
+{
+    char *keys[] = {(char *)"other", (char *)key};
+    char *values[] = {(char *)"ignored", (char *)value};
+    oci_string_map a = {.keys = keys, .values = values, .len = 2};
+    struct berth_sd_props p = {0};
+    char *s = NULL;
+
+    if (berth_sd_props_annotations(&a, &p, err) == 0)
+        s = p.n == 1 ? strdup(p.v[0]) : strdup("(count)");
+    berth_sd_props_release(&p);
+    return s;
+}
+
+START_TEST(test_annotations)
+{
+    static const struct {
+        const char *key, *value, *want;
+    } ok[] = {
+        {"org.systemd.property.TimeoutStopUSec", "uint64 123456789", "TimeoutStopUSec=t:123456789"},
+        {"org.systemd.property.TimeoutStopSec", "456", "TimeoutStopUSec=t:456000000"},
+        {"org.systemd.property.TimeoutStopSec", "byte 234", "TimeoutStopUSec=t:234000000"},
+        {"org.systemd.property.TimeoutStopSec", "int16 234", "TimeoutStopUSec=t:234000000"},
+        {"org.systemd.property.TimeoutStopSec", "uint16 234", "TimeoutStopUSec=t:234000000"},
+        {"org.systemd.property.TimeoutStopSec", "int32 234", "TimeoutStopUSec=t:234000000"},
+        {"org.systemd.property.TimeoutStopSec", "uint32 234", "TimeoutStopUSec=t:234000000"},
+        {"org.systemd.property.TimeoutStopSec", "int64 234", "TimeoutStopUSec=t:234000000"},
+        {"org.systemd.property.TimeoutStopSec", "@t 234", "TimeoutStopUSec=t:234000000"},
+        {"org.systemd.property.TimeoutStopSec", "2.5", "TimeoutStopUSec=t:2500000"},
+        {"org.systemd.property.CollectMode", "'inactive-or-failed'",
+         "CollectMode=s:inactive-or-failed"},
+        {"org.systemd.property.Description", "\"say \\\"hi\\\"\"", "Description=s:say \"hi\""},
+        {"org.systemd.property.SendSIGHUP", "true", "SendSIGHUP=b:true"},
+        {"org.systemd.property.SendSIGHUP", "@b false", "SendSIGHUP=b:false"},
+        {"org.systemd.property.Nice", "int32 -5", "Nice=i:-5"},
+        {"org.systemd.property.Weight", "uint64 18446744073709551615",
+         "Weight=t:18446744073709551615"},
+        {"org.systemd.property.Wants", "['a.service', \"b.service\"]",
+         "Wants=as:a.service\nb.service\n"},
+        {"org.systemd.property.Wants", "@as []", "Wants=as:"},
+        /* "Sec" after an upper-case letter is a name of its own (runc) */
+        {"org.systemd.property.ASec", "uint32 1", "ASec=u:1"},
+    };
+    static const struct {
+        const char *key, *value, *msg;
+    } bad[] = {
+        {"org.systemd.property.Xx", "1",
+         "annotation org.systemd.property.Xx name incorrect: too short"},
+        {"org.systemd.property.Foo1", "1",
+         "annotation org.systemd.property.Foo1 name incorrect: contains non-alphabetic character"},
+        {"org.systemd.property.TimeoutStopSec", "'string'",
+         "annotation org.systemd.property.TimeoutStopSec='string' value parse error: not a number"},
+        {"org.systemd.property.TimeoutStopSec", "int32 -1",
+         "annotation org.systemd.property.TimeoutStopSec=int32 -1 value parse error: not a number"},
+        {"org.systemd.property.CollectMode", "inactive",
+         "annotation org.systemd.property.CollectMode=inactive value parse error: Invalid "
+         "argument"},
+        {"org.systemd.property.CollectMode", "'open",
+         "annotation org.systemd.property.CollectMode='open value parse error: Invalid argument"},
+        {"org.systemd.property.Nice", "byte 256",
+         "annotation org.systemd.property.Nice=byte 256 value parse error: Numerical result out of "
+         "range"},
+        {"org.systemd.property.Nice", "uint32 1.5",
+         "annotation org.systemd.property.Nice=uint32 1.5 value parse error: Invalid argument"},
+        {"org.systemd.property.Wants", "['a', 1]",
+         "annotation org.systemd.property.Wants=['a', 1] value parse error: Invalid argument"},
+    };
+    berth_error_t err = NULL;
+
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char *s = ann_props(ok[i].key, ok[i].value, &err);
+        ck_assert_msg(s, "%s=%s: %s", ok[i].key, ok[i].value, err ? err->msg : "");
+        ck_assert_str_eq(s, ok[i].want);
+        free(s);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *s = ann_props(bad[i].key, bad[i].value, &err);
+        ck_assert_msg(!s, "%s=%s accepted: %s", bad[i].key, bad[i].value, s);
+        ck_assert_str_eq(err->msg, bad[i].msg);
+        berth_error_release(&err);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("systemd-unit");
@@ -374,6 +461,7 @@ int main(void)
     tcase_add_test(t, test_resource_props_v2);
     tcase_add_test(t, test_resource_props_v1_and_unified);
     tcase_add_test(t, test_device_props);
+    tcase_add_test(t, test_annotations);
     suite_add_tcase(su, t);
     sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);

@@ -228,6 +228,7 @@ struct berth_cgroup {
     /* the CPU quota systemd was given (rounded to its 10 ms), for the
      * files at create; -2: none */
     int64_t sd_quota;
+    struct berth_sd_props sd_extra; /* org.systemd.property.* annotations */
     /* rootless (context.h) and the config names no cgroupsPath: a
      * hierarchy whose directory berth may not create is left out (runc's
      * rootless cgroups) and kept in `gone`, for the error when a resource

@@ -112,10 +112,22 @@ int cg_sd_start(struct berth_cgroup *cg, const char *id, pid_t pid, const oci_re
     r = berth_sd_props_unit(&cg->sd, id, pid, cg->unit_v2, &p, err);
     if (r == 0)
         r = berth_sd_props_resources(res, cg->unit_v2, true, &p, &cg->sd_quota, err);
+    /* the annotations' last: as runc, they may set what the others did */
+    for (size_t i = 0; r == 0 && i < cg->sd_extra.n; i++)
+        if (berth_sd_props_add(&p, NULL, "%s", cg->sd_extra.v[i]) < 0)
+            r = berth_error_make(err, ENOMEM, "unit properties");
     if (r == 0)
         r = call_helper(cg, "start", true, &p, NULL, err);
     berth_sd_props_release(&p);
     return r;
+}
+
+int berth_cgroup_unit_annotations(struct berth_cgroup *cg, const oci_string_map *annotations,
+                                  berth_error_t *err)
+{
+    if (!cg->sd.name)
+        return 0;
+    return berth_sd_props_annotations(annotations, &cg->sd_extra, err);
 }
 
 int cg_sd_update(struct berth_cgroup *cg, const oci_resources *res, int64_t *ret_quota,

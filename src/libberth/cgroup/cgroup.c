@@ -281,6 +281,7 @@ void berth_cgroup_free(struct berth_cgroup *cg)
     free(cg->gone);
     free(cg->path);
     berth_sd_unit_release(&cg->sd);
+    berth_sd_props_release(&cg->sd_extra);
     free(cg);
 }
 

@@ -106,6 +106,14 @@ int berth_cgroup_plan_in(const struct berth_context *ctx, const struct berth_cgr
                          berth_error_t *err);
 int berth_cgroup_make(struct berth_cgroup *cg, bool v2, berth_error_t *err);
 
+#define BERTH_SD_PROPERTY_PREFIX "org.systemd.property."
+
+/* The systemd driver: the config's org.systemd.property.NAME annotations
+ * as further properties of the unit (runc's; systemd-unit.h), checked
+ * now, before anything is made. The cgroupfs driver ignores them, as runc. */
+int berth_cgroup_unit_annotations(struct berth_cgroup *cg, const oci_string_map *annotations,
+                                  berth_error_t *err);
+
 /* Same over an explicit layout (the unit tests pass a fake one). */
 int berth_cgroup_create_in(const struct berth_context *ctx,
                            const struct berth_cgroup_layout *layout, const char *cgroups_path,

@@ -25,6 +25,7 @@ src_libberth_libberth_la_SOURCES += \
 	src/libberth/cgroup/resctrl.c \
 	src/libberth/cgroup/systemd-unit.h \
 	src/libberth/cgroup/systemd-unit.c \
+	src/libberth/cgroup/systemd-annotations.c \
 	src/libberth/cgroup/cgroup-systemd.c
 # log2/pow of the cpu.shares -> cpu.weight conversion
 src_libberth_libberth_la_LIBADD += -lm

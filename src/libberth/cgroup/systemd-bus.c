@@ -114,6 +114,57 @@ static int append_value(sd_bus_message *m, const char *sig, const char *value)
         uint64_t v = strtoull(value, NULL, 10);
         return sd_bus_message_append_basic(m, 't', &v);
     }
+    /* the other numbers (org.systemd.property.* annotations), checked for
+     * their range by systemd-annotations.c */
+    if (sig[0] && !sig[1] && strchr("ynqiux", sig[0])) {
+        int64_t v = strtoll(value, NULL, 10);
+        union {
+            uint8_t y;
+            int16_t n;
+            uint16_t q;
+            int32_t i;
+            uint32_t u;
+            int64_t x;
+        } u;
+
+        switch (sig[0]) {
+        case 'y':
+            u.y = (uint8_t)v;
+            break;
+        case 'n':
+            u.n = (int16_t)v;
+            break;
+        case 'q':
+            u.q = (uint16_t)v;
+            break;
+        case 'i':
+            u.i = (int32_t)v;
+            break;
+        case 'u':
+            u.u = (uint32_t)v;
+            break;
+        default:
+            u.x = v;
+            break;
+        }
+        return sd_bus_message_append_basic(m, sig[0], &u);
+    }
+    if (strcmp(sig, "d") == 0) {
+        double v = strtod(value, NULL);
+        return sd_bus_message_append_basic(m, 'd', &v);
+    }
+    if (strcmp(sig, "as") == 0) { /* each string followed by '\n' */
+        char *nl;
+
+        if (!(copy = strdup(value)))
+            return -ENOMEM;
+        r = sd_bus_message_open_container(m, 'a', "s");
+        for (char *e = copy; r >= 0 && (nl = strchr(e, '\n')); e = nl + 1) {
+            *nl = '\0';
+            r = sd_bus_message_append_basic(m, 's', e);
+        }
+        return r < 0 ? r : sd_bus_message_close_container(m);
+    }
     if (strcmp(sig, "ay") == 0) {
         size_t n = strlen(value) / 2;
         _cleanup_free_ uint8_t *bytes = malloc(n ? n : 1);

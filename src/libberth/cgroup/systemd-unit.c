@@ -148,7 +148,9 @@ static int props_addv(struct berth_sd_props *p, const char *name, const char *fm
 
     if (vasprintf(&value, fmt, ap) < 0)
         return -ENOMEM;
-    if (asprintf(&s, "%s=%s", name, value) < 0)
+    if (!name)
+        s = TAKE_PTR(value);
+    else if (asprintf(&s, "%s=%s", name, value) < 0)
         return -ENOMEM;
     nv = realloc(p->v, (p->n + 1) * sizeof(*nv));
     if (!nv) {

@@ -73,7 +73,15 @@ int berth_sd_props_resources(const oci_resources *res, bool v2, bool create,
  * AllowedMemoryNodes take (bit n of byte n/8 is cpu or node n), in hex. */
 int berth_sd_cpuset_mask(const char *list, char **ret_hex, berth_error_t *err);
 
-/* Appends one property (printf-style value part "SIG:VALUE"). */
+/* The org.systemd.property.NAME annotations of a config (runc's), each a
+ * property of its GVariant text value (systemd-annotations.c): -EINVAL
+ * naming the annotation for a bad name or value. SIGs beyond the above: y,
+ * n, q, i, u, x (decimal), d (%.17g), as (each string followed by '\n'). */
+int berth_sd_props_annotations(const oci_string_map *a, struct berth_sd_props *p,
+                               berth_error_t *err);
+
+/* Appends one property (printf-style value part "SIG:VALUE"; name NULL:
+ * the whole "NAME=SIG:VALUE" is in the value part). */
 int berth_sd_props_add(struct berth_sd_props *p, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

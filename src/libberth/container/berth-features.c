@@ -26,6 +26,7 @@
 #include <sys/capability.h>
 
 #include "util/cleanup.h"
+#include "cgroup/cgroup.h"
 #include "hooks/hooks.h"
 #include "ns/ns.h"
 #include "process/process.h"
@@ -95,8 +96,9 @@ static const struct claim claims[] = {
  * "potentiallyUnsafeConfigAnnotations"; a trailing "." is a prefix):
  * org.criu.config names criu's configuration file (criu.h's
  * BERTH_CRIU_CONFIG_ANNOTATION, a layer above: test-features.c holds the
- * two together). */
-static const char *const unsafe_annotations[] = {"org.criu.config", NULL};
+ * two together); org.systemd.property.NAME sets a unit property under
+ * the systemd driver (systemd-unit.h). */
+static const char *const unsafe_annotations[] = {"org.criu.config", BERTH_SD_PROPERTY_PREFIX, NULL};
 
 /* ========================================================================== */
 

@@ -503,6 +503,8 @@ static int plan_cgroup(struct create_job *j, berth_error_t *err)
     const oci_linux *lx = j->config->linux;
     int r = berth_cgroup_plan(j->ctx, lx ? lx->cgroupsPath : NULL, j->o->id, &j->cgroup, err);
 
+    if (r >= 0)
+        r = berth_cgroup_unit_annotations(j->cgroup, &j->config->annotations, err);
     /* recorded before anything of it is made (write_state) */
     if (r >= 0 && (r = write_state(j, true, err)) < 0)
         return r;

@@ -197,6 +197,8 @@ static int make_state_and_cgroup(struct restore_job *j, berth_error_t *err)
         return berth_error_errno(err, "pipe");
     if (j->ctx->systemd_cgroup) {
         r = berth_cgroup_plan(j->ctx, lx ? lx->cgroupsPath : NULL, j->id, &j->cgroup, err);
+        if (r >= 0)
+            r = berth_cgroup_unit_annotations(j->cgroup, &j->config->annotations, err);
     } else {
         r = berth_cgroup_create(j->ctx, lx ? lx->cgroupsPath : NULL, j->id, &j->cgroup, err);
         if (r >= 0)
