@@ -161,6 +161,39 @@ COUNT=$COUNT_SAVED
 run_cmd berth delete -f "$IDH"
 assert_success "delete"
 
+# ---- intelRdt: criu's process joins the container's resctrl group (its
+# schemata first) before it restores, so the tree is there from the start,
+# as runc; against a resctrl-shaped directory (the VM has no resctrl)
+R=$TEST_TMP/resctrl
+mkdir -p "$R/info/L3" "$R/info/MB"
+echo ok >"$R/info/last_cmd_status"
+rdt() { BERTH_RESCTRL_ROOT=$R "$BERTH" --root "$BERTH_ROOT" "$@"; }
+RB=$(make_bundle) || bail_out "make_bundle failed"
+cp "$B/config.json" "$RB/config.json"
+update_config "$RB" "c['linux']['intelRdt'] = {'l3CacheSchema': 'L3:0=f', 'enableMonitoring': True}" ||
+    bail_out "update_config failed"
+IDR=$(new_id)
+run_cmd rdt restore -d --image-path "$TEST_TMP/img3" --bundle "$RB" "$IDR"
+assert_success "restore with intelRdt"
+assert_eq "$(cat "$R/$IDR/schemata" 2>&1)" "L3:0=f" "restore: the group's schemata"
+rpid=$(cat "$R/$IDR/tasks" 2>/dev/null)
+assert_match "$rpid" '^[0-9]+$' "restore: criu's process went into the group's tasks"
+assert_eq "$(cat "$R/$IDR/mon_groups/$IDR/tasks" 2>&1)" "$rpid" "and into its monitoring group"
+COUNT_SAVED=$COUNT
+COUNT=$RB/rootfs/tmp/count
+check "restore with intelRdt: the counter runs" advancing
+COUNT=$COUNT_SAVED
+run_cmd rdt delete -f "$IDR"
+assert_success "delete"
+assert_eq "$(ls "$R")" info "delete removed the group restore made"
+# criu fails (nothing to restore): the group goes with the rest
+mkdir -p "$TEST_TMP/imgempty"
+IDR=$(new_id)
+run_cmd rdt restore -d --image-path "$TEST_TMP/imgempty" --bundle "$RB" "$IDR"
+assert_failure "restore with intelRdt from an empty image directory"
+assert_eq "$(ls "$R")" info "failed restore: no resctrl group left"
+check "failed restore: no state left" [ ! -e "$BERTH_ROOT/$IDR" ]
+
 # ---- foreground restore: waits for the init like run, then deletes it
 ID3=$(new_id)
 berth restore --image-path "$TEST_TMP/img3" --bundle "$B" "$ID3" </dev/null >/dev/null 2>"$TEST_TMP/restore3.err" &

@@ -91,6 +91,10 @@ static void restore_job_release(struct restore_job *j)
         if (j->cgroup && berth_cgroup_destroy(j->cgroup, &ignored) < 0)
             berth_warn(j->ctx, "remove the cgroup of %s: %s", j->id, ignored->msg);
         berth_error_release(&ignored);
+        /* before the state dir: what was made is recorded there */
+        if (j->dirfd >= 0 && berth_resctrl_destroy(j->dirfd, &ignored) < 0)
+            berth_warn(j->ctx, "remove the resctrl group of %s: %s", j->id, ignored->msg);
+        berth_error_release(&ignored);
         if (j->state_dir_made)
             (void)berth_state_dir_remove(j->ctx->root, j->id, &ignored);
         berth_error_release(&ignored);
@@ -151,11 +155,6 @@ static int load_bundle(struct restore_job *j, berth_error_t *err)
         return berth_error_make(err, 0,
                                 "cannot use console socket if berth will not allocate tty "
                                 "(process.terminal is false)");
-    /* The restored tree would run outside the resctrl group the config
-     * asks for: refused rather than dropped. */
-    if (j->config->linux && j->config->linux->intelRdt)
-        return berth_error_make(err, ENOTSUP,
-                                "restore of a container with linux.intelRdt is not supported");
     return berth_rootfs_resolve_path(j->config, j->bundle, &j->rootfs, err);
 }
 
@@ -251,8 +250,8 @@ static int receive_dirs(struct restore_job *j, berth_error_t *err)
 
 /* In the parent, criu's child forked and waiting on go: it goes into the
  * container's cgroup (with the systemd driver the unit starts holding it,
- * the resources as properties, systemd's job waited for, then the files),
- * criu is told that cgroup, and the child goes on. */
+ * the resources as properties, systemd's job waited for, then the files)
+ * and resctrl group, criu is told that cgroup, and the child goes on. */
 static int cgroup_spawned(void *data, pid_t pid, berth_error_t *err)
 {
     struct restore_job *j = data;
@@ -268,6 +267,12 @@ static int cgroup_spawned(void *data, pid_t pid, berth_error_t *err)
         r = berth_cgroup_enter(j->cgroup, pid, err);
     if (r < 0)
         return berth_error_wrap(err, "cgroup");
+    /* intelRdt: criu's process in the resctrl group (its schemata first),
+     * so that the tree it restores is there from its first instruction,
+     * as runc (criuApplyCgroups) */
+    if ((r = berth_resctrl_apply(j->ctx, j->config->linux ? j->config->linux->intelRdt : NULL,
+                                 j->id, pid, j->dirfd, err)) < 0)
+        return r;
     if ((r = cgroup_root(j, pid, err)) < 0)
         return r;
     if (write(j->go[1], "g", 1) != 1)
