@@ -27,15 +27,17 @@ c["linux"].setdefault("resources", {})["pids"] = {"limit": 50}
 c["linux"]["resources"]["memory"] = {"limit": 67108864}
 ' || bail_out "update_config failed"
 COUNT=$B/rootfs/tmp/count
-count() { cat "$COUNT" 2>/dev/null || echo 0; }
+# count [FILE], advancing [FILE]: the counter of $COUNT or of FILE (another
+# bundle's rootfs)
+count() { cat "${1:-$COUNT}" 2>/dev/null || echo 0; }
 pid_of() { json_get "$(berth state "$1")" 'j["pid"]'; }
 # advancing: the counter moves within 3 s
 advancing() {
     local a b i
-    a=$(count)
+    a=$(count "$@")
     for i in $(seq 30); do
         sleep 0.1
-        b=$(count)
+        b=$(count "$@")
         [ "$b" -gt "$a" ] && return 0
     done
     return 1
@@ -154,10 +156,7 @@ read -r hp ha hb < <(head -1 "$TEST_TMP/hook.out" 2>/dev/null)
 assert_eq "$(wc -l <"$TEST_TMP/hook.out" 2>/dev/null)" 2 "prestart and createRuntime each ran once"
 assert_eq "$hp" "$(pid_of "$IDH")" "the hooks got the restored init's pid"
 check "the tree did not run during the hook (count $ha, then $hb)" [ -n "$ha" -a "$ha" = "$hb" ]
-COUNT_SAVED=$COUNT
-COUNT=$HB/rootfs/tmp/count
-check "after the hooks the restored counter runs" advancing
-COUNT=$COUNT_SAVED
+check "after the hooks the restored counter runs" advancing "$HB/rootfs/tmp/count"
 run_cmd berth delete -f "$IDH"
 assert_success "delete"
 
@@ -179,10 +178,7 @@ assert_eq "$(cat "$R/$IDR/schemata" 2>&1)" "L3:0=f" "restore: the group's schema
 rpid=$(cat "$R/$IDR/tasks" 2>/dev/null)
 assert_match "$rpid" '^[0-9]+$' "restore: criu's process went into the group's tasks"
 assert_eq "$(cat "$R/$IDR/mon_groups/$IDR/tasks" 2>&1)" "$rpid" "and into its monitoring group"
-COUNT_SAVED=$COUNT
-COUNT=$RB/rootfs/tmp/count
-check "restore with intelRdt: the counter runs" advancing
-COUNT=$COUNT_SAVED
+check "restore with intelRdt: the counter runs" advancing "$RB/rootfs/tmp/count"
 run_cmd rdt delete -f "$IDR"
 assert_success "delete"
 assert_eq "$(ls "$R")" info "delete removed the group restore made"

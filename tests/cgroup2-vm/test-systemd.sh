@@ -276,22 +276,19 @@ assert_eq "$(prop "$UNIT" Description)" "from an annotation" "an annotation come
 run_cmd sdb delete -f "$ID"
 assert_success "delete"
 check "the unit is gone" unit_gone "$UNIT"
-# refused before anything is made, runc's wording
-update_config "$AB" "c['annotations'] = {'org.systemd.property.Xx': '1'}"
-ID=$(new_id)
-run_cmd sdb run -d --bundle "$AB" "$ID"
-assert_failure "a property name of two letters"
-assert_contains "$stderr" "annotation org.systemd.property.Xx name incorrect: too short" "runc's wording"
-check "bad name: no unit left" unit_gone "berth-$ID.scope"
-check "bad name: no state left" [ ! -e "$BERTH_ROOT/$ID" ]
-# one systemd refuses: its error, and nothing left
-update_config "$AB" "c['annotations'] = {'org.systemd.property.NoSuchProperty': 'uint64 1'}"
-ID=$(new_id)
-run_cmd sdb run -d --bundle "$AB" "$ID"
-assert_failure "a property systemd does not know"
-assert_contains "$stderr" "NoSuchProperty" "systemd's error names it"
-check "unknown property: no unit left" unit_gone "berth-$ID.scope"
-check "unknown property: no state left" [ ! -e "$BERTH_ROOT/$ID" ]
+# refused before anything is made (runc's wording), or by systemd (its
+# error): nothing left either way
+for bad in "Xx|'1'|annotation org.systemd.property.Xx name incorrect: too short" \
+    "NoSuchProperty|'uint64 1'|NoSuchProperty"; do
+    IFS='|' read -r name value msg <<<"$bad"
+    update_config "$AB" "c['annotations'] = {'org.systemd.property.$name': $value}"
+    ID=$(new_id)
+    run_cmd sdb run -d --bundle "$AB" "$ID"
+    assert_failure "org.systemd.property.$name=$value fails"
+    assert_contains "$stderr" "$msg" "$name: the error"
+    check "$name: no unit left" unit_gone "berth-$ID.scope"
+    check "$name: no state left" [ ! -e "$BERTH_ROOT/$ID" ]
+done
 # the cgroupfs driver leaves them alone, as runc
 ID=$(new_id)
 run_cmd "$BERTH" --root "$BERTH_ROOT" run -d --bundle "$AB" "$ID"
