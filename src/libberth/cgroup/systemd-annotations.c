@@ -213,14 +213,17 @@ int berth_sd_props_annotations(const oci_string_map *a, struct berth_sd_props *p
                                berth_error_t *err)
 {
     for (size_t i = 0; a && i < a->len; i++) {
-        const char *key = a->keys[i], *name = key + strlen(PREFIX), *why;
+        const char *key = a->keys[i], *name, *why;
         _cleanup_free_ char *usec = NULL;
         struct parsed v = {.value = NULL};
-        size_t len = strlen(name);
+        size_t len;
         int r;
 
+        /* (a shorter key has no name after the prefix to look at) */
         if (strncmp(key, PREFIX, strlen(PREFIX)) != 0)
             continue;
+        name = key + strlen(PREFIX);
+        len = strlen(name);
         if ((why = bad_name(name)))
             return berth_error_make(err, 0, "annotation %s name incorrect: %s", key, why);
         r = parse_value(a->values[i], &v);

@@ -209,6 +209,11 @@ int main(int argc, char **argv)
          * executes the file (the runtime's own process on the host may
          * still be exiting): wait for the victim, then keep trying for 1.5 s. */
         while (now() < end && !written && (!gone || now() < gone + 1.5)) {
+            /* the first hold may have come while the victim was between
+             * states (its map_files not open to us yet): keep looking at it
+             * while it lives, so that the map_files path is really tried */
+            if (!gone && !mapped)
+                scan();
             if (!gone && !victims_alive())
                 gone = now();
             if (gone)
