@@ -213,17 +213,11 @@ static int load_bundle(struct create_job *j, berth_error_t *err)
     oci_diags_clear(&diags);
     if (r < 0)
         return r;
-    /* Somebody must hold the pty master: the engine (--console-socket) or
-     * a foreground run. runc's wording. */
-    if (j->config->process && j->config->process->terminal && !j->o->console_socket &&
-        !j->foreground)
-        return berth_error_make(err, 0,
-                                "cannot allocate tty if berth will detach without setting "
-                                "console socket");
-    if (j->o->console_socket && !(j->config->process && j->config->process->terminal))
-        return berth_error_make(err, 0,
-                                "cannot use console socket if berth will not allocate tty "
-                                "(process.terminal is false)");
+    /* the engine (--console-socket) or a foreground run holds the master */
+    r = berth_terminal_check_socket(j->config->process && j->config->process->terminal,
+                                    !j->foreground, j->o->console_socket, err);
+    if (r < 0)
+        return r;
     return berth_rootfs_resolve_path(j->config, j->bundle, &j->rootfs, err);
 }
 
@@ -862,15 +856,13 @@ static int finish_two_stage(struct create_job *j, berth_error_t *err)
 /* The pty master goes to the engine now; a foreground run keeps it. */
 static int hand_out_console(struct create_job *j, berth_error_t *err)
 {
-    char name[64];
     int r;
 
     if (j->console_master < 0 || j->console_sock < 0)
         return 0;
-    berth_pty_name(j->console_master, name, sizeof(name));
-    r = berth_terminal_send_fd(j->console_sock, j->console_master, name, err);
+    r = berth_terminal_send_master(j->console_sock, j->console_master, j->o->console_socket, err);
     if (r < 0)
-        return berth_error_wrap(err, "console socket `%s`", j->o->console_socket);
+        return r;
     j->console_master = safe_close(j->console_master);
     return 0;
 }

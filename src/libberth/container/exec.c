@@ -122,12 +122,11 @@ static int container_ns_flags(const oci_config *c)
 
 static int check_terminal_opts(const struct exec_job *j, berth_error_t *err)
 {
-    if (j->process->terminal && j->o->detach && !j->o->console_socket)
-        return berth_error_make(err, 0,
-                                "cannot allocate tty if berth will detach without setting "
-                                "console socket");
-    if (!j->process->terminal && j->o->console_socket)
-        return berth_error_make(err, 0, "cannot use console socket if berth will not allocate tty");
+    int r =
+        berth_terminal_check_socket(j->process->terminal, j->o->detach, j->o->console_socket, err);
+
+    if (r < 0)
+        return r;
     if (j->o->preserve_fds < 0)
         return berth_error_make(err, EINVAL, "--preserve-fds: must not be negative");
     return 0;
@@ -375,7 +374,6 @@ static int connect_sockets(struct exec_job *j, berth_error_t *err)
 
 static int hand_out(struct exec_job *j, berth_error_t *err)
 {
-    char name[64];
     int r;
 
     if (j->pid_file && (r = berth_pid_file_write(j->pid_file, j->pid, err)) < 0)
@@ -386,10 +384,10 @@ static int hand_out(struct exec_job *j, berth_error_t *err)
             return berth_error_wrap(err, "pidfd socket `%s`", j->o->pidfd_socket);
     }
     if (j->console_master >= 0 && j->console_sock >= 0) {
-        berth_pty_name(j->console_master, name, sizeof(name));
-        r = berth_terminal_send_fd(j->console_sock, j->console_master, name, err);
+        r = berth_terminal_send_master(j->console_sock, j->console_master, j->o->console_socket,
+                                       err);
         if (r < 0)
-            return berth_error_wrap(err, "console socket `%s`", j->o->console_socket);
+            return r;
         j->console_master = safe_close(j->console_master);
     }
     return 0;

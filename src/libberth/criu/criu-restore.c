@@ -146,15 +146,11 @@ static int load_bundle(struct restore_job *j, berth_error_t *err)
     oci_diags_clear(&diags);
     if (r < 0)
         return r;
-    /* as create: somebody must hold the pty master (runc's wording) */
-    if (terminal(j) && !j->o->create->console_socket && j->o->create->detach)
-        return berth_error_make(err, 0,
-                                "cannot allocate tty if berth will detach without setting "
-                                "console socket");
-    if (j->o->create->console_socket && !terminal(j))
-        return berth_error_make(err, 0,
-                                "cannot use console socket if berth will not allocate tty "
-                                "(process.terminal is false)");
+    /* as create: the engine or a foreground restore holds the master */
+    r = berth_terminal_check_socket(terminal(j), j->o->create->detach, j->o->create->console_socket,
+                                    err);
+    if (r < 0)
+        return r;
     return berth_rootfs_resolve_path(j->config, j->bundle, &j->rootfs, err);
 }
 
@@ -445,7 +441,6 @@ static void pre_exec(void *data)
 static int notified(void *data, const char *script, pid_t pid, int fd, berth_error_t *err)
 {
     struct restore_job *j = data;
-    char name[64];
     int r;
 
     if (strcmp(script, "setup-namespaces") == 0) {
@@ -469,11 +464,10 @@ static int notified(void *data, const char *script, pid_t pid, int fd, berth_err
         j->master = fd;
         return 0;
     }
-    berth_pty_name(fd, name, sizeof(name));
-    r = berth_terminal_send_fd(j->console_sock, fd, name, err);
+    r = berth_terminal_send_master(j->console_sock, fd, j->o->create->console_socket, err);
     safe_close(fd);
     if (r < 0)
-        return berth_error_wrap(err, "console socket `%s`", j->o->create->console_socket);
+        return r;
     j->console_sock = safe_close(j->console_sock);
     return 0;
 }

@@ -154,6 +154,31 @@ int berth_terminal_send_fd(int sock, int fd, const char *name, berth_error_t *er
     return berth_fds_send(sock, name && name[0] ? name : "pty", &fd, 1, "the pty master", err);
 }
 
+int berth_terminal_send_master(int sock, int master, const char *path, berth_error_t *err)
+{
+    char name[64];
+
+    berth_pty_name(master, name, sizeof(name));
+    if (berth_terminal_send_fd(sock, master, name, err) < 0)
+        return berth_error_wrap(err, "console socket `%s`", path);
+    return 0;
+}
+
+int berth_terminal_check_socket(bool terminal, bool detached, const char *console_socket,
+                                berth_error_t *err)
+{
+    /* runc's wording (its setupIO) */
+    if (terminal && detached && !console_socket)
+        return berth_error_make(err, 0,
+                                "cannot allocate tty if berth will detach without setting "
+                                "console socket");
+    if (!terminal && console_socket)
+        return berth_error_make(err, 0,
+                                "cannot use console socket if berth will not allocate tty "
+                                "(process.terminal is false)");
+    return 0;
+}
+
 int berth_terminal_recv_fd(int sock, int *ret_fd, char **ret_name, berth_error_t *err)
 {
     char data[4096];

@@ -53,6 +53,16 @@ int berth_terminal_setup_in_init(const oci_process *p, bool mount_console, uid_t
  * NULL) is the data part. */
 int berth_terminal_send_fd(int sock, int fd, const char *name, berth_error_t *err);
 
+/* The pty master with its name ("/dev/pts/N") as the data part, as
+ * create, exec and restore hand it out; errors name the socket's path. */
+int berth_terminal_send_master(int sock, int master, const char *path, berth_error_t *err);
+
+/* Somebody must hold the pty master: a terminal that berth does not keep
+ * (detached) needs --console-socket, and a process without a terminal
+ * refuses one. create, exec and restore check it before anything is made. */
+int berth_terminal_check_socket(bool terminal, bool detached, const char *console_socket,
+                                berth_error_t *err);
+
 /* Receives one fd (O_CLOEXEC); *ret_name (may be NULL) gets the data part.
  * -ENOMSG when the message carried no fd, 0-byte EOF -> -EPIPE. */
 int berth_terminal_recv_fd(int sock, int *ret_fd, char **ret_name, berth_error_t *err);
